@@ -1,0 +1,58 @@
+// @switchboard/actor: Erlang/OTP processes for Node.js. This is the package's one public face.
+
+export { Runtime, DEFAULT_START_TIMEOUT } from './runtime.js';
+export type { RuntimeOptions, StartOptions, StartArgs } from './runtime.js';
+export type { SchedulerOptions } from './scheduler.js';
+
+export { Result } from './gen-server.js';
+export type {
+  Awaitable,
+  CallResult,
+  From,
+  GenServer,
+  IgnoreResult,
+  InitResult,
+  NoReplyResult,
+  NoticeResult,
+  OkResult,
+  ReplyResult,
+  ResultOptions,
+  StopReplyResult,
+  StopResult,
+} from './gen-server.js';
+
+export type { AnyProtocol, CallOf, CastOf, InfoOf, Protocol, ReplyOf } from './protocol.js';
+export { Pid, Ref } from './pid.js';
+
+export { call, cast, send, reply, stop, DEFAULT_CALL_TIMEOUT } from './messaging.js';
+export type { CallOptions, StopOptions } from './messaging.js';
+export { self, isAlive, link, unlink, trapExit, exit, monitor, demonitor } from './signals.js';
+export { sendAfter, cancelTimer, readTimer } from './timers.js';
+export type { TimerRef } from './timers.js';
+
+export { Down, ExitSignal, IdleTimeout, isNormalExit } from './exit-reason.js';
+export type { ExitReason, SystemMessage } from './exit-reason.js';
+
+export { Registry } from './registry.js';
+
+export { SystemClock, systemClock } from './clock.js';
+export type { Clock, ClockHandle } from './clock.js';
+export { VirtualClock } from './virtual-clock.js';
+export type { Settler } from './virtual-clock.js';
+
+export {
+  ActorError,
+  AlreadyRegisteredError,
+  BadReturnError,
+  CallbackError,
+  CallSelfError,
+  CallTimeoutError,
+  ExitError,
+  InitError,
+  InitIgnoredError,
+  NoProcError,
+  NotInProcessError,
+  StartTimeoutError,
+  StopTimeoutError,
+  UnhandledMessageError,
+} from './errors.js';

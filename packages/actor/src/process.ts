@@ -1,0 +1,460 @@
+// A process: a mailbox, a behaviour and its state. It handles one message at a time, checks
+// every callback's result, and on exit fails what waits on it, notifies monitors and signals
+// links, with OTP's semantics (RFC-like reference: Erlang Reference Manual, "Processes").
+import createDebug from 'debug';
+import type { CallRecord } from './call-record.js';
+import { enterProc } from './current.js';
+import { BadReturnError, CallbackError, ExitError, InitError, InitIgnoredError, UnhandledMessageError } from './errors.js';
+import { Down, ExitSignal, type ExitReason } from './exit-reason.js';
+import type { GenServer } from './gen-server.js';
+import { CALL, CAST, EMPTY, INFO, Mailbox, STOP } from './mailbox.js';
+import { Pid, type Ref } from './pid.js';
+import { IdleTimer, type SendAfterTimer } from './process-timers.js';
+import type { AnyProtocol } from './protocol.js';
+import type { Runtime } from './runtime.js';
+import type { StopRequest } from './stop-request.js';
+
+const log = createDebug('switchboard:actor:process');
+
+/** Lifecycle of a process. */
+export const INITIALIZING = 0;
+export const ALIVE = 1;
+export const EXITING = 2;
+export const DEAD = 3;
+
+const K_INIT = 0;
+const K_CALL = 1;
+const K_CAST = 2;
+const K_INFO = 3;
+const K_CONTINUE = 4;
+const CALLBACK_NAMES = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handleContinue'] as const;
+
+type AnyServer = GenServer<unknown, AnyProtocol, unknown>;
+
+interface ResultShape {
+  type?: unknown;
+  state?: unknown;
+  reply?: unknown;
+  reason?: unknown;
+  withReply?: unknown;
+  continue?: unknown;
+  timeout?: unknown;
+}
+
+interface Starter {
+  resolve: (pid: Pid) => void;
+  reject: (error: unknown) => void;
+}
+
+let nextPidId = 1;
+
+export class Proc {
+  readonly pid: Pid;
+  status = INITIALIZING;
+  state: unknown = undefined;
+  readonly mailbox = new Mailbox();
+  /** In the scheduler's run queue. */
+  queued = false;
+  /** Waiting for an asynchronous callback to settle. */
+  suspended = false;
+  trapExit = false;
+  hasContinue = false;
+  continueValue: unknown = undefined;
+  /** The process that started this one linked (OTP's parent); its EXIT triggers terminate. */
+  parent: Proc | null = null;
+  name: string | null = null;
+  links: Set<Proc> | null = null;
+  /** Monitors others hold on this process: ref -> watcher. */
+  monitoredBy: Map<Ref, Proc> | null = null;
+  /** Monitors this process holds: ref -> target. */
+  monitoring: Map<Ref, Proc> | null = null;
+  timers: Set<SendAfterTimer> | null = null;
+  idle: IdleTimer | null = null;
+  /** Head of the list of calls received and not answered yet. */
+  callsHead: CallRecord | null = null;
+  stopRequests: StopRequest[] | null = null;
+  starter: Starter | null = null;
+  exitReason: ExitReason | undefined = undefined;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly behaviour: AnyServer,
+  ) {
+    this.pid = new Pid(nextPidId++, this);
+  }
+
+  // ---- delivery -------------------------------------------------------------------------
+
+  /** Puts a message in the mailbox; false when the process no longer accepts messages. */
+  enqueue(tag: number, a: unknown, b: unknown): boolean {
+    if (this.status > ALIVE) return false;
+    this.mailbox.push(tag, a, b);
+    const idle = this.idle;
+    if (idle !== null && idle.list !== null) this.rt.timers.remove(idle);
+    if (!this.queued && !this.suspended && this.status === ALIVE) {
+      this.queued = true;
+      this.rt.scheduler.schedule(this);
+    }
+    return true;
+  }
+
+  addCall(record: CallRecord): void {
+    record.cnext = this.callsHead;
+    if (this.callsHead !== null) this.callsHead.cprev = record;
+    this.callsHead = record;
+  }
+
+  forgetCall(record: CallRecord): void {
+    if (record.cprev === null) {
+      if (this.callsHead === record) this.callsHead = record.cnext;
+    } else record.cprev.cnext = record.cnext;
+    if (record.cnext !== null) record.cnext.cprev = record.cprev;
+    record.cprev = null;
+    record.cnext = null;
+  }
+
+  addStop(request: StopRequest): void {
+    (this.stopRequests ??= []).push(request);
+  }
+
+  forgetStop(request: StopRequest): void {
+    const list = this.stopRequests;
+    if (list === null) return;
+    const i = list.indexOf(request);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  hasWork(): boolean {
+    return this.status === ALIVE && !this.suspended && (this.mailbox.length > 0 || this.hasContinue);
+  }
+
+  /** Schedules the process if it has work and is not queued (after a callback settled). */
+  resume(): void {
+    if (!this.queued && this.hasWork()) {
+      this.queued = true;
+      this.rt.scheduler.schedule(this);
+    }
+  }
+
+  // ---- running --------------------------------------------------------------------------
+
+  /** Handles up to `budget` messages; returns how many it handled. */
+  run(budget: number): number {
+    const mailbox = this.mailbox;
+    let handled = 0;
+    while (handled < budget && this.status === ALIVE && !this.suspended) {
+      if (this.hasContinue) {
+        const value = this.continueValue;
+        this.hasContinue = false;
+        this.continueValue = undefined;
+        this.invoke(K_CONTINUE, value, null);
+      } else {
+        const tag = mailbox.shift();
+        if (tag === EMPTY) break;
+        const a = mailbox.a;
+        const b = mailbox.b;
+        mailbox.a = mailbox.b = undefined;
+        this.dispatch(tag, a, b);
+      }
+      handled++;
+    }
+    return handled;
+  }
+
+  private dispatch(tag: number, a: unknown, b: unknown): void {
+    switch (tag) {
+      case CAST:
+        this.invoke(K_CAST, a, null);
+        return;
+      case CALL:
+        this.invoke(K_CALL, a, b as CallRecord);
+        return;
+      case INFO:
+        // OTP gen_server: an EXIT from the parent, when trapping, means "terminate now".
+        if (a instanceof ExitSignal && this.parent !== null && a.from === this.parent.pid) {
+          this.beginExit(a.reason);
+          return;
+        }
+        this.invoke(K_INFO, a, null);
+        return;
+      case STOP:
+        this.beginExit(a as ExitReason);
+        return;
+    }
+  }
+
+  private invoke(kind: number, a: unknown, from: CallRecord | null): void {
+    const behaviour = this.behaviour;
+    const previous = enterProc(this);
+    let result: unknown;
+    try {
+      switch (kind) {
+        case K_CAST:
+          if (behaviour.handleCast === undefined) throw new UnhandledMessageError('handleCast', this.pid, a);
+          result = behaviour.handleCast(a, this.state);
+          break;
+        case K_CALL:
+          if (behaviour.handleCall === undefined) throw new UnhandledMessageError('handleCall', this.pid, a);
+          result = behaviour.handleCall(a, from!, this.state);
+          break;
+        case K_INFO:
+          if (behaviour.handleInfo === undefined) {
+            if (log.enabled) log('%s: unhandled info %O', this.pid, a);
+            enterProc(previous);
+            return;
+          }
+          result = behaviour.handleInfo(a as never, this.state);
+          break;
+        default:
+          if (behaviour.handleContinue === undefined) throw new TypeError('a result asked for a continue but handleContinue is not defined');
+          result = behaviour.handleContinue(a, this.state);
+      }
+    } catch (error) {
+      enterProc(previous);
+      this.crash(kind, error);
+      return;
+    }
+    enterProc(previous);
+    if (isThenable(result)) this.awaitResult(kind, result, from);
+    else this.applyResult(kind, result, from);
+  }
+
+  private awaitResult(kind: number, promise: PromiseLike<unknown>, from: CallRecord | null): void {
+    this.suspended = true;
+    promise.then(
+      (result) => {
+        if (this.status !== ALIVE) return;
+        this.suspended = false;
+        this.applyResult(kind, result, from);
+        this.resume();
+      },
+      (error: unknown) => {
+        if (this.status !== ALIVE) return;
+        this.suspended = false;
+        this.crash(kind, error);
+      },
+    );
+  }
+
+  private applyResult(kind: number, value: unknown, from: CallRecord | null): void {
+    if (typeof value !== 'object' || value === null) return this.badReturn(kind, value);
+    const result = value as ResultShape;
+    switch (result.type) {
+      case 'noreply':
+        this.state = result.state;
+        this.applyOptions(result);
+        return;
+      case 'reply':
+        if (kind !== K_CALL) return this.badReturn(kind, value);
+        this.state = result.state;
+        from!.settle(result.reply);
+        this.applyOptions(result);
+        return;
+      case 'stop':
+        if (result.withReply === true) {
+          if (kind !== K_CALL) return this.badReturn(kind, value);
+          from!.settle(result.reply);
+        }
+        if ('state' in result) this.state = result.state;
+        this.beginExit(result.reason as ExitReason);
+        return;
+      default:
+        this.badReturn(kind, value);
+    }
+  }
+
+  private applyOptions(result: ResultShape): void {
+    if (result.continue !== undefined) {
+      this.hasContinue = true;
+      this.continueValue = result.continue;
+    }
+    const timeout = result.timeout;
+    if (typeof timeout === 'number' && timeout !== Infinity && this.mailbox.length === 0 && !this.hasContinue) {
+      this.rt.timers.add((this.idle ??= new IdleTimer(this)), timeout);
+    }
+  }
+
+  private crash(kind: number, error: unknown): void {
+    const reason = new CallbackError(CALLBACK_NAMES[kind]!, this.pid, error);
+    if (log.enabled) log('%s crashed in %s: %O', this.pid, CALLBACK_NAMES[kind], error);
+    this.beginExit(reason);
+  }
+
+  private badReturn(kind: number, value: unknown): void {
+    const reason = new BadReturnError(CALLBACK_NAMES[kind]!, this.pid, value);
+    if (log.enabled) log('%s: %s', this.pid, reason.message);
+    this.beginExit(reason);
+  }
+
+  // ---- init -----------------------------------------------------------------------------
+
+  /** Runs `init` on the caller's stack; resolves with the pid once it has run. */
+  init(args: unknown, startTimeout: number): Promise<Pid> {
+    const previous = enterProc(this);
+    let result: unknown;
+    try {
+      result = this.behaviour.init === undefined ? { type: 'ok', state: args } : this.behaviour.init(args);
+    } catch (error) {
+      enterProc(previous);
+      return Promise.reject(this.failInit(new CallbackError('init', this.pid, error)));
+    }
+    enterProc(previous);
+    if (!isThenable(result)) {
+      const error = this.completeInit(result);
+      return error === null ? Promise.resolve(this.pid) : Promise.reject(error);
+    }
+    return new Promise<Pid>((resolve, reject) => {
+      this.starter = { resolve, reject };
+      this.suspended = true;
+      if (startTimeout !== Infinity) this.rt.armStartTimeout(this, startTimeout);
+      result.then(
+        (value) => {
+          if (this.status !== INITIALIZING || this.starter === null) return;
+          this.suspended = false;
+          this.settleStart(this.completeInit(value));
+        },
+        (error: unknown) => {
+          if (this.status !== INITIALIZING || this.starter === null) return;
+          this.settleStart(this.failInit(new CallbackError('init', this.pid, error)));
+        },
+      );
+    });
+  }
+
+  /** Applies init's result; returns the error `start` rejects with, or null on success. */
+  private completeInit(value: unknown): Error | null {
+    const result = value as ResultShape | null;
+    if (typeof result !== 'object' || result === null) {
+      return this.failInit(new BadReturnError('init', this.pid, value));
+    }
+    switch (result.type) {
+      case 'ok':
+        this.state = result.state;
+        this.status = ALIVE;
+        this.rt.onStarted(this);
+        this.applyOptions(result);
+        this.resume();
+        return null;
+      case 'ignore':
+        this.failInit('normal');
+        return new InitIgnoredError();
+      case 'stop':
+        return this.failInit(result.reason as ExitReason);
+      default:
+        return this.failInit(new BadReturnError('init', this.pid, value));
+    }
+  }
+
+  private settleStart(error: Error | null): void {
+    const starter = this.starter;
+    this.starter = null;
+    this.rt.disarmStartTimeout(this);
+    if (starter === null) return;
+    if (error === null) starter.resolve(this.pid);
+    else starter.reject(error);
+  }
+
+  /**
+   * Init failed: the process exits without `terminate` and without sending an exit signal to the
+   * process that linked it (OTP 26 `proc_lib:init_fail`); `start` rejects instead.
+   */
+  failInit(reason: ExitReason): Error {
+    this.unlinkAll();
+    this.finalize(reason);
+    return new InitError(reason);
+  }
+
+  // ---- exit -----------------------------------------------------------------------------
+
+  /** Orderly exit: `terminate(reason, state)` runs (it may be async), then the process is gone. */
+  beginExit(reason: ExitReason): void {
+    if (this.status >= EXITING) return;
+    this.status = EXITING;
+    const terminate = this.behaviour.terminate;
+    if (terminate === undefined) return this.finalize(reason);
+    const previous = enterProc(this);
+    let result: unknown;
+    try {
+      result = terminate.call(this.behaviour, reason, this.state);
+    } catch (error) {
+      enterProc(previous);
+      return this.finalize(new CallbackError('terminate', this.pid, error));
+    }
+    enterProc(previous);
+    if (!isThenable(result)) return this.finalize(reason);
+    result.then(
+      () => this.finalize(reason),
+      (error: unknown) => this.finalize(new CallbackError('terminate', this.pid, error)),
+    );
+  }
+
+  /** Ends the process now: no `terminate` (an exit signal or a kill). */
+  finalize(reason: ExitReason): void {
+    if (this.status === DEAD) return;
+    this.status = DEAD;
+    this.exitReason = reason;
+    const rt = this.rt;
+    const pid = this.pid;
+    if (this.idle !== null) rt.timers.remove(this.idle);
+    if (this.timers !== null) {
+      for (const timer of this.timers) rt.timers.remove(timer);
+      this.timers = null;
+    }
+    if (this.name !== null) rt.registry.release(this);
+    if (this.starter !== null) this.settleStart(new InitError(reason));
+    let call = this.callsHead;
+    this.callsHead = null;
+    if (call !== null) {
+      const error = new ExitError(pid, reason);
+      while (call !== null) {
+        const next: CallRecord | null = call.cnext;
+        call.cprev = call.cnext = null;
+        call.fail(error);
+        call = next;
+      }
+    }
+    const stops = this.stopRequests;
+    this.stopRequests = null;
+    if (stops !== null) for (const request of stops) request.settle(reason);
+    this.mailbox.drain();
+    this.state = undefined;
+    pid.proc = null;
+    if (this.monitoring !== null) {
+      for (const [ref, target] of this.monitoring) target.monitoredBy?.delete(ref);
+      this.monitoring = null;
+    }
+    if (this.monitoredBy !== null) {
+      const watchers = this.monitoredBy;
+      this.monitoredBy = null;
+      for (const [ref, watcher] of watchers) {
+        watcher.monitoring?.delete(ref);
+        watcher.enqueue(INFO, new Down(ref, pid, reason), undefined);
+      }
+    }
+    const links = this.links;
+    this.links = null;
+    rt.onExit(this, reason);
+    if (links !== null) {
+      const signal = reason === 'kill' ? 'killed' : reason;
+      for (const linked of links) {
+        linked.links?.delete(this);
+        rt.exitSignal(linked, pid, signal, true);
+      }
+    }
+  }
+
+  /** Removes every link without signalling (used when init fails). */
+  unlinkAll(): void {
+    const links = this.links;
+    this.links = null;
+    if (links !== null) for (const linked of links) linked.links?.delete(this);
+  }
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

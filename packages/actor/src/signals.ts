@@ -1,0 +1,110 @@
+// Links, monitors, exit signals and the identity of the running process (OTP's `link/1`,
+// `monitor/2`, `exit/2`, `process_flag(trap_exit, …)`, `self/0`).
+import { currentProc } from './current.js';
+import { NotInProcessError } from './errors.js';
+import { Down, type ExitReason } from './exit-reason.js';
+import { INFO } from './mailbox.js';
+import { Ref, type Pid } from './pid.js';
+import { DEAD, type Proc } from './process.js';
+import type { AnyProtocol, Protocol } from './protocol.js';
+
+function acting(operation: string, as: Pid | undefined): Proc {
+  const proc = as === undefined ? currentProc() : as.proc;
+  if (proc === null) throw new NotInProcessError(operation);
+  return proc;
+}
+
+/**
+ * The pid of the process whose callback is running. Valid during the synchronous part of a
+ * callback: read it before the first `await`.
+ * @throws NotInProcessError outside a callback
+ */
+export function self<P extends Protocol = AnyProtocol>(): Pid<P> {
+  const proc = currentProc();
+  if (proc === null) throw new NotInProcessError('self()');
+  return proc.pid as Pid<P>;
+}
+
+/** True while the process exists (including while its `terminate` runs). */
+export function isAlive(pid: Pid): boolean {
+  const proc = pid.proc;
+  return proc !== null && proc.status !== DEAD;
+}
+
+/**
+ * Links the running process (or `as`) with `pid`: when either exits, the other receives an exit
+ * signal. Linking to a process that does not exist sends the linker a `noproc` exit signal.
+ */
+export function link(pid: Pid, as?: Pid): void {
+  const me = acting('link', as);
+  const other = pid.proc;
+  if (other === me) return;
+  if (other === null || other.status === DEAD) {
+    me.rt.exitSignal(me, pid, 'noproc', true);
+    return;
+  }
+  (me.links ??= new Set()).add(other);
+  (other.links ??= new Set()).add(me);
+}
+
+/** Removes the link between the running process (or `as`) and `pid`, if any. */
+export function unlink(pid: Pid, as?: Pid): void {
+  const me = acting('unlink', as);
+  const other = pid.proc;
+  me.links?.delete(other as Proc);
+  if (other !== null) other.links?.delete(me);
+  if (me.parent === other) me.parent = null;
+}
+
+/**
+ * Sets whether the running process (or `as`) traps exits: exit signals then arrive as
+ * `ExitSignal` messages in `handleInfo` instead of ending the process (`kill` still kills).
+ * Returns the previous value.
+ */
+export function trapExit(flag: boolean, as?: Pid): boolean {
+  const me = acting('trapExit', as);
+  const previous = me.trapExit;
+  me.trapExit = flag;
+  return previous;
+}
+
+/**
+ * Sends an exit signal to `pid` from the running process (OTP's `exit/2`). `'kill'` ends it
+ * unconditionally with reason `'killed'`; `'normal'` is ignored unless it traps exits; any other
+ * reason ends a process that does not trap exits, without `terminate`.
+ */
+export function exit(pid: Pid, reason: ExitReason): void {
+  const target = pid.proc;
+  if (target === null) return;
+  const sender = currentProc();
+  target.rt.exitSignal(target, sender === null ? null : sender.pid, reason, false);
+}
+
+/**
+ * Monitors `pid` from the running process (or `as`): when it exits, a `Down` message with the
+ * returned ref and the exit reason arrives in `handleInfo`. A pid that does not exist gives an
+ * immediate `Down` with reason `'noproc'`.
+ */
+export function monitor(pid: Pid, as?: Pid): Ref {
+  const me = acting('monitor', as);
+  const ref = new Ref();
+  const target = pid.proc;
+  if (target === null || target.status === DEAD) {
+    me.enqueue(INFO, new Down(ref, pid, 'noproc'), undefined);
+    return ref;
+  }
+  (target.monitoredBy ??= new Map()).set(ref, me);
+  (me.monitoring ??= new Map()).set(ref, target);
+  return ref;
+}
+
+/** Removes a monitor; returns false if it was not active (already fired or removed). */
+export function demonitor(ref: Ref, as?: Pid): boolean {
+  const me = acting('demonitor', as);
+  const target = me.monitoring?.get(ref);
+  if (target === undefined) return false;
+  me.monitoring!.delete(ref);
+  target.monitoredBy?.delete(ref);
+  return true;
+}
+

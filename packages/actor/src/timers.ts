@@ -1,0 +1,37 @@
+// Delayed messages on the runtime's clock (OTP's `erlang:send_after/3`, `cancel_timer/1`).
+import type { Pid } from './pid.js';
+import { SendAfterTimer } from './process-timers.js';
+import type { InfoOf, Protocol } from './protocol.js';
+
+/** A pending `sendAfter`; pass it to `cancelTimer` or `readTimer`. */
+export type TimerRef = SendAfterTimer;
+
+/**
+ * Delivers `message` to `pid`'s `handleInfo` after `delay` ms on its runtime's clock. The timer
+ * is cancelled if the process exits first; for a pid that has already exited nothing is sent.
+ */
+export function sendAfter<P extends Protocol>(pid: Pid<P>, message: InfoOf<P>, delay: number): TimerRef {
+  const proc = pid.proc;
+  const timer = new SendAfterTimer(proc, message);
+  if (proc === null) return timer;
+  (proc.timers ??= new Set()).add(timer);
+  proc.rt.timers.add(timer, delay);
+  return timer;
+}
+
+/** Cancels a `sendAfter`; returns the milliseconds it had left, or false if it had fired or was cancelled. */
+export function cancelTimer(ref: TimerRef): number | false {
+  const proc = ref.target;
+  if (proc === null || !ref.armed) return false;
+  const left = proc.rt.timers.remaining(ref) ?? 0;
+  proc.rt.timers.remove(ref);
+  proc.timers?.delete(ref);
+  return left;
+}
+
+/** Milliseconds left before a `sendAfter` fires, or false if it fired or was cancelled. */
+export function readTimer(ref: TimerRef): number | false {
+  const proc = ref.target;
+  if (proc === null || !ref.armed) return false;
+  return proc.rt.timers.remaining(ref) ?? false;
+}
