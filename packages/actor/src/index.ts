@@ -1,7 +1,7 @@
 // @switchboard/actor: Erlang/OTP processes for Node.js. This is the package's one public face.
 
 export { Runtime, DEFAULT_START_TIMEOUT } from './runtime.js';
-export type { RuntimeOptions, StartOptions, StartArgs } from './runtime.js';
+export type { RuntimeOptions, RuntimeStats, StartOptions, StartArgs } from './runtime.js';
 export type { SchedulerOptions } from './scheduler.js';
 
 export { Result } from './gen-server.js';

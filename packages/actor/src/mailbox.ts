@@ -1,6 +1,7 @@
-// A process mailbox: a growable ring buffer holding (tag, a, b) triples inline, so enqueuing a
-// message allocates no envelope object. `shift` returns the tag and leaves the payload in `a`/`b`.
-import { nextPowerOfTwo } from './ring-queue.js';
+// A process mailbox: a FIFO of (tag, a, b) triples stored inline in arrays, so enqueuing a message
+// allocates no envelope. Storage is a chain of chunks that double from 4 up to 4096 entries:
+// growing never copies, a drained backlog gives its memory back chunk by chunk, and an idle
+// process keeps one small chunk. `shift` returns the tag and leaves the payload in `a` / `b`.
 
 /** Message kinds, stored as the first slot of each entry. 0 means "empty". */
 export const EMPTY = 0;
@@ -10,20 +11,34 @@ export const INFO = 3;
 export const STOP = 4;
 
 const STRIDE = 3;
+const INITIAL_CHUNK = 4;
+const MAX_CHUNK = 8192;
+/** Once the mailbox is empty, a chunk larger than this is replaced by a small one. */
+const KEEP_CHUNK = 64;
+
+class Chunk {
+  readonly slots: unknown[];
+  read = 0;
+  write = 0;
+  next: Chunk | null = null;
+  constructor(readonly capacity: number) {
+    this.slots = new Array<unknown>(capacity * STRIDE);
+  }
+}
 
 export class Mailbox {
   /** Payload of the last shifted entry (request, message or reason). */
   a: unknown = undefined;
   /** Second payload slot of the last shifted entry (the caller's `From`, a stop request). */
   b: unknown = undefined;
-  private slots: unknown[];
-  private head = 0;
+  private head: Chunk;
+  private tail: Chunk;
   private size = 0;
-  private capacity: number;
+  /** A drained full-size chunk kept for the next append during a long backlog. */
+  private spare: Chunk | null = null;
 
-  constructor(initialCapacity = 4) {
-    this.capacity = nextPowerOfTwo(initialCapacity);
-    this.slots = new Array<unknown>(this.capacity * STRIDE);
+  constructor() {
+    this.head = this.tail = new Chunk(INITIAL_CHUNK);
   }
 
   get length(): number {
@@ -31,31 +46,35 @@ export class Mailbox {
   }
 
   push(tag: number, a: unknown, b: unknown): void {
-    if (this.size === this.capacity) this.grow();
-    const at = ((this.head + this.size) & (this.capacity - 1)) * STRIDE;
-    const slots = this.slots;
+    let tail = this.tail;
+    if (tail.write === tail.capacity) tail = this.append();
+    const at = tail.write * STRIDE;
+    const slots = tail.slots;
     slots[at] = tag;
     slots[at + 1] = a;
     slots[at + 2] = b;
+    tail.write++;
     this.size++;
   }
 
   /** Removes the oldest entry; returns its tag (EMPTY when there is none) and sets `a`, `b`. */
   shift(): number {
     if (this.size === 0) return EMPTY;
-    const slots = this.slots;
-    const at = this.head * STRIDE;
+    let head = this.head;
+    if (head.read === head.capacity) head = this.advance();
+    const slots = head.slots;
+    const at = head.read * STRIDE;
     const tag = slots[at] as number;
     this.a = slots[at + 1];
     this.b = slots[at + 2];
     slots[at + 1] = undefined;
     slots[at + 2] = undefined;
-    this.head = (this.head + 1) & (this.capacity - 1);
-    this.size--;
+    head.read++;
+    if (--this.size === 0) this.reset();
     return tag;
   }
 
-  /** Drops every entry, calling `visit` on each first (used to fail pending stop requests). */
+  /** Drops every entry, calling `visit` on each first. */
   drain(visit?: (tag: number, a: unknown, b: unknown) => void): void {
     while (this.size > 0) {
       const tag = this.shift();
@@ -65,19 +84,44 @@ export class Mailbox {
     this.b = undefined;
   }
 
-  private grow(): void {
-    const old = this.slots;
-    const oldCapacity = this.capacity;
-    const next = new Array<unknown>(oldCapacity * 2 * STRIDE);
-    for (let i = 0; i < this.size; i++) {
-      const from = ((this.head + i) & (oldCapacity - 1)) * STRIDE;
-      const to = i * STRIDE;
-      next[to] = old[from];
-      next[to + 1] = old[from + 1];
-      next[to + 2] = old[from + 2];
+  /** Entries the mailbox can hold without allocating (for tests and introspection). */
+  get allocated(): number {
+    let total = 0;
+    for (let chunk: Chunk | null = this.head; chunk !== null; chunk = chunk.next) total += chunk.capacity;
+    return total;
+  }
+
+  private append(): Chunk {
+    const capacity = Math.min(this.tail.capacity * 2, MAX_CHUNK);
+    let chunk = this.spare;
+    if (chunk !== null && chunk.capacity === capacity) {
+      this.spare = null;
+      chunk.read = chunk.write = 0;
+    } else chunk = new Chunk(capacity);
+    this.tail.next = chunk;
+    this.tail = chunk;
+    return chunk;
+  }
+
+  /** The head chunk is fully read and a later chunk holds the next entry. */
+  private advance(): Chunk {
+    const old = this.head;
+    const head = old.next!;
+    old.next = null;
+    if (old.capacity === MAX_CHUNK) this.spare = old;
+    this.head = head;
+    return head;
+  }
+
+  /** Everything was read: the last entry was in the tail, so one chunk is left. */
+  private reset(): void {
+    const chunk = this.tail;
+    this.spare = null;
+    if (chunk.capacity > KEEP_CHUNK) {
+      this.head = this.tail = new Chunk(INITIAL_CHUNK);
+    } else {
+      chunk.read = chunk.write = 0;
+      this.head = chunk;
     }
-    this.slots = next;
-    this.head = 0;
-    this.capacity = oldCapacity * 2;
   }
 }

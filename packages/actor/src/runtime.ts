@@ -39,8 +39,23 @@ export interface StartOptions {
   readonly timeout?: number;
 }
 
+export interface RuntimeStats {
+  /** Processes started and not yet exited. */
+  readonly processes: number;
+  /** Processes waiting in the run queue. */
+  readonly runnable: number;
+  /** Times the scheduler handed the event loop back with work left (time slice used up). */
+  readonly yields: number;
+  /** Registered names. */
+  readonly names: number;
+}
+
 /** `start`'s arguments: `args` may be left out when `init` takes none. */
-export type StartArgs<A> = [A] extends [void] ? [args?: A, options?: StartOptions] : [args: A, options?: StartOptions];
+export type StartArgs<A> = [A] extends [void]
+  ? [args?: A, options?: StartOptions]
+  : unknown extends A
+    ? [args?: A, options?: StartOptions]
+    : [args: A, options?: StartOptions];
 
 export class Runtime {
   readonly clock: Clock;
@@ -105,6 +120,16 @@ export class Runtime {
   /** Processes started and not yet exited. */
   get processCount(): number {
     return this.live;
+  }
+
+  /** Counters for status pages and tests. */
+  stats(): RuntimeStats {
+    return {
+      processes: this.live,
+      runnable: this.scheduler.runnable,
+      yields: this.scheduler.yields,
+      names: this.registry.size,
+    };
   }
 
   /**

@@ -7,7 +7,7 @@ import { RingQueue } from './ring-queue.js';
 export interface SchedulerOptions {
   /** Messages one process handles per turn before the next runnable process gets a go. Default 64. */
   readonly reductions?: number;
-  /** Milliseconds of work after which the scheduler yields to the event loop. Default 1. */
+  /** Milliseconds of work after which the scheduler yields to the event loop. Default 0.5. */
   readonly sliceMs?: number;
 }
 
@@ -27,7 +27,7 @@ export class Scheduler {
 
   constructor(options: SchedulerOptions = {}) {
     this.reductions = options.reductions ?? 64;
-    this.sliceMs = options.sliceMs ?? 1;
+    this.sliceMs = options.sliceMs ?? 0.5;
   }
 
   /** Adds a runnable process; starts a drain on the microtask queue if none is under way. */

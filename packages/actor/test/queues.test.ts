@@ -23,7 +23,7 @@ test('RingQueue is FIFO across growth and wrap-around', (t) => {
 });
 
 test('Mailbox keeps (tag, a, b) triples in order and reports EMPTY when drained', (t) => {
-  const mb = new Mailbox(1);
+  const mb = new Mailbox();
   for (let i = 0; i < 100; i++) mb.push(i % 2 === 0 ? CAST : CALL, i, `b${i}`);
   t.is(mb.length, 100);
   for (let i = 0; i < 60; i++) {
@@ -48,4 +48,50 @@ test('Mailbox.drain visits and drops every entry', (t) => {
   mb.drain((_tag, a) => seen.push(a));
   t.deepEqual(seen, [1, 2]);
   t.is(mb.length, 0);
+});
+
+test('Mailbox gives back the memory of a large backlog once it is emptied', (t) => {
+  const mb = new Mailbox();
+  for (let i = 0; i < 10_000; i++) mb.push(CAST, i, undefined);
+  t.true(mb.allocated >= 10_000);
+  for (let i = 0; i < 10_000; i++) {
+    mb.shift();
+    t.is(mb.a, i);
+  }
+  t.is(mb.allocated, 4, 'the 4096-entry chunks are released once drained');
+  mb.push(CAST, 'after', undefined);
+  t.is(mb.shift(), CAST);
+  t.is(mb.a, 'after');
+});
+
+test('Mailbox matches a reference FIFO under random interleavings of push and shift', (t) => {
+  const mb = new Mailbox();
+  const reference: number[] = [];
+  let seed = 42;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let next = 0;
+  for (let step = 0; step < 20_000; step++) {
+    // bursts of pushes of varying size, so chunks of every size fill, chain and drain
+    const pushes = random() < 0.3 ? Math.floor(random() * 9000) : Math.floor(random() * 5);
+    for (let i = 0; i < pushes; i++) {
+      mb.push(CAST, next, -next);
+      reference.push(next++);
+    }
+    const shifts = Math.floor(random() * (reference.length + 3));
+    for (let i = 0; i < shifts; i++) {
+      const expected = reference.shift();
+      const tag = mb.shift();
+      if (expected === undefined) {
+        t.is(tag, EMPTY);
+        break;
+      }
+      if (mb.a !== expected || mb.b !== -expected) {
+        t.fail(`at ${step}: got ${String(mb.a)}, expected ${expected}`);
+        return;
+      }
+    }
+    t.is(mb.length, reference.length);
+    if (next > 2_000_000) break;
+  }
+  t.pass();
 });

@@ -1,0 +1,20 @@
+// `pnpm bench [suite …]`: runs the named suites (all by default), prints Markdown tables and
+// writes results/<suite>.json.
+import { report, type Measurement } from './report.js';
+import { actorSuite } from './suites/actor.js';
+
+const suites: Record<string, () => Promise<Measurement[]>> = {
+  actor: actorSuite,
+};
+
+const requested = process.argv.slice(2).filter((arg) => arg !== '--');
+const names = requested.length > 0 ? requested : Object.keys(suites);
+for (const name of names) {
+  const suite = suites[name];
+  if (suite === undefined) {
+    process.stderr.write(`unknown suite ${JSON.stringify(name)}; known: ${Object.keys(suites).join(', ')}\n`);
+    process.exit(2);
+  }
+  report(name, await suite());
+}
+process.exit(0);

@@ -1,0 +1,202 @@
+// `pnpm bench actor`: the process core against a bare queue, naive per-call timers, and xstate.
+import { Result, Runtime, call, cast, stop, type GenServer, type Pid } from '@switchboard/actor';
+import { createActor, createMachine, assign } from 'xstate';
+import { bestRate, bytesPerObject, eventLoopGaps, type Stall } from '../measure.js';
+import type { Measurement } from '../report.js';
+import { xstateVersion } from '../versions.js';
+
+type SinkProto = { cast: number; call: 'count'; reply: number };
+const Sink: GenServer<{ count: number }, SinkProto> = {
+  init: () => Result.ok({ count: 0 }),
+  handleCast(_message, state) {
+    state.count++;
+    return Result.noreply(state);
+  },
+  handleCall: (_request, _from, state) => Result.reply(state.count, state),
+};
+
+type EchoProto = { call: number; reply: number };
+const Echo: GenServer<null, EchoProto> = {
+  init: () => Result.ok(null),
+  handleCall: (request, _from, state) => Result.reply(request, state),
+};
+
+const Idle: GenServer<number> = { init: () => Result.ok(0) };
+
+/** A bare FIFO ring buffer drained in one microtask: the floor any mailbox is measured against. */
+class BareQueue {
+  private slots = new Array<unknown>(1024);
+  private head = 0;
+  private size = 0;
+  private scheduled = false;
+  constructor(private readonly handler: (message: unknown) => void) {}
+  push(message: unknown): void {
+    if (this.size === this.slots.length) {
+      const next = new Array<unknown>(this.slots.length * 2);
+      for (let i = 0; i < this.size; i++) next[i] = this.slots[(this.head + i) % this.slots.length];
+      this.slots = next;
+      this.head = 0;
+    }
+    this.slots[(this.head + this.size) % this.slots.length] = message;
+    this.size++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.drain());
+    }
+  }
+  private drain(): void {
+    this.scheduled = false;
+    while (this.size > 0) {
+      const message = this.slots[this.head];
+      this.slots[this.head] = undefined;
+      this.head = (this.head + 1) % this.slots.length;
+      this.size--;
+      this.handler(message);
+    }
+  }
+}
+
+const counterMachine = createMachine({
+  context: { count: 0 },
+  on: { INC: { actions: assign({ count: ({ context }) => context.count + 1 }) } },
+});
+const idleMachine = createMachine({ initial: 'idle', states: { idle: {} } });
+
+export async function actorSuite(): Promise<Measurement[]> {
+  const rt = new Runtime();
+  const results: Measurement[] = [];
+  const floodSize = 1_000_000;
+
+  // 1. one-way cast throughput into one process
+  const sink = await rt.start(Sink);
+  const castRate = await bestRate(floodSize, async () => {
+    for (let i = 0; i < floodSize; i++) cast(sink, i);
+    await call(sink, 'count', { timeout: Infinity });
+  });
+  let bareCount = 0;
+  const bareRate = await bestRate(floodSize, async () => {
+    const done = new Promise<void>((resolve) => {
+      const q = new BareQueue(() => {
+        if (++bareCount % floodSize === 0) resolve();
+      });
+      for (let i = 0; i < floodSize; i++) q.push(i);
+    });
+    await done;
+  });
+  const xstateActor = createActor(counterMachine).start();
+  const xstateSendRate = await bestRate(floodSize / 10, () => {
+    for (let i = 0; i < floodSize / 10; i++) xstateActor.send({ type: 'INC' });
+  });
+  xstateActor.stop();
+  results.push(
+    { name: 'cast throughput, 1 M messages to one process', unit: 'msg/s', ours: castRate, peer: 'bare ring queue drained in a microtask', peerValue: bareRate, higherIsBetter: true, target: 10e6 },
+    { name: 'cast throughput vs xstate send', unit: 'msg/s', ours: castRate, peer: `xstate ${xstateVersion} actor.send + assign`, peerValue: xstateSendRate, higherIsBetter: true },
+  );
+
+  // 2. call round trips with a 5 s timeout armed, 64 callers in flight
+  const echo = await rt.start(Echo);
+  const callers = 64;
+  const perCaller = 20_000;
+  const callLoop = async (calls: (n: number) => Promise<number>): Promise<void> => {
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        for (let i = 0; i < perCaller; i++) await calls(i);
+      }),
+    );
+  };
+  const callRate = await bestRate(callers * perCaller, () => callLoop((n) => call(echo, n, { timeout: 5000 })));
+  const naiveCall = (n: number): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timeout')), 5000);
+      queueMicrotask(() => {
+        clearTimeout(timer);
+        resolve(n);
+      });
+    });
+  const naiveRate = await bestRate(callers * perCaller, () => callLoop(naiveCall));
+  results.push({
+    name: 'call round trips, timeout armed, 64 in flight',
+    unit: 'calls/s',
+    ours: callRate,
+    peer: 'promise + setTimeout/clearTimeout per call, answered in a microtask',
+    peerValue: naiveRate,
+    higherIsBetter: true,
+    target: 1.5e6,
+  });
+  const sequentialRate = await bestRate(200_000, async () => {
+    for (let i = 0; i < 200_000; i++) await call(echo, i);
+  });
+  const naiveSequential = await bestRate(200_000, async () => {
+    for (let i = 0; i < 200_000; i++) await naiveCall(i);
+  });
+  results.push({
+    name: 'call round trips, timeout armed, one at a time',
+    unit: 'calls/s',
+    ours: sequentialRate,
+    peer: 'promise + setTimeout/clearTimeout per call, answered in a microtask',
+    peerValue: naiveSequential,
+    higherIsBetter: true,
+  });
+
+  // 3. spawn + stop
+  const batch = 10_000;
+  const spawnRate = await bestRate(batch, async () => {
+    const pids = await Promise.all(Array.from({ length: batch }, () => rt.start(Idle)));
+    await Promise.all(pids.map((pid) => stop(pid)));
+  });
+  const xstateSpawnRate = await bestRate(batch, () => {
+    for (let i = 0; i < batch; i++) createActor(idleMachine).start().stop();
+  });
+  results.push({ name: 'spawn + stop', unit: 'processes/s', ours: spawnRate, peer: `xstate ${xstateVersion} createActor().start().stop()`, peerValue: xstateSpawnRate, higherIsBetter: true, target: 500e3 });
+
+  // 4. memory per idle process
+  const idleCount = 100_000;
+  const ourBytes = await bytesPerObject(
+    idleCount,
+    async (n) => Promise.all(Array.from({ length: n }, () => rt.start(Idle))),
+    async (pids: Pid[]) => {
+      await Promise.all(pids.map((pid) => stop(pid)));
+    },
+  );
+  const xstateBytes = await bytesPerObject(
+    idleCount,
+    (n) => Array.from({ length: n }, () => createActor(idleMachine).start()),
+    (actors) => actors.forEach((a) => a.stop()),
+  );
+  results.push({ name: 'heap per idle process', unit: 'bytes', ours: ourBytes, peer: `xstate ${xstateVersion} idle actor`, peerValue: xstateBytes, higherIsBetter: false, target: 1024 });
+
+  // 5. longest event-loop stall while a 1 M message flood is handled, five floods each
+  const floods = 5;
+  const ourStalls: Stall[] = [];
+  for (let round = 0; round < floods; round++) {
+    const flood = await rt.start(Sink);
+    for (let i = 0; i < floodSize; i++) cast(flood, i);
+    ourStalls.push(await eventLoopGaps(() => call(flood, 'count', { timeout: Infinity }).then(() => undefined)));
+    await stop(flood);
+  }
+  const bareStalls: Stall[] = [];
+  for (let round = 0; round < floods; round++) {
+    let seen = 0;
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const bare = new BareQueue(() => {
+      if (++seen === floodSize) finish();
+    });
+    for (let i = 0; i < floodSize; i++) bare.push(i);
+    bareStalls.push(await eventLoopGaps(() => done));
+  }
+  const baseline = 'bare ring queue drained in a microtask';
+  const longest = (stalls: Stall[]): number[] => stalls.map((s) => s.longest);
+  results.push(
+    { name: 'longest event-loop stall during a 1 M message flood, median of 5', unit: 'ms', ours: median(longest(ourStalls)), peer: baseline, peerValue: median(longest(bareStalls)), higherIsBetter: false, target: 2 },
+    { name: 'longest event-loop stall during a 1 M message flood, worst of 5', unit: 'ms', ours: Math.max(...longest(ourStalls)), peer: baseline, peerValue: Math.max(...longest(bareStalls)), higherIsBetter: false },
+    { name: 'median gap between event-loop turns during the floods (the scheduler slice)', unit: 'ms', ours: median(ourStalls.map((s) => s.median)), peer: baseline, peerValue: median(bareStalls.map((s) => s.median)), higherIsBetter: false },
+  );
+
+  return results;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
