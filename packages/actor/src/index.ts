@@ -26,7 +26,7 @@ export { Pid, Ref } from './pid.js';
 
 export { call, cast, send, reply, stop, DEFAULT_CALL_TIMEOUT } from './messaging.js';
 export type { CallOptions, StopOptions } from './messaging.js';
-export { self, isAlive, link, unlink, trapExit, exit, monitor, demonitor } from './signals.js';
+export { self, isAlive, link, unlink, trapExit, exit, exited, monitor, demonitor } from './signals.js';
 export { sendAfter, cancelTimer, readTimer } from './timers.js';
 export type { TimerRef } from './timers.js';
 
@@ -56,3 +56,19 @@ export {
   StopTimeoutError,
   UnhandledMessageError,
 } from './errors.js';
+
+export { worker } from './child-spec.js';
+export type { ChildContext, ChildSpec, RestartType, Shutdown, WorkerOptions } from './child-spec.js';
+export {
+  startSupervisor,
+  supervisorChild,
+  startChild,
+  terminateChild,
+  restartChild,
+  deleteChild,
+  whichChildren,
+  countChildren,
+} from './supervisor.js';
+export type { ChildCounts, ChildInfo, Strategy, SupervisorPid, SupervisorProtocol, SupervisorSpec, SupervisorStartOptions } from './supervisor.js';
+export { ChildStartError, SupervisorError } from './supervisor-errors.js';
+export type { RuntimeEvent, RuntimeEventListener } from './events.js';

@@ -4,7 +4,7 @@
 import createDebug from 'debug';
 import type { CallRecord } from './call-record.js';
 import { enterProc } from './current.js';
-import { BadReturnError, CallbackError, ExitError, InitError, InitIgnoredError, UnhandledMessageError } from './errors.js';
+import { BadReturnError, CallbackError, ExitError, InitError, UnhandledMessageError } from './errors.js';
 import { Down, ExitSignal, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
 import { CALL, CAST, EMPTY, INFO, Mailbox, STOP } from './mailbox.js';
@@ -13,6 +13,8 @@ import { IdleTimer, type SendAfterTimer } from './process-timers.js';
 import type { AnyProtocol } from './protocol.js';
 import type { Runtime } from './runtime.js';
 import type { StopRequest } from './stop-request.js';
+import { isThenable } from './thenable.js';
+import { settleStart } from './process-init.js';
 
 const log = createDebug('switchboard:actor:process');
 
@@ -22,7 +24,6 @@ export const ALIVE = 1;
 export const EXITING = 2;
 export const DEAD = 3;
 
-const K_INIT = 0;
 const K_CALL = 1;
 const K_CAST = 2;
 const K_INFO = 3;
@@ -31,7 +32,7 @@ const CALLBACK_NAMES = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handl
 
 type AnyServer = GenServer<unknown, AnyProtocol, unknown>;
 
-interface ResultShape {
+export interface ResultShape {
   type?: unknown;
   state?: unknown;
   reply?: unknown;
@@ -41,7 +42,7 @@ interface ResultShape {
   timeout?: unknown;
 }
 
-interface Starter {
+export interface Starter {
   resolve: (pid: Pid) => void;
   reject: (error: unknown) => void;
 }
@@ -74,6 +75,8 @@ export class Proc {
   callsHead: CallRecord | null = null;
   stopRequests: StopRequest[] | null = null;
   starter: Starter | null = null;
+  /** Resolvers of `exited(pid)` promises (out-of-band: they do not need a mailbox). */
+  exitWaiters: ((reason: ExitReason) => void)[] | null = null;
   exitReason: ExitReason | undefined = undefined;
 
   constructor(
@@ -263,7 +266,8 @@ export class Proc {
     }
   }
 
-  private applyOptions(result: ResultShape): void {
+  /** @internal applies `continue` and `timeout` from a result */
+  applyOptions(result: ResultShape): void {
     if (result.continue !== undefined) {
       this.hasContinue = true;
       this.continueValue = result.continue;
@@ -284,84 +288,6 @@ export class Proc {
     const reason = new BadReturnError(CALLBACK_NAMES[kind]!, this.pid, value);
     if (log.enabled) log('%s: %s', this.pid, reason.message);
     this.beginExit(reason);
-  }
-
-  // ---- init -----------------------------------------------------------------------------
-
-  /** Runs `init` on the caller's stack; resolves with the pid once it has run. */
-  init(args: unknown, startTimeout: number): Promise<Pid> {
-    const previous = enterProc(this);
-    let result: unknown;
-    try {
-      result = this.behaviour.init === undefined ? { type: 'ok', state: args } : this.behaviour.init(args);
-    } catch (error) {
-      enterProc(previous);
-      return Promise.reject(this.failInit(new CallbackError('init', this.pid, error)));
-    }
-    enterProc(previous);
-    if (!isThenable(result)) {
-      const error = this.completeInit(result);
-      return error === null ? Promise.resolve(this.pid) : Promise.reject(error);
-    }
-    return new Promise<Pid>((resolve, reject) => {
-      this.starter = { resolve, reject };
-      this.suspended = true;
-      if (startTimeout !== Infinity) this.rt.armStartTimeout(this, startTimeout);
-      result.then(
-        (value) => {
-          if (this.status !== INITIALIZING || this.starter === null) return;
-          this.suspended = false;
-          this.settleStart(this.completeInit(value));
-        },
-        (error: unknown) => {
-          if (this.status !== INITIALIZING || this.starter === null) return;
-          this.settleStart(this.failInit(new CallbackError('init', this.pid, error)));
-        },
-      );
-    });
-  }
-
-  /** Applies init's result; returns the error `start` rejects with, or null on success. */
-  private completeInit(value: unknown): Error | null {
-    const result = value as ResultShape | null;
-    if (typeof result !== 'object' || result === null) {
-      return this.failInit(new BadReturnError('init', this.pid, value));
-    }
-    switch (result.type) {
-      case 'ok':
-        this.state = result.state;
-        this.status = ALIVE;
-        this.rt.onStarted(this);
-        this.applyOptions(result);
-        this.resume();
-        return null;
-      case 'ignore':
-        this.failInit('normal');
-        return new InitIgnoredError();
-      case 'stop':
-        return this.failInit(result.reason as ExitReason);
-      default:
-        return this.failInit(new BadReturnError('init', this.pid, value));
-    }
-  }
-
-  private settleStart(error: Error | null): void {
-    const starter = this.starter;
-    this.starter = null;
-    this.rt.disarmStartTimeout(this);
-    if (starter === null) return;
-    if (error === null) starter.resolve(this.pid);
-    else starter.reject(error);
-  }
-
-  /**
-   * Init failed: the process exits without `terminate` and without sending an exit signal to the
-   * process that linked it (OTP 26 `proc_lib:init_fail`); `start` rejects instead.
-   */
-  failInit(reason: ExitReason): Error {
-    this.unlinkAll();
-    this.finalize(reason);
-    return new InitError(reason);
   }
 
   // ---- exit -----------------------------------------------------------------------------
@@ -401,7 +327,7 @@ export class Proc {
       this.timers = null;
     }
     if (this.name !== null) rt.registry.release(this);
-    if (this.starter !== null) this.settleStart(new InitError(reason));
+    if (this.starter !== null) settleStart(this, new InitError(reason));
     let call = this.callsHead;
     this.callsHead = null;
     if (call !== null) {
@@ -434,6 +360,9 @@ export class Proc {
     const links = this.links;
     this.links = null;
     rt.onExit(this, reason);
+    const waiters = this.exitWaiters;
+    this.exitWaiters = null;
+    if (waiters !== null) for (const resolve of waiters) resolve(reason);
     if (links !== null) {
       const signal = reason === 'kill' ? 'killed' : reason;
       for (const linked of links) {
@@ -449,12 +378,4 @@ export class Proc {
     this.links = null;
     if (links !== null) for (const linked of links) linked.links?.delete(this);
   }
-}
-
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

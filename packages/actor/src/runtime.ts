@@ -9,12 +9,14 @@ import type { GenServer } from './gen-server.js';
 import { INFO } from './mailbox.js';
 import type { Pid } from './pid.js';
 import { DEAD, INITIALIZING, Proc } from './process.js';
+import { initProcess } from './process-init.js';
 import type { AnyProtocol, Protocol } from './protocol.js';
 import { Registry } from './registry.js';
 import { RingQueue } from './ring-queue.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { TimerEntry, TimerQueue } from './timer-queue.js';
 import { VirtualClock } from './virtual-clock.js';
+import { EventStream, type RuntimeEvent, type RuntimeEventListener } from './events.js';
 
 const log = createDebug('switchboard:actor:runtime');
 
@@ -66,6 +68,7 @@ export class Runtime {
   private killing = false;
   private readonly startTimers = new Map<Proc, StartTimer>();
   private live = 0;
+  private readonly events = new EventStream();
   private readonly detachClock: (() => void) | undefined;
 
   constructor(options: RuntimeOptions = {}) {
@@ -109,7 +112,7 @@ export class Runtime {
       (parent.links ??= new Set()).add(proc);
     }
     this.live++;
-    return proc.init(args, options?.timeout ?? DEFAULT_START_TIMEOUT) as Promise<Pid<P>>;
+    return initProcess(proc, args, options?.timeout ?? DEFAULT_START_TIMEOUT) as Promise<Pid<P>>;
   }
 
   /** The pid registered under `name`, if any. */
@@ -120,6 +123,19 @@ export class Runtime {
   /** Processes started and not yet exited. */
   get processCount(): number {
     return this.live;
+  }
+
+  /**
+   * Subscribes to spawn, exit and restart events (what an observer or a status page reads).
+   * Returns the unsubscribe function. Listeners run synchronously; keep them cheap.
+   */
+  subscribe(listener: RuntimeEventListener): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  /** @internal used by supervisors to report restarts */
+  publish(event: RuntimeEvent): void {
+    if (this.events.active) this.events.publish(event);
   }
 
   /** Counters for status pages and tests. */
@@ -201,11 +217,16 @@ export class Runtime {
   /** @internal init returned ok */
   onStarted(proc: Proc): void {
     if (log.enabled) log('started %s%s', proc.pid, proc.name === null ? '' : ` as ${proc.name}`);
+    if (this.events.active) {
+      const behaviour = proc.behaviour.behaviourName ?? 'gen_server';
+      this.events.publish({ type: 'spawn', pid: proc.pid, behaviour, name: proc.name, parent: proc.parent?.pid ?? null });
+    }
   }
 
   /** @internal the process is gone */
   onExit(proc: Proc, reason: ExitReason): void {
     this.live--;
+    if (this.events.active) this.events.publish({ type: 'exit', pid: proc.pid, reason });
     if (log.enabled) {
       if (isNormalExit(reason)) log('%s exited: %O', proc.pid, reason);
       else log('%s exited abnormally: %O', proc.pid, reason);

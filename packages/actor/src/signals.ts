@@ -69,15 +69,27 @@ export function trapExit(flag: boolean, as?: Pid): boolean {
 }
 
 /**
- * Sends an exit signal to `pid` from the running process (OTP's `exit/2`). `'kill'` ends it
- * unconditionally with reason `'killed'`; `'normal'` is ignored unless it traps exits; any other
- * reason ends a process that does not trap exits, without `terminate`.
+ * Sends an exit signal to `pid` from the running process, or from `as` (OTP's `exit/2`).
+ * `'kill'` ends it unconditionally with reason `'killed'`; `'normal'` is ignored unless it traps
+ * exits; any other reason ends a process that does not trap exits, without `terminate`. A process
+ * that traps exits gets an `ExitSignal` — or, if the sender is its parent, runs `terminate`.
  */
-export function exit(pid: Pid, reason: ExitReason): void {
+export function exit(pid: Pid, reason: ExitReason, as?: Pid): void {
   const target = pid.proc;
   if (target === null) return;
-  const sender = currentProc();
-  target.rt.exitSignal(target, sender === null ? null : sender.pid, reason, false);
+  const sender = as ?? currentProc()?.pid ?? null;
+  target.rt.exitSignal(target, sender, reason, false);
+}
+
+/**
+ * Resolves with the exit reason once `pid` has exited (`'noproc'` if it already has). Unlike a
+ * monitor it needs no mailbox, so code outside processes — and a process in the middle of an
+ * async callback — can wait for an exit.
+ */
+export function exited(pid: Pid): Promise<ExitReason> {
+  const proc = pid.proc;
+  if (proc === null || proc.status === DEAD) return Promise.resolve('noproc');
+  return new Promise((resolve) => (proc.exitWaiters ??= []).push(resolve));
 }
 
 /**

@@ -1,0 +1,87 @@
+// How a supervisor starts, restarts and stops one child (OTP's child specification).
+import type { GenServer } from './gen-server.js';
+import type { Pid } from './pid.js';
+import type { Protocol } from './protocol.js';
+import type { Runtime, StartOptions } from './runtime.js';
+
+/**
+ * When a child is restarted after it exits:
+ * - `permanent`: always;
+ * - `transient`: only after an abnormal exit (not `normal`, `shutdown` or `{ shutdown: … }`);
+ * - `temporary`: never, not even when a sibling's restart stops it; its spec is then removed.
+ */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/**
+ * How a child is stopped: milliseconds to wait after the `shutdown` exit signal before killing
+ * it, `'brutal_kill'` to kill at once, or `'infinity'` to wait as long as it takes (the default
+ * for supervisors, so a subtree can stop in order).
+ */
+export type Shutdown = number | 'brutal_kill' | 'infinity';
+
+/** What a child's start function is given. */
+export interface ChildContext {
+  readonly runtime: Runtime;
+  /** The supervisor: link the child to it (`{ link: context.supervisor }`). */
+  readonly supervisor: Pid;
+}
+
+export interface ChildSpec {
+  /** Unique among the supervisor's children. */
+  readonly id: string;
+  /**
+   * Starts the child linked to `context.supervisor` and resolves with its pid. Rejecting with
+   * `InitIgnoredError` (init returned `ignore`) leaves the child not running; any other
+   * rejection is a failed start.
+   */
+  readonly start: (context: ChildContext, ...extraArguments: unknown[]) => Promise<Pid>;
+  /** Default `permanent`. */
+  readonly restart?: RestartType;
+  /** Default 5000 ms for a worker, `'infinity'` for a supervisor. */
+  readonly shutdown?: Shutdown;
+  /** Default `worker`. */
+  readonly type?: 'worker' | 'supervisor';
+}
+
+export interface WorkerOptions extends Pick<StartOptions, 'name' | 'timeout'> {
+  readonly restart?: RestartType;
+  readonly shutdown?: Shutdown;
+}
+
+/**
+ * A child spec for a GenServer: it is started with `runtime.start(behaviour, args)`, linked to
+ * the supervisor.
+ *
+ * @example
+ * const spec = worker('cache', Cache, { size: 100 }, { restart: 'transient' });
+ */
+export function worker<S, P extends Protocol, A>(id: string, behaviour: GenServer<S, P, A>, args: A, options: WorkerOptions = {}): ChildSpec {
+  return {
+    id,
+    start: ({ runtime, supervisor }) =>
+      (runtime.start as (b: GenServer<S, P, A>, a: A, o: StartOptions) => Promise<Pid>)(behaviour, args, {
+        link: supervisor,
+        ...(options.name === undefined ? {} : { name: options.name }),
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      }),
+    restart: options.restart ?? 'permanent',
+    shutdown: options.shutdown ?? 5000,
+    type: 'worker',
+  };
+}
+
+/** The defaults filled in. */
+export interface ResolvedChildSpec extends ChildSpec {
+  readonly restart: RestartType;
+  readonly shutdown: Shutdown;
+  readonly type: 'worker' | 'supervisor';
+}
+
+export function resolveChildSpec(spec: ChildSpec): ResolvedChildSpec {
+  const type = spec.type ?? 'worker';
+  if (typeof spec.id !== 'string' || spec.id === '') throw new TypeError('a child spec needs a non-empty string id');
+  if (typeof spec.start !== 'function') throw new TypeError(`child ${spec.id}: start must be a function`);
+  const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
+  if (typeof shutdown === 'number' && !(shutdown >= 0)) throw new TypeError(`child ${spec.id}: shutdown must be >= 0 ms`);
+  return { ...spec, restart: spec.restart ?? 'permanent', shutdown, type };
+}
