@@ -1,4 +1,5 @@
 // How a supervisor starts, restarts and stops one child (OTP's child specification).
+import { isNormalExit, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
 import type { Pid } from './pid.js';
 import type { Protocol } from './protocol.js';
@@ -84,4 +85,11 @@ export function resolveChildSpec(spec: ChildSpec): ResolvedChildSpec {
   const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
   if (typeof shutdown === 'number' && !(shutdown >= 0)) throw new TypeError(`child ${spec.id}: shutdown must be >= 0 ms`);
   return { ...spec, restart: spec.restart ?? 'permanent', shutdown, type };
+}
+
+/** Whether a child that exited with `reason` is restarted, by its restart type. */
+export function shouldRestart(spec: ResolvedChildSpec, reason: ExitReason): boolean {
+  if (spec.restart === 'permanent') return true;
+  if (spec.restart === 'temporary') return false;
+  return !isNormalExit(reason);
 }

@@ -72,3 +72,5 @@ export {
 export type { ChildCounts, ChildInfo, Strategy, SupervisorPid, SupervisorProtocol, SupervisorSpec, SupervisorStartOptions } from './supervisor.js';
 export { ChildStartError, SupervisorError } from './supervisor-errors.js';
 export type { RuntimeEvent, RuntimeEventListener } from './events.js';
+export { startDynamicSupervisor } from './dynamic-supervisor.js';
+export type { DynamicSupervisorSpec } from './dynamic-supervisor.js';

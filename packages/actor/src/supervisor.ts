@@ -1,10 +1,10 @@
 // Supervisor: starts children in order, restarts them by strategy within a restart intensity,
 // and stops them in reverse order (OTP's `supervisor`). It is a GenServer on the public API.
 import createDebug from 'debug';
-import { resolveChildSpec, type ChildSpec, type ResolvedChildSpec } from './child-spec.js';
+import { resolveChildSpec, shouldRestart, type ChildSpec, type ResolvedChildSpec } from './child-spec.js';
 import { shutdownChild } from './child-shutdown.js';
 import { InitIgnoredError } from './errors.js';
-import { ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
+import { ExitSignal, type ExitReason } from './exit-reason.js';
 import { Result, type GenServer } from './gen-server.js';
 import { call, send } from './messaging.js';
 import type { Pid } from './pid.js';
@@ -54,18 +54,21 @@ export interface ChildCounts {
   readonly supervisors: number;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
 
-type SupervisorRequest =
+export type SupervisorRequest =
   | { readonly op: 'startChild'; readonly spec: ChildSpec }
-  | { readonly op: 'terminateChild'; readonly id: string }
+  | { readonly op: 'terminateChild'; readonly id: string | Pid }
   | { readonly op: 'restartChild'; readonly id: string }
   | { readonly op: 'deleteChild'; readonly id: string }
   | { readonly op: 'whichChildren' }
   | { readonly op: 'countChildren' };
 
-/** The messages a supervisor accepts (use the functions below rather than calling it directly). */
-export type SupervisorProtocol = { call: SupervisorRequest; reply: Outcome<unknown>; info: RetryRestart };
+/**
+ * The messages a supervisor accepts (use the functions below rather than calling it directly).
+ * Its info messages are its own retry notes; anything else sent to it is ignored.
+ */
+export type SupervisorProtocol = { call: SupervisorRequest; reply: Outcome<unknown>; info: unknown };
 
 /** @internal sent to itself when a restart failed, to try again (counted against the intensity) */
 class RetryRestart {
@@ -154,12 +157,6 @@ function giveUp(state: State): ReturnType<typeof Result.stop<State>> {
   return Result.stop('shutdown', state);
 }
 
-function shouldRestart(spec: ResolvedChildSpec, reason: ExitReason): boolean {
-  if (spec.restart === 'permanent') return true;
-  if (spec.restart === 'temporary') return false;
-  return !isNormalExit(reason);
-}
-
 /** Restarts `failed` and, per the strategy, its siblings. */
 async function restartGroup(state: State, failed: Child, reason: ExitReason): Promise<void> {
   const { children } = state;
@@ -228,8 +225,8 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
       return started;
     }
     case 'terminateChild': {
-      const child = find(request.id);
-      if (child === undefined) return notFound(request.id);
+      const child = typeof request.id === 'string' ? find(request.id) : state.children.find((c) => c.pid === request.id);
+      if (child === undefined) return notFound(String(request.id));
       await stopChildren(state, [child]);
       if (child.spec.restart === 'temporary') state.children.splice(state.children.indexOf(child), 1);
       return { ok: true, value: undefined };
@@ -264,7 +261,7 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
   }
 }
 
-function notFound(id: string): Outcome<never> {
+export function notFound(id: string): Outcome<never> {
   return { ok: false, error: new SupervisorError('ERR_CHILD_NOT_FOUND', `no child ${JSON.stringify(id)}`) };
 }
 
@@ -306,8 +303,11 @@ async function request<T>(sup: SupervisorPid, req: SupervisorRequest): Promise<T
 export function startChild(sup: SupervisorPid, spec: ChildSpec): Promise<Pid | null> {
   return request(sup, { op: 'startChild', spec });
 }
-/** Stops a child; its spec stays (except a temporary child's) for `restartChild`. */
-export function terminateChild(sup: SupervisorPid, id: string): Promise<void> {
+/**
+ * Stops a child, named by id or pid; its spec stays (except a temporary child's) for
+ * `restartChild`. A DynamicSupervisor's child is named by pid and its spec is dropped.
+ */
+export function terminateChild(sup: SupervisorPid, id: string | Pid): Promise<void> {
   return request(sup, { op: 'terminateChild', id });
 }
 /** Starts a stopped child again from its spec. */
