@@ -1,0 +1,114 @@
+// The entry point of a service: boot a root supervisor, and on SIGINT / SIGTERM stop the whole
+// tree in order within a shutdown budget, then exit with a status that says how it went.
+import createDebug from 'debug';
+import { StopTimeoutError } from './errors.js';
+import type { ExitReason } from './exit-reason.js';
+import { stop } from './messaging.js';
+import { Runtime } from './runtime.js';
+import { exit, exited } from './signals.js';
+import { startSupervisor, type SupervisorPid, type SupervisorSpec } from './supervisor.js';
+
+const log = createDebug('switchboard:actor:application');
+
+/** Exit statuses of an application. */
+export const ExitStatus = {
+  /** Stopped on request (a signal or `shutdown()`), every process terminated in order. */
+  OK: 0,
+  /** The root supervisor exited by itself: a child kept crashing past the restart intensity. */
+  CRASHED: 1,
+  /** The shutdown budget ran out; what was left was killed. */
+  SHUTDOWN_TIMEOUT: 2,
+} as const;
+
+/** The part of `process` the application listens on (an EventEmitter in tests). */
+export interface SignalSource {
+  once(signal: NodeJS.Signals, listener: () => void): unknown;
+  off(signal: NodeJS.Signals, listener: () => void): unknown;
+}
+
+export interface ApplicationOptions {
+  /** Default: a new Runtime on the system clock. */
+  readonly runtime?: Runtime;
+  /** Register the root supervisor under this name. */
+  readonly name?: string;
+  /** Milliseconds the whole tree may take to stop (default 30,000); then it is killed. */
+  readonly shutdownTimeout?: number;
+  /** Default `['SIGINT', 'SIGTERM']`; `[]` installs no handler. */
+  readonly signals?: readonly NodeJS.Signals[];
+  /** Where signals come from (default `process`). */
+  readonly signalSource?: SignalSource;
+  /** Called once with the exit status (default `process.exit`); pass a no-op to keep running. */
+  readonly exit?: (status: number) => void;
+}
+
+export interface Application {
+  readonly runtime: Runtime;
+  readonly root: SupervisorPid;
+  /** Stops the tree as a signal would; resolves with the exit status. */
+  shutdown(): Promise<number>;
+  /** Resolves with the exit status once the application has ended, however it ended. */
+  readonly exitStatus: Promise<number>;
+}
+
+/**
+ * Starts `tree` as the root supervisor of a service.
+ *
+ * @example
+ * await startApplication({ children: [worker('gateway', Gateway, config)] });
+ * // Ctrl-C: every process terminates in reverse start order, then the process exits 0.
+ */
+export async function startApplication(tree: SupervisorSpec, options: ApplicationOptions = {}): Promise<Application> {
+  const runtime = options.runtime ?? new Runtime();
+  const root = await startSupervisor(runtime, tree, options.name === undefined ? {} : { name: options.name });
+  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  const source = options.signalSource ?? process;
+  const budget = options.shutdownTimeout ?? 30_000;
+  const exitProcess = options.exit ?? ((status: number) => process.exit(status));
+
+  let resolveStatus!: (status: number) => void;
+  const exitStatus = new Promise<number>((resolve) => (resolveStatus = resolve));
+  let finished = false;
+  let stopping: Promise<number> | null = null;
+
+  const finish = (status: number): void => {
+    if (finished) return;
+    finished = true;
+    for (const signal of signals) source.off(signal, onSignal);
+    log('application exits with status %d', status);
+    resolveStatus(status);
+    exitProcess(status);
+  };
+
+  const shutdown = (): Promise<number> => {
+    stopping ??= stop(root, 'shutdown', { timeout: budget }).then(
+      () => ExitStatus.OK,
+      async (error: unknown) => {
+        if (!(error instanceof StopTimeoutError)) return ExitStatus.CRASHED;
+        log('shutdown budget of %d ms ran out: killing the tree', budget);
+        const done = exited(root);
+        exit(root, 'kill');
+        await done;
+        return ExitStatus.SHUTDOWN_TIMEOUT;
+      },
+    ).then((status) => {
+      finish(status);
+      return status;
+    });
+    return stopping;
+  };
+
+  function onSignal(): void {
+    log('signal received: shutting down');
+    void shutdown();
+  }
+  for (const signal of signals) source.once(signal, onSignal);
+
+  void exited(root).then((reason: ExitReason) => {
+    if (stopping === null) {
+      log('root supervisor exited by itself: %O', reason);
+      finish(ExitStatus.CRASHED);
+    }
+  });
+
+  return { runtime, root, shutdown, exitStatus };
+}

@@ -1,0 +1,80 @@
+// What an observer or a status page reads: one process's info, and a supervision tree's shape.
+import { currentProc } from './current.js';
+import type { Pid } from './pid.js';
+import { ALIVE, EXITING, INITIALIZING } from './process.js';
+import { whichChildren, type SupervisorPid } from './supervisor.js';
+
+export type ProcessStatus = 'initializing' | 'running' | 'runnable' | 'waiting' | 'suspended' | 'exiting';
+
+export interface ProcessInfo {
+  readonly pid: Pid;
+  /**
+   * `running`: its callback is on the stack now; `runnable`: it has messages and awaits its turn;
+   * `waiting`: its mailbox is empty; `suspended`: an async callback is pending; `exiting`: its
+   * `terminate` is running.
+   */
+  readonly status: ProcessStatus;
+  readonly mailboxLength: number;
+  readonly registeredName: string | null;
+  /** The behaviour's `behaviourName` ('gen_server', 'supervisor', 'xstate:<id>', …). */
+  readonly behaviour: string;
+  readonly trapExit: boolean;
+  /** The process that started it linked, if any. */
+  readonly parent: Pid | null;
+  readonly links: Pid[];
+  /** Processes this one monitors. */
+  readonly monitors: Pid[];
+  /** Processes monitoring this one. */
+  readonly monitoredBy: Pid[];
+}
+
+/** A snapshot of a live process, or undefined once it has exited. */
+export function processInfo(pid: Pid): ProcessInfo | undefined {
+  const proc = pid.proc;
+  if (proc === null) return undefined;
+  let status: ProcessStatus;
+  if (proc.status === INITIALIZING) status = 'initializing';
+  else if (proc.status >= EXITING) status = 'exiting';
+  else if (currentProc() === proc) status = 'running';
+  else if (proc.suspended) status = 'suspended';
+  else status = proc.status === ALIVE && proc.queued ? 'runnable' : 'waiting';
+  return {
+    pid,
+    status,
+    mailboxLength: proc.mailbox.length,
+    registeredName: proc.name,
+    behaviour: proc.behaviour.behaviourName ?? 'gen_server',
+    trapExit: proc.trapExit,
+    parent: proc.parent?.pid ?? null,
+    links: proc.links === null ? [] : [...proc.links].map((p) => p.pid),
+    monitors: proc.monitoring === null ? [] : [...proc.monitoring.values()].map((p) => p.pid),
+    monitoredBy: proc.monitoredBy === null ? [] : [...proc.monitoredBy.values()].map((p) => p.pid),
+  };
+}
+
+export interface SupervisionNode {
+  readonly id: string;
+  /** null when the child is not running. */
+  readonly pid: Pid | null;
+  readonly type: 'worker' | 'supervisor';
+  /** Present for supervisors: their children, in start order. */
+  readonly children?: SupervisionNode[];
+}
+
+/**
+ * Walks a supervision tree from `root` (asking each supervisor for its children).
+ *
+ * @example
+ * const tree = await supervisionTree(app.root);
+ */
+export async function supervisionTree(root: SupervisorPid, id = 'root'): Promise<SupervisionNode> {
+  const children = await whichChildren(root);
+  const nodes = await Promise.all(
+    children.map((child) =>
+      child.type === 'supervisor' && child.pid !== null
+        ? supervisionTree(child.pid as SupervisorPid, child.id).catch(() => ({ id: child.id, pid: child.pid, type: child.type }))
+        : { id: child.id, pid: child.pid, type: child.type },
+    ),
+  );
+  return { id, pid: root, type: 'supervisor', children: nodes };
+}
