@@ -37,8 +37,16 @@ export interface ApplicationOptions {
   readonly signals?: readonly NodeJS.Signals[];
   /** Where signals come from (default `process`). */
   readonly signalSource?: SignalSource;
-  /** Called once with the exit status (default `process.exit`); pass a no-op to keep running. */
+  /**
+   * Called once with the exit status. The default flushes stdout and stderr (writes to a pipe
+   * are asynchronous, and `process.exit` would drop the last log lines), then `process.exit`s.
+   */
   readonly exit?: (status: number) => void;
+  /**
+   * Keep Node running until the application ends, even with no socket or timer open (as an
+   * Erlang node stays up). Default true.
+   */
+  readonly keepAlive?: boolean;
 }
 
 export interface Application {
@@ -63,16 +71,18 @@ export async function startApplication(tree: SupervisorSpec, options: Applicatio
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const source = options.signalSource ?? process;
   const budget = options.shutdownTimeout ?? 30_000;
-  const exitProcess = options.exit ?? ((status: number) => process.exit(status));
+  const exitProcess = options.exit ?? exitAfterFlush;
 
   let resolveStatus!: (status: number) => void;
   const exitStatus = new Promise<number>((resolve) => (resolveStatus = resolve));
   let finished = false;
   let stopping: Promise<number> | null = null;
+  const keepAlive = options.keepAlive === false ? null : setInterval(() => {}, 2 ** 30);
 
   const finish = (status: number): void => {
     if (finished) return;
     finished = true;
+    if (keepAlive !== null) clearInterval(keepAlive);
     for (const signal of signals) source.off(signal, onSignal);
     log('application exits with status %d', status);
     resolveStatus(status);
@@ -111,4 +121,10 @@ export async function startApplication(tree: SupervisorSpec, options: Applicatio
   });
 
   return { runtime, root, shutdown, exitStatus };
+}
+
+function exitAfterFlush(status: number): void {
+  process.exitCode = status;
+  const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(status));
 }

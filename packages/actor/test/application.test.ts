@@ -64,3 +64,22 @@ test('shutdown() does what a signal does, once', async (t) => {
   signals.emit('SIGTERM');
   t.deepEqual(statuses, [0]);
 });
+
+test('a real SIGTERM to a Node process running an application stops it in order with status 0', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const fixture = fileURLToPath(new URL('./fixtures/signal-app.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import=tsx', '--conditions=@switchboard/source', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const ready = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready\n')) resolve();
+    }),
+  );
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await ready;
+  child.kill('SIGTERM');
+  t.is(await exit, 0);
+  t.is(output, 'start first\nstart second\nready\nterminate second shutdown\nterminate first shutdown\n');
+});
