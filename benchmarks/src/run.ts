@@ -2,9 +2,10 @@
 // writes results/<suite>.json.
 import { report, type Measurement } from './report.js';
 import { actorSuite } from './suites/actor.js';
+import { supervisionSuite } from './suites/supervision.js';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
-  actor: actorSuite,
+  actor: async () => [...(await actorSuite()), ...(await supervisionSuite())],
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
