@@ -5,9 +5,7 @@ import {
   ExitError,
   NoProcError,
   Result,
-  Runtime,
   StopTimeoutError,
-  VirtualClock,
   call,
   cast,
   isAlive,
@@ -17,6 +15,7 @@ import {
   type GenServer,
   self,
 } from '@switchboard/actor';
+import { virtualRuntime } from './support/runtime.js';
 
 type Proto = { call: 'hold' | 'answer-held' | 'self' | 'echo'; reply: string; cast: string };
 
@@ -45,13 +44,9 @@ function holder(handled: string[] = []): GenServer<From<string>[], Proto> {
   };
 }
 
-function runtime(): { rt: Runtime; clock: VirtualClock } {
-  const clock = new VirtualClock();
-  return { rt: new Runtime({ clock }), clock };
-}
 
 test('call rejects with CallTimeoutError after the default 5000 ms, and the late reply is dropped', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const pid = await rt.start(holder());
   let outcome: unknown;
   call(pid, 'hold').then(
@@ -71,7 +66,7 @@ test('call rejects with CallTimeoutError after the default 5000 ms, and the late
 });
 
 test('a custom timeout applies, and Infinity never times out', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const pid = await rt.start(holder());
   const short = t.throwsAsync(call(pid, 'hold', { timeout: 10 }), { instanceOf: CallTimeoutError });
   const forever = call(pid, 'hold', { timeout: Infinity });
@@ -83,7 +78,7 @@ test('a custom timeout applies, and Infinity never times out', async (t) => {
 });
 
 test('call to a process that does not exist rejects with NoProcError', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(holder());
   await stop(pid);
   const error = await t.throwsAsync(call(pid, 'echo'), { instanceOf: NoProcError });
@@ -92,7 +87,7 @@ test('call to a process that does not exist rejects with NoProcError', async (t)
 });
 
 test('call rejects with ExitError carrying the exit reason when the server exits before replying', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(holder());
   const waiting = call(pid, 'hold');
   const queued = call(pid, 'echo'); // queued before the stop, so it is answered
@@ -105,7 +100,7 @@ test('call rejects with ExitError carrying the exit reason when the server exits
 });
 
 test('a process that calls itself gets CallSelfError instead of a deadlock', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(holder());
   // the self-call happens before the callback's first await, while the process is running
   t.is(await call(pid, 'self'), 'CallSelfError');
@@ -113,7 +108,7 @@ test('a process that calls itself gets CallSelfError instead of a deadlock', asy
 });
 
 test('stop waits behind queued messages and resolves after terminate has run', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const handled: string[] = [];
   const pid = await rt.start(holder(handled));
   cast(pid, 'one');
@@ -125,7 +120,7 @@ test('stop waits behind queued messages and resolves after terminate has run', a
 });
 
 test('stop resolves only after an asynchronous terminate finishes', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const steps: string[] = [];
   const Slow: GenServer<null> = {
     async terminate() {
@@ -145,7 +140,7 @@ test('stop resolves only after an asynchronous terminate finishes', async (t) =>
 });
 
 test('stop rejects with NoProcError for a dead pid and StopTimeoutError when terminate is too slow', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const dead = await rt.start(holder());
   await stop(dead);
   await t.throwsAsync(stop(dead), { instanceOf: NoProcError });
@@ -157,21 +152,21 @@ test('stop rejects with NoProcError for a dead pid and StopTimeoutError when ter
 });
 
 test('two concurrent stops with the same reason both resolve', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(holder());
   await Promise.all([stop(pid), stop(pid)]);
   t.false(isAlive(pid));
 });
 
 test('cast and send never throw for a dead target', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(holder());
   await stop(pid);
   t.notThrows(() => cast(pid, 'late'));
 });
 
 test('with a thousand calls waiting, only one clock timer is armed', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const pid = await rt.start(holder());
   const calls = Array.from({ length: 1000 }, () => call(pid, 'hold').catch((e: unknown) => e));
   await rt.whenIdle();

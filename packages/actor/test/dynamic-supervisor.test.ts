@@ -1,9 +1,7 @@
 import test from 'ava';
 import {
   Result,
-  Runtime,
   SupervisorError,
-  VirtualClock,
   call,
   cast,
   countChildren,
@@ -20,15 +18,12 @@ import {
   type GenServer,
   type Pid,
 } from '@switchboard/actor';
+import { virtualRuntime } from './support/runtime.js';
 import { testWorker, type TestWorkerProto } from './support/workers.js';
 
-function runtime(): { rt: Runtime; clock: VirtualClock } {
-  const clock = new VirtualClock();
-  return { rt: new Runtime({ clock }), clock };
-}
 
 test('children start on demand with extra arguments, restart one for one, and are stopped by pid', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   type ConnProto = { call: 'describe'; reply: string; cast: 'crash' };
   const Conn: GenServer<string, ConnProto, string> = {
     handleCall: (_r, _f, s) => Result.reply(s, s),
@@ -59,7 +54,7 @@ test('children start on demand with extra arguments, restart one for one, and ar
 });
 
 test('maxChildren refuses one child too many', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const sup = await startDynamicSupervisor(rt, { maxChildren: 2 });
   const spec = worker('w', testWorker('w', log), undefined, { restart: 'temporary' });
@@ -73,7 +68,7 @@ test('maxChildren refuses one child too many', async (t) => {
 });
 
 test('children are shut down concurrently: total time is the slowest, not the sum', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   // traps exits, so the supervisor's shutdown runs terminate, which takes `ms` of virtual time
   const Slow: GenServer<number, { call: 'x'; reply: null }, number> = {
     init(ms) {
@@ -101,7 +96,7 @@ test('children are shut down concurrently: total time is the slowest, not the su
 });
 
 test('a DynamicSupervisor holds 100,000 children and stops them all', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const Idle: GenServer<null> = { init: () => Result.ok(null) };
   const spec: ChildSpec = { id: 'idle', restart: 'temporary', start: ({ runtime: r, supervisor }) => r.start(Idle, undefined, { link: supervisor }) };
   const sup = await startDynamicSupervisor(rt);

@@ -7,10 +7,8 @@ import {
   InitError,
   InitIgnoredError,
   Result,
-  Runtime,
   StartTimeoutError,
   UnhandledMessageError,
-  VirtualClock,
   call,
   cast,
   isAlive,
@@ -22,6 +20,7 @@ import {
   type From,
   type GenServer,
 } from '@switchboard/actor';
+import { virtualRuntime } from './support/runtime.js';
 
 type CounterProtocol = {
   call: 'get' | 'slow-get' | 'crash' | 'bad' | { stopWith: ExitReason };
@@ -68,13 +67,9 @@ function counter(log: string[] = []): GenServer<CounterState, CounterProtocol, n
   };
 }
 
-function runtime(): { rt: Runtime; clock: VirtualClock } {
-  const clock = new VirtualClock();
-  return { rt: new Runtime({ clock }), clock };
-}
 
 test('a server starts after init, answers calls and handles casts in order', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(counter(), 10);
   t.true(isAlive(pid));
   cast(pid, { add: 1 });
@@ -84,7 +79,7 @@ test('a server starts after init, answers calls and handles casts in order', asy
 });
 
 test('handleCall can reply later with reply(from, value), from handleInfo', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(counter(), 5);
   const answer = call(pid, 'slow-get');
   await rt.whenIdle();
@@ -93,7 +88,7 @@ test('handleCall can reply later with reply(from, value), from handleInfo', asyn
 });
 
 test('init can return ignore or stop; start rejects and terminate is not called', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   let terminated = 0;
   const base = { terminate: () => void terminated++ };
   await t.throwsAsync(rt.start({ ...base, init: () => Result.ignore() }), { instanceOf: InitIgnoredError });
@@ -119,7 +114,7 @@ test('init can return ignore or stop; start rejects and terminate is not called'
 });
 
 test('an asynchronous init delays start; messages sent meanwhile wait in the mailbox', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   let release!: () => void;
   const ready = new Promise<void>((resolve) => (release = resolve));
   const Slow: GenServer<number, { call: 'get'; reply: number; cast: number }, void> = {
@@ -144,7 +139,7 @@ test('an asynchronous init delays start; messages sent meanwhile wait in the mai
 });
 
 test('an asynchronous init that takes too long is killed and start rejects with StartTimeoutError', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const Never: GenServer<null> = { init: () => new Promise(() => {}) };
   const starting = rt.start(Never, undefined, { timeout: 1000 });
   const outcome = t.throwsAsync(starting, { instanceOf: StartTimeoutError });
@@ -154,7 +149,7 @@ test('an asynchronous init that takes too long is killed and start rejects with 
 });
 
 test('a callback that throws ends the process with a CallbackError; terminate runs with it', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const pid = await rt.start(counter(log), 0);
   const error = await t.throwsAsync(call(pid, 'crash'), { instanceOf: ExitError });
@@ -169,7 +164,7 @@ test('a callback that throws ends the process with a CallbackError; terminate ru
 });
 
 test('a callback that returns an invalid result ends the process with a BadReturnError', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const pid = await rt.start(counter(), 0);
   const error = await t.throwsAsync(call(pid, 'bad'), { instanceOf: ExitError });
   t.true(error?.reason instanceof BadReturnError);
@@ -178,7 +173,7 @@ test('a callback that returns an invalid result ends the process with a BadRetur
 });
 
 test('handleCast returning a reply result is a bad return (reply is for calls only)', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const Wrong: GenServer<number, { cast: 'x'; call: 'get'; reply: number }> = {
     init: () => Result.ok(0),
     handleCast: (_m, n) => Result.reply(1, n) as never,
@@ -191,7 +186,7 @@ test('handleCast returning a reply result is a bad return (reply is for calls on
 });
 
 test('stopReply answers the caller, then the process stops with terminate', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const pid = await rt.start(counter(log), 7);
   t.is(await call(pid, { stopWith: 'normal' }), 7);
@@ -201,7 +196,7 @@ test('stopReply answers the caller, then the process stops with terminate', asyn
 });
 
 test('defaults: no init keeps args as state; no handleCast crashes with UnhandledMessageError; no handleInfo ignores', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const Minimal: GenServer<string, { call: 'state'; reply: string; cast: 'x'; info: 'hello' }, string> = {
     handleCall: (_r, _f, s) => Result.reply(s, s),
   };
@@ -221,7 +216,7 @@ test('defaults: no init keeps args as state; no handleCast crashes with Unhandle
 });
 
 test('handleContinue runs before the next message', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const order: string[] = [];
   const Cont: GenServer<null, { cast: string }> = {
     init: () => Result.ok(null, { continue: 'after-init' }),
@@ -242,7 +237,7 @@ test('handleContinue runs before the next message', async (t) => {
 });
 
 test('an idle timeout delivers IdleTimeout when no message arrives, and any message cancels it', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const seen: string[] = [];
   const Idle: GenServer<null, { cast: 'poke' }> = {
     init: () => Result.ok(null, { timeout: 1000 }),
@@ -267,7 +262,7 @@ test('an idle timeout delivers IdleTimeout when no message arrives, and any mess
 });
 
 test('asynchronous callbacks hold the mailbox until they settle, preserving order', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const order: string[] = [];
   const Async: GenServer<null, { cast: string; call: 'done'; reply: string[] }> = {
     async handleCast(message, s) {
@@ -287,7 +282,7 @@ test('asynchronous callbacks hold the mailbox until they settle, preserving orde
 });
 
 test('self() names the running process and throws outside one', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const Who: GenServer<null, { call: 'who'; reply: string }> = {
     handleCall: (_r, _f, s) => Result.reply(String(self()), s),
   };
@@ -297,7 +292,7 @@ test('self() names the running process and throws outside one', async (t) => {
 });
 
 test('stop on a server whose terminate throws rejects with the terminate crash as reason', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const Bad: GenServer<null> = {
     terminate() {
       throw new Error('cannot clean up');

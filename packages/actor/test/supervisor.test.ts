@@ -3,9 +3,7 @@ import {
   ChildStartError,
   ExitSignal,
   InitError,
-  Runtime,
   SupervisorError,
-  VirtualClock,
   call,
   cast,
   countChildren,
@@ -26,13 +24,10 @@ import {
   type Strategy,
   type SupervisorPid,
 } from '@switchboard/actor';
+import { virtualRuntime } from './support/runtime.js';
 import { startRecorder } from './support/recorder.js';
 import { testWorker, type TestWorkerOptions, type TestWorkerProto } from './support/workers.js';
 
-function runtime(): { rt: Runtime; clock: VirtualClock } {
-  const clock = new VirtualClock();
-  return { rt: new Runtime({ clock }), clock };
-}
 
 function spec(name: string, log: string[], options: TestWorkerOptions & Parameters<typeof worker>[3] = {}): ChildSpec {
   return worker(name, testWorker(name, log, options), undefined, options);
@@ -47,7 +42,7 @@ function child(map: Record<string, Pid | null>, id: string): Pid<TestWorkerProto
 }
 
 test('children start in order and stop in reverse order', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const sup = await startSupervisor(rt, { children: ['a', 'b', 'c'].map((n) => spec(n, log, { trap: true })) });
   t.deepEqual(log, ['start:a', 'start:b', 'start:c']);
@@ -63,7 +58,7 @@ for (const [strategy, restarted] of [
   ['rest_for_one', ['b', 'c']],
 ] as [Strategy, string[]][]) {
   test(`${strategy}: a crash of b restarts ${restarted.join(', ')}`, async (t) => {
-    const { rt } = runtime();
+    const { rt } = virtualRuntime();
     const log: string[] = [];
     const events: RuntimeEvent[] = [];
     rt.subscribe((e) => e.type === 'restart' && events.push(e));
@@ -89,7 +84,7 @@ for (const [strategy, restarted] of [
 }
 
 test('temporary children are never restarted, even when a sibling restart stops them', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const sup = await startSupervisor(rt, {
     strategy: 'one_for_all',
@@ -116,7 +111,7 @@ test('temporary children are never restarted, even when a sibling restart stops 
 });
 
 test('transient children restart only after abnormal exits', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const sup = await startSupervisor(rt, { children: [spec('t', log, { restart: 'transient' })] });
   const first = (await pids(sup)).t!;
@@ -135,7 +130,7 @@ test('transient children restart only after abnormal exits', async (t) => {
 });
 
 test('past the restart intensity the supervisor stops its children and exits with shutdown, which its parent sees', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const log: string[] = [];
   const parent = await startRecorder(rt, { trap: true });
   const sup = await startSupervisor(rt, { intensity: 2, period: 1000, children: [spec('a', log, { trap: true }), spec('b', log)] }, { link: parent.pid });
@@ -162,7 +157,7 @@ test('past the restart intensity the supervisor stops its children and exits wit
 });
 
 test('a child that does not stop within its shutdown time is killed', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const log: string[] = [];
   const sup = await startSupervisor(rt, { children: [spec('stuck', log, { trap: true, hang: true, shutdown: 300 })] });
   const stuck = (await pids(sup)).stuck!;
@@ -178,7 +173,7 @@ test('a child that does not stop within its shutdown time is killed', async (t) 
 });
 
 test('brutal_kill kills without terminate; a non-trapping child dies with shutdown at once', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const sup = await startSupervisor(rt, {
     children: [spec('brutal', log, { trap: true, shutdown: 'brutal_kill' }), spec('plain', log)],
@@ -191,7 +186,7 @@ test('brutal_kill kills without terminate; a non-trapping child dies with shutdo
 });
 
 test('a child that fails to start stops those already started and fails the supervisor start, naming it', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const error = await t.throwsAsync(
     startSupervisor(rt, { children: [spec('a', log, { trap: true }), spec('b', log, { failInit: 'no database' }), spec('c', log)] }),
@@ -206,7 +201,7 @@ test('a child that fails to start stops those already started and fails the supe
 });
 
 test('nested supervisors: a crash is handled by the inner tree; stopping the root stops all, innermost last-started first', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const root = await startSupervisor(rt, {
     children: [
@@ -228,7 +223,7 @@ test('nested supervisors: a crash is handled by the inner tree; stopping the roo
 });
 
 test('startChild, terminateChild, restartChild and deleteChild, with their errors', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   const log: string[] = [];
   const sup = await startSupervisor(rt, { children: [] });
   const a = (await startChild(sup, spec('a', log))) as Pid<TestWorkerProto>;
@@ -254,7 +249,7 @@ test('startChild, terminateChild, restartChild and deleteChild, with their error
 });
 
 test('a child whose restart fails is retried, within the intensity', async (t) => {
-  const { rt } = runtime();
+  const { rt } = virtualRuntime();
   let starts = 0;
   const log: string[] = [];
   const flaky: ChildSpec = {

@@ -1,14 +1,11 @@
 import test from 'ava';
-import { Result, Runtime, VirtualClock, cancelTimer, readTimer, self, sendAfter, stop, type GenServer } from '@switchboard/actor';
+import { Result, cancelTimer, readTimer, self, sendAfter, stop, type GenServer } from '@switchboard/actor';
+import { virtualRuntime } from './support/runtime.js';
 import { startRecorder } from './support/recorder.js';
 
-function runtime(): { rt: Runtime; clock: VirtualClock } {
-  const clock = new VirtualClock();
-  return { rt: new Runtime({ clock }), clock };
-}
 
 test('sendAfter delivers to handleInfo when the clock reaches the delay', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const recorder = await startRecorder(rt);
   sendAfter(recorder.pid, 'later', 1000);
   sendAfter(recorder.pid, 'sooner', 10);
@@ -19,7 +16,7 @@ test('sendAfter delivers to handleInfo when the clock reaches the delay', async 
 });
 
 test('cancelTimer returns the time left and stops delivery; readTimer reads it', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const recorder = await startRecorder(rt);
   const ref = sendAfter(recorder.pid, 'never', 1000);
   await clock.advance(400);
@@ -32,7 +29,7 @@ test('cancelTimer returns the time left and stops delivery; readTimer reads it',
 });
 
 test('timers aimed at a process are cancelled when it exits', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const recorder = await startRecorder(rt);
   const ref = sendAfter(recorder.pid, 'x', 1000);
   t.is(clock.pendingTimers, 1);
@@ -43,7 +40,7 @@ test('timers aimed at a process are cancelled when it exits', async (t) => {
 });
 
 test('sendAfter to a dead pid returns an inert ref', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const recorder = await startRecorder(rt);
   await stop(recorder.pid);
   const ref = sendAfter(recorder.pid, 'x', 10);
@@ -52,7 +49,7 @@ test('sendAfter to a dead pid returns an inert ref', async (t) => {
 });
 
 test('a periodic timer re-armed from handleInfo ticks on virtual time', async (t) => {
-  const { rt, clock } = runtime();
+  const { rt, clock } = virtualRuntime();
   const ticks: number[] = [];
   const Ticker: GenServer<null, { info: 'tick' }> = {
     init() {
