@@ -1,0 +1,27 @@
+// @switchboard/smpp: SMPP 3.4 and 5.0. This is the package's one public face.
+
+export { CommandId, commandName, isResponseId, responseNameOf } from './pdu/command-id.js';
+export type { CommandName } from './pdu/command-id.js';
+export { CommandStatus, CommandStatusAlias, describeStatus } from './pdu/command-status.js';
+export type { CommandStatusName } from './pdu/command-status.js';
+export { TLVS, tlvByName, tlvByTag } from './pdu/tlv-registry.js';
+export type {
+  BroadcastAreaIdentifier,
+  BroadcastContentType,
+  BroadcastFrequencyInterval,
+  NetworkErrorCode,
+  TlvName,
+  TlvValues,
+  Tlvs,
+  UnknownTlvKey,
+} from './pdu/tlv-registry.js';
+export { LAYOUTS } from './pdu/layouts.js';
+export type { Field } from './pdu/layouts.js';
+export type { DestAddress, Pdu, PduOf, UnsuccessSme } from './pdu/types.js';
+export { decodePdu, HEADER_LENGTH } from './pdu/decode.js';
+export { encodePdu } from './pdu/encode.js';
+export { PduFramer, DEFAULT_MAX_COMMAND_LENGTH } from './pdu/framer.js';
+export type { FramerOptions } from './pdu/framer.js';
+export { createPdu, createResponse, createGenericNack } from './pdu/build.js';
+export type { PduInit, RequestName, ResponseName } from './pdu/build.js';
+export { SmppCodecError, PduDecodeError, PduEncodeError, FrameError } from './pdu/errors.js';
