@@ -16,7 +16,7 @@ const submit = {
   service_type: 'CMT',
   ...address,
   ...dest,
-  esm_class: 0x40,
+  esm_class: 0,
   protocol_id: 0,
   priority_flag: 1,
   schedule_delivery_time: '',
