@@ -25,3 +25,14 @@ export type { FramerOptions } from './pdu/framer.js';
 export { createPdu, createResponse, createGenericNack } from './pdu/build.js';
 export type { PduInit, RequestName, ResponseName } from './pdu/build.js';
 export { SmppCodecError, PduDecodeError, PduEncodeError, FrameError } from './pdu/errors.js';
+
+export { encodeGsm7, decodeGsm7, countGsm7, gsm7CharLength, packSeptets, unpackSeptets, DEFAULT_TABLES, ESC } from './encoding/gsm7.js';
+export type { GsmTables } from './encoding/gsm7.js';
+export { LANGUAGE_ID } from './encoding/gsm-tables.js';
+export type { NationalLanguage } from './encoding/gsm-tables.js';
+export { describeDataCoding, dataCodingFor } from './encoding/data-coding.js';
+export type { Charset, DataCoding } from './encoding/data-coding.js';
+export { encodeText, decodeText, EncodingError } from './encoding/text.js';
+export type { TextOptions } from './encoding/text.js';
+export { chooseEncoding } from './encoding/choose.js';
+export type { ChooseOptions, EncodingChoice } from './encoding/choose.js';

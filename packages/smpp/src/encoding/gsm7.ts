@@ -1,0 +1,138 @@
+// GSM 7-bit text (3GPP TS 23.038 §6.2.1): characters to septets through a locking shift table
+// and a single shift table (reached with ESC, 0x1B), and septet packing (§6.1.2.1).
+import { LOCKING_TABLES, SINGLE_SHIFT_TABLES, type NationalLanguage } from './gsm-tables.js';
+
+export const ESC = 0x1b;
+
+/** The pair of tables a GSM 7-bit text uses; national ones are announced in the UDH. */
+export interface GsmTables {
+  /** Locking shift table: 'default' (no UDH element), or a national one (IEI 0x25). */
+  readonly locking: 'default' | 'turkish' | 'portuguese';
+  /** Single shift table: 'default' (the extension table), or a national one (IEI 0x24). */
+  readonly single: 'default' | NationalLanguage;
+}
+
+export const DEFAULT_TABLES: GsmTables = { locking: 'default', single: 'default' };
+
+interface Compiled {
+  readonly toChar: string;
+  readonly toShifted: string;
+  readonly main: Map<string, number>;
+  readonly shifted: Map<string, number>;
+}
+
+const compiled = new Map<string, Compiled>();
+function tablesFor(tables: GsmTables): Compiled {
+  const key = `${tables.locking}/${tables.single}`;
+  let entry = compiled.get(key);
+  if (entry === undefined) {
+    const toChar = LOCKING_TABLES[tables.locking];
+    const toShifted = SINGLE_SHIFT_TABLES[tables.single];
+    const main = new Map<string, number>();
+    const shifted = new Map<string, number>();
+    for (let i = 0; i < 128; i++) {
+      if (toChar[i] !== '\u0000' && i !== ESC) main.set(toChar[i]!, i);
+      if (toShifted[i] !== '\u0000' && !shifted.has(toShifted[i]!)) shifted.set(toShifted[i]!, i);
+    }
+    entry = { toChar, toShifted, main, shifted };
+    compiled.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * Septets of `text` (unpacked, one per octet), or undefined when a character has no mapping.
+ * Characters of the locking table take one septet; those of the single shift table two.
+ */
+export function encodeGsm7(text: string, tables: GsmTables = DEFAULT_TABLES): Uint8Array | undefined {
+  const { main, shifted } = tablesFor(tables);
+  const out = new Uint8Array(text.length * 2);
+  let n = 0;
+  for (const char of text) {
+    const septet = main.get(char);
+    if (septet !== undefined) {
+      out[n++] = septet;
+      continue;
+    }
+    const ext = shifted.get(char);
+    if (ext === undefined) return undefined;
+    out[n++] = ESC;
+    out[n++] = ext;
+  }
+  return out.subarray(0, n);
+}
+
+/** Septets one character takes (1, 2), or 0 when it cannot be encoded with these tables. */
+export function gsm7CharLength(char: string, tables: GsmTables = DEFAULT_TABLES): 0 | 1 | 2 {
+  const { main, shifted } = tablesFor(tables);
+  return main.has(char) ? 1 : shifted.has(char) ? 2 : 0;
+}
+
+/** The septet count of `text`, or undefined when it cannot be encoded with these tables. */
+export function countGsm7(text: string, tables: GsmTables = DEFAULT_TABLES): number | undefined {
+  let count = 0;
+  for (const char of text) {
+    const length = gsm7CharLength(char, tables);
+    if (length === 0) return undefined;
+    count += length;
+  }
+  return count;
+}
+
+/**
+ * Text of unpacked septets. As §6.2.1.1 says, an escape followed by a septet with no shifted
+ * character shows the locking-table character, and ESC ESC or a trailing ESC shows a space.
+ */
+export function decodeGsm7(septets: Uint8Array, tables: GsmTables = DEFAULT_TABLES): string {
+  const { toChar, toShifted } = tablesFor(tables);
+  let text = '';
+  for (let i = 0; i < septets.length; i++) {
+    const septet = septets[i]! & 0x7f;
+    if (septet !== ESC) {
+      text += toChar[septet] === '\u0000' ? ' ' : toChar[septet];
+      continue;
+    }
+    const next = septets[i + 1];
+    i++;
+    if (next === undefined || (next & 0x7f) === ESC) {
+      text += ' ';
+      continue;
+    }
+    const shiftedChar = toShifted[next & 0x7f]!;
+    text += shiftedChar !== '\u0000' ? shiftedChar : toChar[next & 0x7f] === '\u0000' ? ' ' : toChar[next & 0x7f];
+  }
+  return text;
+}
+
+/**
+ * Packs septets into octets, least significant bit first (§6.1.2.1). `paddingBits` (0–6) are
+ * left free at the start, so the text begins on a septet boundary after a UDH (TS 23.040 §9.2.3.24).
+ */
+export function packSeptets(septets: Uint8Array, paddingBits = 0): Buffer {
+  const totalBits = paddingBits + septets.length * 7;
+  const out = Buffer.alloc(Math.ceil(totalBits / 8));
+  let bit = paddingBits;
+  for (const septet of septets) {
+    const byte = bit >> 3;
+    const shiftBy = bit & 7;
+    out[byte]! |= (septet << shiftBy) & 0xff;
+    if (shiftBy > 1) out[byte + 1]! |= septet >> (8 - shiftBy);
+    bit += 7;
+  }
+  return out;
+}
+
+/** Unpacks `count` septets from octets packed by `packSeptets`. */
+export function unpackSeptets(octets: Uint8Array, count: number, paddingBits = 0): Uint8Array {
+  const out = new Uint8Array(count);
+  let bit = paddingBits;
+  for (let i = 0; i < count; i++) {
+    const byte = bit >> 3;
+    const shiftBy = bit & 7;
+    let value = (octets[byte] ?? 0) >> shiftBy;
+    if (shiftBy > 1) value |= (octets[byte + 1] ?? 0) << (8 - shiftBy);
+    out[i] = value & 0x7f;
+    bit += 7;
+  }
+  return out;
+}
