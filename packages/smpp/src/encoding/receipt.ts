@@ -1,0 +1,154 @@
+// Delivery receipts (SMPP v3.4 Appendix B): the text format MCs put in short_message, parsed
+// tolerantly (vendors vary in case, separators, date lengths and field order), and the receipt
+// TLVs (receipted_message_id, message_state, network_error_code).
+import type { NetworkErrorCode } from '../pdu/tlv-registry.js';
+
+/** message_state values (v3.4 §5.2.28, v5.0 adds SKIPPED) and their receipt `stat` words. */
+export const MessageState = {
+  SCHEDULED: 0,
+  ENROUTE: 1,
+  DELIVERED: 2,
+  EXPIRED: 3,
+  DELETED: 4,
+  UNDELIVERABLE: 5,
+  ACCEPTED: 6,
+  UNKNOWN: 7,
+  REJECTED: 8,
+  SKIPPED: 9,
+} as const;
+export type MessageStateName = keyof typeof MessageState;
+
+const STAT_WORDS: Record<string, MessageStateName> = {
+  DELIVRD: 'DELIVERED',
+  DELIVERED: 'DELIVERED',
+  EXPIRED: 'EXPIRED',
+  DELETED: 'DELETED',
+  UNDELIV: 'UNDELIVERABLE',
+  UNDELIVERABLE: 'UNDELIVERABLE',
+  ACCEPTD: 'ACCEPTED',
+  ACCEPTED: 'ACCEPTED',
+  UNKNOWN: 'UNKNOWN',
+  REJECTD: 'REJECTED',
+  REJECTED: 'REJECTED',
+  ENROUTE: 'ENROUTE',
+  SKIPPED: 'SKIPPED',
+  SCHEDULED: 'SCHEDULED',
+};
+
+const STAT_OF: Record<MessageStateName, string> = {
+  SCHEDULED: 'SCHEDULED',
+  ENROUTE: 'ENROUTE',
+  DELIVERED: 'DELIVRD',
+  EXPIRED: 'EXPIRED',
+  DELETED: 'DELETED',
+  UNDELIVERABLE: 'UNDELIV',
+  ACCEPTED: 'ACCEPTD',
+  UNKNOWN: 'UNKNOWN',
+  REJECTED: 'REJECTD',
+  SKIPPED: 'SKIPPED',
+};
+
+export interface DeliveryReceipt {
+  /** The message id the MC gave in submit_sm_resp. */
+  readonly id: string;
+  readonly submitted?: number;
+  readonly delivered?: number;
+  /** As UTC dates; the receipt has no zone, so read them as the MC's local time in UTC fields. */
+  readonly submitDate?: Date;
+  readonly doneDate?: Date;
+  /** The final state, normalised from the `stat` word. */
+  readonly state?: MessageStateName;
+  /** The `stat` word as sent. */
+  readonly stat?: string;
+  readonly err?: string;
+  readonly text?: string;
+  /** Fields the parser did not know, by lower-case name. */
+  readonly extra: Readonly<Record<string, string>>;
+}
+
+/** Parses receipt text; undefined when it does not look like a receipt (no id). */
+export function parseReceipt(text: string): DeliveryReceipt | undefined {
+  // Keys: words (with spaces or underscores, as in "submit date") followed by a colon.
+  const pattern = /(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text|[a-z_]+)\s*:\s*/gi;
+  const marks: { key: string; start: number; valueStart: number }[] = [];
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const before = match.index === 0 ? ' ' : text[match.index - 1]!;
+    if (!/\s/.test(before)) continue;
+    marks.push({ key: match[1]!.toLowerCase().replace(/[ _]/g, ''), start: match.index, valueStart: match.index + match[0].length });
+    if (match[1]!.toLowerCase() === 'text') break; // text runs to the end
+  }
+  const fields: Record<string, string> = {};
+  marks.forEach((mark, i) => {
+    const end = i + 1 < marks.length ? marks[i + 1]!.start : text.length;
+    const raw = text.slice(mark.valueStart, end);
+    fields[mark.key] = mark.key === 'text' ? raw : raw.trim();
+  });
+  const id = fields.id;
+  if (id === undefined || id === '') return undefined;
+  const known = new Set(['id', 'sub', 'dlvrd', 'submitdate', 'donedate', 'stat', 'err', 'text']);
+  const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !known.has(key)));
+  const number = (value: string | undefined): number | undefined => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
+  const stat = fields.stat;
+  return {
+    id,
+    ...(number(fields.sub) !== undefined ? { submitted: number(fields.sub)! } : {}),
+    ...(number(fields.dlvrd) !== undefined ? { delivered: number(fields.dlvrd)! } : {}),
+    ...(parseReceiptDate(fields.submitdate) ? { submitDate: parseReceiptDate(fields.submitdate)! } : {}),
+    ...(parseReceiptDate(fields.donedate) ? { doneDate: parseReceiptDate(fields.donedate)! } : {}),
+    ...(stat !== undefined ? { stat, ...(STAT_WORDS[stat.toUpperCase()] ? { state: STAT_WORDS[stat.toUpperCase()]! } : {}) } : {}),
+    ...(fields.err !== undefined ? { err: fields.err } : {}),
+    ...(fields.text !== undefined ? { text: fields.text } : {}),
+    extra,
+  };
+}
+
+/** YYMMDDhhmm or YYMMDDhhmmss (UTC fields); undefined for anything else. */
+export function parseReceiptDate(value: string | undefined): Date | undefined {
+  if (value === undefined || !/^\d{10}(\d{2})?$/.test(value)) return undefined;
+  const n = (from: number): number => Number(value.slice(from, from + 2));
+  const date = new Date(Date.UTC(2000 + n(0), n(2) - 1, n(4), n(6), n(8), value.length === 12 ? n(10) : 0));
+  return Number.isNaN(date.getTime()) || date.getUTCMonth() !== n(2) - 1 ? undefined : date;
+}
+
+function formatDate(date: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(date.getUTCFullYear() % 100)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}`;
+}
+
+export interface ReceiptInit {
+  readonly id: string;
+  readonly state: MessageStateName;
+  readonly submitDate: Date;
+  readonly doneDate: Date;
+  readonly submitted?: number;
+  readonly delivered?: number;
+  /** Network error code, three digits (default '000'). */
+  readonly err?: string;
+  /** The first 20 characters of the original message. */
+  readonly text?: string;
+}
+
+/** Formats receipt text as Appendix B shows it. */
+export function formatReceipt(receipt: ReceiptInit): string {
+  const three = (n: number): string => String(n).padStart(3, '0');
+  const delivered = receipt.delivered ?? (receipt.state === 'DELIVERED' ? 1 : 0);
+  return (
+    `id:${receipt.id} sub:${three(receipt.submitted ?? 1)} dlvrd:${three(delivered)} ` +
+    `submit date:${formatDate(receipt.submitDate)} done date:${formatDate(receipt.doneDate)} ` +
+    `stat:${STAT_OF[receipt.state]} err:${receipt.err ?? '000'} text:${(receipt.text ?? '').slice(0, 20)}`
+  );
+}
+
+/** The receipt TLVs of a deliver_sm, read together: what an ESME needs to match and record. */
+export function receiptTlvs(tlvs: { receipted_message_id?: string; message_state?: number; network_error_code?: NetworkErrorCode }): {
+  id?: string;
+  state?: MessageStateName;
+  networkError?: NetworkErrorCode;
+} {
+  const state = (Object.entries(MessageState) as [MessageStateName, number][]).find(([, v]) => v === tlvs.message_state)?.[0];
+  return {
+    ...(tlvs.receipted_message_id !== undefined ? { id: tlvs.receipted_message_id } : {}),
+    ...(state !== undefined ? { state } : {}),
+    ...(tlvs.network_error_code !== undefined ? { networkError: tlvs.network_error_code } : {}),
+  };
+}

@@ -1,0 +1,120 @@
+// Long messages: a text cut into parts that each fit one SMS, never inside a GSM escape sequence
+// or a UTF-16 surrogate pair (the cut is per code point), joined by a UDH (8- or 16-bit
+// reference), by SAR TLVs, or sent whole in message_payload.
+import { chooseEncoding, type ChooseOptions, type EncodingChoice } from './choose.js';
+import { DEFAULT_TABLES, encodeGsm7, gsm7CharLength } from './gsm7.js';
+import { encodeText } from './text.js';
+import { buildUdh, concatElement, shiftElements, type InformationElement } from './udh.js';
+
+/**
+ * - `udh8` / `udh16`: concatenation information element in each part's UDH (the default: every
+ *   handset understands it);
+ * - `sar`: sar_msg_ref_num / sar_total_segments / sar_segment_seqnum TLVs (the MC builds the UDH);
+ * - `payload`: one PDU with the whole text in message_payload (the MC splits it).
+ */
+export type ConcatenationMode = 'udh8' | 'udh16' | 'sar' | 'payload';
+
+export interface SplitOptions extends ChooseOptions {
+  readonly mode?: ConcatenationMode;
+  /** The concatenation reference (default: random). */
+  readonly reference?: number;
+  /** An encoding decided beforehand (default: the smallest, by chooseEncoding). */
+  readonly encoding?: EncodingChoice;
+}
+
+/** One PDU's worth of a message: put these into a submit_sm / deliver_sm. */
+export interface MessagePart {
+  readonly short_message: Buffer;
+  /** Set esm_class bit 6 (0x40, UDHI): short_message starts with a UDH. */
+  readonly udhi: boolean;
+  readonly tlvs: {
+    sar_msg_ref_num?: number;
+    sar_total_segments?: number;
+    sar_segment_seqnum?: number;
+    message_payload?: Buffer;
+  };
+}
+
+export interface SplitMessage {
+  readonly encoding: EncodingChoice;
+  readonly data_coding: number;
+  readonly parts: MessagePart[];
+}
+
+/** Raised when a message needs more than 255 parts. */
+export class MessageTooLongError extends Error {
+  readonly code = 'ERR_SMPP_MESSAGE_TOO_LONG';
+}
+
+const USER_DATA_BITS = 140 * 8;
+
+/** How many units (septets for GSM, octets otherwise) fit beside a UDH of `udhLength` octets. */
+function capacity(charset: EncodingChoice['charset'], udhLength: number): number {
+  if (charset === 'gsm7') return Math.floor((USER_DATA_BITS - udhLength * 8) / 7);
+  return 140 - udhLength;
+}
+
+function udhLength(elements: readonly InformationElement[]): number {
+  return elements.length === 0 ? 0 : 1 + elements.reduce((sum, e) => sum + 2 + e.data.length, 0);
+}
+
+/** Splits text into the fewest parts; see ConcatenationMode. */
+export function splitMessage(text: string, options: SplitOptions = {}): SplitMessage {
+  const encoding = options.encoding ?? chooseEncoding(text, options);
+  const mode = options.mode ?? 'udh8';
+  const tables = encoding.tables ?? DEFAULT_TABLES;
+  const shifts = encoding.charset === 'gsm7' ? shiftElements(tables) : [];
+  const encode = (chunk: string): Buffer =>
+    encoding.charset === 'gsm7' ? Buffer.from(encodeGsm7(chunk, tables)!) : encodeText(chunk, encoding.charset);
+  const unitsOf = (char: string): number =>
+    encoding.charset === 'gsm7' ? gsm7CharLength(char, tables) : encoding.charset === 'ucs2' ? (char.length === 2 ? 4 : 2) : 1;
+  const result = (parts: MessagePart[]): SplitMessage => ({ encoding, data_coding: encoding.dataCoding, parts });
+
+  if (mode === 'payload') {
+    const udh = shifts.length > 0 ? buildUdh(shifts) : Buffer.alloc(0);
+    return result([{ short_message: Buffer.alloc(0), udhi: shifts.length > 0, tlvs: { message_payload: Buffer.concat([udh, encode(text)]) } }]);
+  }
+
+  const chars = [...text];
+  const total = chars.reduce((sum, c) => sum + unitsOf(c), 0);
+  const single = capacity(encoding.charset, udhLength(shifts));
+  if (total <= single) {
+    const udh = shifts.length > 0 ? buildUdh(shifts) : Buffer.alloc(0);
+    return result([{ short_message: Buffer.concat([udh, encode(text)]), udhi: shifts.length > 0, tlvs: {} }]);
+  }
+
+  const reference = options.reference ?? Math.floor(Math.random() * (mode === 'udh16' || mode === 'sar' ? 0x10000 : 0x100));
+  const concatLength = mode === 'udh8' ? 5 : mode === 'udh16' ? 6 : 0;
+  const perPart = capacity(encoding.charset, udhLength(shifts) + concatLength + (udhLength(shifts) === 0 && concatLength > 0 ? 1 : 0));
+  const chunks: string[] = [];
+  let current = '';
+  let used = 0;
+  for (const char of chars) {
+    const units = unitsOf(char);
+    if (used + units > perPart) {
+      chunks.push(current);
+      current = '';
+      used = 0;
+    }
+    current += char;
+    used += units;
+  }
+  if (current !== '') chunks.push(current);
+  if (chunks.length > 255) throw new MessageTooLongError(`the message needs ${chunks.length} parts; at most 255 can be joined`);
+
+  return result(
+    chunks.map((chunk, index): MessagePart => {
+      const body = encode(chunk);
+      if (mode === 'sar') {
+        const udh = shifts.length > 0 ? buildUdh(shifts) : Buffer.alloc(0);
+        return {
+          short_message: Buffer.concat([udh, body]),
+          udhi: shifts.length > 0,
+          tlvs: { sar_msg_ref_num: reference & 0xffff, sar_total_segments: chunks.length, sar_segment_seqnum: index + 1 },
+        };
+      }
+      const concat = concatElement({ reference, total: chunks.length, sequence: index + 1, referenceBits: mode === 'udh8' ? 8 : 16 });
+      return { short_message: Buffer.concat([buildUdh([concat, ...shifts]), body]), udhi: true, tlvs: {} };
+    }),
+  );
+}
