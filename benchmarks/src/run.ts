@@ -3,9 +3,11 @@
 import { report, type Measurement } from './report.js';
 import { actorSuite } from './suites/actor.js';
 import { supervisionSuite } from './suites/supervision.js';
+import { smppCodecSuite } from './suites/smpp-codec.js';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
   actor: async () => [...(await actorSuite()), ...(await supervisionSuite())],
+  'smpp-codec': smppCodecSuite,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

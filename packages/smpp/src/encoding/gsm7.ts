@@ -1,5 +1,6 @@
 // GSM 7-bit text (3GPP TS 23.038 §6.2.1): characters to septets through a locking shift table
 // and a single shift table (reached with ESC, 0x1B), and septet packing (§6.1.2.1).
+import { endianness } from 'node:os';
 import { LOCKING_TABLES, SINGLE_SHIFT_TABLES, type NationalLanguage } from './gsm-tables.js';
 
 export const ESC = 0x1b;
@@ -15,6 +16,8 @@ export interface GsmTables {
 export const DEFAULT_TABLES: GsmTables = { locking: 'default', single: 'default' };
 
 interface Compiled {
+  /** UTF-16 code unit of each septet in the locking table (0 where unused or ESC). */
+  readonly units: Uint16Array;
   readonly toChar: string;
   readonly toShifted: string;
   readonly main: Map<string, number>;
@@ -34,11 +37,21 @@ function tablesFor(tables: GsmTables): Compiled {
       if (toChar[i] !== '\u0000' && i !== ESC) main.set(toChar[i]!, i);
       if (toShifted[i] !== '\u0000' && !shifted.has(toShifted[i]!)) shifted.set(toShifted[i]!, i);
     }
-    entry = { toChar, toShifted, main, shifted };
+    const units = new Uint16Array(128);
+    for (let i = 0; i < 128; i++) units[i] = i === ESC || toChar[i] === '\u0000' ? 0x20 : toChar.charCodeAt(i);
+    entry = { units, toChar, toShifted, main, shifted };
     compiled.set(key, entry);
   }
   return entry;
 }
+
+const defaultCompiled = tablesFor(DEFAULT_TABLES);
+
+const SCRATCH_UNITS = 65536;
+const scratch = new Uint16Array(SCRATCH_UNITS);
+const scratchBytes = Buffer.from(scratch.buffer);
+/** toString('utf16le') reads the scratch as little-endian, which the platform's Uint16Array is on x86 and ARM. */
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
  * Septets of `text` (unpacked, one per octet), or undefined when a character has no mapping.
@@ -84,7 +97,16 @@ export function countGsm7(text: string, tables: GsmTables = DEFAULT_TABLES): num
  * character shows the locking-table character, and ESC ESC or a trailing ESC shows a space.
  */
 export function decodeGsm7(septets: Uint8Array, tables: GsmTables = DEFAULT_TABLES): string {
-  const { toChar, toShifted } = tablesFor(tables);
+  const compiledTables = tables === DEFAULT_TABLES ? defaultCompiled : tablesFor(tables);
+  // Fast path: no escape, so each septet is one code unit of the locking table. The units go
+  // into a reused scratch array (allocating a typed array per call costs more than decoding).
+  if (septets.indexOf(ESC) === -1 && septets.length <= SCRATCH_UNITS) {
+    const units = compiledTables.units;
+    for (let i = 0; i < septets.length; i++) scratch[i] = units[septets[i]! & 0x7f]!;
+    if (LITTLE_ENDIAN) return scratchBytes.toString('utf16le', 0, septets.length * 2);
+    return String.fromCharCode.apply(null, scratch.subarray(0, septets.length) as unknown as number[]);
+  }
+  const { toChar, toShifted } = compiledTables;
   let text = '';
   for (let i = 0; i < septets.length; i++) {
     const septet = septets[i]! & 0x7f;

@@ -12,5 +12,7 @@ declare module 'binary-parser' {
     array(name: string, options: { type: Parser | string; length?: Length; readUntil?: 'eof' }): Parser;
     choice(options: { tag: string; choices: Record<number, Parser>; defaultChoice?: Parser }): Parser;
     parse(buffer: Buffer | Uint8Array): unknown;
+    /** The JavaScript source binary-parser generates for this parser. */
+    getCode(): string;
   }
 }

@@ -1,3 +1,4 @@
+/// <reference path="./binary-parser.d.ts" />
 // Decoding a framed PDU: the header by hand (three integers), the body with a binary-parser
 // parser compiled once per command from its layout, then the TLVs. Every failure is a
 // PduDecodeError carrying the command_status to answer with.
@@ -17,7 +18,33 @@ const dlName = new Parser().string('dl_name', cstringOptions);
 const destAddress = new Parser().uint8('dest_flag').choice({ tag: 'dest_flag', choices: { 1: smeAddress, 2: dlName } });
 const unsuccessSme = new Parser().uint8('dest_addr_ton').uint8('dest_addr_npi').string('destination_addr', cstringOptions).uint32('error_status_code');
 
-function compile(layout: readonly Field[]): Parser {
+/**
+ * binary-parser generates one function per parser (getCode), but reads each string through a
+ * fresh `new TextDecoder()` over a `subarray` (two allocations per field), and `delete`s two
+ * helper properties at the end, which leaves every result in V8's slow dictionary mode. We compile
+ * its generated code the way its own compile() does, after rewriting those two spots: strings
+ * become `buffer.toString('latin1', start, end)`, the helpers are set to undefined. Both rewrites
+ * are checked, so a binary-parser that generates other code fails loudly here, not silently.
+ */
+type CompiledParser = (buffer: Buffer) => Record<string, unknown>;
+
+const STRING_READ = /new TextDecoder\('latin1'\)\.decode\(buffer\.subarray\(([^,]+), ([^)]+)\)\)/g;
+
+function compileFast(parser: Parser): CompiledParser {
+  const generated = parser.getCode();
+  const code = generated.replace(STRING_READ, "buffer.toString('latin1', $1, $2)").replace(/delete (\w+)\.\$(parent|root);/g, '$1.$$$2 = undefined;');
+  if (code.includes('TextDecoder') || code.includes('imports[') || code.includes('delete ')) {
+    throw new Error('binary-parser generated code this decoder does not know how to compile');
+  }
+  const factory = new Function('imports', 'TextDecoder', `return function (buffer, constructorFn) { ${code} };`) as (imports: unknown[], decoder: unknown) => CompiledParser;
+  return factory([], undefined);
+}
+
+function compile(layout: readonly Field[]): CompiledParser {
+  return compileFast(build(layout));
+}
+
+function build(layout: readonly Field[]): Parser {
   let parser = new Parser().endianness('big');
   for (const field of layout) {
     switch (field.type) {
@@ -45,14 +72,30 @@ function compile(layout: readonly Field[]): Parser {
   return parser.buffer('tlvOctets', { readUntil: 'eof' });
 }
 
-const parsers = new Map<CommandName, Parser>();
-function parserFor(name: CommandName): Parser {
-  let parser = parsers.get(name);
-  if (parser === undefined) {
-    parser = compile(LAYOUTS[name]);
-    parsers.set(name, parser);
+/** Builds the PDU object in one literal, so every PDU of a command shares one V8 shape. */
+type Assemble = (command: CommandName, status: number, sequence: number, fields: Record<string, unknown>, tlvs: Record<string, unknown>) => Pdu;
+
+function assembler(layout: readonly Field[]): Assemble {
+  // Field names come from our own layout table (identifiers), never from input.
+  const body = layout.map((f) => `${f.name}: fields.${f.name}`).join(', ');
+  return new Function('command', 'status', 'sequence', 'fields', 'tlvs', `return { command, command_status: status, sequence_number: sequence${body === '' ? '' : `, ${body}`}, tlvs };`) as Assemble;
+}
+
+interface CompiledCommand {
+  readonly parse: CompiledParser;
+  readonly assemble: Assemble;
+  readonly layout: readonly Field[];
+}
+
+const compiledCommands = new Map<CommandName, CompiledCommand>();
+function compiledFor(name: CommandName): CompiledCommand {
+  let entry = compiledCommands.get(name);
+  if (entry === undefined) {
+    const layout = LAYOUTS[name] as readonly Field[];
+    entry = { parse: compile(layout), assemble: assembler(layout), layout };
+    compiledCommands.set(name, entry);
   }
-  return parser;
+  return entry;
 }
 
 /** The status that says "this field is wrong", per field (SMPP v3.4 §5.1.3). */
@@ -84,66 +127,81 @@ export function decodePdu(frame: Buffer): Pdu {
   if (name === undefined) {
     throw new PduDecodeError(`unknown command_id 0x${commandId.toString(16).padStart(8, '0')}`, commandId, sequenceNumber, CommandStatus.ESME_RINVCMDID);
   }
-  const fail = (message: string, status: number, field?: string): never => {
-    throw new PduDecodeError(`${name}: ${message}`, commandId, sequenceNumber, status, field);
-  };
+  const context: DecodeContext = { name, commandId, sequenceNumber };
   const body = frame.subarray(HEADER_LENGTH);
-  const layout = LAYOUTS[name] as readonly Field[];
-  const pdu: Record<string, unknown> = { command: name, command_status: commandStatus, sequence_number: sequenceNumber };
+  const { parse, assemble, layout } = compiledFor(name);
+  let fields: Record<string, unknown>;
   let tlvOctets: Buffer;
   if (body.length === 0 && layout.length > 0 && isResponseId(commandId) && commandStatus !== 0) {
     // v3.4: a response with a non-zero status may leave its body out.
-    for (const field of layout) pdu[field.name] = emptyValue(field);
+    fields = {};
+    for (const field of layout) fields[field.name] = emptyValue(field);
     tlvOctets = body;
   } else {
-    let parsed: Record<string, unknown>;
     try {
-      parsed = parserFor(name).parse(body) as Record<string, unknown>;
+      fields = parse(body);
     } catch (error) {
-      if (error instanceof Error && error.message.startsWith('Met undefined tag value')) fail('invalid dest_flag', CommandStatus.ESME_RINVDESTFLAG, 'dest_flag');
-      return fail('the body ends before its mandatory fields do', CommandStatus.ESME_RINVCMDLEN);
+      if (error instanceof Error && error.message.startsWith('Met undefined tag value')) fail(context, 'invalid dest_flag', CommandStatus.ESME_RINVDESTFLAG, 'dest_flag');
+      return fail(context, 'the body ends before its mandatory fields do', CommandStatus.ESME_RINVCMDLEN);
     }
-    for (const field of layout) {
-      const value = parsed[field.name];
-      if (field.type === 'cstring') {
-        if ((value as string).length >= field.max) fail(`${field.name} is longer than ${field.max - 1} characters`, FIELD_STATUS[field.name] ?? CommandStatus.ESME_RINVCMDLEN, field.name);
-      } else if (field.type === 'time') {
-        const length = (value as string).length;
-        if (length !== 0 && length !== 16) fail(`${field.name} must be empty or 16 characters`, FIELD_STATUS[field.name] ?? CommandStatus.ESME_RINVCMDLEN, field.name);
-      } else if (field.type === 'sm') {
-        if ((value as Buffer).length > 254) fail('sm_length above 254', CommandStatus.ESME_RINVMSGLEN, 'short_message');
-      } else if (field.type === 'dests') {
-        checkDests(value as Record<string, unknown>[], fail);
-      }
-      pdu[field.name] = value;
-    }
-    tlvOctets = parsed.tlvOctets as Buffer;
+    for (const field of layout) check(context, field, fields[field.name]);
+    tlvOctets = fields.tlvOctets as Buffer;
   }
-  pdu.tlvs = decodeTlvs(tlvOctets, fail);
-  return pdu as unknown as Pdu;
+  return assemble(name, commandStatus, sequenceNumber, fields, decodeTlvs(context, tlvOctets));
 }
 
-function checkDests(dests: Record<string, unknown>[], fail: (message: string, status: number, field?: string) => never): void {
+interface DecodeContext {
+  readonly name: CommandName;
+  readonly commandId: number;
+  readonly sequenceNumber: number;
+}
+
+function fail(context: DecodeContext, message: string, status: number, field?: string): never {
+  throw new PduDecodeError(`${context.name}: ${message}`, context.commandId, context.sequenceNumber, status, field);
+}
+
+function check(context: DecodeContext, field: Field, value: unknown): void {
+  switch (field.type) {
+    case 'cstring':
+      if ((value as string).length >= field.max) fail(context, `${field.name} is longer than ${field.max - 1} characters`, FIELD_STATUS[field.name] ?? CommandStatus.ESME_RINVCMDLEN, field.name);
+      return;
+    case 'time': {
+      const length = (value as string).length;
+      if (length !== 0 && length !== 16) fail(context, `${field.name} must be empty or 16 characters`, FIELD_STATUS[field.name] ?? CommandStatus.ESME_RINVCMDLEN, field.name);
+      return;
+    }
+    case 'sm':
+      if ((value as Buffer).length > 254) fail(context, 'sm_length above 254', CommandStatus.ESME_RINVMSGLEN, 'short_message');
+      return;
+    case 'dests':
+      checkDests(context, value as Record<string, unknown>[]);
+      return;
+    default:
+      return;
+  }
+}
+
+function checkDests(context: DecodeContext, dests: Record<string, unknown>[]): void {
   for (const dest of dests) {
     const address = (dest.destination_addr ?? dest.dl_name) as string;
-    if (address.length >= 21) fail('a destination is longer than 20 characters', dest.dest_flag === 2 ? CommandStatus.ESME_RINVDLNAME : CommandStatus.ESME_RINVDSTADR, 'dest_address');
+    if (address.length >= 21) fail(context, 'a destination is longer than 20 characters', dest.dest_flag === 2 ? CommandStatus.ESME_RINVDLNAME : CommandStatus.ESME_RINVDSTADR, 'dest_address');
   }
 }
 
-function decodeTlvs(octets: Buffer, fail: (message: string, status: number, field?: string) => never): Record<string, unknown> {
+function decodeTlvs(context: DecodeContext, octets: Buffer): Record<string, unknown> {
   const tlvs: Record<string, unknown> = {};
   let offset = 0;
   while (offset < octets.length) {
-    if (octets.length - offset < 4) fail('a truncated TLV header', CommandStatus.ESME_RINVTLVSTREAM);
+    if (octets.length - offset < 4) fail(context, 'a truncated TLV header', CommandStatus.ESME_RINVTLVSTREAM);
     const tag = octets.readUInt16BE(offset);
     const length = octets.readUInt16BE(offset + 2);
     offset += 4;
-    if (length > octets.length - offset) fail(`TLV 0x${tag.toString(16)} runs past the end of the PDU`, CommandStatus.ESME_RINVTLVSTREAM);
+    if (length > octets.length - offset) fail(context, `TLV 0x${tag.toString(16)} runs past the end of the PDU`, CommandStatus.ESME_RINVTLVSTREAM);
     try {
       readTlv(tlvs, tag, octets.subarray(offset, offset + length));
     } catch (error) {
       if (!(error instanceof TlvValueError)) throw error;
-      fail(error.message, error.reason === 'length' ? CommandStatus.ESME_RINVTLVLEN : CommandStatus.ESME_RINVTLVVAL, error.tlv);
+      fail(context, error.message, error.reason === 'length' ? CommandStatus.ESME_RINVTLVLEN : CommandStatus.ESME_RINVTLVVAL, error.tlv);
     }
     offset += length;
   }

@@ -4,7 +4,7 @@ import { CommandId } from './command-id.js';
 import { PduEncodeError } from './errors.js';
 import { HEADER_LENGTH } from './decode.js';
 import { LAYOUTS, type Field } from './layouts.js';
-import { encodeTlvs, TlvValueError, type EncodedTlv } from './tlv-codec.js';
+import { planTlvs, TlvValueError, writeTlv, type PlannedTlv } from './tlv-codec.js';
 import type { DestAddress, Pdu, UnsuccessSme } from './types.js';
 
 const MAX_SEQUENCE = 0x7fffffff;
@@ -35,16 +35,16 @@ export function encodePdu(pdu: Pdu): Buffer {
 
   let size = HEADER_LENGTH;
   for (const field of layout) size += fieldSize(field, fields[field.name], fail);
-  let tlvs: EncodedTlv[];
+  let tlvs: PlannedTlv[];
   try {
-    tlvs = encodeTlvs(pdu.tlvs ?? {});
+    tlvs = planTlvs(pdu.tlvs ?? {});
   } catch (error) {
     if (error instanceof TlvValueError) return fail(error.message, error.tlv);
     throw error;
   }
   for (const tlv of tlvs) {
-    if (tlv.value.length > 0xffff) fail(`TLV 0x${tlv.tag.toString(16)} is longer than 65535 octets`, `0x${tlv.tag.toString(16)}`);
-    size += 4 + tlv.value.length;
+    if (tlv.length > 0xffff) fail(`TLV 0x${tlv.tag.toString(16)} is longer than 65535 octets`, `0x${tlv.tag.toString(16)}`);
+    size += 4 + tlv.length;
   }
   if (tlvs.some((t) => t.tag === 0x0424) && (fields.short_message as Buffer | undefined)?.length) {
     fail('short_message and message_payload must not both carry data', 'message_payload');
@@ -57,12 +57,7 @@ export function encodePdu(pdu: Pdu): Buffer {
   buf.writeUInt32BE(sequence, 12);
   let offset = HEADER_LENGTH;
   for (const field of layout) offset = writeField(buf, offset, field, fields[field.name]);
-  for (const tlv of tlvs) {
-    buf.writeUInt16BE(tlv.tag, offset);
-    buf.writeUInt16BE(tlv.value.length, offset + 2);
-    tlv.value.copy(buf, offset + 4);
-    offset += 4 + tlv.value.length;
-  }
+  for (const tlv of tlvs) offset = writeTlv(buf, offset, tlv);
   return buf;
 }
 
