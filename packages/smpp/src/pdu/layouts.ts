@@ -25,10 +25,8 @@ const bindResp = [c('system_id', 16)] as const;
 const messageIdResp = [c('message_id', 65)] as const;
 const source21 = [u8('source_addr_ton'), u8('source_addr_npi'), c('source_addr', 21)] as const;
 const dest21 = [u8('dest_addr_ton'), u8('dest_addr_npi'), c('destination_addr', 21)] as const;
-const submit = [
-  c('service_type', 6),
-  ...source21,
-  ...dest21,
+/** What submit_sm, deliver_sm and submit_multi share after their addresses. */
+const submitTail = [
   u8('esm_class'),
   u8('protocol_id'),
   u8('priority_flag'),
@@ -40,6 +38,7 @@ const submit = [
   u8('sm_default_msg_id'),
   sm,
 ] as const;
+const submit = [c('service_type', 6), ...source21, ...dest21, ...submitTail] as const;
 const none = [] as const;
 
 export const LAYOUTS = {
@@ -78,21 +77,7 @@ export const LAYOUTS = {
   cancel_sm_resp: none,
   replace_sm: [c('message_id', 65), ...source21, time('schedule_delivery_time'), time('validity_period'), u8('registered_delivery'), u8('sm_default_msg_id'), sm],
   replace_sm_resp: none,
-  submit_multi: [
-    c('service_type', 6),
-    ...source21,
-    { name: 'dest_address', type: 'dests' },
-    u8('esm_class'),
-    u8('protocol_id'),
-    u8('priority_flag'),
-    time('schedule_delivery_time'),
-    time('validity_period'),
-    u8('registered_delivery'),
-    u8('replace_if_present_flag'),
-    u8('data_coding'),
-    u8('sm_default_msg_id'),
-    sm,
-  ],
+  submit_multi: [c('service_type', 6), ...source21, { name: 'dest_address', type: 'dests' }, ...submitTail],
   submit_multi_resp: [c('message_id', 65), { name: 'unsuccess_sme', type: 'unsuccess' }],
   alert_notification: [u8('source_addr_ton'), u8('source_addr_npi'), c('source_addr', 65), u8('esme_addr_ton'), u8('esme_addr_npi'), c('esme_addr', 65)],
   broadcast_sm: [
