@@ -44,3 +44,17 @@ export { Reassembler } from './encoding/reassembly.js';
 export type { ReassemblerOptions, Reassembly, ReceivedMessage } from './encoding/reassembly.js';
 export { MessageState, parseReceipt, parseReceiptDate, formatReceipt, receiptTlvs } from './encoding/receipt.js';
 export type { DeliveryReceipt, MessageStateName, ReceiptInit } from './encoding/receipt.js';
+
+export { allows, bindStateMachine, isBound } from './session/bind-state.js';
+export type { BindState } from './session/bind-state.js';
+export { SessionReturn } from './session/session.js';
+export type { ConnectionInfo, SendResult, Session, SessionCallResult, SessionInitResult, SessionResult } from './session/session.js';
+export type { SessionOptions } from './session/options.js';
+export { sendPdu, sessionStats } from './session/api.js';
+export type { SessionPid } from './session/api.js';
+export type { SessionStats } from './session/transport.js';
+export { BindStateError, CommandStatusError, ResponseTimeoutError, SessionClosedError, SmppSessionError, WindowTimeoutError } from './session/errors.js';
+export { connectEsme } from './esme.js';
+export type { EsmeOptions } from './esme.js';
+export { listenMc } from './mc.js';
+export type { McOptions, McServer } from './mc.js';

@@ -1,0 +1,56 @@
+// ESME side: connect to an MC (TCP or TLS) and run a Session on the connection as a process.
+import { once } from 'node:events';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { Pid, Runtime } from '@switchboard/actor';
+import type { Pdu } from './pdu/types.js';
+import type { SessionOptions } from './session/options.js';
+import type { Session } from './session/session.js';
+import { TransportSession, type TransportArgs } from './session/transport.js';
+
+export interface EsmeOptions<A> {
+  readonly host?: string;
+  readonly port: number;
+  /** TLS options (node:tls) to connect over TLS; init runs after the handshake. */
+  readonly tls?: ConnectionOptions;
+  readonly session: Session<unknown, A>;
+  readonly args: A;
+  readonly options?: SessionOptions;
+  /** Link the session process to a parent (true: the calling process). */
+  readonly link?: boolean | Pid;
+  readonly name?: string;
+  /** Connection timeout (ms, default 10,000). */
+  readonly connectTimeout?: number;
+  /**
+   * A bind PDU sent as soon as the session runs; a refused bind stops the session with a
+   * CommandStatusError (which a supervisor sees). Its response also reaches `handleResp`.
+   */
+  readonly bind?: Pdu;
+}
+
+/** Opens the connection and starts the session process on it; resolves with its pid. */
+export async function connectEsme<A>(runtime: Runtime, options: EsmeOptions<A>): Promise<Pid> {
+  const host = options.host ?? '127.0.0.1';
+  const socket: Socket = options.tls ? tlsConnect({ host, port: options.port, ...options.tls }) : netConnect({ host, port: options.port });
+  const timeout = setTimeout(() => socket.destroy(new Error(`connect to ${host}:${options.port} timed out`)), options.connectTimeout ?? 10_000);
+  try {
+    await once(socket, options.tls ? 'secureConnect' : 'connect');
+  } finally {
+    clearTimeout(timeout);
+  }
+  const args: TransportArgs<A> = {
+    socket,
+    role: 'esme',
+    tls: options.tls !== undefined,
+    session: options.session,
+    args: options.args,
+    options: options.options ?? {},
+    clock: runtime.clock,
+    ...(options.bind === undefined ? {} : { bind: options.bind }),
+  };
+  return runtime.start(TransportSession, args as TransportArgs<unknown>, {
+    ...(options.link === undefined ? {} : { link: options.link }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    timeout: Infinity,
+  });
+}

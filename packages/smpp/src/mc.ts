@@ -1,0 +1,86 @@
+// MC side: listen, and run one session process per connection under a DynamicSupervisor, with a
+// limit on connections and a graceful close (unbind every session, then close).
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import createDebug from 'debug';
+import { exited, startChild, startDynamicSupervisor, stop, whichChildren, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { closeSession } from './session/api.js';
+import type { SessionOptions } from './session/options.js';
+import type { Session } from './session/session.js';
+import { TransportSession, type TransportArgs } from './session/transport.js';
+
+const log = createDebug('switchboard:smpp:mc');
+
+export interface McOptions<A> {
+  readonly host?: string;
+  /** 0 picks a free port (read it from `McServer.port`). */
+  readonly port?: number;
+  readonly tls?: TlsOptions;
+  readonly session: Session<unknown, A>;
+  readonly args: A;
+  readonly options?: SessionOptions;
+  /** Most connections at once; more are closed on arrival. Default 1000. */
+  readonly maxConnections?: number;
+}
+
+export interface McServer {
+  readonly port: number;
+  readonly supervisor: SupervisorPid;
+  /** Session processes, one per connection. */
+  sessions(): Promise<Pid[]>;
+  /**
+   * Stops accepting, unbinds every bound session and waits for the unbind_resps (up to `timeout`
+   * ms on the runtime's clock, default 5,000), stops what is left, and resolves once every
+   * connection is closed.
+   */
+  close(options?: { timeout?: number }): Promise<void>;
+}
+
+export async function listenMc<A>(runtime: Runtime, options: McOptions<A>): Promise<McServer> {
+  const maxConnections = options.maxConnections ?? 1000;
+  const supervisor = await startDynamicSupervisor(runtime, { maxChildren: maxConnections, intensity: 1_000_000, period: 1 });
+  const onConnection = (socket: Socket): void => {
+    const spec: ChildSpec = {
+      id: 'smpp-session',
+      restart: 'temporary',
+      shutdown: 5000,
+      start: ({ runtime: rt, supervisor: parent }) => {
+        const args: TransportArgs<A> = { socket, role: 'mc', tls: options.tls !== undefined, session: options.session, args: options.args, options: options.options ?? {}, clock: rt.clock };
+        return rt.start(TransportSession, args as TransportArgs<unknown>, { link: parent, timeout: Infinity });
+      },
+    };
+    startChild(supervisor, spec).catch((error: unknown) => {
+      log('connection from %s refused: %s', socket.remoteAddress, error instanceof Error ? error.message : String(error));
+      socket.destroy();
+    });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, onConnection) : createServer(onConnection);
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  log('MC listening on %d', port);
+
+  const sessions = async (): Promise<Pid[]> => (await whichChildren(supervisor)).map((c) => c.pid).filter((p): p is Pid => p !== null);
+  return {
+    port,
+    supervisor,
+    sessions,
+    async close({ timeout = 5000 } = {}) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const running = await sessions();
+      for (const pid of running) closeSession(pid);
+      // The budget runs on the runtime's clock, like every other timer of a session.
+      let timer: ClockHandle | undefined;
+      await Promise.race([
+        Promise.all(running.map((pid) => exited(pid))),
+        new Promise<void>((resolve) => (timer = runtime.clock.setTimeout(resolve, timeout))),
+      ]);
+      if (timer !== undefined) runtime.clock.clearTimeout(timer);
+      await stop(supervisor, 'shutdown');
+      await closed;
+      log('MC on %d closed', port);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Session options, with SMPPEX's defaults where it has them.
+
+export interface SessionOptions {
+  /** Most requests in flight at once; more wait for a slot. Default 10. */
+  readonly window?: number;
+  /** How long a request may wait for a window slot (ms). Default 30,000. */
+  readonly windowTimeout?: number;
+  /** Response deadline of a request (ms). Default 60,000 (SMPPEX's response_limit). */
+  readonly responseTimeout?: number;
+  /** A connection not bound within this long is closed (ms). Default 10,000 (session_init_limit). */
+  readonly sessionInitTime?: number;
+  /** Idle time after which an enquire_link is sent (ms). Default 30,000 (enquire_link_limit). */
+  readonly enquireLinkInterval?: number;
+  /** An unanswered enquire_link closes the session after this long (ms). Default 30,000. */
+  readonly enquireLinkRespTimeout?: number;
+  /** Close a session that receives nothing for this long (ms). Default Infinity. */
+  readonly inactivityTimeout?: number;
+  /** Largest command_length accepted. Default 70,000. */
+  readonly maxCommandLength?: number;
+  /** Socket write buffer (bytes) above which reading pauses until it drains. Default 1 MiB. */
+  readonly highWaterMark?: number;
+  /** Most submit_sm / submit_multi / data_sm / broadcast_sm sent per second. Default unlimited. */
+  readonly throttle?: number;
+  /**
+   * Most submit_sm / submit_multi / data_sm / broadcast_sm accepted per second; more are answered
+   * ESME_RTHROTTLED without reaching handlePdu (an MC's rate limit). Default unlimited.
+   */
+  readonly incomingThrottle?: number;
+}
+
+export type ResolvedSessionOptions = Required<SessionOptions> & { readonly responseCheckInterval: number };
+
+export function resolveSessionOptions(options: SessionOptions = {}): ResolvedSessionOptions {
+  const resolved = {
+    window: options.window ?? 10,
+    windowTimeout: options.windowTimeout ?? 30_000,
+    responseTimeout: options.responseTimeout ?? 60_000,
+    sessionInitTime: options.sessionInitTime ?? 10_000,
+    enquireLinkInterval: options.enquireLinkInterval ?? 30_000,
+    enquireLinkRespTimeout: options.enquireLinkRespTimeout ?? 30_000,
+    inactivityTimeout: options.inactivityTimeout ?? Infinity,
+    maxCommandLength: options.maxCommandLength ?? 70_000,
+    highWaterMark: options.highWaterMark ?? 1024 * 1024,
+    throttle: options.throttle ?? Infinity,
+    incomingThrottle: options.incomingThrottle ?? Infinity,
+  };
+  for (const [key, value] of Object.entries(resolved)) {
+    if (!(typeof value === 'number' && value > 0)) throw new RangeError(`session option ${key} must be a positive number, got ${String(value)}`);
+  }
+  const checkEvery = Math.min(1000, resolved.responseTimeout, resolved.enquireLinkRespTimeout);
+  return { ...resolved, responseCheckInterval: checkEvery };
+}
