@@ -1,5 +1,6 @@
 // Errors of SMPP sessions.
 import { describeStatus } from '../pdu/command-status.js';
+import type { Pdu } from '../pdu/types.js';
 import type { BindState } from './bind-state.js';
 
 export abstract class SmppSessionError extends Error {
@@ -52,6 +53,8 @@ export class CommandStatusError extends SmppSessionError {
   constructor(
     readonly command: string,
     readonly commandStatus: number,
+    /** The response that carried the status, when there was one. */
+    readonly response?: Pdu,
   ) {
     const { name, description } = describeStatus(commandStatus);
     super(`${command} failed: ${name} (${description})`);

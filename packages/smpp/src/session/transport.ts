@@ -66,6 +66,10 @@ export interface SessionStats {
   /** Requests waiting for a window slot (or the throttle). */
   readonly waiting: number;
   readonly window: number;
+  /** Bytes written and not yet taken by the kernel (the peer is slow to read when this grows). */
+  readonly writeBuffered: number;
+  /** Reading is paused: the process is busy or the write buffer is above the high-water mark. */
+  readonly readPaused: boolean;
 }
 
 interface InFlight {
@@ -216,7 +220,14 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
 
   async handleCall(request, from, state) {
     if (request instanceof StatsRequest) {
-      const stats: SessionStats = { bindState: state.bindState, inFlight: countInFlight(state), waiting: state.waiting.length, window: state.options.window };
+      const stats: SessionStats = {
+        bindState: state.bindState,
+        inFlight: countInFlight(state),
+        waiting: state.waiting.length,
+        window: state.options.window,
+        writeBuffered: state.socket.writableLength,
+        readPaused: state.socket.isPaused(),
+      };
       return Result.reply(stats, state);
     }
     if (request instanceof RequestPdu) {
@@ -443,6 +454,7 @@ async function onTick(state: State, kind: Tick['kind']): Promise<ExitReason | un
         state.inFlight.delete(sequence);
         if (entry.enquireLink) return 'enquire_link_timeout';
         if (entry.pdu.command === 'unbind') return 'unbind_timeout';
+        if (sequence === state.autoBind) return new ResponseTimeoutError(entry.pdu.command);
         if (entry.from !== undefined) reply(entry.from, { ok: false, error: new ResponseTimeoutError(entry.pdu.command) });
         else expired.push(entry.pdu);
       }
@@ -539,7 +551,7 @@ async function onResponse(state: State, resp: Pdu): Promise<ExitReason | undefin
   if (resp.command === 'unbind_resp') state.bind.send({ type: 'unbound' });
   if (state.autoBind === resp.sequence_number) {
     state.autoBind = undefined;
-    if (resp.command_status !== CommandStatus.ESME_ROK) return new CommandStatusError(entry.pdu.command, resp.command_status);
+    if (resp.command_status !== CommandStatus.ESME_ROK) return new CommandStatusError(entry.pdu.command, resp.command_status, resp);
   }
   if (entry.from !== undefined) {
     reply(entry.from, { ok: true, response: resp });

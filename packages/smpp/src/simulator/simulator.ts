@@ -1,0 +1,241 @@
+// McSimulator: an SMSC stand-in. It accepts binds for configured credentials, answers submits with
+// message ids, sends delivery receipts after a delay, delivers mobile-originated messages, and can
+// inject error statuses and throttling. Each connection is a session process of `listenMc`.
+import type { TlsOptions } from 'node:tls';
+import createDebug from 'debug';
+import { self, sendAfter, type Pid, type Runtime } from '@switchboard/actor';
+import { CommandStatus } from '../pdu/command-status.js';
+import { createPdu, createResponse, type PduInit } from '../pdu/build.js';
+import type { Pdu, PduOf } from '../pdu/types.js';
+import { MessageState, formatReceipt, type MessageStateName } from '../encoding/receipt.js';
+import { listenMc, type McServer } from '../mc.js';
+import { sendPdu } from '../session/api.js';
+import type { SessionOptions } from '../session/options.js';
+import { SessionReturn, type Session } from '../session/session.js';
+
+const log = createDebug('switchboard:smpp:simulator');
+
+export interface McSimulatorOptions {
+  readonly host?: string;
+  /** Default 0: a free port, read from `simulator.port`. */
+  readonly port?: number;
+  readonly tls?: TlsOptions;
+  /** system_id → password. Without it every bind is accepted. */
+  readonly credentials?: Readonly<Record<string, string>>;
+  /** The system_id the simulator answers binds with. Default 'SMPPSIM'. */
+  readonly systemId?: string;
+  /** Delay of delivery receipts (ms, runtime clock). Default 1,000. */
+  readonly receiptDelay?: number;
+  /** The final state receipts report. Default DELIVERED. */
+  readonly receiptState?: MessageStateName;
+  /** Submits accepted per second per session; more get ESME_RTHROTTLED. Default unlimited. */
+  readonly throttle?: number;
+  readonly maxConnections?: number;
+  /** Session options of every connection (timers, window, etc.). */
+  readonly options?: SessionOptions;
+}
+
+/** A message the simulator accepted. */
+export interface SubmittedMessage {
+  readonly messageId: string;
+  readonly systemId: string;
+  readonly pdu: Pdu;
+}
+
+/** An error the simulator answers the next `count` submits with. */
+export interface InjectedFault {
+  readonly status: number;
+  readonly count?: number;
+}
+
+type BoundMode = 'transmitter' | 'receiver' | 'transceiver';
+
+interface SimSession {
+  readonly pid: Pid;
+  readonly systemId: string;
+  readonly mode: BoundMode;
+}
+
+interface SimState {
+  readonly core: SimulatorCore;
+  systemId: string | undefined;
+}
+
+class ReceiptDue {
+  constructor(readonly receipt: PduOf<'deliver_sm'>) {}
+}
+
+/** The shared part of the simulator: credentials, ids, faults, and who is bound. */
+class SimulatorCore {
+  readonly submitted: SubmittedMessage[] = [];
+  readonly bound = new Set<SimSession>();
+  private nextId = 1;
+  readonly faults: { status: number; left: number }[] = [];
+
+  constructor(readonly options: McSimulatorOptions) {}
+
+  messageId(): string {
+    return (this.nextId++).toString(16).padStart(8, '0');
+  }
+
+  faultStatus(): number | undefined {
+    const fault = this.faults[0];
+    if (fault === undefined) return undefined;
+    if (--fault.left <= 0) this.faults.shift();
+    return fault.status;
+  }
+
+  /** A session of `systemId` that can receive deliver_sm, preferring `preferred`. */
+  receiver(systemId: string, preferred?: Pid): Pid | undefined {
+    let found: Pid | undefined;
+    for (const session of this.bound) {
+      if (session.systemId !== systemId || session.mode === 'transmitter') continue;
+      if (session.pid === preferred) return preferred;
+      found ??= session.pid;
+    }
+    return found;
+  }
+}
+
+const MODE_OF: Record<string, BoundMode> = { bind_transmitter: 'transmitter', bind_receiver: 'receiver', bind_transceiver: 'transceiver' };
+
+function receiptFor(core: SimulatorCore, submit: PduOf<'submit_sm'> | PduOf<'data_sm'>, messageId: string, submitted: Date): PduOf<'deliver_sm'> {
+  const state = core.options.receiptState ?? 'DELIVERED';
+  const text = submit.command === 'submit_sm' ? submit.short_message.toString('latin1') : '';
+  return createPdu('deliver_sm', {
+    source_addr_ton: submit.dest_addr_ton,
+    source_addr_npi: submit.dest_addr_npi,
+    source_addr: submit.destination_addr,
+    dest_addr_ton: submit.source_addr_ton,
+    dest_addr_npi: submit.source_addr_npi,
+    destination_addr: submit.source_addr,
+    esm_class: 0x04,
+    short_message: Buffer.from(formatReceipt({ id: messageId, state, submitDate: submitted, doneDate: new Date(), text }), 'latin1'),
+    tlvs: { receipted_message_id: messageId, message_state: MessageState[state] },
+  });
+}
+
+const SimulatorSession: Session<SimState, SimulatorCore> = {
+  init: (core) => SessionReturn.init({ core, systemId: undefined }),
+
+  handlePdu(pdu, state) {
+    const core = state.core;
+    const mode = MODE_OF[pdu.command];
+    if (mode !== undefined && (pdu.command === 'bind_transmitter' || pdu.command === 'bind_receiver' || pdu.command === 'bind_transceiver')) {
+      const expected = core.options.credentials?.[pdu.system_id];
+      const known = core.options.credentials === undefined || expected !== undefined;
+      const status = !known ? CommandStatus.ESME_RINVSYSID : core.options.credentials !== undefined && expected !== pdu.password ? CommandStatus.ESME_RINVPASWD : CommandStatus.ESME_ROK;
+      if (status === CommandStatus.ESME_ROK) {
+        state.systemId = pdu.system_id;
+        core.bound.add({ pid: self(), systemId: pdu.system_id, mode });
+      }
+      log('bind %s as %s: status %d', pdu.system_id, mode, status);
+      return SessionReturn.ok(state, [createResponse(pdu, { system_id: core.options.systemId ?? 'SMPPSIM', command_status: status }) as Pdu]);
+    }
+    if (pdu.command === 'submit_sm' || pdu.command === 'data_sm') {
+      const fault = core.faultStatus();
+      if (fault !== undefined) return SessionReturn.ok(state, [createResponse(pdu as never, { command_status: fault } as never) as Pdu]);
+      const messageId = core.messageId();
+      core.submitted.push({ messageId, systemId: state.systemId ?? '', pdu });
+      if ((pdu.registered_delivery & 0x03) !== 0) {
+        sendAfter(self() as Pid<{ info: ReceiptDue }>, new ReceiptDue(receiptFor(core, pdu, messageId, new Date())), core.options.receiptDelay ?? 1000);
+      }
+      return SessionReturn.ok(state, [createResponse(pdu as never, { message_id: messageId } as never) as Pdu]);
+    }
+    if (pdu.command === 'submit_multi') {
+      const messageId = core.messageId();
+      core.submitted.push({ messageId, systemId: state.systemId ?? '', pdu });
+      return SessionReturn.ok(state, [createResponse(pdu, { message_id: messageId })]);
+    }
+    if (pdu.command === 'query_sm') {
+      const known = core.submitted.some((m) => m.messageId === pdu.message_id);
+      const answer = known
+        ? createResponse(pdu, { message_id: pdu.message_id, message_state: MessageState[core.options.receiptState ?? 'DELIVERED'] })
+        : createResponse(pdu, { message_id: pdu.message_id, command_status: CommandStatus.ESME_RINVMSGID });
+      return SessionReturn.ok(state, [answer]);
+    }
+    // cancel_sm, replace_sm and the rest: accepted; responses (deliver_sm_resp…) need no answer
+    const answer = pdu.command.endsWith('_resp') || pdu.command === 'generic_nack' || pdu.command === 'alert_notification' ? [] : [createResponse(pdu as never) as Pdu];
+    return SessionReturn.ok(state, answer);
+  },
+
+  handleInfo(message, state) {
+    if (!(message instanceof ReceiptDue)) return SessionReturn.ok(state);
+    const target = state.systemId === undefined ? undefined : state.core.receiver(state.systemId, self());
+    if (target === undefined) {
+      log('receipt for %s dropped: no receiver bound as %s', message.receipt.tlvs.receipted_message_id, state.systemId);
+      return SessionReturn.ok(state);
+    }
+    if (target === self()) return SessionReturn.ok(state, [message.receipt]);
+    sendPdu(target, message.receipt);
+    return SessionReturn.ok(state);
+  },
+
+  terminate(_reason, _lost, state) {
+    for (const session of state.core.bound) if (session.pid === self()) state.core.bound.delete(session);
+  },
+};
+
+/**
+ * An SMSC stand-in for tests and development.
+ *
+ * @example
+ * const sim = await McSimulator.start(runtime, { port: 2775, credentials: { esme01: 'secret' }, receiptDelay: 500 });
+ * sim.inject({ status: CommandStatus.ESME_RSYSERR, count: 3 }); // the next three submits fail
+ */
+export class McSimulator {
+  private constructor(
+    private readonly core: SimulatorCore,
+    private readonly server: McServer,
+  ) {}
+
+  static async start(runtime: Runtime, options: McSimulatorOptions = {}): Promise<McSimulator> {
+    const core = new SimulatorCore(options);
+    const sessionOptions: SessionOptions = { ...options.options, ...(options.throttle === undefined ? {} : { incomingThrottle: options.throttle }) };
+    const server = await listenMc(runtime, {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      port: options.port ?? 0,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      session: SimulatorSession as Session<unknown, SimulatorCore>,
+      args: core,
+      options: sessionOptions,
+    });
+    return new McSimulator(core, server);
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** Messages accepted so far, in order. */
+  get submitted(): readonly SubmittedMessage[] {
+    return this.core.submitted;
+  }
+
+  /** Sessions bound now, by system_id and mode. */
+  get bound(): readonly { readonly systemId: string; readonly mode: BoundMode; readonly pid: Pid }[] {
+    return [...this.core.bound];
+  }
+
+  /** Answers the next `count` (default 1) submit_sm / data_sm with `status`. */
+  inject(fault: InjectedFault): void {
+    this.core.faults.push({ status: fault.status, left: fault.count ?? 1 });
+  }
+
+  /**
+   * Sends a mobile-originated deliver_sm to a session bound as `systemId` (receiver or
+   * transceiver). False when none is bound.
+   */
+  deliver(systemId: string, init: PduInit<'deliver_sm'>): boolean {
+    const target = this.core.receiver(systemId);
+    if (target === undefined) return false;
+    sendPdu(target, createPdu('deliver_sm', init));
+    return true;
+  }
+
+  /** Unbinds every session, then stops listening. */
+  close(options?: { timeout?: number }): Promise<void> {
+    return this.server.close(options);
+  }
+}
