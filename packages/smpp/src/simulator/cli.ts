@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // smpp-sim: run McSimulator as an SMSC stand-in until SIGINT / SIGTERM.
 //   smpp-sim --port 2775 --user esme01:secret --receipt-delay 1000 --throttle 100
 import { parseArgs } from 'node:util';
