@@ -37,6 +37,8 @@ export class TimerQueue {
   private readonly heap: TimerList[] = [];
   private handle: ClockHandle | null = null;
   private armedAt = Infinity;
+  /** Entries armed now: when none is left, no clock timer stays armed (it would keep Node alive). */
+  private count = 0;
   private readonly onWake = (): void => this.wake();
 
   constructor(private readonly clock: Clock) {}
@@ -59,6 +61,7 @@ export class TimerQueue {
     if (list.tail === null) list.head = entry;
     else list.tail.next = entry;
     list.tail = entry;
+    this.count++;
     this.arm();
   }
 
@@ -73,7 +76,13 @@ export class TimerQueue {
     entry.prev = null;
     entry.next = null;
     entry.list = null;
-    // An emptied list stays in the heap until its (now early) expiry: a harmless extra wake-up.
+    // An emptied list stays in the heap until its (now early) expiry: a harmless extra wake-up,
+    // unless nothing at all is armed any more: then the clock timer goes too.
+    if (--this.count === 0 && this.handle !== null) {
+      this.clock.clearTimeout(this.handle);
+      this.handle = null;
+      this.armedAt = Infinity;
+    }
   }
 
   /** Milliseconds until `entry` expires, or undefined when it is not armed. */
@@ -89,7 +98,7 @@ export class TimerQueue {
 
   private arm(): void {
     const top = this.heap[0];
-    if (top === undefined || top.expiry >= this.armedAt || !Number.isFinite(top.expiry)) return;
+    if (this.count === 0 || top === undefined || top.expiry >= this.armedAt || !Number.isFinite(top.expiry)) return;
     if (this.handle !== null) this.clock.clearTimeout(this.handle);
     this.armedAt = top.expiry;
     // Node turns delays above 2^31-1 ms into 1 ms; wake up early instead and re-arm.

@@ -96,3 +96,24 @@ test('TimerQueue re-arms earlier when a shorter timer is added, and clamps delay
   await clock.advance(999);
   t.deepEqual(fired, ['zero', 'moved', 'long']);
 });
+
+test('TimerQueue leaves no clock timer armed once every entry is cancelled (nothing keeps Node alive), and re-arms on the next add', async (t) => {
+  const clock = new VirtualClock();
+  const queue = new TimerQueue(clock);
+  const fired: string[] = [];
+  const a = new Probe('a', fired);
+  const b = new Probe('b', fired);
+  queue.add(a, 30_000);
+  queue.add(b, 60_000);
+  t.is(clock.pendingTimers, 1);
+  queue.remove(a);
+  t.is(clock.pendingTimers, 1, 'b is still armed');
+  queue.remove(b);
+  t.is(clock.pendingTimers, 0);
+  const c = new Probe('c', fired);
+  queue.add(c, 10);
+  t.is(clock.pendingTimers, 1);
+  await clock.advance(30_000);
+  t.deepEqual(fired, ['c']);
+  t.is(clock.pendingTimers, 0);
+});

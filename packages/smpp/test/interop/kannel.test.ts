@@ -1,0 +1,103 @@
+// Kannel (Debian kannel: bearerbox + smsbox) as an ESME against our MC: a message sent through its
+// sendsms HTTP interface arrives as submit_sm; our receipt comes back to it as a DLR; a message we
+// deliver reaches its sms-service URL.
+import test from 'ava';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Runtime } from '@switchboard/actor';
+import { McSimulator } from '@switchboard/smpp';
+import { freePort, runPeer, type Peer } from '../support/process.js';
+import { until } from '../support/sessions.js';
+
+function kannelConfig(ports: { admin: number; smsbox: number; sendsms: number; mc: number; http: number }, dir: string): string {
+  return `group = core
+admin-port = ${ports.admin}
+admin-password = x
+smsbox-port = ${ports.smsbox}
+box-allow-ip = 127.0.0.1
+dlr-storage = internal
+log-file = "${dir}/bearerbox.log"
+log-level = 1
+
+group = smsc
+smsc = smpp
+smsc-id = sim
+host = 127.0.0.1
+port = ${ports.mc}
+transceiver-mode = true
+smsc-username = kannel
+smsc-password = secret
+system-type = "VMA"
+interface-version = 34
+enquire-link-interval = 5
+max-pending-submits = 10
+msg-id-type = 0x01
+reconnect-delay = 1
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+bearerbox-port = ${ports.smsbox}
+sendsms-port = ${ports.sendsms}
+log-file = "${dir}/smsbox.log"
+log-level = 1
+
+group = sendsms-user
+username = t
+password = p
+
+group = sms-service
+keyword = default
+get-url = "http://127.0.0.1:${ports.http}/mo?from=%p&to=%P&text=%a"
+max-messages = 0
+`;
+}
+
+test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt returns as its DLR, our MO reaches its service', async (t) => {
+  const rt = new Runtime();
+  const sim = await McSimulator.start(rt, { credentials: { kannel: 'secret' }, receiptDelay: 100 });
+  const hits: string[] = [];
+  const http = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const ports = { admin: await freePort(), smsbox: await freePort(), sendsms: await freePort(), mc: sim.port, http: (http.address() as { port: number }).port };
+  const dir = mkdtempSync(join(tmpdir(), 'kannel-'));
+  const conf = join(dir, 'kannel.conf');
+  writeFileSync(conf, kannelConfig(ports, dir));
+  const peers: Peer[] = [];
+  try {
+    peers.push(runPeer('bearerbox', [conf]));
+    await until(() => sim.bound.some((b) => b.systemId === 'kannel' && b.mode === 'transceiver'), 'bearerbox to bind', 15_000);
+    peers.push(runPeer('smsbox', [conf]));
+    const sendsms = `http://127.0.0.1:${ports.sendsms}/cgi-bin/sendsms?username=t&password=p&from=4000&to=447700900123&text=Hello+from+Kannel&dlr-mask=31&dlr-url=${encodeURIComponent(`http://127.0.0.1:${ports.http}/dlr?type=%d&id=%F`)}`;
+    let answer = '';
+    await until(async () => {
+      answer = await fetch(sendsms).then((r) => r.text(), () => '');
+      return answer !== '';
+    }, 'smsbox to take the message', 15_000);
+    t.regex(answer, /Accepted for delivery|Queued for later delivery/);
+    await until(() => sim.submitted.length === 1, 'the submit_sm', 15_000);
+    const submit = sim.submitted[0]!.pdu;
+    t.like(submit, { command: 'submit_sm', source_addr: '4000', destination_addr: '447700900123' });
+    t.is(submit.command === 'submit_sm' ? submit.short_message.toString('latin1') : '', 'Hello from Kannel');
+    t.true(submit.command === 'submit_sm' && (submit.registered_delivery & 1) === 1, 'Kannel asked for a receipt');
+    // Kannel reports 8 (accepted by the SMSC) on submit_sm_resp and 1 (delivered) on our receipt
+    await until(() => hits.includes('/dlr?type=1&id=1'), 'the delivery report', 15_000);
+    t.true(hits.includes('/dlr?type=8&id=1'));
+
+    t.true(sim.deliver('kannel', { source_addr: '447700900999', destination_addr: '4000', short_message: Buffer.from('reply from a phone') }));
+    await until(() => hits.some((h) => h.startsWith('/mo')), 'the MO message at the service URL', 15_000);
+    t.is(hits.find((h) => h.startsWith('/mo')), '/mo?from=447700900999&to=4000&text=reply+from+a+phone');
+  } finally {
+    for (const peer of peers.reverse()) {
+      peer.child.kill('SIGTERM');
+      await peer.exit(10_000).catch(() => peer.kill());
+    }
+    await sim.close({ timeout: 1000 });
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
