@@ -52,6 +52,7 @@ export type { ConnectionInfo, SendResult, Session, SessionCallResult, SessionIni
 export type { SessionOptions } from './session/options.js';
 export { sendPdu, sessionStats } from './session/api.js';
 export type { SessionPid } from './session/api.js';
+export { nextSequenceNumber } from './session/transport.js';
 export type { SessionStats } from './session/transport.js';
 export { BindStateError, CommandStatusError, ResponseTimeoutError, SessionClosedError, SmppSessionError, WindowTimeoutError } from './session/errors.js';
 export { connectEsme } from './esme.js';

@@ -68,6 +68,10 @@ export interface Session<S = unknown, A = unknown, Call = unknown, Reply = unkno
   handleCall?(request: Call, from: From<Reply>, state: S): Awaitable<SessionCallResult<S, Reply>>;
   handleCast?(message: Cast, state: S): Awaitable<SessionResult<S>>;
   handleInfo?(message: Info, state: S): Awaitable<SessionResult<S>>;
-  /** May return last PDUs to send before the socket closes (an unbind, say). */
+  /**
+   * Called once, whatever ended the session. `lostPdus`: the requests sent and still unanswered,
+   * then those still waiting for a window slot (never sent) — each exactly once. May return last
+   * PDUs to send before the socket closes (an unbind, say).
+   */
   terminate?(reason: ExitReason, lostPdus: readonly Pdu[], state: S): readonly Pdu[] | void;
 }

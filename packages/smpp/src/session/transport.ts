@@ -320,10 +320,15 @@ function countInFlight(state: State): number {
   return n;
 }
 
+/** The sequence number after `current`: 1..0x7FFFFFFF, wrapping, skipping numbers still in flight. */
+export function nextSequenceNumber(current: number, inFlight: { has(sequence: number): boolean }): number {
+  let next = current >= 0x7fffffff ? 1 : current + 1;
+  while (inFlight.has(next)) next = next >= 0x7fffffff ? 1 : next + 1;
+  return next;
+}
+
 function nextSequence(state: State): number {
-  state.sequence = state.sequence >= 0x7fffffff ? 1 : state.sequence + 1;
-  while (state.inFlight.has(state.sequence)) state.sequence = state.sequence >= 0x7fffffff ? 1 : state.sequence + 1;
-  return state.sequence;
+  return (state.sequence = nextSequenceNumber(state.sequence, state.inFlight));
 }
 
 /** Applies a callback's result: new state, PDUs to send; returns a stop reason, if any. */

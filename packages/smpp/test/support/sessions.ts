@@ -9,6 +9,7 @@ import {
   createPdu,
   createResponse,
   decodePdu,
+  encodePdu,
   formatReceipt,
   type Pdu,
   type Session,
@@ -107,4 +108,35 @@ export async function rawPeer(port: number): Promise<{ socket: Socket; received:
   });
   socket.on('error', () => {});
   return { socket, received, closed: () => closed };
+}
+
+/** A raw MC: records every PDU it receives, answers binds (ROK) and, if told, everything else. */
+export async function rawMc(options: { answerAll?: boolean } = {}): Promise<{ port: number; received: Pdu[]; sockets: Socket[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:net');
+  const received: Pdu[] = [];
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    sockets.push(socket);
+    socket.on('error', () => {});
+    const framer = new PduFramer();
+    socket.on('data', (chunk: Buffer) =>
+      framer.push(chunk, (frame) => {
+        const pdu = decodePdu(frame);
+        received.push(pdu);
+        const answer = pdu.command.startsWith('bind_') || (options.answerAll && !pdu.command.endsWith('_resp'));
+        if (answer && !socket.destroyed) socket.write(encodePdu(createResponse(pdu as never)));
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    received,
+    sockets,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
