@@ -4,10 +4,12 @@ import { report, type Measurement } from './report.js';
 import { actorSuite } from './suites/actor.js';
 import { supervisionSuite } from './suites/supervision.js';
 import { smppCodecSuite } from './suites/smpp-codec.js';
+import { smppSessionSuite } from './suites/smpp-session.js';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
   actor: async () => [...(await actorSuite()), ...(await supervisionSuite())],
   'smpp-codec': smppCodecSuite,
+  'smpp-session': smppSessionSuite,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -77,6 +77,8 @@ export type { DynamicSupervisorSpec } from './dynamic-supervisor.js';
 export { startApplication, ExitStatus } from './application.js';
 export type { Application, ApplicationOptions, SignalSource } from './application.js';
 export { machineServer, getSnapshot } from './xstate-host.js';
+export { EmbeddedMachine, MachineTimeout } from './embedded-machine.js';
+export type { EmbeddedMachineOptions, MachineAction } from './embedded-machine.js';
 export type { MachineProtocol, MachineServerOptions } from './xstate-host.js';
 export { processInfo, supervisionTree } from './introspection.js';
 export type { ProcessInfo, ProcessStatus, SupervisionNode } from './introspection.js';

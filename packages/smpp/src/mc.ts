@@ -40,13 +40,14 @@ export interface McServer {
 export async function listenMc<A>(runtime: Runtime, options: McOptions<A>): Promise<McServer> {
   const maxConnections = options.maxConnections ?? 1000;
   const supervisor = await startDynamicSupervisor(runtime, { maxChildren: maxConnections, intensity: 1_000_000, period: 1 });
+  const sessionOptions = options.options ?? {}; // one object: sessions share its resolved form
   const onConnection = (socket: Socket): void => {
     const spec: ChildSpec = {
       id: 'smpp-session',
       restart: 'temporary',
       shutdown: 5000,
       start: ({ runtime: rt, supervisor: parent }) => {
-        const args: TransportArgs<A> = { socket, role: 'mc', tls: options.tls !== undefined, session: options.session, args: options.args, options: options.options ?? {}, clock: rt.clock };
+        const args: TransportArgs<A> = { socket, role: 'mc', tls: options.tls !== undefined, session: options.session, args: options.args, options: sessionOptions, clock: rt.clock };
         return rt.start(TransportSession, args as TransportArgs<unknown>, { link: parent, timeout: Infinity });
       },
     };

@@ -30,7 +30,12 @@ export interface SessionOptions {
 
 export type ResolvedSessionOptions = Required<SessionOptions> & { readonly responseCheckInterval: number };
 
+/** Sessions of one MC share one options object: resolve it once. */
+const resolvedCache = new WeakMap<SessionOptions, ResolvedSessionOptions>();
+
 export function resolveSessionOptions(options: SessionOptions = {}): ResolvedSessionOptions {
+  const cached = resolvedCache.get(options);
+  if (cached !== undefined) return cached;
   const resolved = {
     window: options.window ?? 10,
     windowTimeout: options.windowTimeout ?? 30_000,
@@ -48,5 +53,7 @@ export function resolveSessionOptions(options: SessionOptions = {}): ResolvedSes
     if (!(typeof value === 'number' && value > 0)) throw new RangeError(`session option ${key} must be a positive number, got ${String(value)}`);
   }
   const checkEvery = Math.min(1000, resolved.responseTimeout, resolved.enquireLinkRespTimeout);
-  return { ...resolved, responseCheckInterval: checkEvery };
+  const result: ResolvedSessionOptions = Object.freeze({ ...resolved, responseCheckInterval: checkEvery });
+  resolvedCache.set(options, result);
+  return result;
 }

@@ -4,8 +4,7 @@
 // deadlines, and calls the user's Session callbacks, which only ever return PDUs to send.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { createActor, type Actor } from 'xstate';
-import { Result, reply, self, send, sendAfter, type Clock, type ExitReason, type From, type GenServer, type Pid } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, reply, self, send, sendAfter, type Clock, type ExitReason, type From, type GenServer, type Pid } from '@switchboard/actor';
 import { CommandId, commandName, isResponseId, responseNameOf } from '../pdu/command-id.js';
 import { CommandStatus } from '../pdu/command-status.js';
 import { createGenericNack, createPdu, createResponse } from '../pdu/build.js';
@@ -14,7 +13,7 @@ import { encodePdu } from '../pdu/encode.js';
 import { FrameError, PduDecodeError } from '../pdu/errors.js';
 import { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
-import { allows, bindStateMachine, boundStateOf, isBound, type BindState } from './bind-state.js';
+import { allows, bindStateMachine, boundStateOf, isBound, type BindEvent, type BindState } from './bind-state.js';
 import { resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './options.js';
 import { SessionReturn, type ConnectionInfo, type SendResult, type Session, type SessionCallResult, type SessionResult } from './session.js';
 import { BindStateError, CommandStatusError, ResponseTimeoutError, SessionClosedError, WindowTimeoutError } from './errors.js';
@@ -39,9 +38,6 @@ class Written {
 }
 class Tick {
   constructor(readonly kind: 'responses' | 'enquire_link' | 'inactivity' | 'pump') {}
-}
-class MachineTimer {
-  constructor(readonly fire: () => void) {}
 }
 /** `sendPdu` travels as a cast of this. */
 export class SendPdu {
@@ -108,7 +104,7 @@ interface State {
   readonly options: ResolvedSessionOptions;
   readonly clock: Clock;
   readonly framer: PduFramer;
-  readonly bind: Actor<typeof bindStateMachine>;
+  readonly bind: EmbeddedMachine<typeof bindStateMachine>;
   bindState: BindState;
   readonly inFlight: Map<number, InFlight>;
   readonly waiting: Waiting[];
@@ -123,7 +119,14 @@ interface State {
   /** The sequence number of the automatic bind, while it is in flight. */
   autoBind: number | undefined;
   stopping: ExitReason | undefined;
+  /** An automatic enquire_link is in flight (at most one). */
+  enquireLinkPending: boolean;
+  /** Bytes read from the socket and still in the mailbox. */
+  unread: number;
 }
+
+/** Bytes read ahead into the mailbox before reading pauses. */
+const READ_AHEAD = 64 * 1024;
 
 const SUBMITS = new Set(['submit_sm', 'submit_multi', 'data_sm', 'broadcast_sm']);
 
@@ -145,13 +148,8 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     const me = self();
     const options = resolveSessionOptions(args.options);
     const clock = args.clock;
-    // The machine's timers come back through the mailbox, so it only ever runs inside this process.
-    const machineClock: Clock = {
-      now: () => clock.now(),
-      setTimeout: (fn, delay) => clock.setTimeout(() => send(me, new MachineTimer(fn) as never), delay),
-      clearTimeout: (handle) => clock.clearTimeout(handle),
-    };
-    const bind = createActor(bindStateMachine, { clock: machineClock, input: { sessionInitTime: options.sessionInitTime } });
+    // Embedded: pure transitions inside this process; its session_init timer comes back through the mailbox.
+    const bind = new EmbeddedMachine(bindStateMachine, { input: { sessionInitTime: options.sessionInitTime } });
     const state: State = {
       self: me,
       socket: args.socket,
@@ -173,20 +171,16 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       recentIncoming: [],
       autoBind: undefined,
       stopping: undefined,
+      enquireLinkPending: false,
+      unread: 0,
     };
-    bind.subscribe({
-      next: (snapshot) => {
-        state.bindState = snapshot.value as BindState;
-      },
-      error: (error) => log('%s: bind state machine failed: %O', me, error),
-    });
-    bind.start();
 
     const socket = args.socket;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      // One chunk in the mailbox at a time: reading waits for the process (flow control).
-      socket.pause();
+      // Flow control: past READ_AHEAD bytes waiting in the mailbox, reading waits for the process.
+      state.unread += chunk.length;
+      if (state.unread >= READ_AHEAD) socket.pause();
       send(me, new SocketData(chunk) as never);
     });
     socket.on('close', () => send(me, new SocketEvent('close') as never));
@@ -243,35 +237,13 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     return finish(state, applyResult(state, result, 'handleCall'));
   },
 
-  async handleInfo(message, state) {
-    if (message instanceof SocketData) return finish(state, await onData(state, message.chunk));
-    if (message instanceof Written) {
-      if (state.session.handleSendPduResult) {
-        const result: SendResult = message.error ? { ok: false, error: message.error } : { ok: true };
-        state.user = state.session.handleSendPduResult(message.pdu, result, state.user);
-      }
-      return Result.noreply(state);
+  handleInfo(message, state) {
+    if (message instanceof SocketData) {
+      // The hot path stays synchronous unless a callback returns a promise.
+      const stop = onData(state, message.chunk);
+      return isThenable(stop) ? stop.then((reason) => finish(state, reason)) : finish(state, stop);
     }
-    if (message instanceof MachineTimer) {
-      message.fire();
-      if (state.bindState === 'CLOSED' && state.stopping === undefined) return Result.stop('session_init_timeout', state);
-      return Result.noreply(state);
-    }
-    if (message instanceof Tick) return finish(state, await onTick(state, message.kind));
-    if (message instanceof SocketEvent) {
-      if (message.kind === 'drain') {
-        resumeReading(state);
-        return Result.noreply(state);
-      }
-      if (state.stopping !== undefined) return Result.stop(state.stopping, state);
-      const reason =
-        message.kind === 'close'
-          ? (state.session.handleSocketClosed?.(state.user) ?? 'socket_closed')
-          : (state.session.handleSocketError?.(message.error!, state.user) ?? message.error!);
-      return Result.stop(reason, state);
-    }
-    if (state.session.handleInfo === undefined) return Result.noreply(state);
-    return finish(state, applyResult(state, await state.session.handleInfo(message, state.user), 'handleInfo'));
+    return handleOtherInfo(message, state);
   },
 
   terminate(reason, state) {
@@ -309,15 +281,53 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
   },
 };
 
+/** Every info message but socket data: writes done, timers, socket events, the user's own. */
+async function handleOtherInfo(message: unknown, state: State): Promise<InfoResult> {
+  if (message instanceof Written) {
+    if (state.session.handleSendPduResult) {
+      const result: SendResult = message.error ? { ok: false, error: message.error } : { ok: true };
+      state.user = state.session.handleSendPduResult(message.pdu, result, state.user);
+    }
+    return Result.noreply(state);
+  }
+  if (message instanceof MachineTimeout) {
+    if (state.bind.deliver(message)) state.bindState = state.bind.value as BindState;
+    if (state.bindState === 'CLOSED' && state.stopping === undefined) return Result.stop('session_init_timeout', state);
+    return Result.noreply(state);
+  }
+  if (message instanceof Tick) return finish(state, await onTick(state, message.kind));
+  if (message instanceof SocketEvent) {
+    if (message.kind === 'drain') {
+      resumeReading(state);
+      return Result.noreply(state);
+    }
+    if (state.stopping !== undefined) return Result.stop(state.stopping, state);
+    const reason =
+      message.kind === 'close'
+        ? (state.session.handleSocketClosed?.(state.user) ?? 'socket_closed')
+        : (state.session.handleSocketError?.(message.error!, state.user) ?? message.error!);
+    return Result.stop(reason, state);
+  }
+  if (state.session.handleInfo === undefined) return Result.noreply(state);
+  return finish(state, applyResult(state, await state.session.handleInfo(message, state.user), 'handleInfo'));
+}
+
+/** Moves the bind-state machine. */
+function bindEvent(state: State, event: BindEvent): void {
+  state.bind.send(event);
+  state.bindState = state.bind.value as BindState;
+}
+
 /** Turns an optional stop reason into the callback result. */
-function finish(state: State, stop: ExitReason | undefined): ReturnType<typeof Result.noreply<State>> | ReturnType<typeof Result.stop<State>> {
+type InfoResult = ReturnType<typeof Result.noreply<State>> | ReturnType<typeof Result.stop<State>>;
+
+function finish(state: State, stop: ExitReason | undefined): InfoResult {
   return stop === undefined ? Result.noreply(state) : Result.stop(stop, state);
 }
 
+/** Requests in flight that count against the window (the automatic enquire_link does not). */
 function countInFlight(state: State): number {
-  let n = 0;
-  for (const entry of state.inFlight.values()) if (!entry.enquireLink) n++;
-  return n;
+  return state.inFlight.size - (state.enquireLinkPending ? 1 : 0);
 }
 
 /** The sequence number after `current`: 1..0x7FFFFFFF, wrapping, skipping numbers still in flight. */
@@ -367,7 +377,7 @@ function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): ExitReaso
   }
   if (pdu.command_status === CommandStatus.ESME_ROK) {
     const bound = boundStateOf(pdu.command);
-    if (bound !== undefined) state.bind.send({ type: 'bound', as: bound });
+    if (bound !== undefined) bindEvent(state, { type: 'bound', as: bound });
   }
   write(state, pdu);
   return undefined;
@@ -389,7 +399,7 @@ function transmitRequest(state: State, pdu: Pdu, from: From<RequestOutcome> | un
   if (!write(state, pdu, from)) return undefined;
   state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.responseTimeout, enquireLink: false, from });
   if (SUBMITS.has(pdu.command) && state.options.throttle !== Infinity) state.recentSubmits.push(now);
-  if (pdu.command === 'unbind') state.bind.send({ type: 'unbind' });
+  if (pdu.command === 'unbind') bindEvent(state, { type: 'unbind' });
   armResponses(state);
   return undefined;
 }
@@ -457,7 +467,10 @@ async function onTick(state: State, kind: Tick['kind']): Promise<ExitReason | un
       for (const [sequence, entry] of state.inFlight) {
         if (entry.deadline > now) continue;
         state.inFlight.delete(sequence);
-        if (entry.enquireLink) return 'enquire_link_timeout';
+        if (entry.enquireLink) {
+          state.enquireLinkPending = false;
+          return 'enquire_link_timeout';
+        }
         if (entry.pdu.command === 'unbind') return 'unbind_timeout';
         if (sequence === state.autoBind) return new ResponseTimeoutError(entry.pdu.command);
         if (entry.from !== undefined) reply(entry.from, { ok: false, error: new ResponseTimeoutError(entry.pdu.command) });
@@ -472,11 +485,11 @@ async function onTick(state: State, kind: Tick['kind']): Promise<ExitReason | un
     case 'enquire_link': {
       const idle = now - state.lastReceived;
       const interval = state.options.enquireLinkInterval;
-      const pending = [...state.inFlight.values()].some((e) => e.enquireLink);
-      if (idle >= interval && !pending && state.bindState !== 'CLOSED' && state.bindState !== 'UNBOUND') {
+      if (idle >= interval && !state.enquireLinkPending && state.bindState !== 'CLOSED' && state.bindState !== 'UNBOUND') {
         const pdu = createPdu('enquire_link', { sequence_number: nextSequence(state) });
         if (write(state, pdu)) {
           state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.enquireLinkRespTimeout, enquireLink: true, from: undefined });
+          state.enquireLinkPending = true;
           armResponses(state);
         }
       }
@@ -492,7 +505,21 @@ async function onTick(state: State, kind: Tick['kind']): Promise<ExitReason | un
   }
 }
 
-async function onData(state: State, chunk: Buffer): Promise<ExitReason | undefined> {
+/** A step's outcome: a stop reason or nothing, now — or later, when a callback returned a promise. */
+type Step = ExitReason | undefined;
+type MaybePromise<T> = T | PromiseLike<T>;
+
+function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Runs `next` on the outcome of `value`, synchronously when it is not a promise. */
+function then<T>(value: MaybePromise<T>, next: (value: T) => MaybePromise<Step>): MaybePromise<Step> {
+  return isThenable(value) ? value.then(next) : next(value);
+}
+
+function onData(state: State, chunk: Buffer): MaybePromise<Step> {
+  state.unread -= chunk.length;
   const frames: Buffer[] = [];
   let frameError: FrameError | undefined;
   try {
@@ -501,8 +528,13 @@ async function onData(state: State, chunk: Buffer): Promise<ExitReason | undefin
     if (!(error instanceof FrameError)) throw error;
     frameError = error;
   }
-  for (const frame of frames) {
-    const stop = await onFrame(state, frame);
+  return onFrames(state, frames, 0, frameError);
+}
+
+function onFrames(state: State, frames: Buffer[], from: number, frameError: FrameError | undefined): MaybePromise<Step> {
+  for (let i = from; i < frames.length; i++) {
+    const stop = onFrame(state, frames[i]!);
+    if (isThenable(stop)) return stop.then((reason) => reason ?? onFrames(state, frames, i + 1, frameError));
     if (stop !== undefined) return stop;
   }
   if (frameError !== undefined) {
@@ -514,11 +546,14 @@ async function onData(state: State, chunk: Buffer): Promise<ExitReason | undefin
   return undefined;
 }
 
+/** Reading goes on while the mailbox holds less than READ_AHEAD bytes and the write buffer is below the high-water mark. */
 function resumeReading(state: State): void {
-  if (state.socket.writableLength < state.options.highWaterMark) state.socket.resume();
+  const socket = state.socket;
+  if (socket.writableLength >= state.options.highWaterMark) socket.pause();
+  else if (state.unread < READ_AHEAD && socket.isPaused()) socket.resume();
 }
 
-async function onFrame(state: State, frame: Buffer): Promise<ExitReason | undefined> {
+function onFrame(state: State, frame: Buffer): MaybePromise<Step> {
   state.lastReceived = state.clock.now();
   let pdu: Pdu;
   try {
@@ -526,7 +561,9 @@ async function onFrame(state: State, frame: Buffer): Promise<ExitReason | undefi
   } catch (error) {
     if (!(error instanceof PduDecodeError)) throw error;
     log('%s: unparsed PDU: %s', state.self, error.message);
-    if (state.session.handleUnparsedPdu) return applyResult(state, await state.session.handleUnparsedPdu(Buffer.from(frame), error, state.user), 'handleUnparsedPdu');
+    if (state.session.handleUnparsedPdu) {
+      return then(state.session.handleUnparsedPdu(Buffer.from(frame), error, state.user), (result) => applyResult(state, result, 'handleUnparsedPdu'));
+    }
     const name = commandName(error.commandId);
     const responseName = name !== undefined && !isResponseId(error.commandId) ? responseNameOf(name) : undefined;
     const answer: Pdu | undefined = responseName !== undefined
@@ -541,19 +578,22 @@ async function onFrame(state: State, frame: Buffer): Promise<ExitReason | undefi
   return isRequest(pdu) ? onRequest(state, pdu) : onResponse(state, pdu);
 }
 
-async function onResponse(state: State, resp: Pdu): Promise<ExitReason | undefined> {
+function onResponse(state: State, resp: Pdu): MaybePromise<Step> {
   const entry = state.inFlight.get(resp.sequence_number);
   if (entry === undefined) {
     log('%s: dropped a response nobody waits for (late or unknown): %s #%d', state.self, resp.command, resp.sequence_number);
     return undefined;
   }
   state.inFlight.delete(resp.sequence_number);
-  if (entry.enquireLink) return pump(state);
+  if (entry.enquireLink) {
+    state.enquireLinkPending = false;
+    return pump(state);
+  }
   if (resp.command_status === CommandStatus.ESME_ROK) {
     const bound = boundStateOf(resp.command);
-    if (bound !== undefined) state.bind.send({ type: 'bound', as: bound });
+    if (bound !== undefined) bindEvent(state, { type: 'bound', as: bound });
   }
-  if (resp.command === 'unbind_resp') state.bind.send({ type: 'unbound' });
+  if (resp.command === 'unbind_resp') bindEvent(state, { type: 'unbound' });
   if (state.autoBind === resp.sequence_number) {
     state.autoBind = undefined;
     if (resp.command_status !== CommandStatus.ESME_ROK) return new CommandStatusError(entry.pdu.command, resp.command_status, resp);
@@ -562,11 +602,13 @@ async function onResponse(state: State, resp: Pdu): Promise<ExitReason | undefin
     reply(entry.from, { ok: true, response: resp });
     return resp.command === 'unbind_resp' ? 'normal' : pump(state);
   }
-  const result = state.session.handleResp ? await state.session.handleResp(resp, entry.pdu, state.user) : SessionReturn.ok(state.user);
-  const stop = applyResult(state, result, 'handleResp');
-  if (stop !== undefined) return stop;
-  if (resp.command === 'unbind_resp') return 'normal';
-  return pump(state);
+  const result = state.session.handleResp ? state.session.handleResp(resp, entry.pdu, state.user) : SessionReturn.ok(state.user);
+  return then(result, (value) => {
+    const stop = applyResult(state, value, 'handleResp');
+    if (stop !== undefined) return stop;
+    if (resp.command === 'unbind_resp') return 'normal';
+    return pump(state);
+  });
 }
 
 /** Unbinds a bound session (it stops on the unbind_resp, or when that times out); stops any other. */
@@ -586,14 +628,9 @@ function overIncomingRate(state: State, pdu: Pdu): boolean {
   return false;
 }
 
-async function onRequest(state: State, pdu: Pdu): Promise<ExitReason | undefined> {
+function onRequest(state: State, pdu: Pdu): MaybePromise<Step> {
   if (pdu.command === 'enquire_link') {
     write(state, createResponse(pdu as never));
-    return undefined;
-  }
-  if (overIncomingRate(state, pdu) && allows(state.role, 'in', pdu.command, state.bindState)) {
-    log('%s: %s #%d throttled', state.self, pdu.command, pdu.sequence_number);
-    write(state, refusal(pdu, CommandStatus.ESME_RTHROTTLED));
     return undefined;
   }
   if (!allows(state.role, 'in', pdu.command, state.bindState)) {
@@ -601,17 +638,22 @@ async function onRequest(state: State, pdu: Pdu): Promise<ExitReason | undefined
     write(state, refusal(pdu, isBind && isBound(state.bindState) ? CommandStatus.ESME_RALYBND : CommandStatus.ESME_RINVBNDSTS));
     return undefined;
   }
+  if (overIncomingRate(state, pdu)) {
+    log('%s: %s #%d throttled', state.self, pdu.command, pdu.sequence_number);
+    write(state, refusal(pdu, CommandStatus.ESME_RTHROTTLED));
+    return undefined;
+  }
   if (pdu.command === 'unbind') {
     write(state, createResponse(pdu as never));
-    state.bind.send({ type: 'unbind' });
+    bindEvent(state, { type: 'unbind' });
     state.stopping = 'normal';
     return 'normal';
   }
-  if (pdu.command === 'outbind') state.bind.send({ type: 'outbind' });
+  if (pdu.command === 'outbind') bindEvent(state, { type: 'outbind' });
   if (state.session.handlePdu === undefined) {
     const answer = responseNameOf(pdu.command) !== undefined ? createResponse(pdu as never) : undefined;
     if (answer !== undefined) sendOut(state, answer);
     return undefined;
   }
-  return applyResult(state, await state.session.handlePdu(pdu, state.user), 'handlePdu');
+  return then(state.session.handlePdu(pdu, state.user), (result) => applyResult(state, result, 'handlePdu'));
 }

@@ -1,0 +1,131 @@
+// `pnpm bench smpp-session`: our ESME and MC beside node-smpp's, each side in its own process, on
+// loopback. Throughput of 100 k submit_sm at windows 1, 10 and 100; memory per bound session on an
+// MC holding 1,000 with enquire_link running; RSS of both sides over 1 M submit_sm.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Measurement } from '../report.js';
+import { nodeSmppVersion } from '../peers/node-smpp.js';
+
+const peerFile = (name: string): string => fileURLToPath(new URL(`../peers/${name}.ts`, import.meta.url));
+
+interface Child {
+  readonly process: ChildProcess;
+  next(): Promise<Record<string, number>>;
+  send(line: string): void;
+  stop(): Promise<void>;
+}
+
+function child(name: string, args: readonly (string | number)[]): Child {
+  const proc = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', peerFile(name), ...args.map(String)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const queue: Record<string, number>[] = [];
+  const waiting: ((value: Record<string, number>) => void)[] = [];
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    const value = JSON.parse(line) as Record<string, number>;
+    const waiter = waiting.shift();
+    if (waiter) waiter(value);
+    else queue.push(value);
+  });
+  const exit = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  return {
+    process: proc,
+    next: () =>
+      queue.length > 0
+        ? Promise.resolve(queue.shift()!)
+        : new Promise((resolve, reject) => {
+            waiting.push(resolve);
+            void exit.then(() => reject(new Error(`${name} exited before reporting`)));
+          }),
+    send: (line) => proc.stdin!.write(`${line}\n`),
+    stop: async () => {
+      proc.kill('SIGKILL');
+      await exit;
+    },
+  };
+}
+
+async function throughput(impl: 'ours' | 'node-smpp', esmeImpl: string, window: number, n: number): Promise<number> {
+  const mc = child('smpp-mc', [impl]);
+  const { port } = await mc.next();
+  let best = 0;
+  for (let run = 0; run < 3; run++) {
+    const esme = child('smpp-esme', [esmeImpl, port!, window, n]);
+    const { seconds } = await esme.next();
+    await esme.stop();
+    best = Math.max(best, n / seconds!);
+  }
+  await mc.stop();
+  return best;
+}
+
+/** Heap and RSS per bound session on an MC holding `count`, with enquire_link every second. */
+async function memoryPerSession(impl: 'ours' | 'node-smpp', count: number): Promise<{ heap: number; rss: number }> {
+  const mc = child('smpp-mc', [impl, 1000]);
+  const { port } = await mc.next();
+  mc.send('mem');
+  const before = await mc.next();
+  const load = child('smpp-sessions', [port!, count]);
+  const { bound } = await load.next();
+  if (bound !== count) throw new Error(`only ${bound} of ${count} sessions bound`);
+  // let enquire_link run a few rounds on every session
+  let enquireLinks = 0;
+  while (enquireLinks < 3 * count) enquireLinks = (await load.next()).enquireLinks!;
+  mc.send('mem');
+  const after = await mc.next();
+  await load.stop();
+  await mc.stop();
+  return { heap: (after.heapUsed! - before.heapUsed!) / count, rss: (after.rss! - before.rss!) / count };
+}
+
+/** RSS of the ESME and the MC after 100 k and after `n` submit_sm (window 100). */
+async function rssOver(impl: 'ours' | 'node-smpp', n: number): Promise<{ esmeGrowth: number; mcGrowth: number; esmeEnd: number }> {
+  const mc = child('smpp-mc', [impl]);
+  const { port } = await mc.next();
+  const esme = child('smpp-esme', [impl, port!, 100, n, 100_000]);
+  let first: Record<string, number> | undefined;
+  let firstMc: Record<string, number> | undefined;
+  let last: Record<string, number> = {};
+  for (;;) {
+    const line = await esme.next();
+    if (line['seconds'] !== undefined) break;
+    last = line;
+    if (first === undefined) {
+      first = line;
+      mc.send('mem');
+      firstMc = await mc.next();
+    }
+  }
+  mc.send('mem');
+  const lastMc = await mc.next();
+  await esme.stop();
+  await mc.stop();
+  return { esmeGrowth: last['rss']! - first!['rss']!, mcGrowth: lastMc.rss! - firstMc!.rss!, esmeEnd: last['rss']! };
+}
+
+export async function smppSessionSuite(): Promise<Measurement[]> {
+  const peer = `node-smpp ${nodeSmppVersion}`;
+  const results: Measurement[] = [];
+  const n = Number(process.env['SMPP_BENCH_N'] ?? 100_000);
+  for (const window of [1, 10, 100]) {
+    const theirs = await throughput('node-smpp', 'node-smpp', window, n);
+    const ours = await throughput('ours', 'ours', window, n);
+    results.push({ name: `${n / 1000}k submit_sm, window ${window} (Session ESME ↔ MC)`, unit: 'PDUs/s', ours, peer, peerValue: theirs, higherIsBetter: true, target: 2 * theirs });
+    const client = await throughput('ours', 'ours-client', window, n);
+    results.push({ name: `${n / 1000}k submit_sm, window ${window} (SmppClient promises ↔ MC)`, unit: 'PDUs/s', ours: client, peer, peerValue: theirs, higherIsBetter: true, target: 2 * theirs });
+  }
+  const sessions = Number(process.env['SMPP_BENCH_SESSIONS'] ?? 1000);
+  const theirMemory = await memoryPerSession('node-smpp', sessions);
+  const ourMemory = await memoryPerSession('ours', sessions);
+  results.push({ name: `heap per bound session (MC, ${sessions} sessions, enquire_link every 1 s)`, unit: 'bytes', ours: ourMemory.heap, peer, peerValue: theirMemory.heap, higherIsBetter: false });
+  results.push({ name: `RSS per bound session (MC, ${sessions} sessions)`, unit: 'bytes', ours: ourMemory.rss, peer, peerValue: theirMemory.rss, higherIsBetter: false });
+
+  const total = Number(process.env['SMPP_BENCH_TOTAL'] ?? 1_000_000);
+  const theirRss = await rssOver('node-smpp', total);
+  const ourRss = await rssOver('ours', total);
+  const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+  results.push({ name: `ESME RSS growth from 100k to ${total / 1e6}M submit_sm`, unit: 'MiB', ours: mb(ourRss.esmeGrowth), peer, peerValue: mb(theirRss.esmeGrowth), higherIsBetter: false });
+  results.push({ name: `MC RSS growth from 100k to ${total / 1e6}M submit_sm`, unit: 'MiB', ours: mb(ourRss.mcGrowth), peer, peerValue: mb(theirRss.mcGrowth), higherIsBetter: false });
+  return results;
+}

@@ -1,0 +1,128 @@
+// An xstate v5 machine embedded in a process's state, run by xstate's pure `transition`: no actor
+// system per machine, so it costs a snapshot (under 1 kB) rather than an actor (5 kB and more).
+// That matters when every connection or transaction has a machine. Delayed events (`after`,
+// delayed `raise`) are scheduled with `sendAfter` on the runtime's clock and come back through the
+// owner's mailbox as `MachineTimeout` messages: the owner passes them to `deliver`. Other actions
+// (the machine's own named actions, `emit`…) are handed to `onAction` for the owner to carry out.
+import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import type { Pid } from './pid.js';
+import { self } from './signals.js';
+import { cancelTimer, sendAfter, type TimerRef } from './timers.js';
+
+/** What `transition` hands back besides the snapshot: the actions to execute. */
+export interface MachineAction {
+  readonly type: string;
+  readonly params?: unknown;
+}
+
+export interface EmbeddedMachineOptions<M extends AnyStateMachine> {
+  readonly input?: InputFrom<M>;
+  /** Actions other than delayed raises and cancels, in order, after each step. */
+  readonly onAction?: (action: MachineAction) => void;
+}
+
+/** A delayed event of an embedded machine, back in its owner's mailbox: pass it to `deliver`. */
+export class MachineTimeout {
+  constructor(
+    /** @internal */ readonly machine: EmbeddedMachine<AnyStateMachine>,
+    /** @internal */ readonly id: string,
+    /** @internal */ readonly event: { readonly type: string },
+  ) {}
+}
+
+interface RaiseParams {
+  readonly event: { readonly type: string };
+  readonly id?: string;
+  readonly delay?: number;
+}
+
+/**
+ * A machine run step by step inside the current process.
+ *
+ * @example
+ * // in init:        state.machine = new EmbeddedMachine(sessionMachine, { input });
+ * // in handleInfo:  if (message instanceof MachineTimeout) message.machine === state.machine && state.machine.deliver(message);
+ * // anywhere:       state.machine.send({ type: 'bound' }); state.machine.value
+ */
+export class EmbeddedMachine<M extends AnyStateMachine> {
+  private current: SnapshotFrom<M>;
+  private readonly owner: Pid;
+  private timers: Map<string, TimerRef> | undefined;
+  private readonly onAction: ((action: MachineAction) => void) | undefined;
+
+  /** Must be created inside the owning process (its delayed events go to `self()`). */
+  constructor(
+    private readonly machine: M,
+    options: EmbeddedMachineOptions<M> = {},
+  ) {
+    this.owner = self();
+    this.onAction = options.onAction;
+    const [snapshot, actions] = initialTransition(machine, options.input as never);
+    this.current = snapshot as SnapshotFrom<M>;
+    this.execute(actions as readonly MachineAction[]);
+  }
+
+  get snapshot(): SnapshotFrom<M> {
+    return this.current;
+  }
+
+  /** The state value (a string for a flat machine). */
+  get value(): SnapshotFrom<M>['value'] {
+    return (this.current as { value: unknown }).value as SnapshotFrom<M>['value'];
+  }
+
+  /** Delayed events scheduled and not yet delivered. */
+  get pendingTimers(): number {
+    return this.timers?.size ?? 0;
+  }
+
+  /** Runs one event through the machine. Events sent after the machine is done are ignored. */
+  send(event: EventFromLogic<M>): void {
+    if ((this.current as { status: string }).status !== 'active') return;
+    const [snapshot, actions] = transition(this.machine, this.current, event);
+    this.current = snapshot as SnapshotFrom<M>;
+    this.execute(actions as readonly MachineAction[]);
+    if ((this.current as { status: string }).status !== 'active') this.stop();
+  }
+
+  /** Delivers a delayed event that came back through the mailbox; false if it is not this machine's or was cancelled. */
+  deliver(message: MachineTimeout): boolean {
+    if (message.machine !== (this as unknown as EmbeddedMachine<AnyStateMachine>) || this.timers?.get(message.id) === undefined) return false;
+    this.timers.delete(message.id);
+    this.send(message.event as EventFromLogic<M>);
+    return true;
+  }
+
+  /** Cancels every pending delayed event. */
+  stop(): void {
+    if (this.timers === undefined) return;
+    for (const timer of this.timers.values()) cancelTimer(timer);
+    this.timers.clear();
+  }
+
+  private execute(actions: readonly MachineAction[]): void {
+    for (const action of actions) {
+      if (action.type === 'xstate.raise') {
+        const params = action.params as RaiseParams;
+        if (params.delay !== undefined) {
+          const id = params.id ?? params.event.type;
+          const timers = (this.timers ??= new Map());
+          const previous = timers.get(id);
+          if (previous !== undefined) cancelTimer(previous);
+          const message = new MachineTimeout(this as unknown as EmbeddedMachine<AnyStateMachine>, id, params.event);
+          timers.set(id, sendAfter(this.owner as Pid<{ info: MachineTimeout }>, message, params.delay));
+          continue;
+        }
+      } else if (action.type === 'xstate.cancel') {
+        const id = (action.params as { sendId: string }).sendId;
+        const timer = this.timers?.get(id);
+        if (timer !== undefined) {
+          cancelTimer(timer);
+          this.timers!.delete(id);
+        }
+        continue;
+      }
+      this.onAction?.(action);
+    }
+  }
+}
