@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Runtime } from '@switchboard/actor';
 import { McSimulator } from '@switchboard/smpp';
-import { freePort, runPeer, type Peer } from '../support/process.js';
+import { freePorts, runPeer, type Peer } from '../support/process.js';
 import { until } from '../support/sessions.js';
 
 function kannelConfig(ports: { admin: number; smsbox: number; sendsms: number; mc: number; http: number }, dir: string): string {
@@ -63,7 +63,8 @@ test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt return
     res.end('ok');
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const ports = { admin: await freePort(), smsbox: await freePort(), sendsms: await freePort(), mc: sim.port, http: (http.address() as { port: number }).port };
+  const [admin, smsbox, sendsms] = (await freePorts(3)) as [number, number, number];
+  const ports = { admin, smsbox, sendsms, mc: sim.port, http: (http.address() as { port: number }).port };
   const dir = mkdtempSync(join(tmpdir(), 'kannel-'));
   const conf = join(dir, 'kannel.conf');
   writeFileSync(conf, kannelConfig(ports, dir));
@@ -73,11 +74,15 @@ test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt return
     await until(() => sim.bound.some((b) => b.systemId === 'kannel' && b.mode === 'transceiver'), 'bearerbox to bind', 15_000);
     peers.push(runPeer('smsbox', [conf]));
     const sendsms = `http://127.0.0.1:${ports.sendsms}/cgi-bin/sendsms?username=t&password=p&from=4000&to=447700900123&text=Hello+from+Kannel&dlr-mask=31&dlr-url=${encodeURIComponent(`http://127.0.0.1:${ports.http}/dlr?type=%d&id=%F`)}`;
+    // smsbox opens its HTTP port before it has read its sendsms-users: until then it answers
+    // 'Authorization failed for sendsms'. Retry through that start-up window.
     let answer = '';
     await until(async () => {
       answer = await fetch(sendsms).then((r) => r.text(), () => '');
-      return answer !== '';
-    }, 'smsbox to take the message', 15_000);
+      return answer !== '' && !answer.startsWith('Authorization failed');
+    }, 'smsbox to take the message', 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}; smsbox last said: ${answer}`);
+    });
     t.regex(answer, /Accepted for delivery|Queued for later delivery/);
     await until(() => sim.submitted.length === 1, 'the submit_sm', 15_000);
     const submit = sim.submitted[0]!.pdu;
