@@ -74,8 +74,8 @@ test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt return
     await until(() => sim.bound.some((b) => b.systemId === 'kannel' && b.mode === 'transceiver'), 'bearerbox to bind', 15_000);
     peers.push(runPeer('smsbox', [conf]));
     const sendsms = `http://127.0.0.1:${ports.sendsms}/cgi-bin/sendsms?username=t&password=p&from=4000&to=447700900123&text=Hello+from+Kannel&dlr-mask=31&dlr-url=${encodeURIComponent(`http://127.0.0.1:${ports.http}/dlr?type=%d&id=%F`)}`;
-    // smsbox opens its HTTP port before it has read its sendsms-users: until then it answers
-    // 'Authorization failed for sendsms'. Retry through that start-up window.
+    // Seen here once under load: a just-started smsbox answered 'Authorization failed for sendsms'
+    // to the right credentials, then accepted them. Retry through its start-up.
     let answer = '';
     await until(async () => {
       answer = await fetch(sendsms).then((r) => r.text(), () => '');
