@@ -8,12 +8,12 @@ import type { SessionOptions } from './session/options.js';
 import type { Session } from './session/session.js';
 import { TransportSession, type TransportArgs } from './session/transport.js';
 
-export interface EsmeOptions<A> {
+export interface EsmeOptions<A, S = unknown, Call = unknown, Reply = unknown, Cast = unknown, Info = unknown> {
   readonly host?: string;
   readonly port: number;
   /** TLS options (node:tls) to connect over TLS; init runs after the handshake. */
   readonly tls?: ConnectionOptions;
-  readonly session: Session<unknown, A>;
+  readonly session: Session<S, A, Call, Reply, Cast, Info>;
   readonly args: A;
   readonly options?: SessionOptions;
   /** Link the session process to a parent (true: the calling process). */
@@ -28,8 +28,11 @@ export interface EsmeOptions<A> {
   readonly bind?: Pdu;
 }
 
+/** The pid of a session: `call`, `cast` and `send` reach its handleCall, handleCast and handleInfo, typed. */
+export type SessionProcess<Call = unknown, Reply = unknown, Cast = unknown, Info = unknown> = Pid<{ call: Call; reply: Reply; cast: Cast; info: Info }>;
+
 /** Opens the connection and starts the session process on it; resolves with its pid. */
-export async function connectEsme<A>(runtime: Runtime, options: EsmeOptions<A>): Promise<Pid> {
+export async function connectEsme<A, S, Call, Reply, Cast, Info>(runtime: Runtime, options: EsmeOptions<A, S, Call, Reply, Cast, Info>): Promise<SessionProcess<Call, Reply, Cast, Info>> {
   const host = options.host ?? '127.0.0.1';
   const socket: Socket = options.tls ? tlsConnect({ host, port: options.port, ...options.tls }) : netConnect({ host, port: options.port });
   const timeout = setTimeout(() => socket.destroy(new Error(`connect to ${host}:${options.port} timed out`)), options.connectTimeout ?? 10_000);
@@ -42,15 +45,16 @@ export async function connectEsme<A>(runtime: Runtime, options: EsmeOptions<A>):
     socket,
     role: 'esme',
     tls: options.tls !== undefined,
-    session: options.session,
+    session: options.session as Session<unknown, A>,
     args: options.args,
     options: options.options ?? {},
     clock: runtime.clock,
     ...(options.bind === undefined ? {} : { bind: options.bind }),
   };
-  return runtime.start(TransportSession, args as TransportArgs<unknown>, {
+  const pid = await runtime.start(TransportSession, args as TransportArgs<unknown>, {
     ...(options.link === undefined ? {} : { link: options.link }),
     ...(options.name === undefined ? {} : { name: options.name }),
     timeout: Infinity,
   });
+  return pid as SessionProcess<Call, Reply, Cast, Info>;
 }

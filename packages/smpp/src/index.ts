@@ -56,7 +56,7 @@ export { nextSequenceNumber } from './session/transport.js';
 export type { SessionStats } from './session/transport.js';
 export { BindStateError, CommandStatusError, ResponseTimeoutError, SessionClosedError, SmppSessionError, WindowTimeoutError } from './session/errors.js';
 export { connectEsme } from './esme.js';
-export type { EsmeOptions } from './esme.js';
+export type { EsmeOptions, SessionProcess } from './esme.js';
 export { listenMc } from './mc.js';
 export type { McOptions, McServer } from './mc.js';
 export { requestPdu, closeSession } from './session/api.js';

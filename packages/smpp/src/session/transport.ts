@@ -364,7 +364,7 @@ function notifyResult(state: State, pdu: Pdu, error: Error, from?: From<RequestO
 /** Sends a PDU: requests are numbered, windowed and tracked; responses go straight out. */
 function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): ExitReason | undefined {
   if (isRequest(pdu)) {
-    if (!allows(state.role, 'out', pdu.command, state.bindState)) {
+    if (!allows(state.role, 'out', pdu.command, state.bindState) && !awaitsBind(state, pdu)) {
       notifyResult(state, pdu, new BindStateError(pdu.command, state.bindState), from);
       return undefined;
     }
@@ -381,6 +381,11 @@ function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): ExitReaso
   }
   write(state, pdu);
   return undefined;
+}
+
+/** The automatic bind is in flight and `pdu` may be sent once it succeeds: it waits for it. */
+function awaitsBind(state: State, pdu: Pdu): boolean {
+  return state.autoBind !== undefined && state.bindState === 'OPEN' && allows(state.role, 'out', pdu.command, 'BOUND_TRX');
 }
 
 function hasSlot(state: State, pdu: Pdu): boolean {
@@ -444,6 +449,12 @@ function pump(state: State): ExitReason | undefined {
     if (now - next.since >= state.options.windowTimeout) {
       state.waiting.shift();
       notifyResult(state, next.pdu, new WindowTimeoutError(state.options.windowTimeout), next.from);
+      continue;
+    }
+    if (!allows(state.role, 'out', next.pdu.command, state.bindState)) {
+      if (awaitsBind(state, next.pdu)) break;
+      state.waiting.shift();
+      notifyResult(state, next.pdu, new BindStateError(next.pdu.command, state.bindState), next.from);
       continue;
     }
     if (!hasSlot(state, next.pdu)) break;
