@@ -1,9 +1,9 @@
-// A benchmark ESME in its own process: `smpp-esme.ts ours|ours-client|node-smpp PORT WINDOW N [SAMPLE]`.
+// A benchmark ESME in its own process: `smpp-esme.ts ours|ours-client|node-smpp|echo PORT WINDOW N [SAMPLE]`.
 // Binds, sends N submit_sm keeping WINDOW in flight, and prints {"seconds"} when every response
 // is in; with SAMPLE, also {"sent","rss","heapUsed"} every SAMPLE responses.
 import { performance } from 'node:perf_hooks';
 import { Runtime, exited } from '@switchboard/actor';
-import { SessionReturn, SmppClient, connectEsme, createPdu, type Pdu, type Session } from '@switchboard/smpp';
+import { SessionReturn, SmppClient, connectEsme, createPdu, encodePdu, type Pdu, type Session } from '@switchboard/smpp';
 import { BIND, SUBMIT, TEXT, emit, memory } from './smpp-fixtures.js';
 import { nodeSmpp } from './node-smpp.js';
 
@@ -24,7 +24,29 @@ const answered = (status: number): void => {
   if (done % sample === 0) emit({ sent: done, ...memory() });
 };
 
-if (impl === 'ours') {
+if (impl === 'echo') {
+  // The floor at window 1: the submit_sm's bytes sent over bare node:net and echoed back, N times.
+  const { connect } = await import('node:net');
+  const bytes = encodePdu(createPdu('submit_sm', { ...SUBMIT, short_message: text }));
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  await new Promise<void>((resolve) => socket.on('connect', resolve));
+  await new Promise<void>((resolve) => {
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      while (received >= bytes.length) {
+        received -= bytes.length;
+        done++;
+        if (done === n) return resolve();
+        socket.write(bytes);
+      }
+    });
+    start = performance.now();
+    socket.write(bytes);
+  });
+  finish();
+  socket.destroy();
+} else if (impl === 'ours') {
   // The SMPPEX way: the session itself keeps the window full from handleResp.
   const submit = (): Pdu => createPdu('submit_sm', { ...SUBMIT, short_message: text });
   const BenchEsme: Session<null, null> = {

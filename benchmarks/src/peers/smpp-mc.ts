@@ -1,4 +1,4 @@
-// A benchmark MC in its own process: `smpp-mc.ts ours|node-smpp [enquireLinkMs]`. It answers binds
+// A benchmark MC in its own process: `smpp-mc.ts ours|node-smpp|echo [enquireLinkMs]`. It answers binds
 // and submit_sm (with message ids) and nothing else; prints {"port"} when listening, and answers a
 // line "mem" on stdin with {"heapUsed","rss"} after full GCs.
 import { createInterface } from 'node:readline';
@@ -11,7 +11,16 @@ const [impl = 'ours', enquire] = process.argv.slice(2);
 let ids = 0;
 let port: number;
 
-if (impl === 'ours') {
+if (impl === 'echo') {
+  // The floor: bare node:net, every chunk written straight back (no framing, no decoding).
+  const { createServer } = await import('node:net');
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => socket.write(chunk));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+} else if (impl === 'ours') {
   const BenchMc: Session<null, null> = {
     handlePdu(pdu, state) {
       if (pdu.command === 'submit_sm') return SessionReturn.ok(state, [createResponse(pdu, { message_id: (++ids).toString(16) })]);

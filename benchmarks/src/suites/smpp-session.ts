@@ -50,7 +50,7 @@ function child(name: string, args: readonly (string | number)[]): Child {
  * Best of three runs of `n` submit_sm at `window` for each ESME/MC pair. The pairs take turns run
  * by run, so a busy or idle machine (CPU wake-up latency dominates at window 1) affects them alike.
  */
-async function throughput(pairs: readonly { esme: string; mc: 'ours' | 'node-smpp' }[], window: number, n: number): Promise<number[]> {
+async function throughput(pairs: readonly { esme: string; mc: 'ours' | 'node-smpp' | 'echo' }[], window: number, n: number): Promise<number[]> {
   const mcs = new Map<string, { child: Child; port: number }>();
   for (const impl of new Set(pairs.map((p) => p.mc))) {
     const mc = child('smpp-mc', [impl]);
@@ -118,15 +118,19 @@ export async function smppSessionSuite(): Promise<Measurement[]> {
   const results: Measurement[] = [];
   const n = Number(process.env['SMPP_BENCH_N'] ?? 100_000);
   for (const window of [1, 10, 100]) {
-    const [theirs, ours, client] = (await throughput(
+    const [theirs, ours, client, floor] = (await throughput(
       [
         { esme: 'node-smpp', mc: 'node-smpp' },
         { esme: 'ours', mc: 'ours' },
         { esme: 'ours-client', mc: 'ours' },
+        ...(window === 1 ? [{ esme: 'echo', mc: 'echo' } as const] : []),
       ],
       window,
       n,
-    )) as [number, number, number];
+    )) as [number, number, number, number | undefined];
+    if (floor !== undefined) {
+      results.push({ name: `${n / 1000}k round trips, window 1: the floor (same bytes, bare node:net echo)`, unit: 'PDUs/s', ours, peer: 'node:net echo', peerValue: floor, higherIsBetter: true });
+    }
     results.push({ name: `${n / 1000}k submit_sm, window ${window} (Session ESME ↔ MC)`, unit: 'PDUs/s', ours, peer, peerValue: theirs, higherIsBetter: true, target: 2 * theirs });
     results.push({ name: `${n / 1000}k submit_sm, window ${window} (SmppClient promises ↔ MC)`, unit: 'PDUs/s', ours: client, peer, peerValue: theirs, higherIsBetter: true, target: 2 * theirs });
   }
