@@ -1,0 +1,52 @@
+// CSeq (RFC 3261 §20.16) and RAck (RFC 3262 §7.2): sequence numbers and the method they count.
+import { Scanner } from '../scanner.js';
+
+/** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
+export const MAX_CSEQ = 2 ** 31 - 1;
+
+export interface CSeq {
+  readonly seq: number;
+  readonly method: string;
+}
+
+function readNumber(s: Scanner, what: string, max: number): number {
+  s.ws();
+  const digits = s.token(what);
+  if (!/^\d+$/.test(digits)) s.fail(`${what} is not a number`);
+  const value = Number(digits);
+  if (digits.length > 10 || value > max) s.fail(`${what} ${digits} is too large (at most ${max})`);
+  return value;
+}
+
+export function parseCSeq(text: string): CSeq {
+  const s = new Scanner(text, 'CSeq');
+  const seq = readNumber(s, 'the sequence number', MAX_CSEQ);
+  s.ws();
+  const method = s.token('the method');
+  s.end();
+  return { seq, method };
+}
+
+export function formatCSeq(value: CSeq): string {
+  return `${value.seq} ${value.method}`;
+}
+
+export interface RAck {
+  readonly rseq: number;
+  readonly cseq: number;
+  readonly method: string;
+}
+
+export function parseRAck(text: string): RAck {
+  const s = new Scanner(text, 'RAck');
+  const rseq = readNumber(s, 'the response number', 2 ** 32 - 1);
+  const cseq = readNumber(s, 'the CSeq number', MAX_CSEQ);
+  s.ws();
+  const method = s.token('the method');
+  s.end();
+  return { rseq, cseq, method };
+}
+
+export function formatRAck(value: RAck): string {
+  return `${value.rseq} ${value.cseq} ${value.method}`;
+}

@@ -1,0 +1,22 @@
+// Session-Expires (RFC 4028 §4): delta-seconds; refresher=uac|uas.
+import { type Param, formatParams, readParams } from '../params.js';
+import { Scanner } from '../scanner.js';
+
+export interface SessionExpires {
+  readonly seconds: number;
+  readonly params: readonly Param[];
+}
+
+export function parseSessionExpires(text: string): SessionExpires {
+  const s = new Scanner(text, 'Session-Expires');
+  s.ws();
+  const digits = s.token('delta-seconds');
+  if (!/^\d{1,10}$/.test(digits) || Number(digits) > 2 ** 32 - 1) s.fail(`${digits} is not a delta-seconds value`);
+  const params = readParams(s);
+  s.end();
+  return { seconds: Number(digits), params };
+}
+
+export function formatSessionExpires(value: SessionExpires): string {
+  return `${value.seconds}${formatParams(value.params)}`;
+}

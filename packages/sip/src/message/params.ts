@@ -1,0 +1,60 @@
+// Header parameters (`;name=value`, RFC 3261 §25.1 generic-param): ordered, names
+// case-insensitive, values kept as written (a quoted value keeps its quotes).
+import { Scanner, isToken } from './scanner.js';
+
+/** name, and value as written (with quotes if it was quoted), or null for a bare name. */
+export type Param = readonly [name: string, value: string | null];
+
+/** Reads `*( SEMI generic-param )` from the scanner. */
+export function readParams(s: Scanner): Param[] {
+  const params: Param[] = [];
+  while (s.eat(';')) {
+    const name = s.token('a parameter name');
+    if (s.eat('=')) {
+      if (s.peek() === '"') {
+        const start = s.pos;
+        s.quoted();
+        params.push([name, s.text.slice(start, s.pos)]);
+      } else {
+        // token / host (IPv6 references included)
+        const start = s.pos;
+        if (s.peek() === '[') {
+          const close = s.text.indexOf(']', s.pos);
+          if (close < 0) s.fail('an unclosed IPv6 reference');
+          s.pos = close + 1;
+        } else s.token('a parameter value');
+        params.push([name, s.text.slice(start, s.pos)]);
+      }
+    } else params.push([name, null]);
+    s.ws();
+  }
+  return params;
+}
+
+/** The value of `name` (case-insensitive), unquoted; null for a bare name; undefined if absent. */
+export function paramValue(params: readonly Param[], name: string): string | null | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of params) {
+    if (key.toLowerCase() !== lower) continue;
+    if (value === null) return null;
+    return value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
+  }
+  return undefined;
+}
+
+/** A copy of `params` with `name` set (added at the end if absent); a value that is not a token is quoted. */
+export function withParam(params: readonly Param[], name: string, value: string | null): Param[] {
+  const lower = name.toLowerCase();
+  const written = value === null || isToken(value) || /^\[[0-9A-Fa-f:.]+\]$/.test(value) || /^[\w.:-]+$/.test(value) ? value : `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  const out = params.filter(([key]) => key.toLowerCase() !== lower);
+  const at = params.findIndex(([key]) => key.toLowerCase() === lower);
+  if (at >= 0) out.splice(at, 0, [name, written]);
+  else out.push([name, written]);
+  return out;
+}
+
+export function formatParams(params: readonly Param[]): string {
+  let out = '';
+  for (const [name, value] of params) out += value === null ? `;${name}` : `;${name}=${value}`;
+  return out;
+}

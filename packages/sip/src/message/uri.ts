@@ -1,0 +1,228 @@
+// URIs of RFC 3261 §19.1 (sip, sips), RFC 3966 (tel), and any other absolute URI kept intact.
+// Components are held %-decoded; formatting escapes what must be escaped, so parse(format(u))
+// equals u (the bytes may differ where the sender escaped more than it had to).
+import { SipParseError } from './errors.js';
+
+/** A URI parameter or header: name, and value (null for a bare name like `lr`). */
+export type UriParam = readonly [name: string, value: string | null];
+
+export interface SipUri {
+  readonly scheme: 'sip' | 'sips';
+  readonly user: string | null;
+  readonly password: string | null;
+  /** A hostname, an IPv4 address, or an IPv6 reference with its brackets ([2001:db8::1]). */
+  readonly host: string;
+  readonly port: number | null;
+  /** In order; names as written (compare them case-insensitively: use `uriParam`). */
+  readonly params: readonly UriParam[];
+  /** The `?h=v&…` part, decoded. */
+  readonly headers: readonly (readonly [name: string, value: string])[];
+}
+
+export interface TelUri {
+  readonly scheme: 'tel';
+  /** The telephone-subscriber: global (+…) or local number, visual separators kept. */
+  readonly number: string;
+  readonly params: readonly UriParam[];
+}
+
+/** Any other absolute URI (mailto:, urn:, http:…), kept as written. */
+export interface OtherUri {
+  readonly scheme: string;
+  readonly raw: string;
+}
+
+export type Uri = SipUri | TelUri | OtherUri;
+
+export function isSipUri(uri: Uri): uri is SipUri {
+  return uri.scheme === 'sip' || uri.scheme === 'sips';
+}
+
+export function isTelUri(uri: Uri): uri is TelUri {
+  return uri.scheme === 'tel';
+}
+
+/** The value of parameter `name` (case-insensitive): a string, null for a bare name, undefined if absent. */
+export function uriParam(uri: SipUri | TelUri, name: string): string | null | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of uri.params) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+const HEX = '0123456789ABCDEF';
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/** Decodes %XX escapes (as octets, read as UTF-8); a '%' that is not an escape stays as it is. */
+export function unescapeUri(text: string): string {
+  if (!text.includes('%')) return text;
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 37 && i + 2 < text.length + 0 && hexValue(text.charCodeAt(i + 1)) >= 0 && hexValue(text.charCodeAt(i + 2)) >= 0) {
+      bytes.push(hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2)));
+      i += 2;
+    } else {
+      for (const b of Buffer.from(text[i]!, 'utf8')) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+// What may stay unescaped in each component (RFC 3261 §25.1): unreserved plus the component's own.
+const UNRESERVED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()";
+const ALLOWED = {
+  user: new Set(`${UNRESERVED}&=+$,;?/`),
+  password: new Set(`${UNRESERVED}&=+$,`),
+  param: new Set(`${UNRESERVED}[]/:&+$`),
+  header: new Set(`${UNRESERVED}[]/?:+$`),
+};
+
+/** Escapes what `component` may not carry raw. */
+export function escapeUri(text: string, component: keyof typeof ALLOWED): string {
+  const allowed = ALLOWED[component];
+  let plain = true;
+  for (const ch of text) if (!allowed.has(ch)) plain = false;
+  if (plain) return text;
+  let out = '';
+  for (const ch of text) {
+    if (allowed.has(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  }
+  return out;
+}
+
+function fail(text: string, what: string, header?: string): never {
+  throw new SipParseError(`${what} in URI ${JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text)}`, 400, header);
+}
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const IPV6_REF = /^\[[0-9A-Fa-f:.]+\]$/;
+
+/**
+ * Parses a URI. `header` names the header it came from, for errors. Whitespace inside the URI is
+ * an error (RFC 4475 §3.1.2.8).
+ */
+export function parseUri(text: string, header?: string): Uri {
+  const colon = text.indexOf(':');
+  if (colon <= 0) fail(text, 'no scheme', header);
+  const scheme = text.slice(0, colon);
+  if (!SCHEME.test(scheme)) fail(text, 'a bad scheme', header);
+  if (/[\s<>"]/.test(text)) fail(text, 'whitespace, quote or angle bracket', header);
+  const lower = scheme.toLowerCase();
+  const rest = text.slice(colon + 1);
+  if (lower === 'sip' || lower === 'sips') return parseSipUri(lower, rest, text, header);
+  if (lower === 'tel') return parseTelUri(rest, text, header);
+  return { scheme: lower, raw: text };
+}
+
+function parseParams(text: string, whole: string, header: string | undefined): UriParam[] {
+  const params: UriParam[] = [];
+  if (text === '') return params;
+  for (const part of text.split(';')) {
+    if (part === '') fail(whole, 'an empty parameter', header);
+    const eq = part.indexOf('=');
+    const name = unescapeUri(eq < 0 ? part : part.slice(0, eq));
+    if (name === '') fail(whole, 'a parameter without a name', header);
+    params.push([name, eq < 0 ? null : unescapeUri(part.slice(eq + 1))]);
+  }
+  return params;
+}
+
+function parseSipUri(scheme: 'sip' | 'sips', rest: string, whole: string, header: string | undefined): SipUri {
+  let user: string | null = null;
+  let password: string | null = null;
+  let at = rest.indexOf('@');
+  let hostPart = rest;
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
+    hostPart = rest.slice(at + 1);
+    const pc = userinfo.indexOf(':');
+    user = unescapeUri(pc < 0 ? userinfo : userinfo.slice(0, pc));
+    password = pc < 0 ? null : unescapeUri(userinfo.slice(pc + 1));
+    if (user === '') fail(whole, 'an empty user', header);
+  }
+  at = hostPart.indexOf('?');
+  const headersPart = at < 0 ? '' : hostPart.slice(at + 1);
+  if (at >= 0) hostPart = hostPart.slice(0, at);
+  const semi = hostPart.indexOf(';');
+  const hostport = semi < 0 ? hostPart : hostPart.slice(0, semi);
+  const params = parseParams(semi < 0 ? '' : hostPart.slice(semi + 1), whole, header);
+
+  let host: string;
+  let port: number | null = null;
+  if (hostport.startsWith('[')) {
+    const close = hostport.indexOf(']');
+    if (close < 0) fail(whole, 'an unclosed IPv6 reference', header);
+    host = hostport.slice(0, close + 1);
+    const after = hostport.slice(close + 1);
+    if (after !== '') {
+      if (!after.startsWith(':')) fail(whole, 'junk after the IPv6 reference', header);
+      port = parsePort(after.slice(1), whole, header);
+    }
+    if (!IPV6_REF.test(host)) fail(whole, 'a bad IPv6 reference', header);
+  } else {
+    const pc = hostport.indexOf(':');
+    host = pc < 0 ? hostport : hostport.slice(0, pc);
+    if (pc >= 0) port = parsePort(hostport.slice(pc + 1), whole, header);
+    if (!(HOSTNAME.test(host) || IPV4.test(host))) fail(whole, 'a bad host', header);
+  }
+  const headers: (readonly [string, string])[] = [];
+  if (headersPart !== '') {
+    for (const part of headersPart.split('&')) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) fail(whole, 'a bad header', header);
+      headers.push([unescapeUri(part.slice(0, eq)), unescapeUri(part.slice(eq + 1))]);
+    }
+  }
+  return { scheme, user, password, host, port, params, headers };
+}
+
+function parsePort(text: string, whole: string, header: string | undefined): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) fail(whole, 'a bad port', header);
+  return Number(text);
+}
+
+function parseTelUri(rest: string, whole: string, header: string | undefined): TelUri {
+  const semi = rest.indexOf(';');
+  const number = semi < 0 ? rest : rest.slice(0, semi);
+  if (!/^\+?[0-9A-Fa-f*#().-]+$/.test(number) || !/[0-9A-Fa-f*#]/.test(number)) fail(whole, 'a bad telephone number', header);
+  return { scheme: 'tel', number, params: parseParams(semi < 0 ? '' : rest.slice(semi + 1), whole, header) };
+}
+
+function formatParams(params: readonly UriParam[]): string {
+  let out = '';
+  for (const [name, value] of params) out += value === null ? `;${escapeUri(name, 'param')}` : `;${escapeUri(name, 'param')}=${escapeUri(value, 'param')}`;
+  return out;
+}
+
+/** Formats a URI in its canonical form. */
+export function formatUri(uri: Uri): string {
+  if (isSipUri(uri)) {
+    let out = `${uri.scheme}:`;
+    if (uri.user !== null) {
+      out += escapeUri(uri.user, 'user');
+      if (uri.password !== null) out += `:${escapeUri(uri.password, 'password')}`;
+      out += '@';
+    }
+    out += uri.host;
+    if (uri.port !== null) out += `:${uri.port}`;
+    out += formatParams(uri.params);
+    if (uri.headers.length > 0) out += `?${uri.headers.map(([n, v]) => `${escapeUri(n, 'header')}=${escapeUri(v, 'header')}`).join('&')}`;
+    return out;
+  }
+  if (isTelUri(uri)) return `tel:${uri.number}${formatParams(uri.params)}`;
+  return (uri as OtherUri).raw;
+}
+
+/** Builds a sip: URI from its parts. */
+export function sipUri(parts: { host: string; user?: string; port?: number; params?: readonly UriParam[]; scheme?: 'sip' | 'sips' }): SipUri {
+  return { scheme: parts.scheme ?? 'sip', user: parts.user ?? null, password: null, host: parts.host, port: parts.port ?? null, params: parts.params ?? [], headers: [] };
+}
