@@ -5,11 +5,13 @@ import { actorSuite } from './suites/actor.js';
 import { supervisionSuite } from './suites/supervision.js';
 import { smppCodecSuite } from './suites/smpp-codec.js';
 import { smppSessionSuite } from './suites/smpp-session.js';
+import { sipMessageSuite } from './suites/sip-message.js';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
   actor: async () => [...(await actorSuite()), ...(await supervisionSuite())],
   'smpp-codec': smppCodecSuite,
   'smpp-session': smppSessionSuite,
+  'sip-message': sipMessageSuite,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

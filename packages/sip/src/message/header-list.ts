@@ -11,11 +11,14 @@ interface Row {
   readonly key: string;
   readonly value: string;
   /** The row's typed elements, once read. */
-  parsed?: unknown[];
+  parsed: unknown[] | undefined;
 }
 
 /** A header value to set: raw text, or typed values of a known header. */
 export type HeaderInput<K extends string> = K extends TypedHeaderName ? HeaderTypes[K] | readonly HeaderTypes[K][] | string : string;
+
+/** Header names as written on the wire → canonical name and key (the same few names come again and again). */
+const NAMES = new Map<string, { readonly name: string; readonly key: string }>();
 
 function keyOf(name: string): string {
   return canonicalName(name).toLowerCase();
@@ -26,8 +29,13 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
 
   /** @internal used by the parser: one row, name as read. */
   add(name: string, value: string): void {
-    const canonical = canonicalName(name);
-    this.rows.push({ name: canonical, key: canonical.toLowerCase(), value });
+    let known = NAMES.get(name);
+    if (known === undefined) {
+      const canonical = canonicalName(name);
+      known = { name: canonical, key: canonical.toLowerCase() };
+      if (NAMES.size < 4096) NAMES.set(name, known);
+    }
+    this.rows.push({ name: known.name, key: known.key, value, parsed: undefined });
   }
 
   get size(): number {
@@ -163,7 +171,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const key = canonical.toLowerCase();
     if (typeof value === 'string') {
       if (/[\r\n]/.test(value)) throw new TypeError(`a header value may not contain CR or LF (${canonical})`);
-      return { name: canonical, key, value: value.trim() };
+      return { name: canonical, key, value: value.trim(), parsed: undefined };
     }
     const codec = codecOf(key);
     if (codec === undefined) throw new TypeError(`${canonical} takes a string value`);

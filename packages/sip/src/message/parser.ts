@@ -1,11 +1,12 @@
 // The message parser (RFC 3261 §7, §18.3): a hand-written scanner over the bytes. It reads the
-// start line, the header rows (unfolding continuation lines) and the body; the headers every layer
-// needs (Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length) are read at once, the rest on
-// first use (`message.headers.check()` reads them all).
+// start line, the header rows (unfolding continuation lines) and the body. Content-Length and CSeq
+// are read at once (framing and the method check need them); every other typed header on first
+// use, and cached (`message.headers.check()` reads them all, as a strict server does).
+import { isAscii } from 'node:buffer';
 import { SipParseError } from './errors.js';
 import { HeaderList } from './header-list.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
-import { isToken } from './scanner.js';
+import { isToken, isTokenChar } from './scanner.js';
 import { isSipUri, parseUri } from './uri.js';
 
 export interface ParseLimits {
@@ -33,14 +34,23 @@ const LF = 10;
 
 /** The end of the head: the offset just past the empty line, or -1. Lines end in CRLF (a lone LF is accepted). */
 export function findHeadEnd(buf: Buffer, from = 0, to = buf.length): number {
-  for (let i = from; i < to; i++) {
-    if (buf[i] !== LF) continue;
-    // LF followed by CRLF or LF: an empty line
-    if (buf[i + 1] === LF) return i + 2;
-    if (buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
+  const view = to === buf.length ? buf : buf.subarray(0, to);
+  const crlf = view.indexOf(CRLFCRLF, from);
+  // a head written with bare LFs (lenient): an LF LF before any CRLF CRLF
+  const lf = view.indexOf(LFLF, from);
+  if (lf >= 0 && (crlf < 0 || lf < crlf)) {
+    // "\n\r\n" (an LF line, then a CRLF empty line) is caught here as well
+    const mixed = view.indexOf(LFCRLF, from);
+    return mixed >= 0 && mixed < lf ? mixed + 3 : lf + 2;
   }
-  return -1;
+  if (crlf >= 0) return crlf + 4;
+  const mixed = view.indexOf(LFCRLF, from);
+  return mixed >= 0 ? mixed + 3 : -1;
 }
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const LFLF = Buffer.from('\n\n');
+const LFCRLF = Buffer.from('\n\r\n');
 
 /** Parses one message from `buf` (a datagram, or a frame cut by the stream framer). */
 export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessage {
@@ -72,49 +82,79 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Requi
   // leading CRLFs before a message are ignored (RFC 3261 §7.5)
   let pos = start;
   while (pos < end && (buf[pos] === CR || buf[pos] === LF)) pos++;
-  const lines = readLines(buf, pos, end, limits);
-  const startLine = lines.shift();
-  if (startLine === undefined) throw new SipParseError('an empty message');
+  // One string for the whole head: latin1 is a straight copy; header values are UTF-8 (RFC 3261
+  // §7.3.1), so a head with any octet above 0x7F is decoded as UTF-8 instead.
+  const head = isAscii(buf.subarray(pos, end)) ? buf.toString('latin1', pos, end) : buf.toString('utf8', pos, end);
+  let eol = head.indexOf('\n');
+  if (eol < 0) eol = head.length;
+  const startLine = head.charCodeAt(eol - 1) === CR ? head.slice(0, eol - 1) : head.slice(0, eol);
+  if (startLine.length > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
+  if (startLine === '') throw new SipParseError('an empty message');
   const message = parseStartLine(startLine);
-  const headers = message.headers;
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new SipParseError(`a header line without a name: ${JSON.stringify(line.slice(0, 60))}`);
-    const name = line.slice(0, colon).trimEnd();
-    if (!isToken(name)) throw new SipParseError(`a bad header name ${JSON.stringify(name)}`);
-    headers.add(name, line.slice(colon + 1).trim());
-  }
-  if (headers.size > limits.maxHeaders) throw new SipParseError(`more than ${limits.maxHeaders} header rows`);
-  const contentLength = readContentLength(headers);
-  readEssentials(message);
+  readHeaderRows(head, eol + 1, message.headers, limits);
+  const contentLength = readContentLength(message.headers);
+  checkCSeqMethod(message);
   return { message, contentLength };
 }
 
-function readLines(buf: Buffer, start: number, end: number, limits: Required<ParseLimits>): string[] {
-  const lines: string[] = [];
-  let pos = start;
-  while (pos < end) {
-    let eol = buf.indexOf(LF, pos);
-    if (eol < 0 || eol >= end) eol = end;
-    const stop = eol > pos && buf[eol - 1] === CR ? eol - 1 : eol;
-    if (stop === pos) break; // the empty line
-    const text = buf.toString('latin1', pos, stop);
-    const first = buf[pos];
-    if ((first === 32 || first === 9) && lines.length > 1) {
-      // a continuation line: folded into the previous header with one space
-      lines[lines.length - 1] = `${lines[lines.length - 1]!.trimEnd()} ${text.trim()}`;
-    } else if ((first === 32 || first === 9) && lines.length === 1) {
-      throw new SipParseError('a continuation line right after the start line');
-    } else lines.push(text);
-    const last = lines[lines.length - 1]!;
-    if (last.length > limits.maxLineLength) throw new SipParseError(`a line longer than ${limits.maxLineLength} octets`);
-    pos = eol + 1;
+/** Header rows from `pos` to the empty line: continuation lines folded in with one space. */
+function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>): void {
+  let pos = from;
+  let rows = 0;
+  const length = head.length;
+  while (pos < length) {
+    let eol = head.indexOf('\n', pos);
+    if (eol < 0) eol = length;
+    let stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
+    if (stop <= pos) return; // the empty line
+    const first = head.charCodeAt(pos);
+    if (first === 32 || first === 9) throw new SipParseError('a continuation line right after the start line');
+    const colon = head.indexOf(':', pos);
+    if (colon < 0 || colon >= stop || colon === pos) throw new SipParseError(`a header line without a name: ${JSON.stringify(head.slice(pos, Math.min(stop, pos + 60)))}`);
+    if (++rows > limits.maxHeaders) throw new SipParseError(`more than ${limits.maxHeaders} header rows`);
+    const name = headerName(head, pos, colon);
+    let next = eol + 1;
+    let value: string;
+    if (next < length && (head.charCodeAt(next) === 32 || head.charCodeAt(next) === 9)) {
+      // continuation lines (starting with SP or HT) belong to this row, joined by one space
+      value = trimValue(head, colon + 1, stop);
+      while (next < length && (head.charCodeAt(next) === 32 || head.charCodeAt(next) === 9)) {
+        eol = head.indexOf('\n', next);
+        if (eol < 0) eol = length;
+        stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
+        const more = trimValue(head, next, stop);
+        value = value === '' ? more : more === '' ? value : `${value} ${more}`;
+        next = eol + 1;
+      }
+    } else value = trimValue(head, colon + 1, stop);
+    if (stop - pos > limits.maxLineLength || value.length > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
+    headers.add(name, value);
+    pos = next;
   }
-  // header values are UTF-8 (RFC 3261 §7.3.1); decode them once folded
-  return lines.map((line) => (/[\x80-\xff]/.test(line) ? Buffer.from(line, 'latin1').toString('utf8') : line));
+}
+
+/** The name between `from` and the colon (whitespace before the colon allowed), checked to be a token. */
+function headerName(head: string, from: number, colon: number): string {
+  let end = colon;
+  while (end > from && (head.charCodeAt(end - 1) === 32 || head.charCodeAt(end - 1) === 9)) end--;
+  for (let i = from; i < end; i++) {
+    if (!isTokenChar(head.charCodeAt(i))) throw new SipParseError(`a bad header name ${JSON.stringify(head.slice(from, end))}`);
+  }
+  if (end === from) throw new SipParseError('a header line without a name');
+  return head.slice(from, end);
+}
+
+/** head[from, to) without leading and trailing SP / HT. */
+function trimValue(head: string, from: number, to: number): string {
+  let start = from;
+  let end = to;
+  while (start < end && (head.charCodeAt(start) === 32 || head.charCodeAt(start) === 9)) start++;
+  while (end > start && (head.charCodeAt(end - 1) === 32 || head.charCodeAt(end - 1) === 9)) end--;
+  return head.slice(start, end);
 }
 
 function parseVersion(text: string): string {
+  if (text === SIP_VERSION) return SIP_VERSION;
   if (!/^SIP\/\d+\.\d+$/i.test(text)) throw new SipParseError(`${JSON.stringify(text)} is not a SIP version`);
   if (text.toUpperCase() !== SIP_VERSION) throw new SipParseError(`version ${text} is not supported`, 505);
   return SIP_VERSION;
@@ -135,9 +175,12 @@ function parseStartLine(line: string): SipMessage {
     response.version = version;
     return response;
   }
-  const parts = line.split(' ');
-  if (parts.length !== 3) throw new SipParseError(`a request line must be "Method SP Request-URI SP SIP-Version": ${JSON.stringify(line.slice(0, 100))}`);
-  const [method, target, version] = parts as [string, string, string];
+  const sp1 = line.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) throw new SipParseError(`a request line must be "Method SP Request-URI SP SIP-Version": ${JSON.stringify(line.slice(0, 100))}`);
+  const method = line.slice(0, sp1);
+  const target = line.slice(sp1 + 1, sp2);
+  const version = line.slice(sp2 + 1);
   if (!isToken(method)) throw new SipParseError(`${JSON.stringify(method)} is not a method`);
   const parsedVersion = parseVersion(version);
   if (target.startsWith('<')) throw new SipParseError('the Request-URI is enclosed in <>');
@@ -149,23 +192,16 @@ function parseStartLine(line: string): SipMessage {
 }
 
 function readContentLength(headers: HeaderList): number | undefined {
-  const rows = headers.values('content-length');
-  if (rows.length === 0) return undefined;
-  const values = new Set(headers.all('content-length'));
-  if (values.size > 1 || rows.length > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
-  return [...values][0];
+  const values = headers.all('content-length');
+  if (values.length > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
+  return values[0];
 }
 
-/** Reads the headers every layer relies on; a bad one fails the message now. */
-function readEssentials(message: SipMessage): void {
-  const { headers } = message;
-  headers.first('via');
-  headers.first('from');
-  headers.first('to');
-  headers.first('call-id');
-  const cseq = headers.first('cseq');
-  headers.first('max-forwards');
-  if (message.kind === 'request' && cseq !== undefined && cseq.method !== message.method) {
+/** A request's CSeq names its own method (RFC 3261 §8.1.1.5, RFC 4475 §3.1.2.17). */
+function checkCSeqMethod(message: SipMessage): void {
+  if (message.kind !== 'request') return;
+  const cseq = message.headers.first('cseq');
+  if (cseq !== undefined && cseq.method !== message.method) {
     throw new SipParseError(`CSeq method ${cseq.method} does not match the request method ${message.method}`, 400, 'CSeq');
   }
 }

@@ -101,10 +101,44 @@ function fail(text: string, what: string, header?: string): never {
   throw new SipParseError(`${what} in URI ${JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text)}`, 400, header);
 }
 
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
-const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
-const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV6_REF = /^\[[0-9A-Fa-f:.]+\]$/;
+
+const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+function isScheme(text: string): boolean {
+  if (text.length === 0 || !isAlpha(text.charCodeAt(0))) return false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!(isAlpha(c) || isDigit(c) || c === 43 || c === 45 || c === 46)) return false;
+  }
+  return true;
+}
+
+/** A hostname (labels of alphanumerics and inner hyphens, an optional final dot) or an IPv4 address. */
+function isHost(text: string): boolean {
+  let labelStart = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      const length = i - labelStart;
+      if (length === 0) return i === text.length && i > 0 && text.charCodeAt(i - 1) === 46 && text.length > 1;
+      if (text.charCodeAt(labelStart) === 45 || text.charCodeAt(i - 1) === 45) return false;
+      labelStart = i + 1;
+    } else if (!(isAlpha(c) || isDigit(c) || c === 45)) return false;
+  }
+  return true;
+}
+
+/** No whitespace, quotes or angle brackets inside a URI. */
+function hasForbidden(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 34 || c === 60 || c === 62 || c === 127) return true;
+  }
+  return false;
+}
 
 /**
  * Parses a URI. `header` names the header it came from, for errors. Whitespace inside the URI is
@@ -114,8 +148,8 @@ export function parseUri(text: string, header?: string): Uri {
   const colon = text.indexOf(':');
   if (colon <= 0) fail(text, 'no scheme', header);
   const scheme = text.slice(0, colon);
-  if (!SCHEME.test(scheme)) fail(text, 'a bad scheme', header);
-  if (/[\s<>"]/.test(text)) fail(text, 'whitespace, quote or angle bracket', header);
+  if (!isScheme(scheme)) fail(text, 'a bad scheme', header);
+  if (hasForbidden(text)) fail(text, 'whitespace, a control character, a quote or an angle bracket', header);
   const lower = scheme.toLowerCase();
   const rest = text.slice(colon + 1);
   if (lower === 'sip' || lower === 'sips') return parseSipUri(lower, rest, text, header);
@@ -172,7 +206,7 @@ function parseSipUri(scheme: 'sip' | 'sips', rest: string, whole: string, header
     const pc = hostport.indexOf(':');
     host = pc < 0 ? hostport : hostport.slice(0, pc);
     if (pc >= 0) port = parsePort(hostport.slice(pc + 1), whole, header);
-    if (!(HOSTNAME.test(host) || IPV4.test(host))) fail(whole, 'a bad host', header);
+    if (!isHost(host)) fail(whole, 'a bad host', header);
   }
   const headers: (readonly [string, string])[] = [];
   if (headersPart !== '') {

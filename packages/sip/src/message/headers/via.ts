@@ -12,6 +12,11 @@ export interface Via {
   readonly params: readonly Param[];
 }
 
+/** Letters, digits, '-', '.' and '_' (seen in the wild in hostnames). */
+function isHostChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95;
+}
+
 export function parseVia(text: string): Via {
   const s = new Scanner(text, 'Via');
   s.ws();
@@ -29,7 +34,7 @@ export function parseVia(text: string): Via {
     s.pos = close + 1;
   } else {
     const start = s.pos;
-    while (!s.done && /[A-Za-z0-9.\-_]/.test(s.peek())) s.pos++;
+    while (s.pos < text.length && isHostChar(text.charCodeAt(s.pos))) s.pos++;
     host = text.slice(start, s.pos);
     if (host === '') s.fail('expected the sent-by host');
   }
