@@ -4,12 +4,18 @@
 import { SipParseError } from './errors.js';
 import { CODECS, codecOf, type HeaderTypes, type TypedHeaderName } from './header-types.js';
 import { NOT_LISTS, canonicalName } from './header-names.js';
-import { splitCommas } from './scanner.js';
+import { isToken, splitCommas } from './scanner.js';
 
+/**
+ * One header row. A parsed row holds only where its value lies in the message's head; the string
+ * is cut on first use (most rows of most messages are never read).
+ */
 interface Row {
   readonly name: string;
   readonly key: string;
-  readonly value: string;
+  value: string | undefined;
+  readonly start: number;
+  readonly end: number;
   /** The row's typed elements, once read. */
   parsed: unknown[] | undefined;
 }
@@ -20,22 +26,67 @@ export type HeaderInput<K extends string> = K extends TypedHeaderName ? HeaderTy
 /** Header names as written on the wire → canonical name and key (the same few names come again and again). */
 const NAMES = new Map<string, { readonly name: string; readonly key: string }>();
 
+interface KnownName {
+  readonly written: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** Names seen, as written, bucketed by length and first letter: found with no string cut. */
+const BUCKETS = new Map<number, KnownName[]>();
+
+function nameAt(source: string, from: number, to: number): KnownName {
+  const length = to - from;
+  const bucketKey = length * 128 + (source.charCodeAt(from) & 127);
+  const bucket = BUCKETS.get(bucketKey);
+  if (bucket !== undefined) {
+    for (const known of bucket) if (source.startsWith(known.written, from)) return known;
+  }
+  const written = source.slice(from, to);
+  const learned = learnName(written);
+  const known = { written, name: learned.name, key: learned.key };
+  if (bucket === undefined) BUCKETS.set(bucketKey, [known]);
+  else if (bucket.length < 16) bucket.push(known);
+  return known;
+}
+
+/** Checks a name not seen before (it must be a token) and remembers its canonical form. */
+function learnName(name: string): { readonly name: string; readonly key: string } {
+  if (!isToken(name)) throw new SipParseError(`a bad header name ${JSON.stringify(name)}`);
+  const canonical = canonicalName(name);
+  const known = { name: canonical, key: canonical.toLowerCase() };
+  if (NAMES.size < 4096) NAMES.set(name, known);
+  return known;
+}
+
 function keyOf(name: string): string {
   return canonicalName(name).toLowerCase();
 }
 
 export class HeaderList implements Iterable<readonly [name: string, value: string]> {
   private rows: Row[] = [];
+  /** The head the parser read the rows from. */
+  private source = '';
 
-  /** @internal used by the parser: one row, name as read. */
+  /** @internal used by the parser: the head that `addSpan` offsets point into. */
+  setSource(head: string): void {
+    this.source = head;
+  }
+
+  /** @internal used by the parser: a row named source[nameStart, nameEnd) whose value is source[start, end). */
+  addSpan(nameStart: number, nameEnd: number, start: number, end: number): void {
+    const known = nameAt(this.source, nameStart, nameEnd);
+    this.rows.push({ name: known.name, key: known.key, value: undefined, start, end, parsed: undefined });
+  }
+
+  private valueOf(row: Row): string {
+    return (row.value ??= this.source.slice(row.start, row.end));
+  }
+
+  /** @internal used by the parser: one row (a folded one), name as read. */
   add(name: string, value: string): void {
-    let known = NAMES.get(name);
-    if (known === undefined) {
-      const canonical = canonicalName(name);
-      known = { name: canonical, key: canonical.toLowerCase() };
-      if (NAMES.size < 4096) NAMES.set(name, known);
-    }
-    this.rows.push({ name: known.name, key: known.key, value, parsed: undefined });
+    const known = NAMES.get(name) ?? learnName(name);
+    this.rows.push({ name: known.name, key: known.key, value, start: 0, end: 0, parsed: undefined });
   }
 
   get size(): number {
@@ -43,7 +94,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   }
 
   *[Symbol.iterator](): Iterator<readonly [string, string]> {
-    for (const row of this.rows) yield [row.name, row.value];
+    for (const row of this.rows) yield [row.name, this.valueOf(row)];
   }
 
   has(name: string): boolean {
@@ -54,13 +105,14 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** The first row's raw value. */
   get(name: string): string | undefined {
     const key = keyOf(name);
-    return this.rows.find((row) => row.key === key)?.value;
+    const row = this.rows.find((r) => r.key === key);
+    return row === undefined ? undefined : this.valueOf(row);
   }
 
   /** Every row's raw value, in order. */
   getAll(name: string): string[] {
     const key = keyOf(name);
-    return this.rows.filter((row) => row.key === key).map((row) => row.value);
+    return this.rows.filter((row) => row.key === key).map((row) => this.valueOf(row));
   }
 
   /** Raw elements across rows, split on commas for list headers. */
@@ -68,7 +120,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const key = keyOf(name);
     const split = !NOT_LISTS.has(key);
     const out: string[] = [];
-    for (const row of this.rows) if (row.key === key) out.push(...(split ? splitCommas(row.value) : [row.value]));
+    for (const row of this.rows) if (row.key === key) out.push(...(split ? splitCommas(this.valueOf(row)) : [this.valueOf(row)]));
     return out;
   }
 
@@ -90,8 +142,9 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   private parsedRow(row: Row): unknown[] {
     if (row.parsed !== undefined) return row.parsed;
     const codec = codecOf(row.key);
-    if (codec === undefined) return (row.parsed = [row.value]);
-    const parts = codec.list ? splitCommas(row.value) : [row.value];
+    const value = this.valueOf(row);
+    if (codec === undefined) return (row.parsed = [value]);
+    const parts = codec.list && value.includes(',') ? splitCommas(value) : [value];
     row.parsed = parts.map((part) => {
       if (part === '') throw new SipParseError('an empty element', 400, row.name);
       return codec.parse(part);
@@ -155,13 +208,14 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     if (elements.length <= 1) this.rows.splice(at, 1);
     else {
       const rest = elements.slice(1);
-      this.rows[at] = { name: row.name, key, value: rest.map((v) => (codec.format as (x: unknown) => string)(v)).join(', '), parsed: rest };
+      this.rows[at] = { name: row.name, key, value: rest.map((v) => (codec.format as (x: unknown) => string)(v)).join(', '), start: 0, end: 0, parsed: rest };
     }
     return elements[0];
   }
 
   clone(): HeaderList {
     const copy = new HeaderList();
+    copy.source = this.source;
     copy.rows = this.rows.map((row) => ({ ...row }));
     return copy;
   }
@@ -171,11 +225,11 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const key = canonical.toLowerCase();
     if (typeof value === 'string') {
       if (/[\r\n]/.test(value)) throw new TypeError(`a header value may not contain CR or LF (${canonical})`);
-      return { name: canonical, key, value: value.trim(), parsed: undefined };
+      return { name: canonical, key, value: value.trim(), start: 0, end: 0, parsed: undefined };
     }
     const codec = codecOf(key);
     if (codec === undefined) throw new TypeError(`${canonical} takes a string value`);
     const elements = Array.isArray(value) ? (value as unknown[]) : [value];
-    return { name: canonical, key, value: elements.map((v) => codec.format(v)).join(', '), parsed: elements };
+    return { name: canonical, key, value: elements.map((v) => codec.format(v)).join(', '), start: 0, end: 0, parsed: elements };
   }
 }

@@ -6,7 +6,7 @@ import { isAscii } from 'node:buffer';
 import { SipParseError } from './errors.js';
 import { HeaderList } from './header-list.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
-import { isToken, isTokenChar } from './scanner.js';
+import { isToken } from './scanner.js';
 import { isSipUri, parseUri } from './uri.js';
 
 export interface ParseLimits {
@@ -36,16 +36,13 @@ const LF = 10;
 export function findHeadEnd(buf: Buffer, from = 0, to = buf.length): number {
   const view = to === buf.length ? buf : buf.subarray(0, to);
   const crlf = view.indexOf(CRLFCRLF, from);
-  // a head written with bare LFs (lenient): an LF LF before any CRLF CRLF
-  const lf = view.indexOf(LFLF, from);
-  if (lf >= 0 && (crlf < 0 || lf < crlf)) {
-    // "\n\r\n" (an LF line, then a CRLF empty line) is caught here as well
-    const mixed = view.indexOf(LFCRLF, from);
-    return mixed >= 0 && mixed < lf ? mixed + 3 : lf + 2;
-  }
-  if (crlf >= 0) return crlf + 4;
-  const mixed = view.indexOf(LFCRLF, from);
-  return mixed >= 0 ? mixed + 3 : -1;
+  // a head written with bare LFs (lenient): an LF LF (or LF CRLF) before any CRLF CRLF
+  const before = crlf < 0 ? view : view.subarray(0, crlf + 2);
+  const lf = before.indexOf(LFLF, from);
+  const mixed = before.indexOf(LFCRLF, from);
+  const bare = lf < 0 ? (mixed < 0 ? -1 : mixed + 3) : mixed < 0 || lf < mixed ? lf + 2 : mixed + 3;
+  if (bare >= 0 && (crlf < 0 || bare < crlf + 4)) return bare;
+  return crlf < 0 ? -1 : crlf + 4;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -91,6 +88,7 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Requi
   if (startLine.length > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
   if (startLine === '') throw new SipParseError('an empty message');
   const message = parseStartLine(startLine);
+  message.headers.setSource(head);
   readHeaderRows(head, eol + 1, message.headers, limits);
   const contentLength = readContentLength(message.headers);
   checkCSeqMethod(message);
@@ -112,12 +110,13 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
     const colon = head.indexOf(':', pos);
     if (colon < 0 || colon >= stop || colon === pos) throw new SipParseError(`a header line without a name: ${JSON.stringify(head.slice(pos, Math.min(stop, pos + 60)))}`);
     if (++rows > limits.maxHeaders) throw new SipParseError(`more than ${limits.maxHeaders} header rows`);
-    const name = headerName(head, pos, colon);
+    let nameEnd = colon;
+    while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
+    if (nameEnd === pos) throw new SipParseError('a header line without a name');
     let next = eol + 1;
-    let value: string;
     if (next < length && (head.charCodeAt(next) === 32 || head.charCodeAt(next) === 9)) {
       // continuation lines (starting with SP or HT) belong to this row, joined by one space
-      value = trimValue(head, colon + 1, stop);
+      let value = trimValue(head, colon + 1, stop);
       while (next < length && (head.charCodeAt(next) === 32 || head.charCodeAt(next) === 9)) {
         eol = head.indexOf('\n', next);
         if (eol < 0) eol = length;
@@ -126,22 +125,19 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
         value = value === '' ? more : more === '' ? value : `${value} ${more}`;
         next = eol + 1;
       }
-    } else value = trimValue(head, colon + 1, stop);
-    if (stop - pos > limits.maxLineLength || value.length > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
-    headers.add(name, value);
+      if (value.length > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
+      headers.add(head.slice(pos, nameEnd), value);
+    } else {
+      if (stop - pos > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
+      // the value's span, trimmed; the string is cut when it is read
+      let start = colon + 1;
+      let end = stop;
+      while (start < end && (head.charCodeAt(start) === 32 || head.charCodeAt(start) === 9)) start++;
+      while (end > start && (head.charCodeAt(end - 1) === 32 || head.charCodeAt(end - 1) === 9)) end--;
+      headers.addSpan(pos, nameEnd, start, end);
+    }
     pos = next;
   }
-}
-
-/** The name between `from` and the colon (whitespace before the colon allowed), checked to be a token. */
-function headerName(head: string, from: number, colon: number): string {
-  let end = colon;
-  while (end > from && (head.charCodeAt(end - 1) === 32 || head.charCodeAt(end - 1) === 9)) end--;
-  for (let i = from; i < end; i++) {
-    if (!isTokenChar(head.charCodeAt(i))) throw new SipParseError(`a bad header name ${JSON.stringify(head.slice(from, end))}`);
-  }
-  if (end === from) throw new SipParseError('a header line without a name');
-  return head.slice(from, end);
 }
 
 /** head[from, to) without leading and trailing SP / HT. */
