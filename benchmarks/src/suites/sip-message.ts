@@ -73,7 +73,7 @@ function parseForTransactions(bytes: Buffer): SipMessage {
 /** Reads every header we type, as npm sip's parse does. */
 function parseFully(bytes: Buffer): SipMessage {
   const message = parseMessage(bytes);
-  const error = message.headers.check();
+  const error = message.check();
   if (error !== undefined) throw error;
   return message;
 }

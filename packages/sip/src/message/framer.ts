@@ -60,13 +60,13 @@ export class SipStreamFramer {
         if (this.buffer.length > this.limits.maxMessageSize) throw new SipParseError(`a message head over ${this.limits.maxMessageSize} octets`, 413);
         return;
       }
-      const { message, contentLength } = parseHead(this.buffer, 0, headEnd, this.limits);
+      const { message, contentLength, headEnd: bodyStart } = parseHead(this.buffer, 0, headEnd, this.limits);
       if (contentLength === undefined) throw new SipParseError('Content-Length is required on a stream transport', 400, 'Content-Length');
-      const total = headEnd + contentLength;
+      const total = bodyStart + contentLength;
       if (total > this.limits.maxMessageSize) throw new SipParseError(`a message of ${total} octets exceeds ${this.limits.maxMessageSize}`, 413);
       if (this.buffer.length < total) return;
       const bytes = this.buffer.subarray(0, total);
-      message.body = bytes.subarray(headEnd);
+      message.body = bytes.subarray(bodyStart);
       this.buffer = this.buffer.subarray(total);
       events.message(message, bytes);
     }

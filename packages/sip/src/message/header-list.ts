@@ -32,21 +32,23 @@ interface KnownName {
   readonly key: string;
 }
 
-/** Names seen, as written, bucketed by length and first letter: found with no string cut. */
-const BUCKETS = new Map<number, KnownName[]>();
+/** Names seen, as written, bucketed by length (below 64) and first character: found with no string cut. */
+const BUCKETS: (KnownName[] | undefined)[] = new Array(64 * 128).fill(undefined);
 
 function nameAt(source: string, from: number, to: number): KnownName {
   const length = to - from;
-  const bucketKey = length * 128 + (source.charCodeAt(from) & 127);
-  const bucket = BUCKETS.get(bucketKey);
+  const bucketKey = length < 64 ? length * 128 + (source.charCodeAt(from) & 127) : -1;
+  const bucket = bucketKey < 0 ? undefined : BUCKETS[bucketKey];
   if (bucket !== undefined) {
     for (const known of bucket) if (source.startsWith(known.written, from)) return known;
   }
   const written = source.slice(from, to);
   const learned = learnName(written);
   const known = { written, name: learned.name, key: learned.key };
-  if (bucket === undefined) BUCKETS.set(bucketKey, [known]);
-  else if (bucket.length < 16) bucket.push(known);
+  if (bucketKey >= 0) {
+    if (bucket === undefined) BUCKETS[bucketKey] = [known];
+    else if (bucket.length < 16) bucket.push(known);
+  }
   return known;
 }
 
@@ -74,9 +76,10 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   }
 
   /** @internal used by the parser: a row named source[nameStart, nameEnd) whose value is source[start, end). */
-  addSpan(nameStart: number, nameEnd: number, start: number, end: number): void {
+  addSpan(nameStart: number, nameEnd: number, start: number, end: number): string {
     const known = nameAt(this.source, nameStart, nameEnd);
     this.rows.push({ name: known.name, key: known.key, value: undefined, start, end, parsed: undefined });
+    return known.key;
   }
 
   private valueOf(row: Row): string {
@@ -84,9 +87,10 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   }
 
   /** @internal used by the parser: one row (a folded one), name as read. */
-  add(name: string, value: string): void {
+  add(name: string, value: string): string {
     const known = NAMES.get(name) ?? learnName(name);
     this.rows.push({ name: known.name, key: known.key, value, start: 0, end: 0, parsed: undefined });
+    return known.key;
   }
 
   get size(): number {

@@ -3,7 +3,8 @@ import type { CSeq } from './headers/cseq.js';
 import type { NameAddr } from './headers/name-addr.js';
 import type { Via } from './headers/via.js';
 import { HeaderList } from './header-list.js';
-import type { Uri } from './uri.js';
+import { SipParseError } from './errors.js';
+import { parseRequestUri, type Uri } from './uri.js';
 
 export const SIP_VERSION = 'SIP/2.0';
 
@@ -42,18 +43,55 @@ abstract class SipMessageBase {
   get cseq(): CSeq | undefined {
     return this.headers.first('cseq');
   }
+
+  /** Reads everything read lazily (every known header; a request's URI) and returns the first error, if any. */
+  check(): SipParseError | undefined {
+    return this.headers.check();
+  }
 }
 
 export class SipRequest extends SipMessageBase {
   readonly kind = 'request' as const;
+  private parsedUri: Uri | undefined;
+  /** The Request-URI as received, read on first use. */
+  private target: string | undefined;
+
   constructor(
     /** Case-sensitive (RFC 3261 §7.1). */
     public method: string,
-    public uri: Uri,
+    uri: Uri,
     headers?: HeaderList,
     body?: Buffer,
   ) {
     super(headers, body);
+    this.parsedUri = uri;
+  }
+
+  /** @internal the parser's: a request whose Request-URI is read on first use. */
+  static fromWire(method: string, target: string, headers: HeaderList): SipRequest {
+    const request = new SipRequest(method, undefined as unknown as Uri, headers);
+    request.target = target;
+    return request;
+  }
+
+  /** The Request-URI; a received one is parsed on first use (a bad one throws SipParseError). */
+  get uri(): Uri {
+    return (this.parsedUri ??= parseRequestUri(this.target!));
+  }
+
+  set uri(value: Uri) {
+    this.parsedUri = value;
+    this.target = undefined;
+  }
+
+  override check(): SipParseError | undefined {
+    try {
+      void this.uri;
+    } catch (error) {
+      if (error instanceof SipParseError) return error;
+      throw error;
+    }
+    return super.check();
   }
 }
 

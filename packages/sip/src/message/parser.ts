@@ -1,13 +1,12 @@
 // The message parser (RFC 3261 §7, §18.3): a hand-written scanner over the bytes. It reads the
 // start line, the header rows (unfolding continuation lines) and the body. Content-Length and CSeq
 // are read at once (framing and the method check need them); every other typed header on first
-// use, and cached (`message.headers.check()` reads them all, as a strict server does).
+// use, and cached (`message.check()` reads them all, and a request's URI, as a strict server does).
 import { isAscii } from 'node:buffer';
 import { SipParseError } from './errors.js';
 import { HeaderList } from './header-list.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
 import { isToken } from './scanner.js';
-import { isSipUri, parseUri } from './uri.js';
 
 export interface ParseLimits {
   /** Largest message, head and body (default 65,535 octets). */
@@ -32,17 +31,19 @@ export const DEFAULT_LIMITS: Required<ParseLimits> = { maxMessageSize: 65_535, m
 const CR = 13;
 const LF = 10;
 
-/** The end of the head: the offset just past the empty line, or -1. Lines end in CRLF (a lone LF is accepted). */
+/**
+ * The end of the head: the offset just past the first CRLF CRLF, or -1. A head written with bare
+ * LFs is found too (leniently), but only when there is no CRLF CRLF; one that mixes both is cut
+ * at the first empty line by the row reader.
+ */
 export function findHeadEnd(buf: Buffer, from = 0, to = buf.length): number {
   const view = to === buf.length ? buf : buf.subarray(0, to);
   const crlf = view.indexOf(CRLFCRLF, from);
-  // a head written with bare LFs (lenient): an LF LF (or LF CRLF) before any CRLF CRLF
-  const before = crlf < 0 ? view : view.subarray(0, crlf + 2);
-  const lf = before.indexOf(LFLF, from);
-  const mixed = before.indexOf(LFCRLF, from);
-  const bare = lf < 0 ? (mixed < 0 ? -1 : mixed + 3) : mixed < 0 || lf < mixed ? lf + 2 : mixed + 3;
-  if (bare >= 0 && (crlf < 0 || bare < crlf + 4)) return bare;
-  return crlf < 0 ? -1 : crlf + 4;
+  if (crlf >= 0) return crlf + 4;
+  const lf = view.indexOf(LFLF, from);
+  const mixed = view.indexOf(LFCRLF, from);
+  if (lf < 0) return mixed < 0 ? -1 : mixed + 3;
+  return mixed >= 0 && mixed < lf ? mixed + 3 : lf + 2;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -60,7 +61,8 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
     if (options.framing === 'stream' || buf[buf.length - 1] !== LF) throw new SipParseError('no empty line after the headers');
     headEnd = buf.length;
   }
-  const { message, contentLength } = parseHead(buf, 0, headEnd, limits);
+  const { message, contentLength, headEnd: bodyStart } = parseHead(buf, 0, headEnd, limits);
+  headEnd = bodyStart;
   const available = buf.length - headEnd;
   let bodyLength: number;
   if (contentLength === undefined) {
@@ -75,13 +77,14 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
 }
 
 /** @internal the head (start line + headers) between `start` and `end`; also used by the stream framer. */
-export function parseHead(buf: Buffer, start: number, end: number, limits: Required<ParseLimits>): { message: SipMessage; contentLength: number | undefined } {
+export function parseHead(buf: Buffer, start: number, end: number, limits: Required<ParseLimits>): { message: SipMessage; contentLength: number | undefined; headEnd: number } {
   // leading CRLFs before a message are ignored (RFC 3261 §7.5)
   let pos = start;
   while (pos < end && (buf[pos] === CR || buf[pos] === LF)) pos++;
   // One string for the whole head: latin1 is a straight copy; header values are UTF-8 (RFC 3261
   // §7.3.1), so a head with any octet above 0x7F is decoded as UTF-8 instead.
-  const head = isAscii(buf.subarray(pos, end)) ? buf.toString('latin1', pos, end) : buf.toString('utf8', pos, end);
+  const ascii = isAscii(buf.subarray(pos, end));
+  const head = ascii ? buf.toString('latin1', pos, end) : buf.toString('utf8', pos, end);
   let eol = head.indexOf('\n');
   if (eol < 0) eol = head.length;
   const startLine = head.charCodeAt(eol - 1) === CR ? head.slice(0, eol - 1) : head.slice(0, eol);
@@ -89,14 +92,32 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Requi
   if (startLine === '') throw new SipParseError('an empty message');
   const message = parseStartLine(startLine);
   message.headers.setSource(head);
-  readHeaderRows(head, eol + 1, message.headers, limits);
-  const contentLength = readContentLength(message.headers);
-  checkCSeqMethod(message);
-  return { message, contentLength };
+  const seen: Seen = { contentLength: 0, cseq: 0 };
+  const rowsEnd = readHeaderRows(head, eol + 1, message.headers, limits, seen);
+  if (seen.contentLength > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
+  const contentLength = seen.contentLength === 0 ? undefined : message.headers.first('content-length');
+  if (seen.cseq > 0) checkCSeqMethod(message);
+  // an empty line before `end` (a head mixing CRLF and bare LF lines): the body starts after it
+  const headEnd = rowsEnd >= head.length ? end : pos + (ascii ? rowsEnd : Buffer.byteLength(head.slice(0, rowsEnd)));
+  return { message, contentLength, headEnd };
 }
 
-/** Header rows from `pos` to the empty line: continuation lines folded in with one space. */
-function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>): void {
+/** How many Content-Length and CSeq rows the head has (read at once; the rest lazily). */
+interface Seen {
+  contentLength: number;
+  cseq: number;
+}
+
+function count(seen: Seen, key: string): void {
+  if (key === 'content-length') seen.contentLength++;
+  else if (key === 'cseq') seen.cseq++;
+}
+
+/**
+ * Header rows from `from` to the empty line, continuation lines folded in with one space. Returns
+ * the offset just past the empty line (or the head's length).
+ */
+function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>, seen: Seen): number {
   let pos = from;
   let rows = 0;
   const length = head.length;
@@ -104,7 +125,7 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
     let eol = head.indexOf('\n', pos);
     if (eol < 0) eol = length;
     let stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
-    if (stop <= pos) return; // the empty line
+    if (stop <= pos) return eol + 1; // the empty line
     const first = head.charCodeAt(pos);
     if (first === 32 || first === 9) throw new SipParseError('a continuation line right after the start line');
     const colon = head.indexOf(':', pos);
@@ -126,7 +147,7 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
         next = eol + 1;
       }
       if (value.length > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
-      headers.add(head.slice(pos, nameEnd), value);
+      count(seen, headers.add(head.slice(pos, nameEnd), value));
     } else {
       if (stop - pos > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
       // the value's span, trimmed; the string is cut when it is read
@@ -134,10 +155,11 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
       let end = stop;
       while (start < end && (head.charCodeAt(start) === 32 || head.charCodeAt(start) === 9)) start++;
       while (end > start && (head.charCodeAt(end - 1) === 32 || head.charCodeAt(end - 1) === 9)) end--;
-      headers.addSpan(pos, nameEnd, start, end);
+      count(seen, headers.addSpan(pos, nameEnd, start, end));
     }
     pos = next;
   }
+  return length;
 }
 
 /** head[from, to) without leading and trailing SP / HT. */
@@ -180,17 +202,10 @@ function parseStartLine(line: string): SipMessage {
   if (!isToken(method)) throw new SipParseError(`${JSON.stringify(method)} is not a method`);
   const parsedVersion = parseVersion(version);
   if (target.startsWith('<')) throw new SipParseError('the Request-URI is enclosed in <>');
-  const uri = parseUri(target, 'Request-URI');
-  if (isSipUri(uri) && uri.headers.length > 0) throw new SipParseError('the Request-URI carries headers (RFC 3261 §19.1.5)', 400, 'Request-URI');
-  const request = new SipRequest(method, uri, new HeaderList());
+  if (target.indexOf(':') <= 0) throw new SipParseError(`the Request-URI ${JSON.stringify(target.slice(0, 60))} has no scheme`, 400, 'Request-URI');
+  const request = SipRequest.fromWire(method, target, new HeaderList());
   request.version = parsedVersion;
   return request;
-}
-
-function readContentLength(headers: HeaderList): number | undefined {
-  const values = headers.all('content-length');
-  if (values.length > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
-  return values[0];
 }
 
 /** A request's CSeq names its own method (RFC 3261 §8.1.1.5, RFC 4475 §3.1.2.17). */

@@ -40,7 +40,7 @@ export function validateRequest(request: SipRequest, checks: RequestChecks = {})
   // Max-Forwards is not required here: an RFC 2543 peer omits it, and a proxy adds one (§16.6).
   const missing = required(request, ['To', 'From', 'CSeq', 'Call-ID', 'Via']);
   if (missing !== undefined) return missing;
-  const unreadable = request.headers.check();
+  const unreadable = request.check();
   if (unreadable !== undefined) return toValidation(unreadable);
   const scheme = request.uri.scheme;
   if (!(checks.schemes ?? ['sip', 'sips', 'tel']).includes(scheme)) return new SipValidationError(`unsupported URI scheme ${scheme}`, 416, 'Request-URI');
@@ -72,7 +72,7 @@ export class UnsupportedExtensionError extends SipValidationError {
 export function validateResponse(response: SipResponse, options: { client?: boolean } = {}): SipValidationError | undefined {
   const missing = required(response, ['Via', 'From', 'To', 'Call-ID', 'CSeq']);
   if (missing !== undefined) return missing;
-  const unreadable = response.headers.check();
+  const unreadable = response.check();
   if (unreadable !== undefined) return toValidation(unreadable);
   if (options.client && response.via.length !== 1) return new SipValidationError(`a response with ${response.via.length} Via rows reached a client`, 0, 'Via');
   return undefined;

@@ -4,7 +4,7 @@ import { parseMessage, serializeMessage, type ParseOptions, type SipMessage } fr
 
 export function readFully(bytes: Buffer, options?: ParseOptions): SipMessage {
   const message = parseMessage(bytes, options);
-  const error = message.headers.check();
+  const error = message.check();
   if (error !== undefined) throw error;
   return message;
 }

@@ -1,5 +1,5 @@
 // CSeq (RFC 3261 §20.16) and RAck (RFC 3262 §7.2): sequence numbers and the method they count.
-import { Scanner } from '../scanner.js';
+import { Scanner, isToken } from '../scanner.js';
 
 /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
 export const MAX_CSEQ = 2 ** 31 - 1;
@@ -19,6 +19,22 @@ function readNumber(s: Scanner, what: string, max: number): number {
 }
 
 export function parseCSeq(text: string): CSeq {
+  // the common form, "digits SP token", without the scanner
+  const sp = text.indexOf(' ');
+  if (sp > 0 && sp <= 10 && sp === text.lastIndexOf(' ')) {
+    let seq = 0;
+    let digits = true;
+    for (let i = 0; i < sp; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) {
+        digits = false;
+        break;
+      }
+      seq = seq * 10 + (c - 48);
+    }
+    const method = text.slice(sp + 1);
+    if (digits && seq <= MAX_CSEQ && isToken(method)) return { seq, method };
+  }
   const s = new Scanner(text, 'CSeq');
   const seq = readNumber(s, 'the sequence number', MAX_CSEQ);
   s.ws();

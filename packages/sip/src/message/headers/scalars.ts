@@ -5,8 +5,13 @@ import { SipParseError } from '../errors.js';
 /** A whole number in [min, max]; `header` names it in the error. */
 export function parseWholeNumber(text: string, header: string, max: number, min = 0): number {
   const value = text.trim();
-  if (!/^\d+$/.test(value)) throw new SipParseError(`${JSON.stringify(value)} is not a whole number`, 400, header);
-  const n = Number(value);
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) throw new SipParseError(`${JSON.stringify(value)} is not a whole number`, 400, header);
+    n = n * 10 + (c - 48);
+  }
+  if (value.length === 0) throw new SipParseError('an empty number', 400, header);
   if (value.length > 12 || n > max || n < min) throw new SipParseError(`${value} is out of range (${min}..${max})`, 400, header);
   return n;
 }
