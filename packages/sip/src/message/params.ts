@@ -1,9 +1,31 @@
 // Header parameters (`;name=value`, RFC 3261 §25.1 generic-param): ordered, names
 // case-insensitive, values kept as written (a quoted value keeps its quotes).
-import { Scanner, isToken } from './scanner.js';
+import { Scanner, isToken, isTokenChar } from './scanner.js';
 
 /** name, and value as written (with quotes if it was quoted), or null for a bare name. */
 export type Param = readonly [name: string, value: string | null];
+
+/**
+ * `;name=value;name…` from `pos` to the end, when every name and value is a bare token and there is
+ * no whitespace; undefined otherwise (the scanner then reads it).
+ */
+export function readSimpleParams(text: string, pos: number): Param[] | undefined {
+  const params: Param[] = [];
+  while (pos < text.length) {
+    if (text.charCodeAt(pos) !== 59) return undefined;
+    const nameStart = ++pos;
+    while (pos < text.length && isTokenChar(text.charCodeAt(pos))) pos++;
+    if (pos === nameStart) return undefined;
+    const name = text.slice(nameStart, pos);
+    if (text.charCodeAt(pos) === 61) {
+      const valueStart = ++pos;
+      while (pos < text.length && isTokenChar(text.charCodeAt(pos))) pos++;
+      if (pos === valueStart) return undefined;
+      params.push([name, text.slice(valueStart, pos)]);
+    } else params.push([name, null]);
+  }
+  return params;
+}
 
 /** Reads `*( SEMI generic-param )` from the scanner. */
 export function readParams(s: Scanner): Param[] {
@@ -31,11 +53,21 @@ export function readParams(s: Scanner): Param[] {
   return params;
 }
 
+/** ASCII case-insensitive equality, without allocating. */
+export function sameName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && ((x | 32) !== (y | 32) || (x | 32) < 97 || (x | 32) > 122)) return false;
+  }
+  return true;
+}
+
 /** The value of `name` (case-insensitive), unquoted; null for a bare name; undefined if absent. */
 export function paramValue(params: readonly Param[], name: string): string | null | undefined {
-  const lower = name.toLowerCase();
   for (const [key, value] of params) {
-    if (key.toLowerCase() !== lower) continue;
+    if (!sameName(key, name)) continue;
     if (value === null) return null;
     return value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
   }

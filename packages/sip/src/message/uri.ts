@@ -2,6 +2,7 @@
 // Components are held %-decoded; formatting escapes what must be escaped, so parse(format(u))
 // equals u (the bytes may differ where the sender escaped more than it had to).
 import { SipParseError } from './errors.js';
+import { sameName } from './params.js';
 
 /** A URI parameter or header: name, and value (null for a bare name like `lr`). */
 export type UriParam = readonly [name: string, value: string | null];
@@ -44,8 +45,7 @@ export function isTelUri(uri: Uri): uri is TelUri {
 
 /** The value of parameter `name` (case-insensitive): a string, null for a bare name, undefined if absent. */
 export function uriParam(uri: SipUri | TelUri, name: string): string | null | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of uri.params) if (key.toLowerCase() === lower) return value;
+  for (const [key, value] of uri.params) if (sameName(key, name)) return value;
   return undefined;
 }
 
@@ -150,7 +150,7 @@ export function parseUri(text: string, header?: string): Uri {
   const scheme = text.slice(0, colon);
   if (!isScheme(scheme)) fail(text, 'a bad scheme', header);
   if (hasForbidden(text)) fail(text, 'whitespace, a control character, a quote or an angle bracket', header);
-  const lower = scheme.toLowerCase();
+  const lower = scheme === 'sip' || scheme === 'sips' || scheme === 'tel' ? scheme : scheme.toLowerCase();
   const rest = text.slice(colon + 1);
   if (lower === 'sip' || lower === 'sips') return parseSipUri(lower, rest, text, header);
   if (lower === 'tel') return parseTelUri(rest, text, header);

@@ -1,6 +1,6 @@
 // name-addr / addr-spec with header parameters (RFC 3261 §20.10, §20.20, §20.39, §25.1): From, To,
 // Contact, Route, Record-Route, Reply-To, Refer-To, P-Asserted-Identity, Path, Service-Route…
-import { type Param, formatParams, readParams } from '../params.js';
+import { type Param, formatParams, readParams, readSimpleParams } from '../params.js';
 import { Scanner, isTokenChar, quote } from '../scanner.js';
 import { formatUri, parseUri, type Uri } from '../uri.js';
 
@@ -19,6 +19,53 @@ export interface ContactStar {
 }
 
 export function parseNameAddr(text: string, header: string): NameAddr {
+  return parseCommonNameAddr(text, header) ?? parseNameAddrGeneral(text, header);
+}
+
+/**
+ * The usual forms — `Name Words <uri>;p=v`, `"Quoted" <uri>;p=v`, `<uri>;p`, `uri;p=v` — with single
+ * spaces, no escapes and token parameters, read in one pass; undefined for anything else.
+ */
+export function parseCommonNameAddr(text: string, header: string): NameAddr | undefined {
+  const lt = text.indexOf('<');
+  let displayName: string | null = null;
+  let uriText: string;
+  let pos: number;
+  if (lt >= 0) {
+    if (lt > 0) {
+      let end = lt;
+      if (text.charCodeAt(end - 1) === 32) end--;
+      if (text.charCodeAt(0) === 34) {
+        if (text.charCodeAt(end - 1) !== 34 || end < 2) return undefined;
+        displayName = text.slice(1, end - 1);
+        if (displayName.includes('"') || displayName.includes('\\')) return undefined;
+      } else {
+        for (let i = 0; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (!(isTokenChar(c) || (c === 32 && i > 0 && text.charCodeAt(i - 1) !== 32))) return undefined;
+        }
+        displayName = text.slice(0, end);
+        if (displayName.endsWith(' ')) return undefined;
+      }
+    }
+    const gt = text.indexOf('>', lt);
+    if (gt < 0) return undefined;
+    uriText = text.slice(lt + 1, gt);
+    pos = gt + 1;
+  } else {
+    const semi = text.indexOf(';');
+    uriText = semi < 0 ? text : text.slice(0, semi);
+    if (uriText.includes('?') || uriText.includes('"')) return undefined;
+    pos = semi < 0 ? text.length : semi;
+  }
+  if (uriText === '' || uriText.charCodeAt(0) === 32 || uriText.charCodeAt(uriText.length - 1) === 32) return undefined;
+  const params = readSimpleParams(text, pos);
+  if (params === undefined) return undefined;
+  return { displayName, uri: parseUri(uriText, header), params };
+}
+
+/** Any name-addr or addr-spec, whitespace and quoting as RFC 3261 §25.1 allows. */
+export function parseNameAddrGeneral(text: string, header: string): NameAddr {
   const s = new Scanner(text, header);
   s.ws();
   let displayName: string | null = null;
@@ -38,7 +85,7 @@ export function parseNameAddr(text: string, header: string): NameAddr {
         const c = words.charCodeAt(i);
         if (!isTokenChar(c) && c !== 32 && c !== 9) s.fail(`'${words[i]}' in an unquoted display name`);
       }
-      displayName = words === '' ? null : words.replace(/[ \t]+/g, ' ');
+      displayName = words === '' ? null : words.includes('  ') || words.includes('\t') ? words.replace(/[ \t]+/g, ' ') : words;
       s.pos = lt;
     }
   }

@@ -1,6 +1,6 @@
 // Via (RFC 3261 §20.42, §18.2.1; rport of RFC 3581): sent-protocol, sent-by and parameters.
-import { type Param, formatParams, paramValue, readParams } from '../params.js';
-import { Scanner } from '../scanner.js';
+import { type Param, formatParams, paramValue, readParams, readSimpleParams, sameName } from '../params.js';
+import { Scanner, isTokenChar } from '../scanner.js';
 
 export interface Via {
   /** "SIP/2.0" */
@@ -18,6 +18,42 @@ function isHostChar(c: number): boolean {
 }
 
 export function parseVia(text: string): Via {
+  return parseCommonVia(text) ?? parseViaGeneral(text);
+}
+
+/**
+ * The form nearly every Via has — "SIP/2.0/UDP host[:port];name=token;name" with one space and
+ * no quotes — read in one pass; undefined for anything else (the general reader takes it).
+ */
+export function parseCommonVia(text: string): Via | undefined {
+  if (!text.startsWith('SIP/2.0/')) return undefined;
+  const sp = text.indexOf(' ', 8);
+  if (sp < 0) return undefined;
+  for (let i = 8; i < sp; i++) if (!isTokenChar(text.charCodeAt(i))) return undefined;
+  const transport = text.slice(8, sp).toUpperCase();
+  let pos = sp + 1;
+  const hostStart = pos;
+  while (pos < text.length && isHostChar(text.charCodeAt(pos))) pos++;
+  if (pos === hostStart) return undefined;
+  const host = text.slice(hostStart, pos);
+  let port: number | null = null;
+  if (text.charCodeAt(pos) === 58) {
+    let value = 0;
+    const digits = ++pos;
+    while (pos < text.length && text.charCodeAt(pos) >= 48 && text.charCodeAt(pos) <= 57) value = value * 10 + (text.charCodeAt(pos++) - 48);
+    if (pos === digits || pos - digits > 5 || value > 65535) return undefined;
+    port = value;
+  }
+  const params = readSimpleParams(text, pos);
+  if (params === undefined) return undefined;
+  const via: Via = { protocol: SIP_2_0, transport, host, port, params };
+  return viaParamsAreSound(via) ? via : undefined;
+}
+
+const SIP_2_0 = 'SIP/2.0';
+
+/** Any Via, whitespace and quoting as RFC 3261 §25.1 allows. */
+export function parseViaGeneral(text: string): Via {
   const s = new Scanner(text, 'Via');
   s.ws();
   const name = s.token('the protocol name');
@@ -52,12 +88,21 @@ export function parseVia(text: string): Via {
 }
 
 function checkViaParams(via: Via, s: Scanner): void {
-  const ttl = paramValue(via.params, 'ttl');
-  if (ttl !== undefined && (ttl === null || !/^\d{1,3}$/.test(ttl) || Number(ttl) > 255)) s.fail('a bad ttl');
-  const rport = paramValue(via.params, 'rport');
-  if (rport !== undefined && rport !== null && (!/^\d{1,5}$/.test(rport) || Number(rport) > 65535)) s.fail('a bad rport');
-  const branch = paramValue(via.params, 'branch');
-  if (branch === null) s.fail('a branch without a value');
+  if (!viaParamsAreSound(via)) s.fail('a bad ttl, rport or branch');
+}
+
+/** ttl is 0..255, rport (when it has a value) a port, branch has a value. */
+function viaParamsAreSound(via: Via): boolean {
+  for (const [name, value] of via.params) {
+    if (name.length === 3 && sameName(name, 'ttl')) {
+      if (value === null || !/^\d{1,3}$/.test(value) || Number(value) > 255) return false;
+    } else if (name.length === 5 && sameName(name, 'rport')) {
+      if (value !== null && (!/^\d{1,5}$/.test(value) || Number(value) > 65535)) return false;
+    } else if (name.length === 6 && sameName(name, 'branch')) {
+      if (value === null) return false;
+    }
+  }
+  return true;
 }
 
 export function formatVia(via: Via): string {
