@@ -114,6 +114,8 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   date: { list: false, parse: parseDate, format: formatDate },
 };
 
+const BY_KEY = new Map<string, Codec<unknown>>(Object.entries(CODECS) as [string, Codec<unknown>][]);
+
 export function codecOf(key: string): Codec<unknown> | undefined {
-  return (CODECS as Record<string, Codec<unknown>>)[key];
+  return BY_KEY.get(key);
 }

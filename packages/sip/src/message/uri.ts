@@ -145,6 +145,11 @@ function hasForbidden(text: string): boolean {
  * an error (RFC 4475 §3.1.2.8).
  */
 export function parseUri(text: string, header?: string): Uri {
+  return parseCommonSipUri(text) ?? parseUriGeneral(text, header);
+}
+
+/** @internal every URI form, by the grammar (parseUri tries the one-pass reader first). */
+export function parseUriGeneral(text: string, header?: string): Uri {
   const colon = text.indexOf(':');
   if (colon <= 0) fail(text, 'no scheme', header);
   const scheme = text.slice(0, colon);
@@ -162,6 +167,73 @@ export function parseRequestUri(text: string): Uri {
   const uri = parseUri(text, 'Request-URI');
   if (isSipUri(uri) && uri.headers.length > 0) throw new SipParseError('the Request-URI carries headers (RFC 3261 §19.1.5)', 400, 'Request-URI');
   return uri;
+}
+
+// unreserved and the user / param characters that never need decoding or special handling
+const PLAIN = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()+$,&=") PLAIN[c.charCodeAt(0)] = 1;
+const isPlain = (c: number): boolean => c < 128 && PLAIN[c] === 1;
+
+/**
+ * `sip:` / `sips:` URIs of the usual shape — plain user, hostname or IPv4, optional port, plain
+ * parameters, no password, escapes or headers — read in one pass; undefined for anything else
+ * (parseUri's general path then reads it, with the same result).
+ */
+export function parseCommonSipUri(text: string): SipUri | undefined {
+  let pos: number;
+  let scheme: 'sip' | 'sips';
+  if (text.startsWith('sip:')) {
+    scheme = 'sip';
+    pos = 4;
+  } else if (text.startsWith('sips:')) {
+    scheme = 'sips';
+    pos = 5;
+  } else return undefined;
+  let user: string | null = null;
+  const at = text.indexOf('@', pos);
+  if (at >= 0) {
+    for (let i = pos; i < at; i++) {
+      const c = text.charCodeAt(i);
+      if (!isPlain(c) || c === 61 || c === 38) return undefined; // '=' and '&' only in plain params
+    }
+    if (at === pos) return undefined;
+    user = text.slice(pos, at);
+    pos = at + 1;
+  }
+  const hostStart = pos;
+  let labelStart = pos;
+  for (; pos < text.length; pos++) {
+    const c = text.charCodeAt(pos);
+    if (c === 46) {
+      if (pos === labelStart || text.charCodeAt(labelStart) === 45 || text.charCodeAt(pos - 1) === 45) return undefined;
+      labelStart = pos + 1;
+    } else if (!(isAlpha(c) || isDigit(c) || c === 45)) break;
+  }
+  if (pos === labelStart || text.charCodeAt(labelStart) === 45 || text.charCodeAt(pos - 1) === 45) return undefined;
+  const host = text.slice(hostStart, pos);
+  let port: number | null = null;
+  if (text.charCodeAt(pos) === 58) {
+    const digits = ++pos;
+    let value = 0;
+    while (pos < text.length && isDigit(text.charCodeAt(pos))) value = value * 10 + (text.charCodeAt(pos++) - 48);
+    if (pos === digits || pos - digits > 5 || value > 65535) return undefined;
+    port = value;
+  }
+  const params: UriParam[] = [];
+  while (pos < text.length) {
+    if (text.charCodeAt(pos) !== 59) return undefined;
+    const nameStart = ++pos;
+    while (pos < text.length && isPlain(text.charCodeAt(pos)) && text.charCodeAt(pos) !== 61 && text.charCodeAt(pos) !== 38) pos++;
+    if (pos === nameStart) return undefined;
+    const name = text.slice(nameStart, pos);
+    if (text.charCodeAt(pos) === 61) {
+      const valueStart = ++pos;
+      while (pos < text.length && isPlain(text.charCodeAt(pos)) && text.charCodeAt(pos) !== 61 && text.charCodeAt(pos) !== 38) pos++;
+      if (pos === valueStart) return undefined;
+      params.push([name, text.slice(valueStart, pos)]);
+    } else params.push([name, null]);
+  }
+  return { scheme, user, password: null, host, port, params, headers: [] };
 }
 
 function parseParams(text: string, whole: string, header: string | undefined): UriParam[] {

@@ -28,9 +28,10 @@ export function parseVia(text: string): Via {
 export function parseCommonVia(text: string): Via | undefined {
   if (!text.startsWith('SIP/2.0/')) return undefined;
   const sp = text.indexOf(' ', 8);
-  if (sp < 0) return undefined;
+  if (sp <= 8) return undefined;
   for (let i = 8; i < sp; i++) if (!isTokenChar(text.charCodeAt(i))) return undefined;
-  const transport = text.slice(8, sp).toUpperCase();
+  const written = text.slice(8, sp);
+  const transport = written === 'UDP' || written === 'TCP' || written === 'TLS' || written === 'WS' || written === 'WSS' ? written : written.toUpperCase();
   let pos = sp + 1;
   const hostStart = pos;
   while (pos < text.length && isHostChar(text.charCodeAt(pos))) pos++;

@@ -1,0 +1,49 @@
+// The one-pass readers for common URI, Via and name-addr forms must agree with the general
+// readers on everything they accept.
+import test from 'ava';
+import fc from 'fast-check';
+import { parseCommonSipUri, parseUriGeneral } from '../src/message/uri.js';
+import { parseCommonVia, parseViaGeneral } from '../src/message/headers/via.js';
+import { parseCommonNameAddr, parseNameAddrGeneral } from '../src/message/headers/name-addr.js';
+
+const pieces = ['sip:', 'sips:', 'alice', 'Bob', 'a.b', '@', 'example.com', 'host-1', '192.0.2.1', ':', '5060', '99999', ';', 'lr', 'transport=tcp', 'tag=1a', '=', '%41', '?', 'x&y', '-', '.', '[', ']', 'user;p', ' ', '"', '<', '>', 'Name', '\\', ',', 'SIP/2.0/', 'UDP', 'branch=z9hG4bK1', 'rport', 'ttl=300', 'ttl=3', 'received=1.2.3.4', 'Tcp', '_'];
+const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join(''));
+
+function same<T>(fast: (s: string) => T | undefined, general: (s: string) => T): (s: string) => boolean {
+  return (s) => {
+    let quick: T | undefined;
+    try {
+      quick = fast(s);
+    } catch {
+      // a fast path may only refuse what the grammar refuses
+      try {
+        general(s);
+        return false;
+      } catch {
+        return true;
+      }
+    }
+    if (quick === undefined) return true;
+    try {
+      return JSON.stringify(general(s)) === JSON.stringify(quick);
+    } catch {
+      return false; // accepted by the fast path, refused by the grammar
+    }
+  };
+}
+
+test('the one-pass URI reader agrees with the general one', (t) => {
+  fc.assert(fc.property(text, same(parseCommonSipUri, (s) => parseUriGeneral(s))), { numRuns: 20_000 });
+  t.deepEqual(parseCommonSipUri('sip:alice@example.com:5060;transport=tcp;lr'), parseUriGeneral('sip:alice@example.com:5060;transport=tcp;lr') as never);
+});
+
+test('the one-pass Via reader agrees with the general one', (t) => {
+  fc.assert(fc.property(text, same(parseCommonVia, parseViaGeneral)), { numRuns: 20_000 });
+  t.deepEqual(parseCommonVia('SIP/2.0/UDP host-1.example.com:5060;branch=z9hG4bK1;rport'), parseViaGeneral('SIP/2.0/UDP host-1.example.com:5060;branch=z9hG4bK1;rport'));
+});
+
+test('the one-pass name-addr reader agrees with the general one', (t) => {
+  const reader = (s: string): unknown => parseCommonNameAddr(s, 'From');
+  fc.assert(fc.property(text, same(reader, (s) => parseNameAddrGeneral(s, 'From'))), { numRuns: 20_000 });
+  t.deepEqual(reader('Name <sip:alice@example.com>;tag=1a'), parseNameAddrGeneral('Name <sip:alice@example.com>;tag=1a', 'From'));
+});
