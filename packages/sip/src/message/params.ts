@@ -27,6 +27,16 @@ export function readSimpleParams(text: string, pos: number): Param[] | undefined
   return params;
 }
 
+/** `token *( SEMI generic-param )`, the shape of Event, Subscription-State, Reason and others. */
+export function parseTokenWithParams(text: string, header: string, what: string): { token: string; params: Param[] } {
+  const s = new Scanner(text, header);
+  s.ws();
+  const token = s.token(what);
+  const params = readParams(s);
+  s.end();
+  return { token, params };
+}
+
 /** Reads `*( SEMI generic-param )` from the scanner. */
 export function readParams(s: Scanner): Param[] {
   const params: Param[] = [];

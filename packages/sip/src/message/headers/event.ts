@@ -1,6 +1,6 @@
 // Event (RFC 6665 §8.2.1) and Subscription-State (§8.2.3).
-import { type Param, formatParams, paramValue, readParams } from '../params.js';
-import { Scanner } from '../scanner.js';
+import { SipParseError } from '../errors.js';
+import { type Param, formatParams, paramValue, parseTokenWithParams } from '../params.js';
 
 export interface EventHeader {
   /** The event package with its templates (presence, message-summary, refer, presence.winfo). */
@@ -9,12 +9,8 @@ export interface EventHeader {
 }
 
 export function parseEvent(text: string, header = 'Event'): EventHeader {
-  const s = new Scanner(text, header);
-  s.ws();
-  const name = s.token('the event package');
-  const params = readParams(s);
-  s.end();
-  return { package: name, params };
+  const { token, params } = parseTokenWithParams(text, header, 'the event package');
+  return { package: token, params };
 }
 
 export function formatEvent(value: EventHeader): string {
@@ -28,16 +24,12 @@ export interface SubscriptionState {
 }
 
 export function parseSubscriptionState(text: string): SubscriptionState {
-  const s = new Scanner(text, 'Subscription-State');
-  s.ws();
-  const state = s.token('the subscription state').toLowerCase();
-  const params = readParams(s);
-  s.end();
+  const { token, params } = parseTokenWithParams(text, 'Subscription-State', 'the subscription state');
   for (const name of ['expires', 'retry-after']) {
     const v = paramValue(params, name);
-    if (v !== undefined && (v === null || !/^\d{1,10}$/.test(v))) s.fail(`a bad ${name}`);
+    if (v !== undefined && (v === null || !/^\d{1,10}$/.test(v))) throw new SipParseError(`a bad ${name} parameter`, 400, 'Subscription-State');
   }
-  return { state, params };
+  return { state: token.toLowerCase(), params };
 }
 
 export function formatSubscriptionState(value: SubscriptionState): string {

@@ -1,6 +1,6 @@
 // Reason (RFC 3326): protocol; cause=…; text="…". One element per comma-separated value.
-import { type Param, formatParams, paramValue, readParams } from '../params.js';
-import { Scanner } from '../scanner.js';
+import { SipParseError } from '../errors.js';
+import { type Param, formatParams, paramValue, parseTokenWithParams } from '../params.js';
 
 export interface ReasonHeader {
   /** SIP, Q.850, or another token. */
@@ -9,14 +9,10 @@ export interface ReasonHeader {
 }
 
 export function parseReason(text: string): ReasonHeader {
-  const s = new Scanner(text, 'Reason');
-  s.ws();
-  const protocol = s.token('the protocol');
-  const params = readParams(s);
-  s.end();
+  const { token, params } = parseTokenWithParams(text, 'Reason', 'the protocol');
   const cause = paramValue(params, 'cause');
-  if (cause !== undefined && (cause === null || !/^\d+$/.test(cause))) s.fail('a bad cause');
-  return { protocol, params };
+  if (cause !== undefined && (cause === null || !/^\d+$/.test(cause))) throw new SipParseError('a bad cause parameter', 400, 'Reason');
+  return { protocol: token, params };
 }
 
 export function formatReason(value: ReasonHeader): string {
