@@ -13,7 +13,7 @@ import { closeSession, requestPdu, sessionStats } from './session/api.js';
 import { CommandStatusError, SessionClosedError } from './session/errors.js';
 import type { SessionOptions } from './session/options.js';
 import { SessionReturn, type Session } from './session/session.js';
-import type { SessionStats } from './session/transport.js';
+import type { SessionStats } from './session/messages.js';
 
 const log = createDebug('switchboard:smpp:client');
 

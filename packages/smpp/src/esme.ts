@@ -6,7 +6,8 @@ import type { Pid, Runtime } from '@switchboard/actor';
 import type { Pdu } from './pdu/types.js';
 import type { SessionOptions } from './session/options.js';
 import type { Session } from './session/session.js';
-import { TransportSession, type TransportArgs } from './session/transport.js';
+import type { TransportArgs } from './session/state.js';
+import { TransportSession } from './session/transport.js';
 
 export interface EsmeOptions<A, S = unknown, Call = unknown, Reply = unknown, Cast = unknown, Info = unknown> {
   readonly host?: string;

@@ -52,15 +52,15 @@ export type { ConnectionInfo, SendResult, Session, SessionCallResult, SessionIni
 export type { SessionOptions } from './session/options.js';
 export { sendPdu, sessionStats } from './session/api.js';
 export type { SessionPid } from './session/api.js';
-export { nextSequenceNumber } from './session/transport.js';
-export type { SessionStats } from './session/transport.js';
+export { nextSequenceNumber } from './session/state.js';
+export type { SessionStats } from './session/messages.js';
 export { BindStateError, CommandStatusError, ResponseTimeoutError, SessionClosedError, SmppSessionError, WindowTimeoutError } from './session/errors.js';
 export { connectEsme } from './esme.js';
 export type { EsmeOptions, SessionProcess } from './esme.js';
 export { listenMc } from './mc.js';
 export type { McOptions, McServer } from './mc.js';
 export { requestPdu, closeSession } from './session/api.js';
-export type { RequestOutcome } from './session/transport.js';
+export type { RequestOutcome } from './session/messages.js';
 export { SmppClient } from './client.js';
 export type { BindMode, BindParams, ClientStatus, DeliverHandler, ReconnectOptions, SmppClientOptions, SubmitInit, TextMessage } from './client.js';
 export { McSimulator } from './simulator/simulator.js';

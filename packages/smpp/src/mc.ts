@@ -8,7 +8,8 @@ import { exited, startChild, startDynamicSupervisor, stop, whichChildren, type C
 import { closeSession } from './session/api.js';
 import type { SessionOptions } from './session/options.js';
 import type { Session } from './session/session.js';
-import { TransportSession, type TransportArgs } from './session/transport.js';
+import type { TransportArgs } from './session/state.js';
+import { TransportSession } from './session/transport.js';
 
 const log = createDebug('switchboard:smpp:mc');
 

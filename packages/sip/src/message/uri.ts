@@ -162,7 +162,7 @@ export function parseUriGeneral(text: string, header?: string): Uri {
   return { scheme: lower, raw: text };
 }
 
-/** A Request-URI: any absolute URI, but a SIP one carries no headers (RFC 3261 §19.1.5). */
+/** A Request-URI: an absolute URI; a SIP one carries no headers (RFC 3261 §19.1.5). */
 export function parseRequestUri(text: string): Uri {
   const uri = parseUri(text, 'Request-URI');
   if (isSipUri(uri) && uri.headers.length > 0) throw new SipParseError('the Request-URI carries headers (RFC 3261 §19.1.5)', 400, 'Request-URI');

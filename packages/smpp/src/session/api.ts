@@ -4,7 +4,7 @@
 import { call, cast, type Pid } from '@switchboard/actor';
 import type { RequestName, ResponseName } from '../pdu/build.js';
 import type { Pdu, PduOf } from '../pdu/types.js';
-import { GracefulClose, RequestPdu, SendPdu, StatsRequest, type RequestOutcome, type SessionStats } from './transport.js';
+import { GracefulClose, RequestPdu, SendPdu, StatsRequest, type RequestOutcome, type SessionStats } from './messages.js';
 
 /** A session's pid. */
 export type SessionPid = Pid;

@@ -1,0 +1,51 @@
+// The messages a session process sends itself, and those its API sends it.
+import type { Pdu } from '../pdu/types.js';
+import type { BindState } from './bind-state.js';
+
+/** Internal messages of the transport process. */
+export class SocketData {
+  constructor(readonly chunk: Buffer) {}
+}
+export class SocketEvent {
+  constructor(
+    readonly kind: 'close' | 'error' | 'drain',
+    readonly error?: Error,
+  ) {}
+}
+export class Written {
+  constructor(
+    readonly pdu: Pdu,
+    readonly error: Error | null | undefined,
+  ) {}
+}
+export class Tick {
+  constructor(readonly kind: 'responses' | 'enquire_link' | 'inactivity' | 'pump') {}
+}
+/** `sendPdu` travels as a cast of this. */
+export class SendPdu {
+  constructor(readonly pdu: Pdu) {}
+}
+/** `requestPdu` travels as a call of this: the reply is the response (or why there is none). */
+export class RequestPdu {
+  constructor(readonly pdu: Pdu) {}
+}
+/** `closeSession`: unbind when bound (and stop on unbind_resp), else stop at once. */
+export class GracefulClose {}
+/** What a `RequestPdu` call is answered with. */
+export type RequestOutcome = { readonly ok: true; readonly response: Pdu } | { readonly ok: false; readonly error: Error };
+/** Asks the session for its counters. */
+export class StatsRequest {}
+
+/** What `sessionStats` returns. */
+export interface SessionStats {
+  readonly bindState: BindState;
+  /** Requests sent and not answered. */
+  readonly inFlight: number;
+  /** Requests waiting for a window slot (or the throttle). */
+  readonly waiting: number;
+  readonly window: number;
+  /** Bytes written and not yet taken by the kernel (the peer is slow to read when this grows). */
+  readonly writeBuffered: number;
+  /** Reading is paused: the process is busy or the write buffer is above the high-water mark. */
+  readonly readPaused: boolean;
+}

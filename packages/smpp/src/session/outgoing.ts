@@ -1,0 +1,154 @@
+// Sending: requests are numbered, held to the window and the throttle, tracked for their
+// responses; responses go straight out; callbacks' results are applied here.
+import createDebug from 'debug';
+import { reply, send, sendAfter, type ExitReason, type From } from '@switchboard/actor';
+import { CommandStatus } from '../pdu/command-status.js';
+import { createGenericNack, createPdu, createResponse } from '../pdu/build.js';
+import { responseNameOf } from '../pdu/command-id.js';
+import { encodePdu } from '../pdu/encode.js';
+import type { Pdu } from '../pdu/types.js';
+import { allows, boundStateOf, isBound } from './bind-state.js';
+import { BindStateError, SessionClosedError, WindowTimeoutError } from './errors.js';
+import { Tick, Written, type RequestOutcome } from './messages.js';
+import type { SessionResult } from './session.js';
+import { SUBMITS, bindEvent, countInFlight, isRequest, nextSequence, type State } from './state.js';
+
+const log = createDebug('switchboard:smpp:session');
+
+/** The PDU answering `pdu` with `status`: its own response type, or generic_nack. */
+export function refusal(pdu: Pdu, status: number): Pdu {
+  return responseNameOf(pdu.command) !== undefined
+    ? createResponse(pdu as never, { command_status: status } as never)
+    : createGenericNack(pdu.sequence_number, status);
+}
+
+/** Applies a callback's result: new state, PDUs to send; returns a stop reason, if any. */
+export function applyResult(state: State, result: SessionResult<unknown> | undefined, callback: string): ExitReason | undefined {
+  if (typeof result !== 'object' || result === null || (result.type !== 'ok' && result.type !== 'stop') || !Array.isArray(result.pdus)) {
+    throw new TypeError(`${callback} returned an invalid session result: ${String(result)}`);
+  }
+  state.user = result.state;
+  let stop: ExitReason | undefined;
+  for (const pdu of result.pdus) stop ??= sendOut(state, pdu);
+  return result.type === 'stop' ? result.reason : stop;
+}
+
+export function notifyResult(state: State, pdu: Pdu, error: Error, from?: From<RequestOutcome>): void {
+  log('%s: %s not sent: %s', state.self, pdu.command, error.message);
+  if (from !== undefined) {
+    reply(from, { ok: false, error });
+    return;
+  }
+  if (state.session.handleSendPduResult) state.user = state.session.handleSendPduResult(pdu, { ok: false, error }, state.user);
+}
+
+/** Sends a PDU: requests are numbered, windowed and tracked; responses go straight out. */
+export function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): ExitReason | undefined {
+  if (isRequest(pdu)) {
+    if (!allows(state.role, 'out', pdu.command, state.bindState) && !awaitsBind(state, pdu)) {
+      notifyResult(state, pdu, new BindStateError(pdu.command, state.bindState), from);
+      return undefined;
+    }
+    if (state.waiting.length > 0 || !hasSlot(state, pdu)) {
+      state.waiting.push({ pdu, since: state.clock.now(), from });
+      armPump(state);
+      return undefined;
+    }
+    return transmitRequest(state, pdu, from);
+  }
+  if (pdu.command_status === CommandStatus.ESME_ROK) {
+    const bound = boundStateOf(pdu.command);
+    if (bound !== undefined) bindEvent(state, { type: 'bound', as: bound });
+  }
+  write(state, pdu);
+  return undefined;
+}
+
+/** The automatic bind is in flight and `pdu` may be sent once it succeeds: it waits for it. */
+export function awaitsBind(state: State, pdu: Pdu): boolean {
+  return state.autoBind !== undefined && state.bindState === 'OPEN' && allows(state.role, 'out', pdu.command, 'BOUND_TRX');
+}
+
+export function hasSlot(state: State, pdu: Pdu): boolean {
+  if (countInFlight(state) >= state.options.window) return false;
+  if (state.options.throttle !== Infinity && SUBMITS.has(pdu.command)) {
+    const horizon = state.clock.now() - 1000;
+    while (state.recentSubmits.length > 0 && state.recentSubmits[0]! <= horizon) state.recentSubmits.shift();
+    if (state.recentSubmits.length >= state.options.throttle) return false;
+  }
+  return true;
+}
+
+export function transmitRequest(state: State, pdu: Pdu, from: From<RequestOutcome> | undefined): ExitReason | undefined {
+  pdu.sequence_number = nextSequence(state);
+  const now = state.clock.now();
+  if (!write(state, pdu, from)) return undefined;
+  state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.responseTimeout, enquireLink: false, from });
+  if (SUBMITS.has(pdu.command) && state.options.throttle !== Infinity) state.recentSubmits.push(now);
+  if (pdu.command === 'unbind') bindEvent(state, { type: 'unbind' });
+  armResponses(state);
+  return undefined;
+}
+
+/** Encodes and writes; false (and a send result) when the PDU cannot be encoded. */
+export function write(state: State, pdu: Pdu, from?: From<RequestOutcome>): boolean {
+  let bytes: Buffer;
+  try {
+    bytes = encodePdu(pdu);
+  } catch (error) {
+    notifyResult(state, pdu, error as Error, from);
+    return false;
+  }
+  if (state.socket.destroyed) {
+    notifyResult(state, pdu, new SessionClosedError(), from);
+    return false;
+  }
+  if (from === undefined && state.session.handleSendPduResult) {
+    const me = state.self;
+    state.socket.write(bytes, (error) => send(me, new Written(pdu, error) as never));
+  } else state.socket.write(bytes);
+  return true;
+}
+
+export function armResponses(state: State): void {
+  if (state.responsesArmed) return;
+  state.responsesArmed = true;
+  sendAfter(state.self, new Tick('responses') as never, state.options.responseCheckInterval);
+}
+
+export function armPump(state: State): void {
+  if (state.pumpArmed) return;
+  state.pumpArmed = true;
+  sendAfter(state.self, new Tick('pump') as never, Math.min(state.options.responseCheckInterval, 100));
+}
+
+/** Sends waiting requests while there is room; fails those that waited too long. */
+export function pump(state: State): ExitReason | undefined {
+  const now = state.clock.now();
+  while (state.waiting.length > 0) {
+    const next = state.waiting[0]!;
+    if (now - next.since >= state.options.windowTimeout) {
+      state.waiting.shift();
+      notifyResult(state, next.pdu, new WindowTimeoutError(state.options.windowTimeout), next.from);
+      continue;
+    }
+    if (!allows(state.role, 'out', next.pdu.command, state.bindState)) {
+      if (awaitsBind(state, next.pdu)) break;
+      state.waiting.shift();
+      notifyResult(state, next.pdu, new BindStateError(next.pdu.command, state.bindState), next.from);
+      continue;
+    }
+    if (!hasSlot(state, next.pdu)) break;
+    state.waiting.shift();
+    const stop = transmitRequest(state, next.pdu, next.from);
+    if (stop !== undefined) return stop;
+  }
+  if (state.waiting.length > 0) armPump(state);
+  return undefined;
+}
+
+/** Unbinds a bound session (it stops on the unbind_resp, or when that times out); stops any other. */
+export function closeGracefully(state: State): ExitReason | undefined {
+  if (!isBound(state.bindState)) return state.bindState === 'UNBOUND' ? undefined : 'shutdown';
+  return sendOut(state, createPdu('unbind'));
+}

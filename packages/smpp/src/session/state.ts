@@ -1,0 +1,98 @@
+// The state of a session process, and the small facts derived from it.
+import type { Socket } from 'node:net';
+import type { Clock, EmbeddedMachine, ExitReason, From, Pid } from '@switchboard/actor';
+import { CommandId, isResponseId } from '../pdu/command-id.js';
+import type { PduFramer } from '../pdu/framer.js';
+import type { Pdu } from '../pdu/types.js';
+import type { BindEvent, BindState, bindStateMachine } from './bind-state.js';
+import type { RequestOutcome } from './messages.js';
+import type { ResolvedSessionOptions, SessionOptions } from './options.js';
+import type { Session } from './session.js';
+
+export interface InFlight {
+  readonly pdu: Pdu;
+  readonly deadline: number;
+  /** An automatic enquire_link: its timeout closes the session. */
+  readonly enquireLink: boolean;
+  /** A `requestPdu` caller waiting for the response (it then bypasses handleResp). */
+  readonly from: From<RequestOutcome> | undefined;
+}
+
+export interface Waiting {
+  readonly pdu: Pdu;
+  readonly since: number;
+  readonly from: From<RequestOutcome> | undefined;
+}
+
+export interface TransportArgs<A> {
+  readonly socket: Socket;
+  readonly role: 'esme' | 'mc';
+  readonly tls: boolean;
+  readonly session: Session<unknown, A>;
+  readonly args: A;
+  readonly options: SessionOptions;
+  readonly clock: Clock;
+  /** A bind to send as soon as the session starts; a refused bind stops it with a CommandStatusError. */
+  readonly bind?: Pdu;
+}
+
+export interface State {
+  readonly self: Pid;
+  readonly socket: Socket;
+  readonly role: 'esme' | 'mc';
+  readonly session: Session<unknown, unknown>;
+  user: unknown;
+  readonly options: ResolvedSessionOptions;
+  readonly clock: Clock;
+  readonly framer: PduFramer;
+  readonly bind: EmbeddedMachine<typeof bindStateMachine>;
+  bindState: BindState;
+  readonly inFlight: Map<number, InFlight>;
+  readonly waiting: Waiting[];
+  sequence: number;
+  responsesArmed: boolean;
+  pumpArmed: boolean;
+  lastReceived: number;
+  /** Send times of recent submits, for the throttle. */
+  readonly recentSubmits: number[];
+  /** Arrival times of recent incoming submits, for `incomingThrottle`. */
+  readonly recentIncoming: number[];
+  /** The sequence number of the automatic bind, while it is in flight. */
+  autoBind: number | undefined;
+  stopping: ExitReason | undefined;
+  /** An automatic enquire_link is in flight (at most one). */
+  enquireLinkPending: boolean;
+  /** Bytes read from the socket and still in the mailbox. */
+  unread: number;
+}
+
+/** Bytes read ahead into the mailbox before reading pauses. */
+export const READ_AHEAD = 64 * 1024;
+
+export const SUBMITS = new Set(['submit_sm', 'submit_multi', 'data_sm', 'broadcast_sm']);
+
+export function isRequest(pdu: Pdu): boolean {
+  return pdu.command !== 'generic_nack' && !isResponseId(CommandId[pdu.command]);
+}
+
+/** Moves the bind-state machine. */
+export function bindEvent(state: State, event: BindEvent): void {
+  state.bind.send(event);
+  state.bindState = state.bind.value as BindState;
+}
+
+/** Requests in flight that count against the window (the automatic enquire_link does not). */
+export function countInFlight(state: State): number {
+  return state.inFlight.size - (state.enquireLinkPending ? 1 : 0);
+}
+
+/** The sequence number after `current`: 1..0x7FFFFFFF, wrapping, skipping numbers still in flight. */
+export function nextSequenceNumber(current: number, inFlight: { has(sequence: number): boolean }): number {
+  let next = current >= 0x7fffffff ? 1 : current + 1;
+  while (inFlight.has(next)) next = next >= 0x7fffffff ? 1 : next + 1;
+  return next;
+}
+
+export function nextSequence(state: State): number {
+  return (state.sequence = nextSequenceNumber(state.sequence, state.inFlight));
+}

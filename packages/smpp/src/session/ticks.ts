@@ -1,0 +1,62 @@
+// The session's periodic work: response deadlines, enquire_link, inactivity, the window pump.
+import createDebug from 'debug';
+import { reply, sendAfter, type ExitReason } from '@switchboard/actor';
+import { createPdu } from '../pdu/build.js';
+import type { Pdu } from '../pdu/types.js';
+import { ResponseTimeoutError } from './errors.js';
+import { Tick } from './messages.js';
+import { applyResult, armResponses, pump, write } from './outgoing.js';
+import { SessionReturn } from './session.js';
+import { nextSequence, type State } from './state.js';
+
+const log = createDebug('switchboard:smpp:session');
+
+export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReason | undefined> {
+  const now = state.clock.now();
+  switch (kind) {
+    case 'pump':
+      state.pumpArmed = false;
+      return pump(state);
+    case 'responses': {
+      state.responsesArmed = false;
+      const expired: Pdu[] = [];
+      for (const [sequence, entry] of state.inFlight) {
+        if (entry.deadline > now) continue;
+        state.inFlight.delete(sequence);
+        if (entry.enquireLink) {
+          state.enquireLinkPending = false;
+          return 'enquire_link_timeout';
+        }
+        if (entry.pdu.command === 'unbind') return 'unbind_timeout';
+        if (sequence === state.autoBind) return new ResponseTimeoutError(entry.pdu.command);
+        if (entry.from !== undefined) reply(entry.from, { ok: false, error: new ResponseTimeoutError(entry.pdu.command) });
+        else expired.push(entry.pdu);
+      }
+      if (state.inFlight.size > 0) armResponses(state);
+      if (expired.length === 0) return pump(state);
+      log('%s: %d request(s) timed out', state.self, expired.length);
+      const result = state.session.handleRespTimeout ? await state.session.handleRespTimeout(expired, state.user) : SessionReturn.ok(state.user);
+      return applyResult(state, result, 'handleRespTimeout') ?? pump(state);
+    }
+    case 'enquire_link': {
+      const idle = now - state.lastReceived;
+      const interval = state.options.enquireLinkInterval;
+      if (idle >= interval && !state.enquireLinkPending && state.bindState !== 'CLOSED' && state.bindState !== 'UNBOUND') {
+        const pdu = createPdu('enquire_link', { sequence_number: nextSequence(state) });
+        if (write(state, pdu)) {
+          state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.enquireLinkRespTimeout, enquireLink: true, from: undefined });
+          state.enquireLinkPending = true;
+          armResponses(state);
+        }
+      }
+      sendAfter(state.self, new Tick('enquire_link') as never, idle >= interval ? interval : interval - idle);
+      return undefined;
+    }
+    case 'inactivity': {
+      const idle = now - state.lastReceived;
+      if (idle >= state.options.inactivityTimeout) return 'inactivity_timeout';
+      sendAfter(state.self, new Tick('inactivity') as never, state.options.inactivityTimeout - idle);
+      return undefined;
+    }
+  }
+}
