@@ -1,0 +1,303 @@
+// A SIP stack: transports, the transaction supervisor and the core as one supervision tree
+// (rest_for_one: the transaction table, the connections, the core, then the listeners), and the
+// API a core uses to send requests and responses.
+import type { TlsOptions, ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import createDebug from 'debug';
+import { startChild, startDynamicSupervisor, startSupervisor, stop, worker, type ChildSpec, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { newBranch } from './message/builders.js';
+import { cancelFor } from './transaction/cancel.js';
+import type { SipRequest, SipResponse } from './message/message.js';
+import type { ParseLimits } from './message/parser.js';
+import { serializeMessage } from './message/serializer.js';
+import type { Uri } from './message/uri.js';
+import type { Via } from './message/headers/via.js';
+import { CoreProcess, type CoreFactory, type CoreProtocol } from './core.js';
+import { Router } from './router.js';
+import { ClientTransactionProcess } from './transaction/client-transaction.js';
+import type { CoreMessage, TransactionEnvironment } from './transaction/environment.js';
+import { ClientTransaction } from './transaction/handles.js';
+import { clientKeyOfRequest } from './transaction/key.js';
+import { TransactionTable } from './transaction/table.js';
+import { DEFAULT_TIMERS, type TimerBase } from './transaction/timers.js';
+import { ConnectionProcess, StreamConnection } from './transport/connection.js';
+import type { Destination, TransportName } from './transport/endpoint.js';
+import { SipTransportError } from './transport/errors.js';
+import { nextHopUri, resolveUri } from './transport/next-hop.js';
+import { responseTarget } from './transport/response-target.js';
+import { StreamListener } from './transport/stream-listener.js';
+import { TransportSet, type Listener } from './transport/transport-set.js';
+import { UdpTransport } from './transport/udp.js';
+import { send } from '@switchboard/actor';
+
+const log = createDebug('switchboard:sip:stack');
+
+/** RFC 3261 §18.1.1: a request over 1300 octets (path MTU unknown) goes over TCP instead of UDP. */
+export const UDP_SIZE_LIMIT = 1300;
+
+export interface ListenOptions {
+  readonly transport: 'udp' | 'tcp' | 'tls';
+  /** Default 127.0.0.1; '::1' or '::' for IPv6. */
+  readonly host?: string;
+  /** Default 5060 (5061 for TLS); 0 picks a free port (read it from `stack.listeners`). */
+  readonly port?: number;
+  /** The sent-by host of our Vias (default the bound address). */
+  readonly advertise?: string;
+  /** Certificates for a TLS listener. */
+  readonly tls?: TlsOptions;
+}
+
+export interface StackOptions {
+  /** One or more listeners; several of one transport are allowed (IPv4 and IPv6, say). */
+  readonly listen: readonly ListenOptions[];
+  readonly core: CoreFactory;
+  /** T1, T2 and T4 in ms (defaults 500, 4000, 5000). */
+  readonly timers?: Partial<TimerBase>;
+  /** Parser limits for every transport. */
+  readonly limits?: ParseLimits;
+  /** Most stream connections open at once, both directions (default 1024). */
+  readonly maxConnections?: number;
+  /** Stream connections idle this long are closed (default 120,000 ms). */
+  readonly idleTimeout?: number;
+  /** Most live transactions; past it a new request is answered 503 (default unlimited). */
+  readonly maxTransactions?: number;
+  /** Options for TLS connections the stack opens (CA, servername…). */
+  readonly tlsClient?: ConnectionOptions;
+}
+
+export interface SendRequestOptions {
+  /** Send here instead of the next hop the Route set or Request-URI names. */
+  readonly destination?: Destination | Uri;
+  /**
+   * `'add'` (default): the stack puts its own top Via (sent-by, a new branch, rport). `'keep'`: the
+   * request already carries it (a CANCEL, a request the core numbered itself).
+   */
+  readonly via?: 'add' | 'keep';
+}
+
+export interface StackStats {
+  readonly serverTransactions: number;
+  readonly clientTransactions: number;
+  readonly connections: number;
+}
+
+/** A running stack: the API a core (and its owner) uses. */
+export class SipStack {
+  /** @internal */ readonly transports: TransportSet;
+  /** @internal */ readonly table = new TransactionTable();
+  /** @internal */ readonly router: Router;
+  /** @internal */ core: Pid<CoreProtocol> | null = null;
+  /** @internal */ transactionSupervisor: SupervisorPid | null = null;
+  /** @internal */ connectionSupervisor: SupervisorPid | null = null;
+  /** The stack's root supervisor. */
+  supervisor!: SupervisorPid;
+  private readonly env: TransactionEnvironment;
+
+  /** @internal use startStack */
+  constructor(
+    readonly runtime: Runtime,
+    readonly options: StackOptions,
+  ) {
+    this.transports = new TransportSet(options.maxConnections ?? 1024, options.tlsClient, () => runtime.clock.now());
+    const timers: TimerBase = { ...DEFAULT_TIMERS, ...options.timers };
+    this.env = {
+      transports: this.transports,
+      table: this.table,
+      timers,
+      toCore: (message: CoreMessage) => {
+        if (this.core !== null) send(this.core, message);
+        else log('no core running: %s dropped', message.constructor.name);
+      },
+    };
+    this.router = new Router(this.env);
+  }
+
+  /** The bound listeners (ports filled in when 0 was asked). */
+  get listeners(): readonly Listener[] {
+    return this.transports.listeners;
+  }
+
+  /** The listener of `transport` (the first one), to learn its port. */
+  listener(transport: TransportName): Listener | undefined {
+    return this.transports.listeners.find((l) => l.transport === transport);
+  }
+
+  /**
+   * Sends a request. Every request but an ACK gets a client transaction (returned once it is
+   * registered; its responses reach `receiveResponse`). An ACK goes straight to the transport and
+   * resolves to null. Rejects with `SipTransportError` when the destination cannot be resolved or
+   * no listener serves its transport.
+   *
+   * Options: `destination` overrides the next hop; `via: 'keep'` keeps the request's own top Via.
+   */
+  async sendRequest(request: SipRequest, options: SendRequestOptions = {}): Promise<ClientTransaction | null> {
+    let destination = options.destination === undefined ? await resolveUri(nextHopUri(request)) : 'transport' in options.destination ? options.destination : await resolveUri(options.destination);
+    if (options.via !== 'keep') this.addVia(request, destination);
+    else if (request.topVia === undefined) throw new SipTransportError('via: keep, but the request has no Via', destination);
+    let bytes = serializeMessage(request);
+    // §18.1.1: too large for UDP without a known path MTU: TCP, with the Via saying so.
+    if (destination.transport === 'UDP' && bytes.length > UDP_SIZE_LIMIT && this.transports.hasTransport('TCP')) {
+      destination = { ...destination, transport: 'TCP' };
+      const via = request.headers.shift('via')!;
+      request.headers.prepend('Via', { ...via, transport: 'TCP' });
+      bytes = serializeMessage(request);
+    }
+    if (request.method === 'ACK') {
+      this.transports.send(destination, bytes, (error) => log('ACK not sent: %s', error.message));
+      return null;
+    }
+    const handle = new ClientTransaction(clientKeyOfRequest(request), request, destination);
+    const supervisor = this.transactionSupervisor;
+    if (supervisor === null) throw new SipTransportError('the stack is not running', destination);
+    this.table.clients.set(handle.key, handle);
+    try {
+      await startChild(supervisor, {
+        id: 'sip-client-transaction',
+        restart: 'temporary',
+        shutdown: 'brutal_kill',
+        start: ({ runtime, supervisor: parent }) => runtime.start(ClientTransactionProcess, { env: this.env, handle, bytes }, { link: parent }),
+      });
+    } catch (error) {
+      if (this.table.clients.get(handle.key) === handle) this.table.clients.delete(handle.key);
+      throw error;
+    }
+    return handle;
+  }
+
+  /**
+   * CANCELs an INVITE this stack sent (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, CSeq
+   * number, Route and top Via as the INVITE, sent to the same destination in its own client
+   * transaction.
+   */
+  cancel(invite: ClientTransaction): Promise<ClientTransaction | null> {
+    if (invite.method !== 'INVITE') throw new TypeError(`only an INVITE can be cancelled, not ${invite.method}`);
+    return this.sendRequest(cancelFor(invite.request), { destination: invite.destination, via: 'keep' });
+  }
+
+  /**
+   * Sends a response with no server transaction (a stateless proxy, §16.11): to the connection it
+   * came on if still open, else by its top Via (§18.2.2).
+   */
+  sendResponse(response: SipResponse): void {
+    const via = response.topVia;
+    if (via === undefined) throw new SipTransportError('a response without a Via');
+    const target = responseTarget(via, null);
+    const connection = target.transport === 'UDP' ? null : (this.transports.findConnection(target.transport, target.address, target.port) ?? null);
+    this.transports.send({ ...target, connection }, serializeMessage(response), (error) => log('response not sent: %s', error.message));
+  }
+
+  stats(): StackStats {
+    return { serverTransactions: this.table.servers.size, clientTransactions: this.table.clients.size, connections: this.transports.connectionCount };
+  }
+
+  /** Stops the whole tree: listeners, core, connections, transactions (in reverse start order). */
+  async stop(): Promise<void> {
+    await stop(this.supervisor, 'shutdown');
+  }
+
+  private addVia(request: SipRequest, destination: Destination): void {
+    const listener = this.transports.listenerFor(destination.transport, destination.address);
+    if (listener === undefined) throw new SipTransportError(`no ${destination.transport} listener`, destination);
+    const via: Via = { protocol: 'SIP/2.0', transport: destination.transport, host: listener.sentBy.host, port: listener.sentBy.port, params: [['branch', newBranch()], ['rport', null]] };
+    request.headers.prepend('Via', via);
+  }
+
+  /** @internal a stream connection opened or accepted: its process under the connection supervisor */
+  startConnection(transport: 'TCP' | 'TLS', socket: Socket, address: string, port: number): StreamConnection {
+    const connection = new StreamConnection(transport, socket, address, port, this.runtime.clock.now());
+    const supervisor = this.connectionSupervisor;
+    if (supervisor === null) {
+      socket.destroy();
+      return connection;
+    }
+    const spec: ChildSpec = {
+      id: 'sip-connection',
+      restart: 'temporary',
+      shutdown: 'brutal_kill',
+      start: ({ runtime, supervisor: parent }) =>
+        runtime.start(
+          ConnectionProcess,
+          { connection, transports: this.transports, inbound: this.router, limits: this.options.limits ?? {}, idleTimeout: this.options.idleTimeout ?? 120_000, now: () => runtime.clock.now() },
+          { link: parent },
+        ),
+    };
+    startChild(supervisor, spec).catch((error: unknown) => {
+      log('connection process not started: %s', error instanceof Error ? error.message : String(error));
+      this.transports.removeConnection(connection);
+      socket.destroy();
+    });
+    return connection;
+  }
+}
+
+/**
+ * Starts a stack: a supervisor over the transaction supervisor, the connection supervisor, the
+ * core process and one process per listener. Resolves once every listener is bound.
+ *
+ * @example
+ * const stack = await startStack(runtime, { listen: [{ transport: 'udp', port: 5060 }], core: (stack) => new MyCore(stack) });
+ */
+export async function startStack(runtime: Runtime, options: StackOptions, startOptions: { readonly link?: Pid } = {}): Promise<SipStack> {
+  const stack = new SipStack(runtime, options);
+  stack.transports.opener = (transport, socket, address, port) => stack.startConnection(transport, socket, address, port);
+  const dynamic = (id: string, set: (pid: SupervisorPid) => void, maxChildren?: number): ChildSpec => ({
+    id,
+    type: 'supervisor',
+    shutdown: 'infinity',
+    start: async ({ runtime: rt, supervisor }) => {
+      const pid = await startDynamicSupervisor(rt, { intensity: 1_000_000, period: 1, ...(maxChildren === undefined ? {} : { maxChildren }) }, { link: supervisor });
+      set(pid);
+      return pid;
+    },
+  });
+  const children: ChildSpec[] = [
+    dynamic('transactions', (pid) => {
+      stack.transactionSupervisor = pid;
+      stack.router.transactionSupervisor = pid;
+    }, options.maxTransactions),
+    dynamic('connections', (pid) => (stack.connectionSupervisor = pid)),
+    worker('core', CoreProcess, { factory: options.core, stack, started: (pid) => (stack.core = pid) }),
+  ];
+  for (const [index, listen] of options.listen.entries()) {
+    const host = listen.host ?? '127.0.0.1';
+    const port = listen.port ?? (listen.transport === 'tls' ? 5061 : 5060);
+    if (listen.transport === 'udp') {
+      children.push(worker(`udp-${index}`, UdpTransport, { transports: stack.transports, inbound: stack.router, host, port, advertise: listen.advertise, limits: options.limits ?? {} }));
+    } else {
+      const transport = listen.transport === 'tls' ? 'TLS' : 'TCP';
+      children.push(
+        worker(`${listen.transport}-${index}`, StreamListener, {
+          transport,
+          transports: stack.transports,
+          host,
+          port,
+          advertise: listen.advertise,
+          tls: listen.tls,
+          accept: (t: 'TCP' | 'TLS', socket: Socket) => stack.startConnection(t, socket, socket.remoteAddress ?? '', socket.remotePort ?? 0),
+        }),
+      );
+    }
+  }
+  stack.supervisor = await startSupervisor(runtime, { strategy: 'rest_for_one', children, intensity: 10, period: 5000 }, startOptions.link === undefined ? {} : { link: startOptions.link });
+  return stack;
+}
+
+/**
+ * A child spec that runs a stack under a supervisor of yours (an application's tree, say);
+ * `started` hears of each stack it starts, restarts included.
+ *
+ * @example
+ * await startApplication({ children: [stackChild('sip', { listen, core }, (stack) => (current = stack))] });
+ */
+export function stackChild(id: string, options: StackOptions, started?: (stack: SipStack) => void): ChildSpec {
+  return {
+    id,
+    type: 'supervisor',
+    shutdown: 'infinity',
+    start: async ({ runtime, supervisor }) => {
+      const stack = await startStack(runtime, options, { link: supervisor });
+      started?.(stack);
+      return stack.supervisor;
+    },
+  };
+}

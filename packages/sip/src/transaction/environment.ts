@@ -1,0 +1,20 @@
+// What a transaction process needs from its stack: the transports to send on, the table it leaves
+// when it ends, the timer base, and the way to the core.
+import type { TransportSet } from '../transport/transport-set.js';
+import type { CoreError, CoreRequest, CoreResponse } from './messages.js';
+import type { ClientTransaction, ServerTransaction } from './handles.js';
+import type { TransactionTable } from './table.js';
+import type { TimerBase } from './timers.js';
+
+export type CoreMessage =
+  | CoreRequest<ServerTransaction>
+  | CoreResponse<ClientTransaction>
+  | CoreError<ServerTransaction | ClientTransaction>;
+
+export interface TransactionEnvironment {
+  readonly transports: TransportSet;
+  readonly table: TransactionTable;
+  readonly timers: TimerBase;
+  /** Hands a message to the core process. */
+  toCore(message: CoreMessage): void;
+}

@@ -1,0 +1,200 @@
+// A server transaction as a process (RFC 3261 §17.2): it hosts the INVITE or non-INVITE server
+// machine, hands the request to the core, sends the core's responses to the §18.2.2 target, and
+// carries out the machine's actions. For a UAS's 2xx to an INVITE it can also run the §13.3.1.4
+// retransmissions on the core's behalf.
+import createDebug from 'debug';
+import { EmbeddedMachine, MachineTimeout, Result, cancelTimer, self, sendAfter, type ExitReason, type GenServer, type MachineAction, type TimerRef } from '@switchboard/actor';
+import { createResponse } from '../message/builders.js';
+import type { SipRequest, SipResponse } from '../message/message.js';
+import { paramValue } from '../message/params.js';
+import { serializeMessage } from '../message/serializer.js';
+import { isReliable, type Destination } from '../transport/endpoint.js';
+import type { SipTransportError } from '../transport/errors.js';
+import { responseTarget } from '../transport/response-target.js';
+import type { TransactionEnvironment } from './environment.js';
+import { TransactionAbortedError, TransactionTimeoutError } from './errors.js';
+import type { ServerTransaction } from './handles.js';
+import { inviteServerMachine } from './invite-server.js';
+import { AckForSuccess, AckReceived, CoreError, CoreRequest, Retransmission, TerminateTransaction, TransportFailed, TuResponse, type ServerTransactionProtocol } from './messages.js';
+import { nonInviteServerMachine } from './non-invite-server.js';
+import { TransactionTable } from './table.js';
+import { transactionTimers, type TransactionTimers } from './timers.js';
+
+const log = createDebug('switchboard:sip:transaction');
+
+export interface ServerTransactionArgs {
+  readonly env: TransactionEnvironment;
+  readonly handle: ServerTransaction;
+  /** Answer at once with this instead of handing the request to the core (CANCEL: 200 or 481). */
+  readonly answer?: SipResponse;
+}
+
+/** §13.3.1.4: a 2xx the transaction retransmits for its core until the ACK. */
+class SuccessRetransmit {}
+
+type AnyServerMachine = typeof inviteServerMachine | typeof nonInviteServerMachine;
+
+interface State {
+  readonly env: TransactionEnvironment;
+  readonly handle: ServerTransaction;
+  readonly timers: TransactionTimers;
+  readonly target: Destination;
+  machine: EmbeddedMachine<AnyServerMachine>;
+  /** The last response sent, for retransmissions. */
+  last: Buffer | null;
+  /** The core's response being handled. */
+  current: SipResponse | null;
+  currentAck: SipRequest | null;
+  transportError: SipTransportError | null;
+  success: { readonly bytes: Buffer; interval: number; timer: TimerRef | null; readonly ackKey: string } | null;
+}
+
+type Protocol = ServerTransactionProtocol;
+
+export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransactionArgs> = {
+  behaviourName: 'sip_server_transaction',
+
+  init({ env, handle, answer }) {
+    const me = self<Protocol>();
+    handle.pid = me;
+    const invite = handle.request.method === 'INVITE';
+    const timers = transactionTimers(env.timers, isReliable(handle.source.transport));
+    const state = {
+      env,
+      handle,
+      timers,
+      target: responseTarget(handle.request.topVia!, handle.source),
+      last: null,
+      current: null,
+      currentAck: null,
+      transportError: null,
+      success: null,
+    } as unknown as State;
+    const onAction = (action: MachineAction): void => act(state, action);
+    state.machine = invite
+      ? (new EmbeddedMachine(inviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>)
+      : (new EmbeddedMachine(nonInviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>);
+    if (answer !== undefined) respond(state, answer);
+    else env.toCore(new CoreRequest(handle.request, handle));
+    return Result.ok(state);
+  },
+
+  handleCast(message, state) {
+    if (message instanceof TuResponse) {
+      if (message.options.retransmitUntilAck === true && message.response.status >= 200 && message.response.status < 300) startSuccessRetransmit(state, message.response);
+      respond(state, message.response);
+    } else if (message instanceof Retransmission) {
+      state.machine.send({ type: 'request' });
+    } else if (message instanceof AckReceived) {
+      state.currentAck = message.request;
+      state.machine.send({ type: 'ack' });
+      state.currentAck = null;
+    } else if (message instanceof AckForSuccess) {
+      stopSuccessRetransmit(state);
+    } else if (message instanceof TransportFailed) {
+      state.transportError = message.error;
+      state.machine.send({ type: 'transportError' });
+    } else if (message instanceof TerminateTransaction) {
+      return Result.stop('normal', state);
+    }
+    return after(state);
+  },
+
+  handleInfo(message, state) {
+    if (message instanceof MachineTimeout) state.machine.deliver(message);
+    else if (message instanceof SuccessRetransmit) onSuccessRetransmit(state);
+    else if (message instanceof TransportFailed) {
+      state.transportError = message.error;
+      state.machine.send({ type: 'transportError' });
+    }
+    return after(state);
+  },
+
+  terminate(reason, state) {
+    const { env, handle } = state;
+    if (env.table.servers.get(handle.key) === handle) env.table.servers.delete(handle.key);
+    if (state.success !== null) {
+      // §13.3.1.4: the 2xx was retransmitted until the end and no ACK came.
+      stopSuccessRetransmit(state);
+      env.toCore(new CoreError(new TransactionTimeoutError('L', handle.method), handle));
+    }
+    state.machine.stop();
+    if (!isNormal(reason)) env.toCore(new CoreError(new TransactionAbortedError(handle.method, reason), handle));
+  },
+};
+
+function isNormal(reason: ExitReason): boolean {
+  return reason === 'normal' || reason === 'shutdown' || (typeof reason === 'object' && reason !== null && 'shutdown' in reason);
+}
+
+function after(state: State) {
+  return (state.machine.snapshot as { status: string }).status === 'done' ? Result.stop('normal', state) : Result.noreply(state);
+}
+
+function respond(state: State, response: SipResponse): void {
+  state.current = response;
+  const status = response.status;
+  if (state.handle.request.method === 'INVITE') state.machine.send({ type: status < 200 ? 'provisional' : status < 300 ? 'success' : 'failure' });
+  else state.machine.send({ type: status < 200 ? 'provisional' : 'final' });
+  state.current = null;
+}
+
+function transmit(state: State, bytes: Buffer): void {
+  const me = self<Protocol>();
+  state.env.transports.send(state.target, bytes, (error) => sendAfter(me, new TransportFailed(error), 0));
+}
+
+function act(state: State, action: MachineAction): void {
+  switch (action.type) {
+    case 'send': {
+      const response = state.current!;
+      if (response.status >= 200) state.handle.toTag = paramValue(response.to?.params ?? [], 'tag') ?? undefined;
+      state.last = serializeMessage(response);
+      transmit(state, state.last);
+      return;
+    }
+    case 'resend':
+      if (state.last !== null) transmit(state, state.last);
+      return;
+    case 'sendTrying':
+      state.last = serializeMessage(createResponse(state.handle.request, 100));
+      transmit(state, state.last);
+      return;
+    case 'passAckToCore':
+      state.env.toCore(new CoreRequest<ServerTransaction>(state.currentAck!, null));
+      return;
+    case 'timeout':
+      state.env.toCore(new CoreError(new TransactionTimeoutError('H', state.handle.method), state.handle));
+      return;
+    case 'transportError':
+      state.env.toCore(new CoreError(state.transportError!, state.handle));
+      return;
+    case 'unexpected':
+      log('%s server transaction %s: no transition in %o; ignored', state.handle.method, state.handle.key, state.machine.value);
+      return;
+  }
+}
+
+function startSuccessRetransmit(state: State, response: SipResponse): void {
+  if (!state.timers.retransmit || state.success !== null) return;
+  const request = state.handle.request;
+  const ackKey = TransactionTable.ackKey(request.callId, request.cseq?.seq, paramValue(request.from?.params ?? [], 'tag'));
+  state.success = { bytes: serializeMessage(response), interval: state.timers.G, timer: sendAfter(self<Protocol>(), new SuccessRetransmit(), state.timers.G), ackKey };
+  state.env.table.awaitingAck.set(ackKey, state.handle);
+}
+
+function onSuccessRetransmit(state: State): void {
+  const success = state.success;
+  if (success === null) return;
+  transmit(state, success.bytes);
+  success.interval = Math.min(success.interval * 2, state.timers.T2);
+  success.timer = sendAfter(self<Protocol>(), new SuccessRetransmit(), success.interval);
+}
+
+function stopSuccessRetransmit(state: State): void {
+  const success = state.success;
+  if (success === null) return;
+  if (success.timer !== null) cancelTimer(success.timer);
+  if (state.env.table.awaitingAck.get(success.ackKey) === state.handle) state.env.table.awaitingAck.delete(success.ackKey);
+  state.success = null;
+}

@@ -1,0 +1,134 @@
+// The stack's transports as one table (like an ETS table the transport processes share): the
+// listeners, the open connections by remote address for reuse (RFC 3261 §18.1.1, §18.2.2), and
+// `send`, which picks the socket, the connection, or opens one.
+import type { Socket as DatagramSocket } from 'node:dgram';
+import { connect as connectTcp, isIPv6, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
+import createDebug from 'debug';
+import type { Connection, Destination, SentBy, TransportName } from './endpoint.js';
+import { SipTransportError } from './errors.js';
+
+const log = createDebug('switchboard:sip:transport');
+
+/** A listening socket of the stack. */
+export interface Listener {
+  readonly transport: TransportName;
+  readonly family: 4 | 6;
+  /** The bound address and port. */
+  readonly address: string;
+  readonly port: number;
+  /** What goes in the sent-by of Vias this listener's requests carry. */
+  readonly sentBy: SentBy;
+  /** UDP listeners: the socket sends go out on. */
+  readonly socket?: DatagramSocket;
+}
+
+/** Opens an outgoing stream connection; the stack starts its process. */
+export type ConnectionOpener = (transport: 'TCP' | 'TLS', socket: Socket, address: string, port: number) => Connection;
+
+export class TransportSet {
+  readonly listeners: Listener[] = [];
+  private readonly connections = new Map<string, Connection>();
+  /** Set by the stack once its connection supervisor runs. */
+  opener: ConnectionOpener | undefined;
+
+  constructor(
+    readonly maxConnections: number,
+    private readonly tlsClient: ConnectionOptions | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  static connectionKey(transport: TransportName, address: string, port: number): string {
+    return `${transport}|${address.toLowerCase()}|${port}`;
+  }
+
+  addListener(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  removeListener(listener: Listener): void {
+    const at = this.listeners.indexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
+  }
+
+  /** The listener whose Via a request sent over `transport` to `address` carries. */
+  listenerFor(transport: TransportName, address: string): Listener | undefined {
+    const family = isIPv6(address) ? 6 : 4;
+    return this.listeners.find((l) => l.transport === transport && l.family === family) ?? this.listeners.find((l) => l.transport === transport);
+  }
+
+  hasTransport(transport: TransportName): boolean {
+    return this.listeners.some((l) => l.transport === transport);
+  }
+
+  /** True when `host:port` is the sent-by of one of this stack's listeners (RFC 3261 §18.1.2). */
+  isOwnSentBy(host: string, port: number | null, transport: string): boolean {
+    const lower = host.toLowerCase();
+    return this.listeners.some((l) => l.sentBy.host.toLowerCase() === lower && (port ?? (transport === 'TLS' ? 5061 : 5060)) === l.sentBy.port);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  addConnection(connection: Connection): void {
+    this.connections.set(TransportSet.connectionKey(connection.transport, connection.remoteAddress, connection.remotePort), connection);
+  }
+
+  removeConnection(connection: Connection): void {
+    const key = TransportSet.connectionKey(connection.transport, connection.remoteAddress, connection.remotePort);
+    if (this.connections.get(key) === connection) this.connections.delete(key);
+  }
+
+  findConnection(transport: TransportName, address: string, port: number): Connection | undefined {
+    return this.connections.get(TransportSet.connectionKey(transport, address, port));
+  }
+
+  allConnections(): Connection[] {
+    return [...this.connections.values()];
+  }
+
+  /**
+   * Sends `bytes` to `destination`. Failures — none reported synchronously — reach `onError`: a
+   * missing listener, a refused or reset connection, a socket error.
+   */
+  send(destination: Destination, bytes: Buffer, onError: (error: SipTransportError) => void): void {
+    if (destination.transport === 'UDP') {
+      const listener = this.listenerFor('UDP', destination.address);
+      if (listener?.socket === undefined) return fail(onError, new SipTransportError('no UDP listener', destination));
+      listener.socket.send(bytes, destination.port, destination.address, (error) => {
+        if (error) onError(new SipTransportError(`UDP send failed: ${error.message}`, destination, error));
+      });
+      return;
+    }
+    let connection = destination.connection;
+    if (connection === undefined || connection === null || connection.socket.destroyed) {
+      connection = this.findConnection(destination.transport, destination.address, destination.port) ?? this.open(destination, onError);
+      if (connection === undefined) return;
+    }
+    connection.lastActive = this.now();
+    connection.socket.write(bytes, (error) => {
+      if (error) onError(new SipTransportError(`write failed: ${error.message}`, destination, error));
+    });
+  }
+
+  private open(destination: Destination, onError: (error: SipTransportError) => void): Connection | undefined {
+    if (this.opener === undefined) return fail(onError, new SipTransportError('the stack is not running', destination));
+    if (this.connections.size >= this.maxConnections) return fail(onError, new SipTransportError(`at most ${this.maxConnections} connections`, destination));
+    const transport = destination.transport as 'TCP' | 'TLS';
+    if (transport === 'TLS' && this.tlsClient === undefined && !this.hasTransport('TLS')) return fail(onError, new SipTransportError('no TLS configured', destination));
+    log('opening %s to %s:%d', transport, destination.address, destination.port);
+    // Writes made while connecting are buffered by the socket; a failed connect fails them.
+    const socket: Socket =
+      transport === 'TLS' ? connectTls({ ...this.tlsClient, host: destination.address, port: destination.port }) : connectTcp({ host: destination.address, port: destination.port });
+    socket.setNoDelay(true);
+    const connection = this.opener(transport, socket, destination.address, destination.port);
+    this.addConnection(connection);
+    return connection;
+  }
+}
+
+function fail(onError: (error: SipTransportError) => void, error: SipTransportError): undefined {
+  queueMicrotask(() => onError(error));
+  return undefined;
+}
