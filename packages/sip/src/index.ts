@@ -33,3 +33,30 @@ export { createRequest, createResponse, newBranch, newTag, newCallId, MAGIC_COOK
 export type { RequestInit, ResponseInit } from './message/builders.js';
 export { validateRequest, validateResponse, hasRfc3261Branch, UnsupportedExtensionError } from './message/validate.js';
 export type { RequestChecks } from './message/validate.js';
+
+// ---- transports, transactions, the Core behaviour and the stack ----
+export { startStack, stackChild, SipStack, UDP_SIZE_LIMIT } from './stack.js';
+export type { ListenOptions, StackOptions, SendRequestOptions, StackStats } from './stack.js';
+export type { Core, CoreFactory } from './core.js';
+export { ServerTransaction, ClientTransaction } from './transaction/handles.js';
+export type { Transaction } from './transaction/handles.js';
+export type { RespondOptions } from './transaction/messages.js';
+export type { ServerKey, ClientKey } from './transaction/key.js';
+export { TransactionTimeoutError, TransactionAbortedError } from './transaction/errors.js';
+export { DEFAULT_TIMERS, transactionTimers } from './transaction/timers.js';
+export type { TimerBase, TransactionTimers } from './transaction/timers.js';
+export { inviteClientMachine } from './transaction/invite-client.js';
+export type { InviteClientEvent } from './transaction/invite-client.js';
+export { nonInviteClientMachine } from './transaction/non-invite-client.js';
+export type { NonInviteClientEvent } from './transaction/non-invite-client.js';
+export { inviteServerMachine } from './transaction/invite-server.js';
+export type { InviteServerEvent } from './transaction/invite-server.js';
+export { nonInviteServerMachine } from './transaction/non-invite-server.js';
+export type { NonInviteServerEvent } from './transaction/non-invite-server.js';
+export { SipTransportError } from './transport/errors.js';
+export type { Connection, Destination, Source, SentBy, TransportName } from './transport/endpoint.js';
+export type { Listener } from './transport/transport-set.js';
+export { exampleUas, newUasCounters, ExampleUas } from './examples/uas.js';
+export type { UasCounters } from './examples/uas.js';
+export { exampleUac, ExampleUac } from './examples/uac.js';
+export type { CallOutcome } from './examples/uac.js';

@@ -54,8 +54,11 @@ export interface RequestInit {
   readonly uri: Uri;
   readonly from: NameAddr;
   readonly to: NameAddr;
-  /** The top Via without its branch: a new branch is added. */
-  readonly via: Omit<Via, 'params'> & { readonly params?: Via['params'] };
+  /**
+   * The top Via without its branch: a new branch is added. Leave it out for a request given to a
+   * stack's `sendRequest`, which puts its own Via (sent-by, branch, rport).
+   */
+  readonly via?: Omit<Via, 'params'> & { readonly params?: Via['params'] };
   readonly callId?: string;
   readonly cseq?: number;
   readonly maxForwards?: number;
@@ -72,8 +75,7 @@ export interface RequestInit {
  */
 export function createRequest(init: RequestInit): SipRequest {
   const headers = new HeaderList();
-  const via: Via = { ...init.via, params: withParam(init.via.params ?? [], 'branch', newBranch()) };
-  headers.append('Via', via);
+  if (init.via !== undefined) headers.append('Via', { ...init.via, params: withParam(init.via.params ?? [], 'branch', newBranch()) } satisfies Via);
   headers.append('Max-Forwards', init.maxForwards ?? 70);
   headers.append('To', init.to);
   const from = paramValue(init.from.params, 'tag') === undefined ? { ...init.from, params: withParam(init.from.params, 'tag', newTag()) } : init.from;
