@@ -1,7 +1,7 @@
 // The Core behaviour (Sippet's Sippet.Core): what a user agent, proxy or registrar implements.
 // The stack calls it, in one core process, for every request, response and transaction failure.
 import createDebug from 'debug';
-import { Result, self, type Awaitable, type ExitReason, type GenServer, type Pid } from '@switchboard/actor';
+import { Result, trapExit, self, type Awaitable, type ExitReason, type GenServer, type Pid } from '@switchboard/actor';
 import type { SipRequest, SipResponse } from './message/message.js';
 import type { ClientTransaction, ServerTransaction } from './transaction/handles.js';
 import type { CoreMessage } from './transaction/environment.js';
@@ -63,6 +63,7 @@ export const CoreProcess: GenServer<Core, CoreProtocol, CoreArgs> = {
   behaviourName: 'sip_core',
 
   init({ factory, stack, started }) {
+    trapExit(true); // so that terminate runs when the stack's supervisor shuts down
     started(self<CoreProtocol>());
     return Result.ok(factory(stack));
   },

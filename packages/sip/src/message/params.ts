@@ -54,6 +54,10 @@ export function readParams(s: Scanner): Param[] {
           const close = s.text.indexOf(']', s.pos);
           if (close < 0) s.fail('an unclosed IPv6 reference');
           s.pos = close + 1;
+        } else if (sameName(name, 'received')) {
+          // RFC 3261 §20.42: via-received = "received" EQUAL (IPv4address / IPv6address), the IPv6 one bare.
+          while (s.pos < s.text.length && (isTokenChar(s.text.charCodeAt(s.pos)) || s.text.charCodeAt(s.pos) === 58)) s.pos++;
+          if (s.pos === start) s.fail('expected a parameter value');
         } else s.token('a parameter value');
         params.push([name, s.text.slice(start, s.pos)]);
       }

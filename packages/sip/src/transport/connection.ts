@@ -3,7 +3,7 @@
 // connection table when the socket closes.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { Result, self, send, sendAfter, type GenServer, type Pid } from '@switchboard/actor';
+import { Result, trapExit, self, send, sendAfter, type GenServer, type Pid } from '@switchboard/actor';
 import { SipParseError } from '../message/errors.js';
 import { SipStreamFramer } from '../message/framer.js';
 import type { ParseLimits } from '../message/parser.js';
@@ -56,6 +56,7 @@ export const ConnectionProcess: GenServer<State, { call: never; reply: never; ca
   behaviourName: 'sip_connection',
 
   init(args) {
+    trapExit(true); // so that terminate runs when the stack's supervisor shuts down
     const me = self<{ call: never; reply: never; cast: never; info: Chunk | Closed | IdleCheck }>();
     const { connection } = args;
     connection.pid = me;

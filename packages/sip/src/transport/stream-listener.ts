@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import createDebug from 'debug';
-import { Result, type GenServer } from '@switchboard/actor';
+import { Result, trapExit, type GenServer } from '@switchboard/actor';
 import type { StreamConnection } from './connection.js';
 import { advertisedSentBy } from './sent-by.js';
 import type { Listener, TransportSet } from './transport-set.js';
@@ -33,6 +33,7 @@ export const StreamListener: GenServer<State, { call: never; reply: never; cast:
   behaviourName: 'sip_stream_listener',
 
   async init(args) {
+    trapExit(true); // so that terminate runs when the stack's supervisor shuts down
     const onConnection = (socket: Socket): void => {
       if (args.transports.connectionCount >= args.transports.maxConnections) {
         log('%s connection from %s refused: at most %d connections', args.transport, socket.remoteAddress, args.transports.maxConnections);

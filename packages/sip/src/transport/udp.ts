@@ -5,7 +5,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { isIPv6 } from 'node:net';
 import createDebug from 'debug';
-import { Result, self, send, type GenServer } from '@switchboard/actor';
+import { Result, trapExit, self, send, type GenServer } from '@switchboard/actor';
 import { SipParseError } from '../message/errors.js';
 import { parseMessage, type ParseLimits } from '../message/parser.js';
 import type { Inbound } from './inbound.js';
@@ -40,6 +40,7 @@ export const UdpTransport: GenServer<State, { call: never; reply: never; cast: n
   behaviourName: 'sip_udp',
 
   async init(args) {
+    trapExit(true); // so that terminate runs when the stack's supervisor shuts down
     const me = self<{ call: never; reply: never; cast: never; info: Datagram }>();
     const family = isIPv6(args.host) ? 6 : 4;
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: false });
