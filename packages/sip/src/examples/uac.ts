@@ -33,8 +33,8 @@ export class ExampleUac implements Core {
     return new Promise((resolve, reject) => this.waiting.set(transaction.key, { resolve, reject }));
   }
 
-  /** INVITE `target`; on a 2xx, ACK and then BYE. */
-  async call(target: string, from = 'sip:uac@switchboard.invalid'): Promise<CallOutcome> {
+  /** INVITE `target`; on a 2xx, ACK and then BYE. `callId` reuses a Call-ID (a REGISTER's, say). */
+  async call(target: string, from = 'sip:uac@switchboard.invalid', callId?: string): Promise<CallOutcome> {
     const local = this.stack.listeners[0]!.sentBy;
     const invite = createRequest({
       method: 'INVITE',
@@ -44,6 +44,7 @@ export class ExampleUac implements Core {
       contact: { displayName: null, uri: parseUri(`sip:uac@${local.host}:${local.port}`), params: [] },
       body: `v=0\r\no=uac 1 1 IN IP4 ${local.host}\r\ns=-\r\nc=IN IP4 ${local.host}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n`,
       contentType: 'application/sdp',
+      ...(callId === undefined ? {} : { callId, cseq: 2 }),
     });
     const answer = await this.request(invite);
     if (answer.status < 200 || answer.status >= 300) return { invite: answer.status };

@@ -1,0 +1,62 @@
+// Kamailio (Debian's kamailio), a proxy nobody here wrote, between sipp's uac and our example UAS:
+// every call completes through it (INVITE and BYE relayed statefully, the 2xx ACK statelessly).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { Runtime } from '@switchboard/actor';
+import { exampleUas, newUasCounters, startStack } from '@switchboard/sip';
+import { freePort, haveSipp, runSipp } from '../support/sipp.js';
+
+const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
+const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+
+function config(port: number, uasPort: number): string {
+  return `#!KAMAILIO
+debug=1
+log_stderror=yes
+children=2
+listen=udp:127.0.0.1:${port}
+mpath="${MODULES}"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "maxfwd.so"
+loadmodule "pv.so"
+loadmodule "siputils.so"
+loadmodule "textops.so"
+request_route {
+  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+  $du = "sip:127.0.0.1:${uasPort}";
+  if (!t_relay()) sl_reply_error();
+}
+`;
+}
+
+(haveSipp && haveKamailio ? test : test.skip)('sipp uac → Kamailio → our UAS: 100 calls complete', async (t) => {
+  const counters = newUasCounters();
+  const uasPort = await freePort();
+  const stack = await startStack(new Runtime(), { listen: [{ transport: 'udp', port: uasPort }], core: exampleUas(counters) });
+  const proxyPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'kamailio-'));
+  const file = join(dir, 'k.cfg');
+  writeFileSync(file, config(proxyPort, uasPort));
+  const check = spawnSync('kamailio', ['-c', '-f', file], { encoding: 'utf8' });
+  t.is(check.status, 0, check.stderr);
+  const proxy = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proxy.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  try {
+    // Kamailio is up when it answers: sipp retries the first INVITE on its own (retrans 500 ms).
+    const sippPort = await freePort();
+    const run = await runSipp(['-sn', 'uac', `127.0.0.1:${proxyPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '100', '-r', '50']).done;
+    t.is(run.status, 0, `${run.output.slice(-1500)}\n${log.slice(-1500)}`);
+    t.is(run.successful, 100);
+    t.is(counters.invites, 100);
+    t.is(counters.byes, 100);
+    t.true(counters.acks >= 100);
+  } finally {
+    proxy.kill('SIGTERM');
+    await stack.stop();
+  }
+});

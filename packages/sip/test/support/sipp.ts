@@ -1,0 +1,54 @@
+// Runs sipp (Debian's sip-tester) as a peer: one scenario, a bounded number of calls, no stdin;
+// resolves with its exit status (0: every call succeeded) and its summary output.
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const haveSipp = spawnSync('sipp', ['-v']).error === undefined;
+
+export interface SippRun {
+  readonly status: number | null;
+  readonly output: string;
+  /** Successful and failed call counts from the summary, when it printed one. */
+  readonly successful: number;
+  readonly failed: number;
+}
+
+export function runSipp(args: string[], limitMs = 120_000): { done: Promise<SippRun>; kill(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
+  const child = spawn('sipp', [...args, '-nostdin', '-timeout', `${Math.floor(limitMs / 1000)}s`, '-timeout_error'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const done = new Promise<SippRun>((resolve) => {
+    child.on('exit', (status) => {
+      const count = (label: string): number => {
+        const match = new RegExp(`${label}\\s*\\|[^|]*\\|\\s*(\\d+)`).exec(output);
+        return match === null ? -1 : Number(match[1]);
+      };
+      resolve({ status, output, successful: count('Successful call'), failed: count('Failed call') });
+    });
+  });
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+
+/** A loopback port free for both UDP and TCP. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    server.close();
+    const udp = createSocket('udp4');
+    const free = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    udp.close();
+    if (free) return port;
+  }
+}
