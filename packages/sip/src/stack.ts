@@ -5,7 +5,8 @@ import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import { startChild, startDynamicSupervisor, startSupervisor, stop, worker, type ChildSpec, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
-import { newBranch } from './message/builders.js';
+import { createHash } from 'node:crypto';
+import { MAGIC_COOKIE, newBranch } from './message/builders.js';
 import { cancelFor } from './transaction/cancel.js';
 import type { SipRequest, SipResponse } from './message/message.js';
 import type { ParseLimits } from './message/parser.js';
@@ -73,6 +74,13 @@ export interface SendRequestOptions {
    * request already carries it (a CANCEL, a request the core numbered itself).
    */
   readonly via?: 'add' | 'keep';
+  /**
+   * Send without a client transaction (a stateless proxy, RFC 3261 §16.11): straight to the
+   * transport, resolving to null; responses reach `receiveResponse` with a null transaction. The
+   * added Via's branch is derived from the request's own top Via, so a retransmission forwarded
+   * again carries the same branch.
+   */
+  readonly stateless?: boolean;
 }
 
 export interface StackStats {
@@ -132,7 +140,7 @@ export class SipStack {
    */
   async sendRequest(request: SipRequest, options: SendRequestOptions = {}): Promise<ClientTransaction | null> {
     let destination = options.destination === undefined ? await resolveUri(nextHopUri(request)) : 'transport' in options.destination ? options.destination : await resolveUri(options.destination);
-    if (options.via !== 'keep') this.addVia(request, destination);
+    if (options.via !== 'keep') this.addVia(request, destination, options.stateless === true);
     else if (request.topVia === undefined) throw new SipTransportError('via: keep, but the request has no Via', destination);
     let bytes = serializeMessage(request);
     // §18.1.1: too large for UDP without a known path MTU: TCP, with the Via saying so.
@@ -142,8 +150,8 @@ export class SipStack {
       request.headers.prepend('Via', { ...via, transport: 'TCP' });
       bytes = serializeMessage(request);
     }
-    if (request.method === 'ACK') {
-      this.transports.send(destination, bytes, (error) => log('ACK not sent: %s', error.message));
+    if (request.method === 'ACK' || options.stateless === true) {
+      this.transports.send(destination, bytes, (error) => log('%s not sent: %s', request.method, error.message));
       return null;
     }
     const handle = new ClientTransaction(clientKeyOfRequest(request), request, destination);
@@ -195,10 +203,11 @@ export class SipStack {
     await stop(this.supervisor, 'shutdown');
   }
 
-  private addVia(request: SipRequest, destination: Destination): void {
+  private addVia(request: SipRequest, destination: Destination, stateless: boolean): void {
     const listener = this.transports.listenerFor(destination.transport, destination.address);
     if (listener === undefined) throw new SipTransportError(`no ${destination.transport} listener`, destination);
-    const via: Via = { protocol: 'SIP/2.0', transport: destination.transport, host: listener.sentBy.host, port: listener.sentBy.port, params: [['branch', newBranch()], ['rport', null]] };
+    const branch = stateless ? statelessBranch(request) : newBranch();
+    const via: Via = { protocol: 'SIP/2.0', transport: destination.transport, host: listener.sentBy.host, port: listener.sentBy.port, params: [['branch', branch], ['rport', null]] };
     request.headers.prepend('Via', via);
   }
 
@@ -213,7 +222,8 @@ export class SipStack {
     const spec: ChildSpec = {
       id: 'sip-connection',
       restart: 'temporary',
-      shutdown: 'brutal_kill',
+      // Not brutal_kill: terminate must run to close the socket.
+      shutdown: 1000,
       start: ({ runtime, supervisor: parent }) =>
         runtime.start(
           ConnectionProcess,
@@ -228,6 +238,14 @@ export class SipStack {
     });
     return connection;
   }
+}
+
+/** §16.11: the same branch for every retransmission of a request a stateless proxy forwards. */
+function statelessBranch(request: SipRequest): string {
+  const hash = createHash('sha1');
+  hash.update(request.headers.values('Via')[0] ?? '');
+  hash.update(`\u0000${request.callId}\u0000${request.headers.get('CSeq')}\u0000${request.method}`);
+  return `${MAGIC_COOKIE}${hash.digest('base64url').slice(0, 22)}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { exampleUas, newUasCounters, startStack } from '@switchboard/sip';
 import { freePort, haveSipp, runSipp } from '../support/sipp.js';
+import { UdpPeer, request } from '../support/peer.js';
 
 const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
@@ -47,7 +48,19 @@ request_route {
   let log = '';
   proxy.stderr.on('data', (d: Buffer) => (log += d.toString()));
   try {
-    // Kamailio is up when it answers: sipp retries the first INVITE on its own (retrans 500 ms).
+    // Kamailio is up once it relays an OPTIONS and the answer comes back (sipp counts an ICMP
+    // port-unreachable on its first INVITE as a failed call, so it starts only then).
+    const probe = await UdpPeer.open();
+    for (let i = 0; ; i++) {
+      probe.send(request([`OPTIONS sip:uas@127.0.0.1:${proxyPort} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKprobe${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:uas@127.0.0.1>', `Call-ID: probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), proxyPort);
+      try {
+        await probe.next(200);
+        break;
+      } catch (error) {
+        if (i === 50) throw error;
+      }
+    }
+    probe.close();
     const sippPort = await freePort();
     const run = await runSipp(['-sn', 'uac', `127.0.0.1:${proxyPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '100', '-r', '50']).done;
     t.is(run.status, 0, `${run.output.slice(-1500)}\n${log.slice(-1500)}`);
