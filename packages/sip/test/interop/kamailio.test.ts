@@ -13,11 +13,15 @@ import { UdpPeer, request } from '../support/peer.js';
 const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 
+/**
+ * One UDP worker: with two, Kamailio relayed our 180 and 200 in different processes, and the 180
+ * sometimes reached sipp after the 200, which sipp's uac scenario counts as a failed call.
+ */
 function config(port: number, uasPort: number): string {
   return `#!KAMAILIO
 debug=1
 log_stderror=yes
-children=2
+children=1
 listen=udp:127.0.0.1:${port}
 mpath="${MODULES}"
 loadmodule "tm.so"
@@ -63,7 +67,7 @@ request_route {
     probe.close();
     const sippPort = await freePort();
     const run = await runSipp(['-sn', 'uac', `127.0.0.1:${proxyPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '100', '-r', '50']).done;
-    t.is(run.status, 0, `${run.output.slice(-1500)}\n${log.slice(-1500)}`);
+    t.is(run.status, 0, `${run.output.slice(-5000)}\n${log.slice(-1500)}`);
     t.is(run.successful, 100);
     t.is(counters.invites, 100);
     t.is(counters.byes, 100);

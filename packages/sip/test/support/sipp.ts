@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +20,7 @@ export interface SippRun {
 
 export function runSipp(args: string[], limitMs = 120_000): { done: Promise<SippRun>; kill(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
-  const child = spawn('sipp', [...args, '-nostdin', '-timeout', `${Math.floor(limitMs / 1000)}s`, '-timeout_error'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sipp', [...args, '-nostdin', '-trace_err', '-timeout', `${Math.floor(limitMs / 1000)}s`, '-timeout_error'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -30,7 +30,9 @@ export function runSipp(args: string[], limitMs = 120_000): { done: Promise<Sipp
         const match = new RegExp(`${label}\\s*\\|[^|]*\\|\\s*(\\d+)`).exec(output);
         return match === null ? -1 : Number(match[1]);
       };
-      resolve({ status, output, successful: count('Successful call'), failed: count('Failed call') });
+      // sipp's own account of what went wrong, when something did.
+      const errors = readdirSync(dir).filter((f) => f.endsWith('_errors.log')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+      resolve({ status, output: errors === '' ? output : `${output}\n--- sipp errors ---\n${errors.slice(0, 4000)}`, successful: count('Successful call'), failed: count('Failed call') });
     });
   });
   return { done, kill: () => child.kill('SIGKILL') };
