@@ -6,12 +6,14 @@ import { supervisionSuite } from './suites/supervision.js';
 import { smppCodecSuite } from './suites/smpp-codec.js';
 import { smppSessionSuite } from './suites/smpp-session.js';
 import { sipMessageSuite } from './suites/sip-message.js';
+import { sipStackSuite } from './suites/sip-stack.js';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
   actor: async () => [...(await actorSuite()), ...(await supervisionSuite())],
   'smpp-codec': smppCodecSuite,
   'smpp-session': smppSessionSuite,
   'sip-message': sipMessageSuite,
+  'sip-stack': sipStackSuite,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

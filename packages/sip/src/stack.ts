@@ -20,7 +20,7 @@ import type { CoreMessage, TransactionEnvironment } from './transaction/environm
 import { ClientTransaction } from './transaction/handles.js';
 import { clientKeyOfRequest } from './transaction/key.js';
 import { TransactionTable } from './transaction/table.js';
-import { DEFAULT_TIMERS, type TimerBase } from './transaction/timers.js';
+import { DEFAULT_TIMERS, transactionTimers, type TimerBase } from './transaction/timers.js';
 import { ConnectionProcess, StreamConnection } from './transport/connection.js';
 import type { Destination, TransportName } from './transport/endpoint.js';
 import { SipTransportError } from './transport/errors.js';
@@ -28,7 +28,7 @@ import { nextHopUri, resolveUri } from './transport/next-hop.js';
 import { responseTarget } from './transport/response-target.js';
 import { StreamListener } from './transport/stream-listener.js';
 import { TransportSet, type Listener } from './transport/transport-set.js';
-import { UdpTransport } from './transport/udp.js';
+import { DEFAULT_UDP_BUFFER, UdpTransport } from './transport/udp.js';
 import { send } from '@switchboard/actor';
 
 const log = createDebug('switchboard:sip:stack');
@@ -46,6 +46,8 @@ export interface ListenOptions {
   readonly advertise?: string;
   /** Certificates for a TLS listener. */
   readonly tls?: TlsOptions;
+  /** UDP: socket buffer sizes in bytes (default 4 MiB, capped by the kernel). */
+  readonly bufferSize?: number;
 }
 
 export interface StackOptions {
@@ -112,6 +114,8 @@ export class SipStack {
       transports: this.transports,
       table: this.table,
       timers,
+      unreliableTimers: transactionTimers(timers, false),
+      reliableTimers: transactionTimers(timers, true),
       toCore: (message: CoreMessage) => {
         if (this.core !== null) send(this.core, message);
         else log('no core running: %s dropped', message.constructor.name);
@@ -280,7 +284,7 @@ export async function startStack(runtime: Runtime, options: StackOptions, startO
     const host = listen.host ?? '127.0.0.1';
     const port = listen.port ?? (listen.transport === 'tls' ? 5061 : 5060);
     if (listen.transport === 'udp') {
-      children.push(worker(`udp-${index}`, UdpTransport, { transports: stack.transports, inbound: stack.router, host, port, advertise: listen.advertise, limits: options.limits ?? {} }));
+      children.push(worker(`udp-${index}`, UdpTransport, { transports: stack.transports, inbound: stack.router, host, port, advertise: listen.advertise, limits: options.limits ?? {}, bufferSize: listen.bufferSize ?? DEFAULT_UDP_BUFFER }));
     } else {
       const transport = listen.transport === 'tls' ? 'TLS' : 'TCP';
       children.push(

@@ -14,7 +14,6 @@ import type { ClientTransaction } from './handles.js';
 import { inviteClientMachine } from './invite-client.js';
 import { CoreError, CoreResponse, ResponseReceived, TerminateTransaction, TransportFailed, type ClientTransactionProtocol } from './messages.js';
 import { nonInviteClientMachine } from './non-invite-client.js';
-import { transactionTimers } from './timers.js';
 
 const log = createDebug('switchboard:sip:transaction');
 
@@ -44,7 +43,7 @@ export const ClientTransactionProcess: GenServer<State, Protocol, ClientTransact
 
   init({ env, handle, bytes }) {
     handle.pid = self<Protocol>();
-    const timers = transactionTimers(env.timers, isReliable(handle.destination.transport));
+    const timers = isReliable(handle.destination.transport) ? env.reliableTimers : env.unreliableTimers;
     const state = { env, handle, bytes, current: null, transportError: null, ackBytes: null } as unknown as State;
     const onAction = (action: MachineAction): void => act(state, action);
     state.machine =

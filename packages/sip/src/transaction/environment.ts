@@ -4,7 +4,7 @@ import type { TransportSet } from '../transport/transport-set.js';
 import type { CoreError, CoreRequest, CoreResponse } from './messages.js';
 import type { ClientTransaction, ServerTransaction } from './handles.js';
 import type { TransactionTable } from './table.js';
-import type { TimerBase } from './timers.js';
+import type { TimerBase, TransactionTimers } from './timers.js';
 
 export type CoreMessage =
   | CoreRequest<ServerTransaction>
@@ -15,6 +15,9 @@ export interface TransactionEnvironment {
   readonly transports: TransportSet;
   readonly table: TransactionTable;
   readonly timers: TimerBase;
+  /** The timer values for unreliable and reliable transports, computed once per stack. */
+  readonly unreliableTimers: TransactionTimers;
+  readonly reliableTimers: TransactionTimers;
   /** Hands a message to the core process. */
   toCore(message: CoreMessage): void;
 }

@@ -18,7 +18,7 @@ import { inviteServerMachine } from './invite-server.js';
 import { AckForSuccess, AckReceived, CoreError, CoreRequest, Retransmission, TerminateTransaction, TransportFailed, TuResponse, type ServerTransactionProtocol } from './messages.js';
 import { nonInviteServerMachine } from './non-invite-server.js';
 import { TransactionTable } from './table.js';
-import { transactionTimers, type TransactionTimers } from './timers.js';
+import type { TransactionTimers } from './timers.js';
 
 const log = createDebug('switchboard:sip:transaction');
 
@@ -58,7 +58,7 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
     const me = self<Protocol>();
     handle.pid = me;
     const invite = handle.request.method === 'INVITE';
-    const timers = transactionTimers(env.timers, isReliable(handle.source.transport));
+    const timers = isReliable(handle.source.transport) ? env.reliableTimers : env.unreliableTimers;
     const state = {
       env,
       handle,
@@ -81,8 +81,8 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
 
   handleCast(message, state) {
     if (message instanceof TuResponse) {
-      if (message.options.retransmitUntilAck === true && message.response.status >= 200 && message.response.status < 300) startSuccessRetransmit(state, message.response);
-      respond(state, message.response);
+      const sent = respond(state, message.response);
+      if (sent && message.options.retransmitUntilAck === true && message.response.status >= 200 && message.response.status < 300) startSuccessRetransmit(state);
     } else if (message instanceof Retransmission) {
       state.machine.send({ type: 'request' });
     } else if (message instanceof AckReceived) {
@@ -131,12 +131,15 @@ function after(state: State) {
   return (state.machine.snapshot as { status: string }).status === 'done' ? Result.stop('normal', state) : Result.noreply(state);
 }
 
-function respond(state: State, response: SipResponse): void {
+/** Runs the core's response through the machine; true when it was sent (the state allowed it). */
+function respond(state: State, response: SipResponse): boolean {
+  const before = state.last;
   state.current = response;
   const status = response.status;
   if (state.handle.request.method === 'INVITE') state.machine.send({ type: status < 200 ? 'provisional' : status < 300 ? 'success' : 'failure' });
   else state.machine.send({ type: status < 200 ? 'provisional' : 'final' });
   state.current = null;
+  return state.last !== before;
 }
 
 function transmit(state: State, bytes: Buffer): void {
@@ -175,11 +178,12 @@ function act(state: State, action: MachineAction): void {
   }
 }
 
-function startSuccessRetransmit(state: State, response: SipResponse): void {
-  if (!state.timers.retransmit || state.success !== null) return;
+/** §13.3.1.4 for the 2xx just sent (the bytes `send` serialized, not a second copy). */
+function startSuccessRetransmit(state: State): void {
+  if (!state.timers.retransmit || state.success !== null || state.last === null) return;
   const request = state.handle.request;
   const ackKey = TransactionTable.ackKey(request.callId, request.cseq?.seq, paramValue(request.from?.params ?? [], 'tag'));
-  state.success = { bytes: serializeMessage(response), interval: state.timers.G, timer: sendAfter(self<Protocol>(), new SuccessRetransmit(), state.timers.G), ackKey };
+  state.success = { bytes: state.last, interval: state.timers.G, timer: sendAfter(self<Protocol>(), new SuccessRetransmit(), state.timers.G), ackKey };
   state.env.table.awaitingAck.set(ackKey, state.handle);
 }
 

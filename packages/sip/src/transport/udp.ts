@@ -21,7 +21,16 @@ export interface UdpArgs {
   readonly port: number;
   readonly advertise: string | undefined;
   readonly limits: ParseLimits;
+  /** SO_RCVBUF / SO_SNDBUF in bytes (the kernel caps them at net.core.rmem_max / wmem_max). */
+  readonly bufferSize: number;
 }
+
+/**
+ * A datagram socket's default receive buffer (about 200 kB on Linux) overflows in the bursts a
+ * few thousand calls a second bring while the event loop is busy: the kernel then drops requests
+ * and the peer retransmits. 4 MiB absorbs tens of milliseconds of such a burst.
+ */
+export const DEFAULT_UDP_BUFFER = 4 * 1024 * 1024;
 
 class Datagram {
   constructor(
@@ -43,7 +52,7 @@ export const UdpTransport: GenServer<State, { call: never; reply: never; cast: n
     trapExit(true); // so that terminate runs when the stack's supervisor shuts down
     const me = self<{ call: never; reply: never; cast: never; info: Datagram }>();
     const family = isIPv6(args.host) ? 6 : 4;
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: false });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: args.bufferSize, sendBufferSize: args.bufferSize });
     socket.on('message', (bytes, from) => send(me, new Datagram(bytes, from)));
     socket.on('error', (error) => log('UDP %s:%d: %s', args.host, args.port, error.message));
     socket.bind(args.port, args.host);

@@ -1,0 +1,120 @@
+// `pnpm bench sip-stack`: sipp's uac against our example UAS at increasing call rates, over UDP and
+// TCP, beside sipp's own uas measured the same way in the same run. A rate holds when every call
+// succeeds and sipp saw no retransmission. Also: heap per live transaction while Timers J and L
+// hold them, and the live count back to zero once they expire.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Measurement } from '../report.js';
+
+const RATES = [1000, 2000, 3000, 4000, 5000, 6000, 8000];
+/** Seconds of calls at each rate. */
+const SECONDS = 4;
+
+function sippVersion(): string {
+  const out = spawnSync('sipp', ['-v'], { encoding: 'utf8' }).stdout ?? '';
+  return /v(\d+\.\d+(\.\d+)?)/.exec(out)?.[1] ?? 'unknown';
+}
+
+interface Uas {
+  readonly port: number;
+  stats(): Promise<Record<string, number>>;
+  stop(): void;
+}
+
+let nextPort = 25_060;
+
+async function ourUas(): Promise<Uas> {
+  const port = nextPort++;
+  const file = fileURLToPath(new URL('../peers/sip-uas.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', file, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((v: Record<string, number>) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line) as Record<string, number>));
+  const next = () => new Promise<Record<string, number>>((resolve) => waiting.push(resolve));
+  await next();
+  return {
+    port,
+    stats: () => {
+      const reply = next();
+      child.stdin!.write('stats\n');
+      return reply;
+    },
+    stop: () => child.kill('SIGKILL'),
+  };
+}
+
+function sippUas(transport: 'udp' | 'tcp'): Uas {
+  const port = nextPort++;
+  const child: ChildProcess = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-nostdin', ...(transport === 'tcp' ? ['-t', 't1', '-max_socket', '60000'] : [])], { stdio: 'ignore', cwd: mkdtempSync(join(tmpdir(), 'sipp-uas-')) });
+  return { port, stats: async () => ({}), stop: () => child.kill('SIGKILL') };
+}
+
+interface RunResult {
+  readonly ok: boolean;
+  readonly failed: number;
+  readonly retransmissions: number;
+}
+
+/** sipp uac at `rate` calls/s for SECONDS; reads its final statistics CSV. */
+function runUac(port: number, rate: number, transport: 'udp' | 'tcp'): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
+  // -buff_size: sipp's default 64 kB socket buffer drops replies that arrive in bursts (ours come
+  // a mailbox batch at a time); 4 MiB for both UASes keeps the comparison about the UAS.
+  const args = ['-sn', 'uac', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(nextPort++), '-m', String(rate * SECONDS), '-r', String(rate), '-l', String(rate * 2), '-buff_size', '4194304', '-nostdin', '-timeout', '60s', '-timeout_error', '-trace_stat', '-fd', '60', '-stf', 'stat.csv'];
+  if (transport === 'tcp') args.push('-t', 't1', '-max_socket', '60000');
+  return new Promise((resolve) => {
+    const child = spawn('sipp', args, { cwd: dir, stdio: 'ignore' });
+    child.on('exit', (status) => {
+      const csv = readdirSync(dir).includes('stat.csv') ? readFileSync(join(dir, 'stat.csv'), 'utf8').trim().split('\n') : [];
+      const header = (csv[0] ?? '').split(';');
+      const last = (csv[csv.length - 1] ?? '').split(';');
+      const column = (name: string) => Number(last[header.indexOf(name)] ?? NaN);
+      const failed = column('FailedCall(C)');
+      const retransmissions = column('Retransmissions(C)');
+      resolve({ ok: status === 0 && failed === 0 && retransmissions === 0, failed, retransmissions });
+    });
+  });
+}
+
+/** The highest rate of RATES held with no failure and no retransmission (0 if none). */
+async function highestRate(start: () => Promise<Uas>, transport: 'udp' | 'tcp', log: string): Promise<number> {
+  let best = 0;
+  for (const rate of RATES) {
+    const uas = await start();
+    const result = await runUac(uas.port, rate, transport);
+    uas.stop();
+    process.stderr.write(`${log} ${transport} ${rate}/s: ${result.ok ? 'held' : `failed ${result.failed}, retransmissions ${result.retransmissions}`}\n`);
+    if (!result.ok) break;
+    best = rate;
+  }
+  return best;
+}
+
+export async function sipStackSuite(): Promise<Measurement[]> {
+  const sipp = `sipp ${sippVersion()} uas`;
+  const out: Measurement[] = [];
+  for (const transport of ['udp', 'tcp'] as const) {
+    const ours = await highestRate(ourUas, transport, 'ours');
+    const theirs = await highestRate(async () => sippUas(transport), transport, 'sipp uas');
+    out.push({ name: `highest call rate with 0 failed calls and 0 retransmissions, ${transport.toUpperCase()} (sipp uac, ${SECONDS} s per step)`, unit: 'calls/s', ours, peer: sipp, peerValue: theirs, higherIsBetter: true, ...(transport === 'udp' ? { target: 5000 } : {}) });
+  }
+  // Memory: 4,000 calls at 1,000/s leave 8,000 transactions (INVITE and BYE) in Timers L and J.
+  const uas = await ourUas();
+  const idle = await uas.stats();
+  await runUac(uas.port, 1000, 'udp');
+  const loaded = await uas.stats();
+  const perTransaction = (loaded.heapUsed! - idle.heapUsed!) / Math.max(1, loaded.transactions!);
+  // Timers L and J are 64·T1 = 32 s: wait them out and count again.
+  await new Promise((resolve) => setTimeout(resolve, 34_000));
+  const drained = await uas.stats();
+  uas.stop();
+  out.push({ name: `heap per live transaction (${loaded.transactions} live after ${loaded.invites} calls)`, unit: 'bytes', ours: Math.round(perTransaction), peer: 'xstate actor per transaction (DESIGN.md: 3.5–4.3 KB idle)', peerValue: 3900, higherIsBetter: false });
+  // Not a ratio: reported beside the table (and a non-zero count is a leak).
+  process.stderr.write(`live transactions: ${loaded.transactions} at the end of the load, ${drained.transactions} 34 s later\n`);
+  if (drained.transactions !== 0) process.stderr.write('LEAK: transactions outlived Timers J and L\n');
+  return out;
+}
