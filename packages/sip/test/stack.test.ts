@@ -1,8 +1,7 @@
 // The stack end to end on loopback: transports, the router's matching, the server and client
 // transactions as processes, the core. Timers run on a virtual clock; sockets are real.
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
-import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { once } from 'node:events';
 import test from 'ava';
 import { Runtime, VirtualClock } from '@switchboard/actor';
@@ -25,6 +24,7 @@ import {
   type SipStack,
 } from '@switchboard/sip';
 import { UdpPeer, request } from './support/peer.js';
+import { freePort } from './support/ports.js';
 
 function invite(port: number, peer: number, branch = 'z9hG4bKinv1', extra: string[] = []): string {
   return request([
@@ -219,23 +219,6 @@ test('responses: a foreign top Via is dropped (§18.1.2); ours with no transacti
   peer.close();
   await stack.stop();
 });
-
-/** A port free for both UDP and TCP (SIP listens on one number for both). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const server = createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as AddressInfo).port;
-    server.close();
-    const udp = createSocket('udp4');
-    const free = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(port, '127.0.0.1', () => resolve(true));
-    });
-    udp.close();
-    if (free) return port;
-  }
-}
 
 async function pair(transport: 'udp' | 'tcp', uasCore = exampleUas()): Promise<{ uac: ExampleUac; uacStack: SipStack; uasStack: SipStack; target: string }> {
   const runtime = new Runtime();

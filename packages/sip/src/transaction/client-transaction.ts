@@ -2,13 +2,14 @@
 // non-INVITE client machine, hands responses to the core, ACKs non-2xx final responses, and
 // reports timeouts and transport errors through the core's receiveError.
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, self, sendAfter, type ExitReason, type GenServer, type MachineAction } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, self, sendAfter, isNormalExit, type GenServer, type MachineAction } from '@switchboard/actor';
 import type { SipResponse } from '../message/message.js';
 import { serializeMessage } from '../message/serializer.js';
 import { isReliable } from '../transport/endpoint.js';
 import type { SipTransportError } from '../transport/errors.js';
 import { ackForFailure } from './ack.js';
 import type { TransactionEnvironment } from './environment.js';
+import { continueUntilDone, responseEvent } from './step.js';
 import { TransactionAbortedError, TransactionTimeoutError } from './errors.js';
 import type { ClientTransaction } from './handles.js';
 import { inviteClientMachine } from './invite-client.js';
@@ -58,38 +59,31 @@ export const ClientTransactionProcess: GenServer<State, Protocol, ClientTransact
     if (message instanceof ResponseReceived) {
       state.current = message.response;
       const status = message.response.status;
-      if (state.handle.request.method === 'INVITE') state.machine.send({ type: status < 200 ? 'provisional' : status < 300 ? 'success' : 'failure' });
-      else state.machine.send({ type: status < 200 ? 'provisional' : 'final' });
+      state.machine.send(responseEvent(state.handle.request.method === 'INVITE', status) as never);
       state.current = null;
     } else if (message instanceof TransportFailed) {
       failed(state, message.error);
     } else if (message instanceof TerminateTransaction) {
       return Result.stop('normal', state);
     }
-    return after(state);
+    return continueUntilDone(state);
   },
 
   handleInfo(message, state) {
     if (message instanceof MachineTimeout) state.machine.deliver(message);
     else if (message instanceof TransportFailed) failed(state, message.error);
-    return after(state);
+    return continueUntilDone(state);
   },
 
   terminate(reason, state) {
     const { env, handle } = state;
     if (env.table.clients.get(handle.key) === handle) env.table.clients.delete(handle.key);
     state.machine.stop();
-    if (!isNormal(reason)) env.toCore(new CoreError(new TransactionAbortedError(handle.method, reason), handle));
+    if (!isNormalExit(reason)) env.toCore(new CoreError(new TransactionAbortedError(handle.method, reason), handle));
   },
 };
 
-function isNormal(reason: ExitReason): boolean {
-  return reason === 'normal' || reason === 'shutdown' || (typeof reason === 'object' && reason !== null && 'shutdown' in reason);
-}
 
-function after(state: State) {
-  return (state.machine.snapshot as { status: string }).status === 'done' ? Result.stop('normal', state) : Result.noreply(state);
-}
 
 function failed(state: State, error: SipTransportError): void {
   state.transportError = error;

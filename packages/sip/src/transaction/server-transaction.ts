@@ -3,7 +3,7 @@
 // carries out the machine's actions. For a UAS's 2xx to an INVITE it can also run the §13.3.1.4
 // retransmissions on the core's behalf.
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, cancelTimer, self, sendAfter, type ExitReason, type GenServer, type MachineAction, type TimerRef } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, cancelTimer, self, sendAfter, isNormalExit, type GenServer, type MachineAction, type TimerRef } from '@switchboard/actor';
 import { createResponse } from '../message/builders.js';
 import type { SipRequest, SipResponse } from '../message/message.js';
 import { paramValue } from '../message/params.js';
@@ -12,6 +12,7 @@ import { isReliable, type Destination } from '../transport/endpoint.js';
 import type { SipTransportError } from '../transport/errors.js';
 import { responseTarget } from '../transport/response-target.js';
 import type { TransactionEnvironment } from './environment.js';
+import { continueUntilDone, responseEvent } from './step.js';
 import { TransactionAbortedError, TransactionTimeoutError } from './errors.js';
 import type { ServerTransaction } from './handles.js';
 import { inviteServerMachine } from './invite-server.js';
@@ -97,7 +98,7 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
     } else if (message instanceof TerminateTransaction) {
       return Result.stop('normal', state);
     }
-    return after(state);
+    return continueUntilDone(state);
   },
 
   handleInfo(message, state) {
@@ -107,7 +108,7 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
       state.transportError = message.error;
       state.machine.send({ type: 'transportError' });
     }
-    return after(state);
+    return continueUntilDone(state);
   },
 
   terminate(reason, state) {
@@ -119,25 +120,18 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
       env.toCore(new CoreError(new TransactionTimeoutError('L', handle.method), handle));
     }
     state.machine.stop();
-    if (!isNormal(reason)) env.toCore(new CoreError(new TransactionAbortedError(handle.method, reason), handle));
+    if (!isNormalExit(reason)) env.toCore(new CoreError(new TransactionAbortedError(handle.method, reason), handle));
   },
 };
 
-function isNormal(reason: ExitReason): boolean {
-  return reason === 'normal' || reason === 'shutdown' || (typeof reason === 'object' && reason !== null && 'shutdown' in reason);
-}
 
-function after(state: State) {
-  return (state.machine.snapshot as { status: string }).status === 'done' ? Result.stop('normal', state) : Result.noreply(state);
-}
 
 /** Runs the core's response through the machine; true when it was sent (the state allowed it). */
 function respond(state: State, response: SipResponse): boolean {
   const before = state.last;
   state.current = response;
   const status = response.status;
-  if (state.handle.request.method === 'INVITE') state.machine.send({ type: status < 200 ? 'provisional' : status < 300 ? 'success' : 'failure' });
-  else state.machine.send({ type: status < 200 ? 'provisional' : 'final' });
+  state.machine.send(responseEvent(state.handle.request.method === 'INVITE', status) as never);
   state.current = null;
   return state.last !== before;
 }

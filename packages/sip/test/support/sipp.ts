@@ -1,12 +1,11 @@
 // Runs sipp (Debian's sip-tester) as a peer: one scenario, a bounded number of calls, no stdin;
 // resolves with its exit status (0: every call succeeded) and its summary output.
 import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+export { freePort } from './ports.js';
 
 export const haveSipp = spawnSync('sipp', ['-v']).error === undefined;
 
@@ -36,21 +35,4 @@ export function runSipp(args: string[], limitMs = 120_000): { done: Promise<Sipp
     });
   });
   return { done, kill: () => child.kill('SIGKILL') };
-}
-
-/** A loopback port free for both UDP and TCP. */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const server = createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as AddressInfo).port;
-    server.close();
-    const udp = createSocket('udp4');
-    const free = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(port, '127.0.0.1', () => resolve(true));
-    });
-    udp.close();
-    if (free) return port;
-  }
 }
