@@ -4,7 +4,7 @@
 // delayed `raise`) are scheduled with `sendAfter` on the runtime's clock and come back through the
 // owner's mailbox as `MachineTimeout` messages: the owner passes them to `deliver`. Other actions
 // (the machine's own named actions, `emit`…) are handed to `onAction` for the owner to carry out.
-import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import { createActor, type AnyActorScope, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 import type { Pid } from './pid.js';
 import { self } from './signals.js';
 import { cancelTimer, sendAfter, type TimerRef } from './timers.js';
@@ -28,6 +28,44 @@ export class MachineTimeout {
     /** @internal */ readonly id: string,
     /** @internal */ readonly event: { readonly type: string },
   ) {}
+}
+
+/**
+ * The actor scope a pure transition runs in, made once per machine definition. xstate's own
+ * `transition()` and `initialTransition()` build a fresh one on every call — an unstarted actor,
+ * its initial snapshot and an actor system — which cost more than the transition itself (a third
+ * of a SIP transaction's CPU). Sharing it is safe for the machines embedded here, which invoke
+ * and spawn nothing: the scope only collects the actions a step produces.
+ */
+interface PureScope {
+  readonly scope: AnyActorScope;
+  readonly actions: MachineAction[];
+}
+
+const scopes = new WeakMap<AnyStateMachine, PureScope>();
+
+function pureScope(machine: AnyStateMachine): PureScope {
+  let entry = scopes.get(machine);
+  if (entry === undefined) {
+    const actor = createActor(machine); // never started, as in xstate's transition()
+    const actions: MachineAction[] = [];
+    const scope = {
+      self: actor,
+      defer: () => {},
+      id: '',
+      logger: () => {},
+      sessionId: '',
+      stopChild: () => {},
+      system: actor.system,
+      emit: () => {},
+      actionExecutor: (action: MachineAction) => {
+        actions.push(action);
+      },
+    } as unknown as AnyActorScope;
+    entry = { scope, actions };
+    scopes.set(machine, entry);
+  }
+  return entry;
 }
 
 interface RaiseParams {
@@ -57,9 +95,11 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
   ) {
     this.owner = self();
     this.onAction = options.onAction;
-    const [snapshot, actions] = initialTransition(machine, options.input as never);
+    const pure = pureScope(machine);
+    const snapshot = machine.getInitialSnapshot(pure.scope, options.input as never);
     this.current = snapshot as SnapshotFrom<M>;
-    this.execute(actions as readonly MachineAction[]);
+    // splice: an action may step another machine of the same definition
+    this.execute(pure.actions.splice(0));
   }
 
   get snapshot(): SnapshotFrom<M> {
@@ -79,9 +119,10 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
   /** Runs one event through the machine. Events sent after the machine is done are ignored. */
   send(event: EventFromLogic<M>): void {
     if ((this.current as { status: string }).status !== 'active') return;
-    const [snapshot, actions] = transition(this.machine, this.current, event);
+    const pure = pureScope(this.machine);
+    const snapshot = this.machine.transition(this.current as never, event, pure.scope);
     this.current = snapshot as SnapshotFrom<M>;
-    this.execute(actions as readonly MachineAction[]);
+    this.execute(pure.actions.splice(0));
     if ((this.current as { status: string }).status !== 'active') this.stop();
   }
 
