@@ -1,0 +1,124 @@
+// The gateway's configuration: defaults for everything, then a JSON file, then environment
+// variables (SWITCHBOARD_<SECTION>_<KEY>), validated at start; a bad value is a ConfigError naming
+// its key.
+import { readFileSync } from 'node:fs';
+
+export interface GatewayConfig {
+  readonly sip: {
+    readonly host: string;
+    readonly port: number;
+    /** The domain of the users' AORs (sip:user@domain). */
+    readonly domain: string;
+    /** Registrations: default, least and most Expires (s). */
+    readonly defaultExpires: number;
+    readonly minExpires: number;
+    readonly maxExpires: number;
+  };
+  readonly smpp: {
+    /** null: start the embedded MC simulator. */
+    readonly host: string | null;
+    readonly port: number;
+    readonly systemId: string;
+    readonly password: string;
+    /** Transceiver binds in the pool. */
+    readonly binds: number;
+    readonly window: number;
+    /** Source address of messages from users without a number. */
+    readonly defaultSource: string;
+  };
+  readonly store: {
+    /** The SQLite file (created with its folder). */
+    readonly path: string;
+  };
+}
+
+export const DEFAULT_CONFIG: GatewayConfig = {
+  sip: { host: '127.0.0.1', port: 5060, domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 },
+  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, defaultSource: '4000' },
+  store: { path: 'data/gateway.sqlite' },
+};
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_GATEWAY_CONFIG';
+  constructor(
+    /** The offending key, as `section.key`. */
+    readonly key: string,
+    message: string,
+  ) {
+    super(`config ${key}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Section = keyof GatewayConfig;
+type Raw = Record<string, Record<string, unknown>>;
+
+function envName(section: string, key: string): string {
+  return `SWITCHBOARD_${section}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase();
+}
+
+/**
+ * Reads the configuration: `file` (JSON, optional) over the defaults, then `env` over both.
+ *
+ * @example
+ * loadConfig({ file: 'gateway.json', env: process.env }) // SWITCHBOARD_SIP_PORT=5070 wins over the file
+ */
+export function loadConfig(options: { file?: string; env?: Record<string, string | undefined> } = {}): GatewayConfig {
+  let fromFile: Raw = {};
+  if (options.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (error) {
+      throw new ConfigError('(file)', `cannot read ${options.file}: ${(error as Error).message}`);
+    }
+    try {
+      fromFile = JSON.parse(text) as Raw;
+    } catch (error) {
+      throw new ConfigError('(file)', `${options.file} is not JSON: ${(error as Error).message}`);
+    }
+  }
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const section of Object.keys(DEFAULT_CONFIG) as Section[]) {
+    const defaults = DEFAULT_CONFIG[section] as Record<string, unknown>;
+    const given = fromFile[section] ?? {};
+    for (const key of Object.keys(given)) if (!(key in defaults)) throw new ConfigError(`${section}.${key}`, 'unknown key');
+    const merged: Record<string, unknown> = {};
+    for (const [key, fallback] of Object.entries(defaults)) {
+      const raw = options.env?.[envName(section, key)];
+      const value = raw !== undefined ? fromEnv(raw, fallback, `${section}.${key}`) : key in given ? given[key] : fallback;
+      merged[key] = check(value, fallback, `${section}.${key}`);
+    }
+    out[section] = merged;
+  }
+  for (const section of Object.keys(fromFile)) if (!(section in DEFAULT_CONFIG)) throw new ConfigError(section, 'unknown section');
+  const config = out as unknown as GatewayConfig;
+  if (config.sip.minExpires > config.sip.defaultExpires || config.sip.defaultExpires > config.sip.maxExpires) {
+    throw new ConfigError('sip.defaultExpires', 'must lie between sip.minExpires and sip.maxExpires');
+  }
+  return config;
+}
+
+function fromEnv(raw: string, fallback: unknown, key: string): unknown {
+  if (typeof fallback === 'number') {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(key, `expected a whole number, got ${JSON.stringify(raw)}`);
+    return Number(raw);
+  }
+  if (fallback === null) return raw === '' ? null : raw;
+  return raw;
+}
+
+function check(value: unknown, fallback: unknown, key: string): unknown {
+  if (typeof fallback === 'number') {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ConfigError(key, `expected a whole number, got ${JSON.stringify(value)}`);
+    if (key.endsWith('port') && value > 65_535) throw new ConfigError(key, `a port is at most 65535, got ${value}`);
+    if ((key === 'smpp.binds' || key === 'smpp.window') && value < 1) throw new ConfigError(key, 'must be at least 1');
+    return value;
+  }
+  if (fallback === null) {
+    if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(key, `expected a host name or null, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  if (typeof value !== 'string' || value === '') throw new ConfigError(key, `expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}

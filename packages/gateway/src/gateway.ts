@@ -1,0 +1,124 @@
+// The gateway as a whole: the store, the SMSC (a configured one, or the embedded simulator), the
+// pool of binds, and the SIP stack with the gateway core. deliver_sm becomes a MESSAGE to the
+// user's contact, stored first so that nothing is lost if the user is away or the gateway stops.
+import createDebug from 'debug';
+import type { Runtime } from '@switchboard/actor';
+import { startStack, type SipStack } from '@switchboard/sip';
+import { CommandStatus, McSimulator, decodeText, type Pdu } from '@switchboard/smpp';
+import type { GatewayConfig } from './config.js';
+import { GatewayCore } from './sip-core.js';
+import { SmppPool } from './smpp-pool.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+const log = createDebug('switchboard:gateway');
+
+/** esm_class bits 2–5 of a deliver_sm: 0x04 marks an SMSC delivery receipt (SMPP v3.4 §5.2.12). */
+const RECEIPT = 0x04;
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly stack: SipStack;
+  readonly store: Store;
+  readonly pool: SmppPool;
+  /** The embedded SMSC, when no SMSC is configured. */
+  readonly simulator: McSimulator | null;
+  /** The SMPP port actually used (the simulator's may be picked at start). */
+  readonly smppPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(runtime: Runtime, config: GatewayConfig): Promise<Gateway> {
+  // Stored times must mean the same after a restart: wall-clock milliseconds, advanced by the
+  // runtime's clock (so a VirtualClock drives expiry in tests).
+  const epoch = Date.now() - runtime.clock.now();
+  const now = (): number => epoch + runtime.clock.now();
+  const store = new SqliteStore(config.store.path);
+  const simulator = config.smpp.host === null ? await McSimulator.start(runtime, { port: config.smpp.port, credentials: { [config.smpp.systemId]: config.smpp.password } }) : null;
+  const smppPort = simulator?.port ?? config.smpp.port;
+  let core: GatewayCore | undefined;
+  let pool: SmppPool | undefined;
+
+  // One delivery run per AOR at a time (a second request while one runs makes it run again), so a
+  // stored message is never sent twice at once.
+  const running = new Map<string, boolean>();
+  const deliverPending = async (aor: string): Promise<void> => {
+    if (running.has(aor)) {
+      running.set(aor, true);
+      return;
+    }
+    running.set(aor, false);
+    try {
+      do {
+        running.set(aor, false);
+        await deliverStored(aor);
+      } while (running.get(aor) === true);
+    } finally {
+      running.delete(aor);
+    }
+  };
+  const deliverStored = async (aor: string): Promise<void> => {
+    for (const message of store.pendingFor(aor)) {
+      const contact = store.bindings(aor, now())[0];
+      if (contact === undefined || core === undefined) return;
+      const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text);
+      if (status >= 200 && status < 300) {
+        store.deleteInbound(message.id);
+        pool!.counters.delivered++;
+      } else return; // kept: tried again at the next REGISTER
+    }
+  };
+
+  const onDeliver = (pdu: Pdu): number => {
+    if (pdu.command !== 'deliver_sm') return CommandStatus.ESME_ROK;
+    if (((pdu.esm_class ?? 0) & RECEIPT) !== 0) {
+      log('receipt: %s', pdu.short_message.toString('latin1'));
+      return CommandStatus.ESME_ROK;
+    }
+    const aor = `sip:${pdu.destination_addr}@${config.sip.domain}`;
+    const text = decodeText(pdu.short_message, pdu.data_coding ?? 0);
+    // Stored before the deliver_sm_resp goes out: the SMSC may forget it once we answer.
+    store.queueInbound({ aor, from: pdu.source_addr, text, receivedAt: now() });
+    void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
+    return CommandStatus.ESME_ROK;
+  };
+
+  pool = await SmppPool.start(runtime, {
+    host: config.smpp.host ?? '127.0.0.1',
+    port: smppPort,
+    systemId: config.smpp.systemId,
+    password: config.smpp.password,
+    binds: config.smpp.binds,
+    window: config.smpp.window,
+    onDeliver,
+  });
+  const stack = await startStack(runtime, {
+    listen: [
+      { transport: 'udp', host: config.sip.host, port: config.sip.port },
+      { transport: 'tcp', host: config.sip.host, port: config.sip.port },
+    ],
+    core: (s) =>
+      (core = new GatewayCore(s, {
+        store,
+        pool: () => pool!,
+        limits: config.sip,
+        defaultSource: config.smpp.defaultSource,
+        now,
+        onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+      })),
+  });
+  return {
+    config,
+    stack,
+    store,
+    pool,
+    simulator,
+    smppPort,
+    async stop() {
+      await stack.stop();
+      await pool!.close();
+      await simulator?.close();
+      store.close();
+    },
+  };
+}

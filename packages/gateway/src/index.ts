@@ -1,0 +1,14 @@
+// @switchboard/gateway: a SIP MESSAGE <-> SMPP gateway with a registrar. This is the package's one public face.
+
+export { startGateway } from './gateway.js';
+export type { Gateway } from './gateway.js';
+export { loadConfig, ConfigError, DEFAULT_CONFIG } from './config.js';
+export type { GatewayConfig } from './config.js';
+export type { Store, Binding, PendingMessage } from './store.js';
+export { SqliteStore } from './sqlite-store.js';
+export { register, canonicalAor } from './registrar.js';
+export type { RegisterOutcome, RegistrarLimits } from './registrar.js';
+export { destinationOf, sourceOf, AddressError, TON, NPI } from './addressing.js';
+export type { SmppAddress } from './addressing.js';
+export { sipAnswerFor } from './status-mapping.js';
+export type { SipAnswer } from './status-mapping.js';

@@ -1,0 +1,44 @@
+// `pnpm start`: the gateway with its embedded defaults (config file from --config or
+// SWITCHBOARD_CONFIG, environment variables over it), until SIGINT / SIGTERM.
+import { Runtime } from '@switchboard/actor';
+import { ConfigError, loadConfig } from './config.js';
+import { startGateway } from './gateway.js';
+
+const at = process.argv.indexOf('--config');
+const file = at > 0 ? process.argv[at + 1] : process.env.SWITCHBOARD_CONFIG;
+let config;
+try {
+  config = loadConfig({ ...(file === undefined ? {} : { file }), env: process.env });
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+const gateway = await startGateway(new Runtime(), config);
+const { host, port, domain } = config.sip;
+process.stdout.write(
+  [
+    `Switchboard gateway: SIP on udp/tcp ${host}:${port} (domain ${domain}), SMPP ${config.smpp.host === null ? `embedded simulator on 127.0.0.1:${gateway.smppPort}` : `${config.smpp.host}:${gateway.smppPort}`}, store ${config.store.path}`,
+    'Try:',
+    `  sipsak -U -C sip:447700900555@127.0.0.1:9998 -s sip:447700900555@${host}:${port} -x 300 -i   # register a user`,
+    `  sipp -sf packages/gateway/scenarios/message.xml -s 447700900123 ${host}:${port} -m 3         # MESSAGEs -> submit_sm -> 202`,
+    'DEBUG=switchboard:* shows every PDU and SIP message.',
+    '',
+  ].join('\n'),
+);
+let stopping = false;
+const shutdown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  void gateway.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`shutdown failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,89 @@
+// The registrar (RFC 3261 §10.3): REGISTER adds, refreshes and removes Contact bindings of an
+// address-of-record, with per-contact `expires`, the Expires header, 423 Interval Too Brief below
+// the minimum, `*` with Expires 0 to remove them all, and Call-ID / CSeq ordering. Bindings live in
+// the store with their expiry on the runtime clock.
+import { formatUri, isContactStar, isSipUri, paramValue, type SipRequest } from '@switchboard/sip';
+import type { Store } from './store.js';
+
+export interface RegistrarLimits {
+  /** The domain of the AORs. */
+  readonly domain: string;
+  readonly defaultExpires: number;
+  readonly minExpires: number;
+  readonly maxExpires: number;
+}
+
+/** What to answer, and what changed. */
+export interface RegisterOutcome {
+  readonly status: number;
+  readonly reason?: string;
+  readonly headers: [string, string][];
+  /** The AOR, when the request named a usable one. */
+  readonly aor?: string;
+  /** The AOR has at least one binding after this request. */
+  readonly reachable: boolean;
+}
+
+/**
+ * `sip:user@domain`: the key bindings are stored under. The gateway serves one domain, so a user
+ * registering to the gateway's address (sip:alice@192.0.2.1) is the same user as sip:alice@domain.
+ */
+export function canonicalAor(uri: SipRequest['uri'], domain: string): string | undefined {
+  if (!isSipUri(uri) || uri.user === null || uri.user === '') return undefined;
+  return `sip:${uri.user}@${domain.toLowerCase()}`;
+}
+
+export function register(request: SipRequest, store: Store, now: number, limits: RegistrarLimits): RegisterOutcome {
+  const to = request.to!;
+  const aor = canonicalAor(to.uri, limits.domain);
+  if (aor === undefined) return { status: 404, reason: 'Not Found (the To URI names no user)', headers: [], reachable: false };
+  const callId = request.callId!;
+  const seq = request.cseq!.seq;
+  const contacts = request.headers.all('contact');
+  const headerExpires = request.headers.first('expires');
+
+  if (contacts.some(isContactStar)) {
+    // §10.3 step 6: '*' only alone and with Expires 0.
+    if (contacts.length !== 1 || headerExpires !== 0) return { status: 400, reason: 'Bad Request (Contact * needs Expires: 0 and no other Contact)', headers: [], aor, reachable: false };
+    for (const existing of store.bindings(aor, now)) {
+      if (existing.callId === callId && existing.cseq >= seq) return outOfOrder(aor);
+    }
+    store.removeBindings(aor);
+    return { status: 200, headers: dateHeader(), aor, reachable: false };
+  }
+
+  // Validate everything before changing anything (§10.3 step 7: all or nothing).
+  const changes: { contact: string; expires: number }[] = [];
+  for (const contact of contacts) {
+    if (isContactStar(contact)) continue;
+    const param = paramValue(contact.params, 'expires');
+    let expires = typeof param === 'string' && /^\d+$/.test(param) ? Number(param) : (headerExpires ?? limits.defaultExpires);
+    if (expires !== 0 && expires < limits.minExpires) {
+      return { status: 423, headers: [['Min-Expires', String(limits.minExpires)]], aor, reachable: store.bindings(aor, now).length > 0 };
+    }
+    expires = Math.min(expires, limits.maxExpires);
+    changes.push({ contact: formatUri(contact.uri), expires });
+  }
+  const current = store.bindings(aor, now);
+  for (const change of changes) {
+    const existing = current.find((b) => b.contact === change.contact);
+    if (existing !== undefined && existing.callId === callId && existing.cseq >= seq) return outOfOrder(aor);
+  }
+  for (const change of changes) {
+    if (change.expires === 0) store.removeBinding(aor, change.contact);
+    else store.putBinding({ aor, contact: change.contact, expiresAt: now + change.expires * 1000, callId, cseq: seq });
+  }
+  // §10.3 step 8: the answer lists every current binding with its remaining time.
+  const bindings = store.bindings(aor, now);
+  const headers: [string, string][] = bindings.map((b) => ['Contact', `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`]);
+  return { status: 200, headers: [...headers, ...dateHeader()], aor, reachable: bindings.length > 0 };
+}
+
+function outOfOrder(aor: string): RegisterOutcome {
+  // §10.3 step 7: a request older than the binding it would change.
+  return { status: 500, reason: 'Server Internal Error (REGISTER out of order: CSeq not above the binding)', headers: [], aor, reachable: true };
+}
+
+function dateHeader(): [string, string][] {
+  return [['Date', new Date().toUTCString()]];
+}

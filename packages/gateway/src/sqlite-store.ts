@@ -1,0 +1,102 @@
+// The Store on SQLite (better-sqlite3): one file, WAL, synchronous FULL, so a message is on disk
+// before the gateway acknowledges it.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Binding, PendingMessage, Store } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS bindings (
+  aor TEXT NOT NULL, contact TEXT NOT NULL, expires_at INTEGER NOT NULL, call_id TEXT NOT NULL, cseq INTEGER NOT NULL,
+  PRIMARY KEY (aor, contact)
+);
+CREATE TABLE IF NOT EXISTS inbound (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, aor TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL, received_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbound_aor ON inbound (aor, id);
+`;
+
+interface BindingRow {
+  aor: string;
+  contact: string;
+  expires_at: number;
+  call_id: string;
+  cseq: number;
+}
+interface InboundRow {
+  id: number;
+  aor: string;
+  sender: string;
+  text: string;
+  received_at: number;
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  /** Opens (or creates) the database at `path`; `':memory:'` for a throwaway one. */
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      bindings: this.db.prepare<[string, number], BindingRow>('SELECT * FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY contact'),
+      put: this.db.prepare('INSERT INTO bindings (aor, contact, expires_at, call_id, cseq) VALUES (?, ?, ?, ?, ?) ON CONFLICT (aor, contact) DO UPDATE SET expires_at = excluded.expires_at, call_id = excluded.call_id, cseq = excluded.cseq'),
+      remove: this.db.prepare('DELETE FROM bindings WHERE aor = ? AND contact = ?'),
+      removeAll: this.db.prepare('DELETE FROM bindings WHERE aor = ?'),
+      purge: this.db.prepare('DELETE FROM bindings WHERE expires_at <= ?'),
+      count: this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM bindings WHERE expires_at > ?'),
+      queue: this.db.prepare('INSERT INTO inbound (aor, sender, text, received_at) VALUES (?, ?, ?, ?)'),
+      pending: this.db.prepare<[string], InboundRow>('SELECT * FROM inbound WHERE aor = ? ORDER BY id'),
+      deleteInbound: this.db.prepare('DELETE FROM inbound WHERE id = ?'),
+      countPending: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
+    };
+  }
+
+  bindings(aor: string, now: number): Binding[] {
+    return this.statements.bindings.all(aor, now).map((r) => ({ aor: r.aor, contact: r.contact, expiresAt: r.expires_at, callId: r.call_id, cseq: r.cseq }));
+  }
+
+  putBinding(b: Binding): void {
+    this.statements.put.run(b.aor, b.contact, b.expiresAt, b.callId, b.cseq);
+  }
+
+  removeBinding(aor: string, contact: string): void {
+    this.statements.remove.run(aor, contact);
+  }
+
+  removeBindings(aor: string): void {
+    this.statements.removeAll.run(aor);
+  }
+
+  purgeExpired(now: number): number {
+    return this.statements.purge.run(now).changes;
+  }
+
+  countBindings(now: number): number {
+    return this.statements.count.get(now)?.n ?? 0;
+  }
+
+  queueInbound(m: Omit<PendingMessage, 'id'>): number {
+    return Number(this.statements.queue.run(m.aor, m.from, m.text, m.receivedAt).lastInsertRowid);
+  }
+
+  pendingFor(aor: string): PendingMessage[] {
+    return this.statements.pending.all(aor).map((r) => ({ id: r.id, aor: r.aor, from: r.sender, text: r.text, receivedAt: r.received_at }));
+  }
+
+  deleteInbound(id: number): void {
+    this.statements.deleteInbound.run(id);
+  }
+
+  countPending(): number {
+    return this.statements.countPending.get()?.n ?? 0;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,43 @@
+// What the gateway keeps across restarts, behind an interface a networked database could also
+// implement: registrations (RFC 3261 §10.3 bindings) and mobile-originated messages waiting for
+// their user.
+
+/** One Contact bound to an address-of-record. */
+export interface Binding {
+  /** The AOR, canonical: `sip:user@domain`. */
+  readonly aor: string;
+  /** The Contact URI as registered. */
+  readonly contact: string;
+  /** When it expires, on the runtime clock (ms). */
+  readonly expiresAt: number;
+  readonly callId: string;
+  readonly cseq: number;
+}
+
+/** A mobile-originated message not yet delivered to its user. */
+export interface PendingMessage {
+  readonly id: number;
+  readonly aor: string;
+  /** The sender's number, as the SMSC gave it. */
+  readonly from: string;
+  readonly text: string;
+  readonly receivedAt: number;
+}
+
+export interface Store {
+  /** The bindings of `aor` still valid at `now`. */
+  bindings(aor: string, now: number): Binding[];
+  /** Adds or refreshes the binding of (aor, contact). */
+  putBinding(binding: Binding): void;
+  removeBinding(aor: string, contact: string): void;
+  removeBindings(aor: string): void;
+  /** Deletes expired bindings; returns how many. */
+  purgeExpired(now: number): number;
+  countBindings(now: number): number;
+  /** Stores a message durably (the write is on disk when this returns); returns its id. */
+  queueInbound(message: Omit<PendingMessage, 'id'>): number;
+  pendingFor(aor: string): PendingMessage[];
+  deleteInbound(id: number): void;
+  countPending(): number;
+  close(): void;
+}

@@ -1,0 +1,100 @@
+// The gateway end to end, with peers nobody here wrote: sipsak registers a user, sipp sends
+// MESSAGEs that reach the embedded SMSC as submit_sm (answered 202), a mobile-originated deliver_sm
+// reaches the user's contact as a MESSAGE, and one for a user who is away is stored, survives a
+// restart of the gateway, and is delivered when the user registers.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { Runtime } from '@switchboard/actor';
+import { createResponse, serializeMessage as serialize, type SipRequest } from '@switchboard/sip';
+import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
+import { UdpPeer, request } from './support/peer.js';
+import { freePort } from './support/ports.js';
+import { haveSipp, runSipp } from './support/sipp.js';
+
+const scenario = fileURLToPath(new URL('../scenarios/message.xml', import.meta.url));
+
+async function bound(gateway: Gateway): Promise<void> {
+  for (let i = 0; i < 500 && gateway.pool.boundCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  if (gateway.pool.boundCount === 0) throw new Error('the gateway never bound to its SMSC');
+}
+
+function sipsak(args: string[]): Promise<number | null> {
+  return new Promise((resolve) => spawn('sipsak', args, { stdio: 'ignore' }).on('exit', resolve));
+}
+
+/** Answers the next MESSAGE the peer receives with 200 and returns it. */
+async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
+  const message = (await peer.next()) as SipRequest;
+  const via = message.topVia!;
+  peer.sendBytes(Buffer.from(serialize(createResponse(message, 200))), via.port ?? 5060, '127.0.0.1');
+  return message;
+}
+
+
+(haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact; stored MO survives a restart', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
+  const sipPort = await freePort();
+  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
+  let gateway = await startGateway(new Runtime(), loadConfig({ env }));
+  await bound(gateway);
+  const alice = await UdpPeer.open();
+  try {
+    t.is(await sipsak(['-U', '-C', `sip:447700900555@127.0.0.1:${alice.port}`, '-s', `sip:447700900555@127.0.0.1:${sipPort}`, '-x', '300', '-i']), 0, 'sipsak registered');
+    t.is(gateway.store.countBindings(Date.now()), 1);
+
+    const run = await runSipp(['-sf', scenario, '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '5', '-r', '10']).done;
+    t.is(run.status, 0, run.output.slice(-2000));
+    const submitted = gateway.simulator!.submitted;
+    t.is(submitted.length, 5);
+    const first = submitted[0]!.pdu as { destination_addr: string; short_message: Buffer; registered_delivery: number };
+    t.is(first.destination_addr, '447700900123');
+    t.regex(first.short_message.toString('latin1'), /^Hello from sipp, message \d+\r\n$/);
+    t.is(first.registered_delivery, 1);
+
+    // Mobile originated, for a registered user: a MESSAGE to the contact.
+    gateway.simulator!.deliver('gateway', { source_addr: '447700900999', destination_addr: '447700900555', short_message: Buffer.from('Hi alice') });
+    const mo = await answerMessage(alice);
+    t.is(mo.method, 'MESSAGE');
+    t.is(mo.body.toString(), 'Hi alice');
+    t.regex(mo.headers.get('From')!, /447700900999/);
+    for (let i = 0; i < 100 && gateway.store.countPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(gateway.store.countPending(), 0, 'delivered, so no longer stored');
+
+    // For a user who is away: stored, kept across a restart, delivered on REGISTER.
+    gateway.simulator!.deliver('gateway', { source_addr: '447700900999', destination_addr: '447700900777', short_message: Buffer.from('Call me') });
+    for (let i = 0; i < 200 && gateway.store.countPending() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(gateway.store.countPending(), 1);
+    await gateway.stop();
+    gateway = await startGateway(new Runtime(), loadConfig({ env }));
+    await bound(gateway);
+    t.is(gateway.store.countPending(), 1, 'the stored message survived the restart');
+    const bob = await UdpPeer.open();
+    bob.send(
+      request([
+        `REGISTER sip:127.0.0.1:${sipPort} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${bob.port};branch=z9hG4bKbobreg`,
+        'From: <sip:447700900777@switchboard.local>;tag=b',
+        'To: <sip:447700900777@switchboard.local>',
+        'Call-ID: bob-reg',
+        'CSeq: 1 REGISTER',
+        `Contact: <sip:447700900777@127.0.0.1:${bob.port}>`,
+        'Expires: 600',
+      ]),
+      sipPort,
+    );
+    const registered = await bob.next();
+    t.is(registered.kind === 'response' ? registered.status : 0, 200);
+    const stored = await answerMessage(bob);
+    t.is(stored.body.toString(), 'Call me');
+    for (let i = 0; i < 100 && gateway.store.countPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(gateway.store.countPending(), 0);
+    bob.close();
+  } finally {
+    alice.close();
+    await gateway.stop();
+  }
+});

@@ -1,0 +1,63 @@
+// The registrar (RFC 3261 §10.3) on an in-memory SQLite store, with time passed in.
+import test from 'ava';
+import { parseMessage, type SipRequest } from '@switchboard/sip';
+import { SqliteStore, register } from '@switchboard/gateway';
+
+const limits = { domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 };
+
+function reg(contact: string, { expires, seq = 1, callId = 'reg-1' }: { expires?: number; seq?: number; callId?: string } = {}): SipRequest {
+  const lines = [
+    'REGISTER sip:switchboard.local SIP/2.0',
+    'Via: SIP/2.0/UDP 192.0.2.5:5060;branch=z9hG4bKr' + seq,
+    'From: <sip:4477@switchboard.local>;tag=a',
+    'To: <sip:4477@192.0.2.1>',
+    `Call-ID: ${callId}`,
+    `CSeq: ${seq} REGISTER`,
+    ...(contact === '' ? [] : [`Contact: ${contact}`]),
+    ...(expires === undefined ? [] : [`Expires: ${expires}`]),
+    'Content-Length: 0',
+  ];
+  return parseMessage(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`)) as SipRequest;
+}
+
+test('a binding is added with the default Expires, listed with its remaining time, and expires', (t) => {
+  const store = new SqliteStore(':memory:');
+  const added = register(reg('<sip:4477@192.0.2.5:5060>'), store, 1_000_000, limits);
+  t.is(added.status, 200);
+  t.is(added.aor, 'sip:4477@switchboard.local', 'the AOR is the user at the gateway domain');
+  t.deepEqual(added.headers[0], ['Contact', '<sip:4477@192.0.2.5:5060>;expires=3600']);
+  t.is(store.bindings('sip:4477@switchboard.local', 1_000_000 + 3_599_000).length, 1);
+  t.is(store.bindings('sip:4477@switchboard.local', 1_000_000 + 3_600_000).length, 0);
+  t.is(store.purgeExpired(1_000_000 + 3_600_000), 1);
+});
+
+test('a contact expires parameter wins over Expires; above the maximum is capped; below the minimum is 423 with Min-Expires', (t) => {
+  const store = new SqliteStore(':memory:');
+  t.deepEqual(register(reg('<sip:a@h>;expires=120', { expires: 900 }), store, 0, limits).headers[0], ['Contact', '<sip:a@h>;expires=120']);
+  t.deepEqual(register(reg('<sip:b@h>', { expires: 999_999, seq: 2 }), store, 0, limits).headers[1], ['Contact', '<sip:b@h>;expires=86400']);
+  const brief = register(reg('<sip:c@h>', { expires: 30, seq: 3 }), store, 0, limits);
+  t.is(brief.status, 423);
+  t.deepEqual(brief.headers, [['Min-Expires', '60']]);
+  t.is(store.bindings('sip:4477@switchboard.local', 0).length, 2, 'a refused request changes nothing');
+});
+
+test('Expires 0 removes one binding; Contact * with Expires 0 removes all; * without Expires 0 is 400; a query lists bindings', (t) => {
+  const store = new SqliteStore(':memory:');
+  register(reg('<sip:a@h>, <sip:b@h>', { seq: 1 }), store, 0, limits);
+  t.is(register(reg('<sip:a@h>', { expires: 0, seq: 2 }), store, 0, limits).status, 200);
+  const query = register(reg('', { seq: 3 }), store, 0, limits);
+  t.deepEqual(query.headers.filter(([n]) => n === 'Contact').map(([, v]) => v), ['<sip:b@h>;expires=3600']);
+  t.is(register(reg('*', { seq: 4 }), store, 0, limits).status, 400);
+  const cleared = register(reg('*', { expires: 0, seq: 5 }), store, 0, limits);
+  t.is(cleared.status, 200);
+  t.false(cleared.reachable);
+  t.is(store.countBindings(0), 0);
+});
+
+test('a refresh with the same Call-ID must have a higher CSeq (500 otherwise); another Call-ID may replace it', (t) => {
+  const store = new SqliteStore(':memory:');
+  register(reg('<sip:a@h>', { seq: 5 }), store, 0, limits);
+  t.is(register(reg('<sip:a@h>', { seq: 5 }), store, 1000, limits).status, 500);
+  t.is(register(reg('<sip:a@h>', { seq: 6 }), store, 1000, limits).status, 200);
+  t.is(register(reg('<sip:a@h>', { seq: 1, callId: 'other' }), store, 2000, limits).status, 200);
+});
