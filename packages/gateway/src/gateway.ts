@@ -4,7 +4,8 @@
 import createDebug from 'debug';
 import type { Runtime } from '@switchboard/actor';
 import { startStack, type SipStack } from '@switchboard/sip';
-import { CommandStatus, McSimulator, decodeText, type Pdu } from '@switchboard/smpp';
+import { CommandStatus, McSimulator, MessageState, decodeText, parseReceipt, type Pdu, type PduOf } from '@switchboard/smpp';
+import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { SmppPool } from './smpp-pool.js';
@@ -61,7 +62,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
     for (const message of store.pendingFor(aor)) {
       const contact = store.bindings(aor, now())[0];
       if (contact === undefined || core === undefined) return;
-      const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text);
+      const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text, message.contentType);
       if (status >= 200 && status < 300) {
         store.deleteInbound(message.id);
         pool!.counters.delivered++;
@@ -69,16 +70,33 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
     }
   };
 
+  // A receipt (TLVs first, else the Appendix B text) becomes an IMDN for the sender, stored and
+  // delivered like a mobile-originated message.
+  const notifySender = (pdu: PduOf<'deliver_sm'>): void => {
+    const text = pdu.short_message.toString('latin1');
+    const parsed = parseReceipt(text);
+    const messageId = pdu.tlvs?.receipted_message_id ?? parsed?.id;
+    const state = pdu.tlvs?.message_state ?? (parsed?.state === undefined ? undefined : MessageState[parsed.state]);
+    const status = deliveryStatusOf(state);
+    log('receipt for %s: state %s', messageId, state);
+    if (messageId === undefined || status === undefined) return;
+    const sent = store.takeSent(messageId);
+    if (sent === undefined) return;
+    const recipientUri = `sip:${sent.recipient}@${config.sip.domain}`;
+    store.queueInbound({ aor: sent.senderAor, from: sent.recipient, text: imdnDocument(sent.sipMessageId, recipientUri, status, new Date(now())), contentType: IMDN_CONTENT_TYPE, receivedAt: now() });
+    void deliverPending(sent.senderAor).catch((error: unknown) => log('notification to %s failed: %O', sent.senderAor, error));
+  };
+
   const onDeliver = (pdu: Pdu): number => {
     if (pdu.command !== 'deliver_sm') return CommandStatus.ESME_ROK;
     if (((pdu.esm_class ?? 0) & RECEIPT) !== 0) {
-      log('receipt: %s', pdu.short_message.toString('latin1'));
+      notifySender(pdu);
       return CommandStatus.ESME_ROK;
     }
     const aor = `sip:${pdu.destination_addr}@${config.sip.domain}`;
     const text = decodeText(pdu.short_message, pdu.data_coding ?? 0);
     // Stored before the deliver_sm_resp goes out: the SMSC may forget it once we answer.
-    store.queueInbound({ aor, from: pdu.source_addr, text, receivedAt: now() });
+    store.queueInbound({ aor, from: pdu.source_addr, text, contentType: 'text/plain;charset=UTF-8', receivedAt: now() });
     void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
     return CommandStatus.ESME_ROK;
   };
@@ -105,6 +123,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
         defaultSource: config.smpp.defaultSource,
         now,
         onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+        onSubmitted: (message) => store.recordSent(message),
       })),
   });
   return {

@@ -4,10 +4,11 @@
 import createDebug from 'debug';
 import { createRequest, createResponse, parseUri, type ClientTransaction, type Core, type ServerTransaction, type SipRequest, type SipResponse, type SipStack } from '@switchboard/sip';
 import { destinationOf, sourceOf } from './addressing.js';
-import { register, type RegistrarLimits } from './registrar.js';
+import { IMDN_CONTENT_TYPE } from './imdn.js';
+import { canonicalAor, register, type RegistrarLimits } from './registrar.js';
 import type { SmppPool } from './smpp-pool.js';
 import { sipAnswerFor } from './status-mapping.js';
-import type { Store } from './store.js';
+import type { SentMessage, Store } from './store.js';
 
 const log = createDebug('switchboard:gateway:sip');
 
@@ -22,6 +23,8 @@ export interface GatewayCoreContext {
   readonly now: () => number;
   /** A user became reachable: deliver what waits for them. */
   readonly onReachable: (aor: string) => void;
+  /** The SMSC accepted a message: remember it for its receipt. */
+  readonly onSubmitted: (message: SentMessage) => void;
 }
 
 export class GatewayCore implements Core {
@@ -62,14 +65,15 @@ export class GatewayCore implements Core {
   }
 
   /** Sends a MESSAGE to `contact` and resolves with its final status (0 for a transport error or timeout). */
-  async sendMessage(contact: string, from: string, to: string, text: string): Promise<number> {
+  async sendMessage(contact: string, from: string, to: string, body: string, contentType: string): Promise<number> {
     const request = createRequest({
       method: 'MESSAGE',
       uri: parseUri(contact),
       from: { displayName: null, uri: parseUri(from), params: [] },
       to: { displayName: null, uri: parseUri(to), params: [] },
-      body: text,
-      contentType: 'text/plain;charset=UTF-8',
+      body,
+      contentType,
+      ...(contentType === IMDN_CONTENT_TYPE ? { headers: [['Content-Disposition', 'notification']] } : {}),
     });
     const transaction = await this.stack.sendRequest(request);
     if (transaction === null) return 0;
@@ -113,7 +117,14 @@ export class GatewayCore implements Core {
         fields: { source_addr_ton: source.ton, source_addr_npi: source.npi, dest_addr_ton: destination.ton, dest_addr_npi: destination.npi },
       })
       .then(
-        () => transaction.respond(createResponse(request, 202)),
+        (responses) => {
+          transaction.respond(createResponse(request, 202));
+          const sender = canonicalAor(request.from!.uri, this.context.limits.domain);
+          const messageId = responses[0]?.message_id;
+          if (sender !== undefined && messageId !== undefined && messageId !== '') {
+            this.context.onSubmitted({ messageId, senderAor: sender, recipient: destination.addr, sipMessageId: request.callId!, sentAt: this.context.now() });
+          }
+        },
         (error: unknown) => {
           const answer = sipAnswerFor(error);
           log('MESSAGE to %s refused: %s', destination.addr, error instanceof Error ? error.message : String(error));

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Binding, PendingMessage, Store } from './store.js';
+import type { Binding, PendingMessage, SentMessage, Store } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bindings (
@@ -11,7 +11,11 @@ CREATE TABLE IF NOT EXISTS bindings (
   PRIMARY KEY (aor, contact)
 );
 CREATE TABLE IF NOT EXISTS inbound (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, aor TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL, received_at INTEGER NOT NULL
+  id INTEGER PRIMARY KEY AUTOINCREMENT, aor TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL,
+  content_type TEXT NOT NULL DEFAULT 'text/plain;charset=UTF-8', received_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sent (
+  message_id TEXT PRIMARY KEY, sender_aor TEXT NOT NULL, recipient TEXT NOT NULL, sip_message_id TEXT NOT NULL, sent_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS inbound_aor ON inbound (aor, id);
 `;
@@ -28,7 +32,15 @@ interface InboundRow {
   aor: string;
   sender: string;
   text: string;
+  content_type: string;
   received_at: number;
+}
+interface SentRow {
+  message_id: string;
+  sender_aor: string;
+  recipient: string;
+  sip_message_id: string;
+  sent_at: number;
 }
 
 export class SqliteStore implements Store {
@@ -49,7 +61,10 @@ export class SqliteStore implements Store {
       removeAll: this.db.prepare('DELETE FROM bindings WHERE aor = ?'),
       purge: this.db.prepare('DELETE FROM bindings WHERE expires_at <= ?'),
       count: this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM bindings WHERE expires_at > ?'),
-      queue: this.db.prepare('INSERT INTO inbound (aor, sender, text, received_at) VALUES (?, ?, ?, ?)'),
+      queue: this.db.prepare('INSERT INTO inbound (aor, sender, text, content_type, received_at) VALUES (?, ?, ?, ?, ?)'),
+      recordSent: this.db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (?, ?, ?, ?, ?)'),
+      findSent: this.db.prepare<[string], SentRow>('SELECT * FROM sent WHERE message_id = ?'),
+      deleteSent: this.db.prepare('DELETE FROM sent WHERE message_id = ?'),
       pending: this.db.prepare<[string], InboundRow>('SELECT * FROM inbound WHERE aor = ? ORDER BY id'),
       deleteInbound: this.db.prepare('DELETE FROM inbound WHERE id = ?'),
       countPending: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
@@ -81,11 +96,11 @@ export class SqliteStore implements Store {
   }
 
   queueInbound(m: Omit<PendingMessage, 'id'>): number {
-    return Number(this.statements.queue.run(m.aor, m.from, m.text, m.receivedAt).lastInsertRowid);
+    return Number(this.statements.queue.run(m.aor, m.from, m.text, m.contentType, m.receivedAt).lastInsertRowid);
   }
 
   pendingFor(aor: string): PendingMessage[] {
-    return this.statements.pending.all(aor).map((r) => ({ id: r.id, aor: r.aor, from: r.sender, text: r.text, receivedAt: r.received_at }));
+    return this.statements.pending.all(aor).map((r) => ({ id: r.id, aor: r.aor, from: r.sender, text: r.text, contentType: r.content_type, receivedAt: r.received_at }));
   }
 
   deleteInbound(id: number): void {
@@ -94,6 +109,17 @@ export class SqliteStore implements Store {
 
   countPending(): number {
     return this.statements.countPending.get()?.n ?? 0;
+  }
+
+  recordSent(m: SentMessage): void {
+    this.statements.recordSent.run(m.messageId, m.senderAor, m.recipient, m.sipMessageId, m.sentAt);
+  }
+
+  takeSent(messageId: string): SentMessage | undefined {
+    const row = this.statements.findSent.get(messageId);
+    if (row === undefined) return undefined;
+    this.statements.deleteSent.run(messageId);
+    return { messageId: row.message_id, senderAor: row.sender_aor, recipient: row.recipient, sipMessageId: row.sip_message_id, sentAt: row.sent_at };
   }
 
   close(): void {

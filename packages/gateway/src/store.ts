@@ -21,7 +21,22 @@ export interface PendingMessage {
   /** The sender's number, as the SMSC gave it. */
   readonly from: string;
   readonly text: string;
+  /** `text/plain;charset=UTF-8` for a text, `message/imdn+xml` for a delivery notification. */
+  readonly contentType: string;
   readonly receivedAt: number;
+}
+
+/** A message the SMSC accepted, kept until its delivery receipt comes back. */
+export interface SentMessage {
+  /** The SMSC's message_id (of the first part). */
+  readonly messageId: string;
+  /** Who sent it: the AOR the notification goes to. */
+  readonly senderAor: string;
+  /** The number it went to. */
+  readonly recipient: string;
+  /** The Call-ID of the MESSAGE, which the notification names (RFC 5438 message-id). */
+  readonly sipMessageId: string;
+  readonly sentAt: number;
 }
 
 export interface Store {
@@ -39,5 +54,8 @@ export interface Store {
   pendingFor(aor: string): PendingMessage[];
   deleteInbound(id: number): void;
   countPending(): number;
+  recordSent(message: SentMessage): void;
+  /** Takes (reads and deletes) what was recorded for `messageId`. */
+  takeSent(messageId: string): SentMessage | undefined;
   close(): void;
 }

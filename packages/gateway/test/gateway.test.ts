@@ -1,6 +1,7 @@
 // The gateway end to end, with peers nobody here wrote: sipsak registers a user, sipp sends
 // MESSAGEs that reach the embedded SMSC as submit_sm (answered 202), a mobile-originated deliver_sm
-// reaches the user's contact as a MESSAGE, and one for a user who is away is stored, survives a
+// reaches the user's contact as a MESSAGE, the SMSC's receipt of a user's message comes back to
+// them as an RFC 5438 delivery notification, and a deliver_sm for a user who is away is stored, survives a
 // restart of the gateway, and is delivered when the user registers.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -35,7 +36,7 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
 }
 
 
-(haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact; stored MO survives a restart', async (t) => {
+(haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact, receipt → IMDN; stored MO survives a restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   const sipPort = await freePort();
   const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
@@ -61,17 +62,45 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
     t.is(mo.method, 'MESSAGE');
     t.is(mo.body.toString(), 'Hi alice');
     t.regex(mo.headers.get('From')!, /447700900999/);
-    for (let i = 0; i < 100 && gateway.store.countPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(gateway.store.countPending(), 0, 'delivered, so no longer stored');
+    const alicePending = () => gateway.store.pendingFor('sip:447700900555@switchboard.local').length;
+    for (let i = 0; i < 100 && alicePending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(alicePending(), 0, 'delivered, so no longer stored');
+
+    // A MESSAGE from the registered user: 202, then the SMSC's receipt comes back to them as an IMDN.
+    alice.send(
+      request(
+        [
+          `MESSAGE sip:447700900123@127.0.0.1:${sipPort} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${alice.port};branch=z9hG4bKalicemsg`,
+          'From: <sip:447700900555@switchboard.local>;tag=al',
+          'To: <sip:447700900123@switchboard.local>',
+          'Call-ID: alice-msg-1',
+          'CSeq: 1 MESSAGE',
+          'Content-Type: text/plain',
+        ],
+        'Are you there?',
+      ),
+      sipPort,
+    );
+    const accepted = await alice.next();
+    t.is(accepted.kind === 'response' ? accepted.status : 0, 202);
+    const notification = await answerMessage(alice);
+    t.is(notification.headers.get('Content-Type'), 'message/imdn+xml');
+    t.is(notification.headers.get('Content-Disposition'), 'notification');
+    const imdn = notification.body.toString();
+    t.regex(imdn, /<message-id>alice-msg-1<\/message-id>/);
+    t.regex(imdn, /<delivered\/>/);
+    t.regex(imdn, /<recipient-uri>sip:447700900123@switchboard.local<\/recipient-uri>/);
 
     // For a user who is away: stored, kept across a restart, delivered on REGISTER.
     gateway.simulator!.deliver('gateway', { source_addr: '447700900999', destination_addr: '447700900777', short_message: Buffer.from('Call me') });
-    for (let i = 0; i < 200 && gateway.store.countPending() === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(gateway.store.countPending(), 1);
+    const bobPending = () => gateway.store.pendingFor('sip:447700900777@switchboard.local').length;
+    for (let i = 0; i < 200 && bobPending() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(bobPending(), 1);
     await gateway.stop();
     gateway = await startGateway(new Runtime(), loadConfig({ env }));
     await bound(gateway);
-    t.is(gateway.store.countPending(), 1, 'the stored message survived the restart');
+    t.is(bobPending(), 1, 'the stored message survived the restart');
     const bob = await UdpPeer.open();
     bob.send(
       request([
@@ -90,8 +119,8 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
     t.is(registered.kind === 'response' ? registered.status : 0, 200);
     const stored = await answerMessage(bob);
     t.is(stored.body.toString(), 'Call me');
-    for (let i = 0; i < 100 && gateway.store.countPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(gateway.store.countPending(), 0);
+    for (let i = 0; i < 100 && bobPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(bobPending(), 0);
     bob.close();
   } finally {
     alice.close();
