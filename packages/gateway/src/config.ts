@@ -30,12 +30,18 @@ export interface GatewayConfig {
     /** The SQLite file (created with its folder). */
     readonly path: string;
   };
+  readonly status: {
+    /** The HTTP status page (JSON at /status.json, HTML at /). */
+    readonly host: string;
+    readonly port: number;
+  };
 }
 
 export const DEFAULT_CONFIG: GatewayConfig = {
   sip: { host: '127.0.0.1', port: 5060, domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 },
   smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, defaultSource: '4000' },
   store: { path: 'data/gateway.sqlite' },
+  status: { host: '127.0.0.1', port: 8080 },
 };
 
 export class ConfigError extends Error {

@@ -10,6 +10,7 @@ import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { SmppPool } from './smpp-pool.js';
 import { SqliteStore } from './sqlite-store.js';
+import { startStatusPage } from './status-page.js';
 import type { Store } from './store.js';
 
 const log = createDebug('switchboard:gateway');
@@ -26,6 +27,8 @@ export interface Gateway {
   readonly simulator: McSimulator | null;
   /** The SMPP port actually used (the simulator's may be picked at start). */
   readonly smppPort: number;
+  /** The status page's port. */
+  readonly statusPort: number;
   stop(): Promise<void>;
 }
 
@@ -126,18 +129,23 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
         onSubmitted: (message) => store.recordSent(message),
       })),
   });
-  return {
+  const gateway = {
     config,
     stack,
     store,
     pool,
     simulator,
     smppPort,
+    statusPort: 0,
     async stop() {
+      await status.close();
       await stack.stop();
       await pool!.close();
       await simulator?.close();
       store.close();
     },
   };
+  const status = await startStatusPage(gateway, config.status.host, config.status.port);
+  gateway.statusPort = status.port;
+  return gateway;
 }

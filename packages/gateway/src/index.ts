@@ -14,3 +14,5 @@ export { destinationOf, sourceOf, AddressError, TON, NPI } from './addressing.js
 export type { SmppAddress } from './addressing.js';
 export { sipAnswerFor } from './status-mapping.js';
 export type { SipAnswer } from './status-mapping.js';
+export { startStatusPage, gatewayStatus, statusHtml } from './status-page.js';
+export type { GatewayStatus, StatusPage } from './status-page.js';

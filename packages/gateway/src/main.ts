@@ -24,6 +24,7 @@ process.stdout.write(
     'Try:',
     `  sipsak -U -C sip:447700900555@127.0.0.1:9998 -s sip:447700900555@${host}:${port} -x 300 -i   # register a user`,
     `  sipp -sf packages/gateway/scenarios/message.xml -s 447700900123 ${host}:${port} -m 3         # MESSAGEs -> submit_sm -> 202`,
+    `Status: http://${config.status.host}:${gateway.statusPort}/ (JSON at /status.json)`,
     'DEBUG=switchboard:* shows every PDU and SIP message.',
     '',
   ].join('\n'),

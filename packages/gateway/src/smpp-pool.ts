@@ -73,6 +73,20 @@ export class SmppPool {
     throw new BindStateError('submit_sm', 'CLOSED');
   }
 
+  /** Each bind's state and window occupancy (a bind that is down reports CLOSED). */
+  async bindStats(): Promise<{ bound: boolean; bindState: string; inFlight: number; window: number }[]> {
+    return Promise.all(
+      this.members.map(async (m) => {
+        try {
+          const stats = await m.client.stats();
+          return { bound: m.bound, bindState: stats.bindState, inFlight: stats.inFlight, window: stats.window };
+        } catch {
+          return { bound: false, bindState: 'CLOSED', inFlight: 0, window: 0 };
+        }
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.members.map((m) => m.client.close()));
   }

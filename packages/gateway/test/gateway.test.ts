@@ -39,7 +39,7 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
 (haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact, receipt → IMDN; stored MO survives a restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   const sipPort = await freePort();
-  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
+  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
   let gateway = await startGateway(new Runtime(), loadConfig({ env }));
   await bound(gateway);
   const alice = await UdpPeer.open();
@@ -91,6 +91,15 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
     t.regex(imdn, /<message-id>alice-msg-1<\/message-id>/);
     t.regex(imdn, /<delivered\/>/);
     t.regex(imdn, /<recipient-uri>sip:447700900123@switchboard.local<\/recipient-uri>/);
+
+    // The status page: JSON for tools, HTML for people.
+    const json = (await (await fetch(`http://127.0.0.1:${gateway.statusPort}/status.json`)).json()) as { registrations: number; counters: { accepted: number }; smpp: { binds: { bindState: string }[] }; tree: { id: string; children: { id: string }[] } };
+    t.is(json.registrations, 1);
+    t.true(json.counters.accepted >= 6);
+    t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
+    t.deepEqual(json.tree.children.map((c) => c.id), ['transactions', 'connections', 'core', 'udp-0', 'tcp-1']);
+    const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
+    t.regex(html, /<td class="up">BOUND_TRX<\/td>/);
 
     // For a user who is away: stored, kept across a restart, delivered on REGISTER.
     gateway.simulator!.deliver('gateway', { source_addr: '447700900999', destination_addr: '447700900777', short_message: Buffer.from('Call me') });

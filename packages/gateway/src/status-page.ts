@@ -1,0 +1,109 @@
+// The status page over HTTP: `/status.json` for tools, `/` as a small HTML page for people. Both
+// show the SIP stack's supervision tree and counts, each SMPP bind's state and window, the
+// registrations, the queue of stored messages and the message counters.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import createDebug from 'debug';
+import { supervisionTree, type SupervisionNode } from '@switchboard/actor';
+import type { Gateway } from './gateway.js';
+
+const log = createDebug('switchboard:gateway:status');
+
+export interface GatewayStatus {
+  readonly uptimeSeconds: number;
+  readonly sip: { readonly listeners: string[]; readonly serverTransactions: number; readonly clientTransactions: number; readonly connections: number };
+  readonly smpp: { readonly smsc: string; readonly binds: { readonly bound: boolean; readonly bindState: string; readonly inFlight: number; readonly window: number }[] };
+  readonly registrations: number;
+  readonly queued: number;
+  readonly counters: { readonly submitted: number; readonly accepted: number; readonly refused: number; readonly delivered: number };
+  readonly tree: TreeNode;
+}
+
+interface TreeNode {
+  readonly id: string;
+  readonly pid: string | null;
+  readonly type: 'worker' | 'supervisor';
+  readonly children?: TreeNode[];
+}
+
+function plain(node: SupervisionNode): TreeNode {
+  return { id: node.id, pid: node.pid === null ? null : String(node.pid), type: node.type, ...(node.children === undefined ? {} : { children: node.children.map(plain) }) };
+}
+
+export async function gatewayStatus(gateway: Gateway, startedAt: number): Promise<GatewayStatus> {
+  const stats = gateway.stack.stats();
+  return {
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    sip: { listeners: gateway.stack.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`), ...stats },
+    smpp: { smsc: `${gateway.config.smpp.host ?? '127.0.0.1 (embedded simulator)'}:${gateway.smppPort}`, binds: await gateway.pool.bindStats() },
+    registrations: gateway.store.countBindings(Date.now()),
+    queued: gateway.store.countPending(),
+    counters: { ...gateway.pool.counters },
+    tree: plain(await supervisionTree(gateway.stack.supervisor, 'sip-stack')),
+  };
+}
+
+function escape(text: string): string {
+  return text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function treeHtml(node: TreeNode): string {
+  const children = node.children === undefined ? '' : `<ul>${node.children.map((c) => `<li>${treeHtml(c)}</li>`).join('')}</ul>`;
+  return `<span class="${node.type}">${escape(node.id)}</span> <code>${escape(node.pid ?? 'not running')}</code>${children}`;
+}
+
+export function statusHtml(status: GatewayStatus): string {
+  const binds = status.smpp.binds
+    .map((b, i) => `<tr><td>${i}</td><td class="${b.bound ? 'up' : 'down'}">${escape(b.bindState)}</td><td>${b.inFlight} / ${b.window}</td></tr>`)
+    .join('');
+  const c = status.counters;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Switchboard gateway</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.up{color:#080}.down{color:#b00}.supervisor{font-weight:600}code{color:#555}</style></head>
+<body><h1>Switchboard gateway</h1>
+<p>Up ${status.uptimeSeconds} s. SIP: ${status.sip.listeners.map(escape).join(', ')}. SMSC: ${escape(status.smpp.smsc)}.</p>
+<h2>SMPP binds</h2><table id="binds"><tr><th>#</th><th>state</th><th>in flight / window</th></tr>${binds}</table>
+<h2>Traffic</h2><table id="counters">
+<tr><th>registrations</th><td id="registrations">${status.registrations}</td></tr>
+<tr><th>stored, waiting for their user</th><td id="queued">${status.queued}</td></tr>
+<tr><th>MESSAGEs submitted / accepted / refused</th><td id="submitted">${c.submitted} / ${c.accepted} / ${c.refused}</td></tr>
+<tr><th>mobile-originated delivered</th><td id="delivered">${c.delivered}</td></tr>
+<tr><th>SIP transactions (server / client), connections</th><td>${status.sip.serverTransactions} / ${status.sip.clientTransactions}, ${status.sip.connections}</td></tr>
+</table>
+<h2>Supervision tree</h2><div id="tree">${treeHtml(status.tree)}</div>
+<p><a href="/status.json">status.json</a></p></body></html>
+`;
+}
+
+export interface StatusPage {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startStatusPage(gateway: Gateway, host: string, port: number): Promise<StatusPage> {
+  const startedAt = Date.now();
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/' && path !== '/status.json') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    gatewayStatus(gateway, startedAt).then(
+      (status) => {
+        if (path === '/status.json') response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(status, null, 2)}\n`);
+        else response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(statusHtml(status));
+      },
+      (error: unknown) => {
+        log('status failed: %O', error);
+        response.writeHead(500, { 'content-type': 'text/plain' }).end('status unavailable\n');
+      },
+    );
+  });
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
