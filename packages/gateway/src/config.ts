@@ -25,6 +25,8 @@ export interface GatewayConfig {
     readonly window: number;
     /** Source address of messages from users without a number. */
     readonly defaultSource: string;
+    /** How long a MESSAGE taken while no bind is up waits for one (s). */
+    readonly validity: number;
   };
   readonly store: {
     /** The SQLite file (created with its folder). */
@@ -39,7 +41,7 @@ export interface GatewayConfig {
 
 export const DEFAULT_CONFIG: GatewayConfig = {
   sip: { host: '127.0.0.1', port: 5060, domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 },
-  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, defaultSource: '4000' },
+  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, defaultSource: '4000', validity: 3600 },
   store: { path: 'data/gateway.sqlite' },
   status: { host: '127.0.0.1', port: 8080 },
 };

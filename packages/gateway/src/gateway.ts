@@ -8,6 +8,7 @@ import { CommandStatus, McSimulator, MessageState, decodeText, parseReceipt, typ
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
+import { Outbox } from './outbox.js';
 import { SmppPool } from './smpp-pool.js';
 import { SqliteStore } from './sqlite-store.js';
 import { startStatusPage } from './status-page.js';
@@ -104,7 +105,9 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
     return CommandStatus.ESME_ROK;
   };
 
+  const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
   pool = await SmppPool.start(runtime, {
+    onBound: () => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error)),
     host: config.smpp.host ?? '127.0.0.1',
     port: smppPort,
     systemId: config.smpp.systemId,
@@ -121,12 +124,11 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
     core: (s) =>
       (core = new GatewayCore(s, {
         store,
-        pool: () => pool!,
+        outbox,
         limits: config.sip,
         defaultSource: config.smpp.defaultSource,
         now,
         onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
-        onSubmitted: (message) => store.recordSent(message),
       })),
   });
   const gateway = {

@@ -6,9 +6,9 @@ import { createRequest, createResponse, parseUri, type ClientTransaction, type C
 import { destinationOf, sourceOf } from './addressing.js';
 import { IMDN_CONTENT_TYPE } from './imdn.js';
 import { canonicalAor, register, type RegistrarLimits } from './registrar.js';
-import type { SmppPool } from './smpp-pool.js';
+import type { Outbox } from './outbox.js';
 import { sipAnswerFor } from './status-mapping.js';
-import type { SentMessage, Store } from './store.js';
+import type { Store } from './store.js';
 
 const log = createDebug('switchboard:gateway:sip');
 
@@ -17,14 +17,12 @@ const TEXT_TYPES = new Set(['text/plain']);
 
 export interface GatewayCoreContext {
   readonly store: Store;
-  readonly pool: () => SmppPool;
+  readonly outbox: Outbox;
   readonly limits: RegistrarLimits;
   readonly defaultSource: string;
   readonly now: () => number;
   /** A user became reachable: deliver what waits for them. */
   readonly onReachable: (aor: string) => void;
-  /** The SMSC accepted a message: remember it for its receipt. */
-  readonly onSubmitted: (message: SentMessage) => void;
 }
 
 export class GatewayCore implements Core {
@@ -106,30 +104,26 @@ export class GatewayCore implements Core {
       return;
     }
     const source = sourceOf(request.from!.uri, this.context.defaultSource);
-    const text = request.body.toString('utf8');
-    this.context
-      .pool()
-      .sendText({
-        source: source.addr,
-        destination: destination.addr,
-        text,
-        registered_delivery: 1,
-        fields: { source_addr_ton: source.ton, source_addr_npi: source.npi, dest_addr_ton: destination.ton, dest_addr_npi: destination.npi },
-      })
-      .then(
-        (responses) => {
-          transaction.respond(createResponse(request, 202));
-          const sender = canonicalAor(request.from!.uri, this.context.limits.domain);
-          const messageId = responses[0]?.message_id;
-          if (sender !== undefined && messageId !== undefined && messageId !== '') {
-            this.context.onSubmitted({ messageId, senderAor: sender, recipient: destination.addr, sipMessageId: request.callId!, sentAt: this.context.now() });
-          }
-        },
-        (error: unknown) => {
-          const answer = sipAnswerFor(error);
-          log('MESSAGE to %s refused: %s', destination.addr, error instanceof Error ? error.message : String(error));
-          transaction.respond(createResponse(request, answer.status, { ...(answer.reason === undefined ? {} : { reason: answer.reason }), headers: answer.headers }));
-        },
-      );
+    const outcome = this.context.outbox.take({
+      senderAor: canonicalAor(request.from!.uri, this.context.limits.domain) ?? null,
+      source: source.addr,
+      sourceTon: source.ton,
+      sourceNpi: source.npi,
+      destination: destination.addr,
+      destinationTon: destination.ton,
+      text: request.body.toString('utf8'),
+      sipMessageId: request.callId!,
+      createdAt: this.context.now(),
+    });
+    // 202 once the SMSC has it, or once it is stored for the next bind (RFC 3428 §7: accepted, not delivered).
+    void outcome.then((result) => {
+      if (result.type !== 'refused') {
+        transaction.respond(createResponse(request, 202));
+        return;
+      }
+      const answer = sipAnswerFor(result.error);
+      log('MESSAGE to %s refused: %s', destination.addr, result.error instanceof Error ? result.error.message : String(result.error));
+      transaction.respond(createResponse(request, answer.status, { ...(answer.reason === undefined ? {} : { reason: answer.reason }), headers: answer.headers }));
+    });
   }
 }

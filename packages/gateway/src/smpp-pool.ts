@@ -14,6 +14,8 @@ export interface PoolOptions {
   readonly binds: number;
   readonly window: number;
   readonly onDeliver: DeliverHandler;
+  /** A member bound (at start or after a reconnect). */
+  readonly onBound?: () => void;
 }
 
 interface Member {
@@ -42,6 +44,7 @@ export class SmppPool {
         onStatus: (status) => {
           member.bound = status.type === 'bound';
           log('bind %d: %s', i, status.type);
+          if (member.bound) options.onBound?.();
         },
       });
       members.push(member);

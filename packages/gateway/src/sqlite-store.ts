@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Binding, PendingMessage, SentMessage, Store } from './store.js';
+import type { Binding, OutboundMessage, PendingMessage, SentMessage, Store } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bindings (
@@ -13,6 +13,10 @@ CREATE TABLE IF NOT EXISTS bindings (
 CREATE TABLE IF NOT EXISTS inbound (
   id INTEGER PRIMARY KEY AUTOINCREMENT, aor TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL,
   content_type TEXT NOT NULL DEFAULT 'text/plain;charset=UTF-8', received_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbound (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, sender_aor TEXT, source TEXT NOT NULL, source_ton INTEGER NOT NULL, source_npi INTEGER NOT NULL,
+  destination TEXT NOT NULL, destination_ton INTEGER NOT NULL, text TEXT NOT NULL, sip_message_id TEXT NOT NULL, created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sent (
   message_id TEXT PRIMARY KEY, sender_aor TEXT NOT NULL, recipient TEXT NOT NULL, sip_message_id TEXT NOT NULL, sent_at INTEGER NOT NULL
@@ -34,6 +38,18 @@ interface InboundRow {
   text: string;
   content_type: string;
   received_at: number;
+}
+interface OutboundRow {
+  id: number;
+  sender_aor: string | null;
+  source: string;
+  source_ton: number;
+  source_npi: number;
+  destination: string;
+  destination_ton: number;
+  text: string;
+  sip_message_id: string;
+  created_at: number;
 }
 interface SentRow {
   message_id: string;
@@ -62,6 +78,10 @@ export class SqliteStore implements Store {
       purge: this.db.prepare('DELETE FROM bindings WHERE expires_at <= ?'),
       count: this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM bindings WHERE expires_at > ?'),
       queue: this.db.prepare('INSERT INTO inbound (aor, sender, text, content_type, received_at) VALUES (?, ?, ?, ?, ?)'),
+      queueOutbound: this.db.prepare('INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      outbound: this.db.prepare<[number], OutboundRow>('SELECT * FROM outbound ORDER BY id LIMIT ?'),
+      deleteOutbound: this.db.prepare('DELETE FROM outbound WHERE id = ?'),
+      countOutbound: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbound'),
       recordSent: this.db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (?, ?, ?, ?, ?)'),
       findSent: this.db.prepare<[string], SentRow>('SELECT * FROM sent WHERE message_id = ?'),
       deleteSent: this.db.prepare('DELETE FROM sent WHERE message_id = ?'),
@@ -109,6 +129,33 @@ export class SqliteStore implements Store {
 
   countPending(): number {
     return this.statements.countPending.get()?.n ?? 0;
+  }
+
+  queueOutbound(m: Omit<OutboundMessage, 'id'>): number {
+    return Number(this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt).lastInsertRowid);
+  }
+
+  outbound(limit: number): OutboundMessage[] {
+    return this.statements.outbound.all(limit).map((r) => ({
+      id: r.id,
+      senderAor: r.sender_aor,
+      source: r.source,
+      sourceTon: r.source_ton,
+      sourceNpi: r.source_npi,
+      destination: r.destination,
+      destinationTon: r.destination_ton,
+      text: r.text,
+      sipMessageId: r.sip_message_id,
+      createdAt: r.created_at,
+    }));
+  }
+
+  deleteOutbound(id: number): void {
+    this.statements.deleteOutbound.run(id);
+  }
+
+  countOutbound(): number {
+    return this.statements.countOutbound.get()?.n ?? 0;
   }
 
   recordSent(m: SentMessage): void {

@@ -39,6 +39,20 @@ export interface SentMessage {
   readonly sentAt: number;
 }
 
+/** A MESSAGE taken from a SIP user and not yet accepted by the SMSC (no bind was up). */
+export interface OutboundMessage {
+  readonly id: number;
+  readonly senderAor: string | null;
+  readonly source: string;
+  readonly sourceTon: number;
+  readonly sourceNpi: number;
+  readonly destination: string;
+  readonly destinationTon: number;
+  readonly text: string;
+  readonly sipMessageId: string;
+  readonly createdAt: number;
+}
+
 export interface Store {
   /** The bindings of `aor` still valid at `now`. */
   bindings(aor: string, now: number): Binding[];
@@ -54,6 +68,12 @@ export interface Store {
   pendingFor(aor: string): PendingMessage[];
   deleteInbound(id: number): void;
   countPending(): number;
+  /** Keeps a MESSAGE for the SMSC, durably; returns its id. */
+  queueOutbound(message: Omit<OutboundMessage, 'id'>): number;
+  /** The oldest waiting MESSAGEs first. */
+  outbound(limit: number): OutboundMessage[];
+  deleteOutbound(id: number): void;
+  countOutbound(): number;
   recordSent(message: SentMessage): void;
   /** Takes (reads and deletes) what was recorded for `messageId`. */
   takeSent(messageId: string): SentMessage | undefined;
