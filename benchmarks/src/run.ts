@@ -7,6 +7,7 @@ import { smppCodecSuite } from './suites/smpp-codec.js';
 import { smppSessionSuite } from './suites/smpp-session.js';
 import { sipMessageSuite } from './suites/sip-message.js';
 import { sipStackSuite } from './suites/sip-stack.js';
+import { gatewaySuite } from './suites/gateway.js';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
   actor: async () => [...(await actorSuite()), ...(await supervisionSuite())],
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Measurement[]>> = {
   'smpp-session': smppSessionSuite,
   'sip-message': sipMessageSuite,
   'sip-stack': sipStackSuite,
+  gateway: gatewaySuite,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

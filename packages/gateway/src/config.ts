@@ -31,6 +31,8 @@ export interface GatewayConfig {
   readonly store: {
     /** The SQLite file (created with its folder). */
     readonly path: string;
+    /** `normal`: durable across gateway crashes; `full`: across power loss too (an fsync per commit). */
+    readonly synchronous: string;
   };
   readonly status: {
     /** The HTTP status page (JSON at /status.json, HTML at /). */
@@ -42,7 +44,7 @@ export interface GatewayConfig {
 export const DEFAULT_CONFIG: GatewayConfig = {
   sip: { host: '127.0.0.1', port: 5060, domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 },
   smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, defaultSource: '4000', validity: 3600 },
-  store: { path: 'data/gateway.sqlite' },
+  store: { path: 'data/gateway.sqlite', synchronous: 'normal' },
   status: { host: '127.0.0.1', port: 8080 },
 };
 
@@ -101,6 +103,7 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   }
   for (const section of Object.keys(fromFile)) if (!(section in DEFAULT_CONFIG)) throw new ConfigError(section, 'unknown section');
   const config = out as unknown as GatewayConfig;
+  if (config.store.synchronous !== 'normal' && config.store.synchronous !== 'full') throw new ConfigError('store.synchronous', `expected normal or full, got ${JSON.stringify(config.store.synchronous)}`);
   if (config.sip.minExpires > config.sip.defaultExpires || config.sip.defaultExpires > config.sip.maxExpires) {
     throw new ConfigError('sip.defaultExpires', 'must lie between sip.minExpires and sip.maxExpires');
   }

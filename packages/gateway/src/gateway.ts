@@ -38,7 +38,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
   // runtime's clock (so a VirtualClock drives expiry in tests).
   const epoch = Date.now() - runtime.clock.now();
   const now = (): number => epoch + runtime.clock.now();
-  const store = new SqliteStore(config.store.path);
+  const store = new SqliteStore(config.store.path, { synchronous: config.store.synchronous === 'full' ? 'full' : 'normal' });
   const simulator = config.smpp.host === null ? await McSimulator.start(runtime, { port: config.smpp.port, credentials: { [config.smpp.systemId]: config.smpp.password } }) : null;
   const smppPort = simulator?.port ?? config.smpp.port;
   let core: GatewayCore | undefined;
@@ -63,6 +63,8 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
     }
   };
   const deliverStored = async (aor: string): Promise<void> => {
+    // Nobody registered: nothing to read (the stored list of an absent user only grows).
+    if (store.bindings(aor, now()).length === 0) return;
     for (const message of store.pendingFor(aor)) {
       const contact = store.bindings(aor, now())[0];
       if (contact === undefined || core === undefined) return;

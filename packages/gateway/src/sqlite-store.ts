@@ -1,5 +1,8 @@
-// The Store on SQLite (better-sqlite3): one file, WAL, synchronous FULL, so a message is on disk
-// before the gateway acknowledges it.
+// The Store on SQLite (better-sqlite3): one file in WAL mode. Each write is committed before the
+// gateway acknowledges what it stored, so a crash or restart of the gateway loses nothing. With
+// `synchronous: 'normal'` (the default) WAL is not fsynced on every commit: an operating-system
+// crash or power cut may lose the last commits. `'full'` fsyncs each one, at a cost in throughput
+// (docs/gateway.md has the numbers).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -64,11 +67,11 @@ export class SqliteStore implements Store {
   private readonly statements;
 
   /** Opens (or creates) the database at `path`; `':memory:'` for a throwaway one. */
-  constructor(path: string) {
+  constructor(path: string, options: { synchronous?: 'normal' | 'full' } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.exec(SCHEMA);
     this.statements = {
       bindings: this.db.prepare<[string, number], BindingRow>('SELECT * FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY contact'),
