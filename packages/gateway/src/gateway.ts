@@ -2,7 +2,7 @@
 // pool of binds, and the SIP stack with the gateway core. deliver_sm becomes a MESSAGE to the
 // user's contact, stored first so that nothing is lost if the user is away or the gateway stops.
 import createDebug from 'debug';
-import type { Runtime } from '@switchboard/actor';
+import type { ClockHandle, Runtime } from '@switchboard/actor';
 import { startStack, type SipStack } from '@switchboard/sip';
 import { CommandStatus, McSimulator, MessageState, decodeText, parseReceipt, type Pdu, type PduOf } from '@switchboard/smpp';
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
@@ -15,6 +15,9 @@ import { startStatusPage } from './status-page.js';
 import type { Store } from './store.js';
 
 const log = createDebug('switchboard:gateway');
+
+/** How often expired registrations are swept from the store (ms, runtime clock). */
+const PURGE_INTERVAL = 60_000;
 
 /** esm_class bits 2–5 of a deliver_sm: 0x04 marks an SMSC delivery receipt (SMPP v3.4 §5.2.12). */
 const RECEIPT = 0x04;
@@ -142,6 +145,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
     smppPort,
     statusPort: 0,
     async stop() {
+      if (sweep !== undefined) runtime.clock.clearTimeout(sweep);
       await status.close();
       await stack.stop();
       await pool!.close();
@@ -149,6 +153,14 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
       store.close();
     },
   };
+  // Expired bindings are already ignored when read; this sweep removes them from the store.
+  let sweep: ClockHandle | undefined;
+  const purge = (): void => {
+    const removed = store.purgeExpired(now());
+    if (removed > 0) log('%d expired registrations removed', removed);
+    sweep = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
+  };
+  sweep = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
   const status = await startStatusPage(gateway, config.status.host, config.status.port);
   gateway.statusPort = status.port;
   return gateway;

@@ -36,7 +36,7 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
 }
 
 
-(haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact, receipt → IMDN; stored MO survives a restart', async (t) => {
+(haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak and sipp REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact, receipt → IMDN; stored MO survives a restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   const sipPort = await freePort();
   const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
@@ -46,6 +46,9 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
   try {
     t.is(await sipsak(['-U', '-C', `sip:447700900555@127.0.0.1:${alice.port}`, '-s', `sip:447700900555@127.0.0.1:${sipPort}`, '-x', '300', '-i']), 0, 'sipsak registered');
     t.is(gateway.store.countBindings(Date.now()), 1);
+    const sippRegister = await runSipp(['-sf', fileURLToPath(new URL('../scenarios/register.xml', import.meta.url)), '-s', '447700900666', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1']).done;
+    t.is(sippRegister.status, 0, sippRegister.output.slice(-1500));
+    t.is(gateway.store.countBindings(Date.now()), 2, 'sipp registered too');
 
     const run = await runSipp(['-sf', scenario, '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '5', '-r', '10']).done;
     t.is(run.status, 0, run.output.slice(-2000));
@@ -94,7 +97,7 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
 
     // The status page: JSON for tools, HTML for people.
     const json = (await (await fetch(`http://127.0.0.1:${gateway.statusPort}/status.json`)).json()) as { registrations: number; counters: { accepted: number }; smpp: { binds: { bindState: string }[] }; tree: { id: string; children: { id: string }[] } };
-    t.is(json.registrations, 1);
+    t.is(json.registrations, 2);
     t.true(json.counters.accepted >= 6);
     t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
     t.deepEqual(json.tree.children.map((c) => c.id), ['transactions', 'connections', 'core', 'udp-0', 'tcp-1']);
