@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
-import { createResponse, serializeMessage as serialize, type SipRequest } from '@switchboard/sip';
+import { createResponse, parseMessage, serializeMessage as serialize, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
-import { UdpPeer, request } from './support/peer.js';
-import { freePort } from './support/ports.js';
-import { haveSipp, runSipp } from './support/sipp.js';
+import { UdpPeer, request, freePort, haveSipp, runSipp } from '@switchboard/test-support';
 
 const scenario = fileURLToPath(new URL('../scenarios/message.xml', import.meta.url));
 
@@ -28,7 +26,7 @@ function sipsak(args: string[]): Promise<number | null> {
 }
 
 /** Answers the next MESSAGE the peer receives with 200 and returns it. */
-async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
+async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
   const message = (await peer.next()) as SipRequest;
   const via = message.topVia!;
   peer.sendBytes(Buffer.from(serialize(createResponse(message, 200))), via.port ?? 5060, '127.0.0.1');
@@ -42,7 +40,7 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
   const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
   let gateway = await startGateway(new Runtime(), loadConfig({ env }));
   await bound(gateway);
-  const alice = await UdpPeer.open();
+  const alice = await UdpPeer.open(parseMessage);
   try {
     t.is(await sipsak(['-U', '-C', `sip:447700900555@127.0.0.1:${alice.port}`, '-s', `sip:447700900555@127.0.0.1:${sipPort}`, '-x', '300', '-i']), 0, 'sipsak registered');
     t.is(gateway.store.countBindings(Date.now()), 1);
@@ -113,7 +111,7 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
     gateway = await startGateway(new Runtime(), loadConfig({ env }));
     await bound(gateway);
     t.is(bobPending(), 1, 'the stored message survived the restart');
-    const bob = await UdpPeer.open();
+    const bob = await UdpPeer.open(parseMessage);
     bob.send(
       request([
         `REGISTER sip:127.0.0.1:${sipPort} SIP/2.0`,
@@ -127,9 +125,12 @@ async function answerMessage(peer: UdpPeer): Promise<SipRequest> {
       ]),
       sipPort,
     );
-    const registered = await bob.next();
-    t.is(registered.kind === 'response' ? registered.status : 0, 200);
-    const stored = await answerMessage(bob);
+    // The 200 and the stored MESSAGE it releases race to bob.
+    const arrived = [await bob.next(), await bob.next()];
+    const registered = arrived.find((m) => m.kind === 'response');
+    t.is(registered?.kind === 'response' ? registered.status : 0, 200);
+    const stored = arrived.find((m): m is SipRequest => m.kind === 'request')!;
+    bob.sendBytes(Buffer.from(serialize(createResponse(stored, 200))), stored.topVia!.port ?? 5060, '127.0.0.1');
     t.is(stored.body.toString(), 'Call me');
     for (let i = 0; i < 100 && bobPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     t.is(bobPending(), 0);

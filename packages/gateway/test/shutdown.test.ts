@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { freePort } from './support/ports.js';
+import { freePort } from '@switchboard/test-support';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 // Absolute, since the program runs in a scratch directory (its data/ goes there).

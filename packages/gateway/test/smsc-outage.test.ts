@@ -8,8 +8,7 @@ import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { McSimulator } from '@switchboard/smpp';
 import { loadConfig, startGateway } from '@switchboard/gateway';
-import { freePort } from './support/ports.js';
-import { haveSipp, runSipp } from './support/sipp.js';
+import { freePort, haveSipp, runSipp } from '@switchboard/test-support';
 
 const scenario = fileURLToPath(new URL('../scenarios/message.xml', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,7 @@ import test from 'ava';
 import { chromium } from 'playwright-core';
 import { Runtime } from '@switchboard/actor';
 import { loadConfig, startGateway } from '@switchboard/gateway';
-import { freePort } from './support/ports.js';
+import { freePort } from '@switchboard/test-support';
 
 const CHROMIUM = '/usr/bin/chromium';
 

@@ -22,9 +22,9 @@ import {
   type SipRequest,
   type SipResponse,
   type SipStack,
+  parseMessage,
 } from '@switchboard/sip';
-import { UdpPeer, request } from './support/peer.js';
-import { freePort } from './support/ports.js';
+import { UdpPeer, request, freePort } from '@switchboard/test-support';
 
 function invite(port: number, peer: number, branch = 'z9hG4bKinv1', extra: string[] = []): string {
   return request([
@@ -81,7 +81,7 @@ test('UAS over UDP: 180 and 200 with received/rport stamped; the 2xx is retransm
   const clock = new VirtualClock();
   const stack = await startStack(new Runtime({ clock }), { listen: [{ transport: 'udp', port: 0 }], core: exampleUas(counters) });
   const port = stack.listener('UDP')!.port;
-  const peer = await UdpPeer.open();
+  const peer = await UdpPeer.open(parseMessage);
   peer.send(invite(port, peer.port), port);
   const ringing = (await peer.next()) as SipResponse;
   t.is(ringing.status, 180);
@@ -115,7 +115,7 @@ test('UAS over UDP: 180 and 200 with received/rport stamped; the 2xx is retransm
 test('INVITE server: 100 Trying when the core is silent for 200 ms; a retransmitted INVITE reaches the core once', async (t) => {
   const core = new RecordingCore();
   const { stack, clock, port } = await uasStack(core);
-  const peer = await UdpPeer.open();
+  const peer = await UdpPeer.open(parseMessage);
   peer.send(invite(port, peer.port), port);
   await clock.advance(0);
   peer.send(invite(port, peer.port), port);
@@ -137,7 +137,7 @@ test('CANCEL: 200 for the CANCEL, the core answers the INVITE 487, the ACK stops
     if (r.method === 'CANCEL') tx!.respond(createResponse(tx!.request, 487, { toTag: 'uas1' }));
   };
   const { stack, clock, port } = await uasStack(core);
-  const peer = await UdpPeer.open();
+  const peer = await UdpPeer.open(parseMessage);
   peer.send(invite(port, peer.port, 'z9hG4bKc1'), port);
   t.is(((await peer.next()) as SipResponse).status, 180);
   const cancel = (b: string) =>
@@ -166,7 +166,7 @@ test('RFC 2543 peer (no magic cookie): retransmissions and the ACK of a non-2xx 
     if (r.method === 'INVITE') tx!.respond(createResponse(r, 486, { toTag: 'busy' }));
   };
   const { stack, clock, port } = await uasStack(core);
-  const peer = await UdpPeer.open();
+  const peer = await UdpPeer.open(parseMessage);
   const old = invite(port, peer.port, 'oldbranch1');
   peer.send(old, port);
   t.is(((await peer.next()) as SipResponse).status, 486);
@@ -188,7 +188,7 @@ test('bad input: a request that does not parse gets 400 with the reason; garbage
   const core = new RecordingCore();
   core.onRequest = (r, tx) => tx?.respond(createResponse(r, 200));
   const { stack, port } = await uasStack(core);
-  const peer = await UdpPeer.open();
+  const peer = await UdpPeer.open(parseMessage);
   peer.sendBytes(Buffer.from([0xff, 0x00, 0x13, 0x37, 0x0d, 0x0a]), port);
   peer.send(request([`OPTIONS sip:uas@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKbad1`, 'From: <sip:p@h>;tag=1', 'To: <sip:u@h>', 'Call-ID: bad1', 'CSeq: notanumber OPTIONS']), port);
   const bad = (await peer.next()) as SipResponse;
@@ -208,7 +208,7 @@ test('bad input: a request that does not parse gets 400 with the reason; garbage
 test('responses: a foreign top Via is dropped (§18.1.2); ours with no transaction reaches the core as stray', async (t) => {
   const core = new RecordingCore();
   const { stack, clock, port } = await uasStack(core);
-  const peer = await UdpPeer.open();
+  const peer = await UdpPeer.open(parseMessage);
   const response = (host: string, p: number, branch: string) =>
     request(['SIP/2.0 200 OK', `Via: SIP/2.0/UDP ${host}:${p};branch=${branch}`, 'From: <sip:a@h>;tag=1', 'To: <sip:b@h>;tag=2', 'Call-ID: stray', 'CSeq: 1 INVITE']);
   peer.send(response('192.0.2.9', 5060, 'z9hG4bKforeign'), port);
@@ -269,7 +269,7 @@ test('Timer F: an OPTIONS nobody answers times out after 64·T1 of retransmissio
   const clock = new VirtualClock();
   let uac!: ExampleUac;
   const stack = await startStack(new Runtime({ clock }), { listen: [{ transport: 'udp', port: 0 }], core: exampleUac((u) => (uac = u)) });
-  const silent = await UdpPeer.open();
+  const silent = await UdpPeer.open(parseMessage);
   const options = createRequest({ method: 'OPTIONS', uri: parseUri(`sip:x@127.0.0.1:${silent.port}`), from: { displayName: null, uri: parseUri('sip:uac@h'), params: [] }, to: { displayName: null, uri: parseUri('sip:x@h'), params: [] } });
   const outcome = uac.request(options);
   const first = (await silent.next()) as SipRequest;

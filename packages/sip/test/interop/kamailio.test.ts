@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
-import { exampleUas, newUasCounters, startStack } from '@switchboard/sip';
-import { freePort, haveSipp, runSipp } from '../support/sipp.js';
-import { UdpPeer, request } from '../support/peer.js';
+import { exampleUas, newUasCounters, startStack, parseMessage } from '@switchboard/sip';
+import { freePort, haveSipp, runSipp, UdpPeer, request } from '@switchboard/test-support';
 
 const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
@@ -54,7 +53,7 @@ request_route {
   try {
     // Kamailio is up once it relays an OPTIONS and the answer comes back (sipp counts an ICMP
     // port-unreachable on its first INVITE as a failed call, so it starts only then).
-    const probe = await UdpPeer.open();
+    const probe = await UdpPeer.open(parseMessage);
     for (let i = 0; ; i++) {
       probe.send(request([`OPTIONS sip:uas@127.0.0.1:${proxyPort} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKprobe${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:uas@127.0.0.1>', `Call-ID: probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), proxyPort);
       try {

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { createRequest, createResponse, exampleUac, exampleUas, newUasCounters, parseUri, startStack, type Core, type ExampleUac } from '@switchboard/sip';
-import { freePort, haveSipp, runSipp } from '../support/sipp.js';
+import { freePort, haveSipp, runSipp } from '@switchboard/test-support';
 
 const sippTest = haveSipp ? test.serial : test.skip;
 

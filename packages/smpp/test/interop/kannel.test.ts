@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Runtime } from '@switchboard/actor';
 import { McSimulator } from '@switchboard/smpp';
-import { freePorts, runPeer, type Peer } from '../support/process.js';
 import { until } from '../support/sessions.js';
+import { freePorts, runPeer, type Peer } from '@switchboard/test-support';
 
 function kannelConfig(ports: { admin: number; smsbox: number; sendsms: number; mc: number; http: number }, dir: string): string {
   return `group = core

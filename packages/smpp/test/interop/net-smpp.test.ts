@@ -3,7 +3,7 @@ import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { Runtime } from '@switchboard/actor';
 import { McSimulator, SmppClient, type Pdu } from '@switchboard/smpp';
-import { freePort, runPeer } from '../support/process.js';
+import { freePort, runPeer } from '@switchboard/test-support';
 
 const script = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
 

@@ -1,18 +1,20 @@
-// A scripted SIP peer on a loopback UDP socket: sends raw messages, and waits (event-driven, with
-// a safety limit) for the next message that arrives.
+// A scripted peer on a loopback UDP socket: sends raw messages, and waits (event-driven, with a
+// safety limit) for the next datagram, read by the parser it was given (the SIP one, in practice).
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { parseMessage, type SipMessage } from '@switchboard/sip';
 
-export class UdpPeer {
-  private readonly queue: SipMessage[] = [];
-  private waiter: ((m: SipMessage) => void) | null = null;
+export class UdpPeer<M> {
+  private readonly queue: M[] = [];
+  private waiter: ((m: M) => void) | null = null;
   readonly raw: Buffer[] = [];
 
-  private constructor(readonly socket: Socket) {
+  private constructor(
+    readonly socket: Socket,
+    private readonly parse: (bytes: Buffer) => M,
+  ) {
     socket.on('message', (bytes) => {
       this.raw.push(bytes);
-      const message = parseMessage(bytes);
+      const message = this.parse(bytes);
       if (this.waiter !== null) {
         const w = this.waiter;
         this.waiter = null;
@@ -21,11 +23,11 @@ export class UdpPeer {
     });
   }
 
-  static async open(host = '127.0.0.1'): Promise<UdpPeer> {
+  static async open<M>(parse: (bytes: Buffer) => M, host = '127.0.0.1'): Promise<UdpPeer<M>> {
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     socket.bind(0, host);
     await once(socket, 'listening');
-    return new UdpPeer(socket);
+    return new UdpPeer(socket, parse);
   }
 
   get port(): number {
@@ -45,7 +47,7 @@ export class UdpPeer {
     this.socket.send(bytes, port, host);
   }
 
-  next(limitMs = 5000): Promise<SipMessage> {
+  next(limitMs = 5000): Promise<M> {
     const queued = this.queue.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {

@@ -5,7 +5,6 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export { freePort } from './ports.js';
 
 export const haveSipp = spawnSync('sipp', ['-v']).error === undefined;
 

@@ -71,18 +71,3 @@ export function runPeer(command: string, args: readonly string[], options: { cwd
     },
   };
 }
-
-/** Free loopback TCP ports, all different (for peers that cannot listen on port 0 and report it). */
-export async function freePorts(count: number): Promise<number[]> {
-  const { createServer } = await import('node:net');
-  // every listener stays open until all ports are known, so no port is handed out twice
-  const servers = Array.from({ length: count }, () => createServer());
-  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  return ports;
-}
-
-export async function freePort(): Promise<number> {
-  return (await freePorts(1))[0]!;
-}
