@@ -102,6 +102,31 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
     t.regex(html, /<td class="up">BOUND_TRX<\/td>/);
 
+    // A long text outside GSM 7-bit: UCS-2, split into concatenated parts with a UDH.
+    const long = 'Привет! '.repeat(20);
+    const before = gateway.simulator!.submitted.length;
+    alice.send(
+      request(
+        [
+          `MESSAGE sip:447700900124@127.0.0.1:${sipPort} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${alice.port};branch=z9hG4bKalicelong`,
+          'From: <sip:447700900555@switchboard.local>;tag=al2',
+          'To: <sip:447700900124@switchboard.local>',
+          'Call-ID: alice-long-1',
+          'CSeq: 1 MESSAGE',
+          'Content-Type: text/plain;charset=UTF-8',
+        ],
+        long,
+      ),
+      sipPort,
+    );
+    const longAccepted = await alice.next();
+    t.is(longAccepted.kind === 'response' ? longAccepted.status : 0, 202);
+    const parts = gateway.simulator!.submitted.slice(before).map((m) => m.pdu as { data_coding: number; esm_class: number; destination_addr: string });
+    t.is(parts.length, 3, '160 UCS-2 characters: three parts of at most 67');
+    t.true(parts.every((p) => p.data_coding === 8 && (p.esm_class & 0x40) !== 0 && p.destination_addr === '447700900124'));
+    await answerMessage(alice); // its delivery notification
+
     // For a user who is away: stored, kept across a restart, delivered on REGISTER.
     gateway.simulator!.deliver('gateway', { source_addr: '447700900999', destination_addr: '447700900777', short_message: Buffer.from('Call me') });
     const bobPending = () => gateway.store.pendingFor('sip:447700900777@switchboard.local').length;
