@@ -1,17 +1,19 @@
-// The gateway as a whole: the store, the SMSC (a configured one, or the embedded simulator), the
-// pool of binds, and the SIP stack with the gateway core. deliver_sm becomes a MESSAGE to the
-// user's contact, stored first so that nothing is lost if the user is away or the gateway stops.
+// The gateway as one supervision tree (rest_for_one): the store's owner, the embedded SMSC when
+// none is configured, one process per SMPP bind, the SIP stack with the gateway core, the status
+// page. deliver_sm becomes a MESSAGE to the user's contact, stored first so that nothing is lost
+// if the user is away or the gateway stops.
 import createDebug from 'debug';
-import type { ClockHandle, Runtime } from '@switchboard/actor';
-import { startStack, type SipStack } from '@switchboard/sip';
-import { CommandStatus, McSimulator, MessageState, decodeText, parseReceipt, type Pdu, type PduOf } from '@switchboard/smpp';
+import { startSupervisor, stop, worker, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { stackChild, type SipStack } from '@switchboard/sip';
+import { CommandStatus, MessageState, decodeText, parseReceipt, type McSimulator, type Pdu, type PduOf } from '@switchboard/smpp';
+import { EmbeddedSmsc, ResourceOwner, StoreOwner } from './owners.js';
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { Outbox } from './outbox.js';
-import { SmppPool } from './smpp-pool.js';
+import { SmppBind, SmppPool } from './smpp-pool.js';
 import { SqliteStore } from './sqlite-store.js';
-import { startStatusPage } from './status-page.js';
+import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
 
 const log = createDebug('switchboard:gateway');
@@ -24,6 +26,9 @@ const RECEIPT = 0x04;
 
 export interface Gateway {
   readonly config: GatewayConfig;
+  /** The root of the gateway's supervision tree. */
+  readonly supervisor: SupervisorPid;
+  /** The SIP stack now running (a restarted stack replaces it). */
   readonly stack: SipStack;
   readonly store: Store;
   readonly pool: SmppPool;
@@ -36,14 +41,16 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(runtime: Runtime, config: GatewayConfig): Promise<Gateway> {
+/**
+ * Starts the gateway's tree and resolves once every part runs (the binds once bound). `link` puts
+ * the tree under a supervisor of yours (see `gatewayChild`).
+ */
+export async function startGateway(runtime: Runtime, config: GatewayConfig, options: { readonly link?: Pid } = {}): Promise<Gateway> {
   // Stored times must mean the same after a restart: wall-clock milliseconds, advanced by the
   // runtime's clock (so a VirtualClock drives expiry in tests).
   const epoch = Date.now() - runtime.clock.now();
   const now = (): number => epoch + runtime.clock.now();
   const store = new SqliteStore(config.store.path, { synchronous: config.store.synchronous === 'full' ? 'full' : 'normal' });
-  const simulator = config.smpp.host === null ? await McSimulator.start(runtime, { port: config.smpp.port, credentials: { [config.smpp.systemId]: config.smpp.password } }) : null;
-  const smppPort = simulator?.port ?? config.smpp.port;
   let core: GatewayCore | undefined;
   let pool: SmppPool | undefined;
 
@@ -111,57 +118,120 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig): Pro
   };
 
   const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
-  pool = await SmppPool.start(runtime, {
-    onBound: () => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error)),
-    host: config.smpp.host ?? '127.0.0.1',
-    port: smppPort,
-    systemId: config.smpp.systemId,
-    password: config.smpp.password,
-    binds: config.smpp.binds,
-    window: config.smpp.window,
-    onDeliver,
-  });
-  const stack = await startStack(runtime, {
-    listen: [
-      { transport: 'udp', host: config.sip.host, port: config.sip.port },
-      { transport: 'tcp', host: config.sip.host, port: config.sip.port },
-    ],
-    core: (s) =>
-      (core = new GatewayCore(s, {
-        store,
-        outbox,
-        limits: config.sip,
-        defaultSource: config.smpp.defaultSource,
-        now,
-        onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
-      })),
-  });
-  const gateway = {
-    config,
-    stack,
-    store,
-    pool,
-    simulator,
-    smppPort,
-    statusPort: 0,
-    async stop() {
-      if (sweep !== undefined) runtime.clock.clearTimeout(sweep);
-      await status.close();
-      await stack.stop();
-      await pool!.close();
-      await simulator?.close();
-      store.close();
+  pool = new SmppPool(config.smpp.binds, onDeliver, () => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error)));
+  const gateway = new RunningGateway(config, store, pool);
+
+  const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' })];
+  if (config.smpp.host === null) {
+    children.push(
+      worker('smsc', EmbeddedSmsc, { runtime, options: { port: config.smpp.port, credentials: { [config.smpp.systemId]: config.smpp.password } }, started: (sim) => (gateway.simulator = sim) }, { timeout: Infinity, shutdown: 5000 }),
+    );
+  }
+  for (let index = 0; index < config.smpp.binds; index++) {
+    const target = () => ({ host: config.smpp.host ?? '127.0.0.1', port: gateway.smppPort, systemId: config.smpp.systemId, password: config.smpp.password, window: config.smpp.window });
+    children.push(worker(`bind-${index}`, SmppBind, { runtime, pool, index, target }, { timeout: Infinity, shutdown: 5000 }));
+  }
+  children.push(
+    stackChild(
+      'sip',
+      {
+        listen: [
+          { transport: 'udp', host: config.sip.host, port: config.sip.port },
+          { transport: 'tcp', host: config.sip.host, port: config.sip.port },
+        ],
+        core: (s) =>
+          (core = new GatewayCore(s, {
+            store,
+            outbox,
+            limits: config.sip,
+            defaultSource: config.smpp.defaultSource,
+            now,
+            onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+          })),
+      },
+      (stack) => (gateway.currentStack = stack),
+    ),
+  );
+  children.push(
+    worker(
+      'status',
+      ResourceOwner,
+      {
+        open: async () => {
+          const page = await startStatusPage(gateway, config.status.host, config.status.port);
+          gateway.statusPort = page.port;
+          return page;
+        },
+        close: (page) => (page as StatusPage).close(),
+      },
+      { shutdown: 5000 },
+    ),
+  );
+  children.push(
+    worker('registration-sweep', ResourceOwner, {
+      // Expired bindings are already ignored when read; this sweep removes them from the store.
+      open: async () => {
+        const timer: { handle?: ClockHandle } = {};
+        const purge = (): void => {
+          const removed = store.purgeExpired(now());
+          if (removed > 0) log('%d expired registrations removed', removed);
+          timer.handle = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
+        };
+        timer.handle = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
+        return timer;
+      },
+      close: async (timer) => {
+        const handle = (timer as { handle?: ClockHandle }).handle;
+        if (handle !== undefined) runtime.clock.clearTimeout(handle);
+      },
+    }),
+  );
+  gateway.supervisor = await startSupervisor(runtime, { strategy: 'rest_for_one', children, intensity: 10, period: 10_000 }, options.link === undefined ? {} : { link: options.link });
+  return gateway;
+}
+
+class RunningGateway implements Gateway {
+  supervisor!: SupervisorPid;
+  currentStack: SipStack | undefined;
+  simulator: McSimulator | null = null;
+  statusPort = 0;
+
+  constructor(
+    readonly config: GatewayConfig,
+    readonly store: Store,
+    readonly pool: SmppPool,
+  ) {}
+
+  get stack(): SipStack {
+    if (this.currentStack === undefined) throw new Error('the SIP stack is not running');
+    return this.currentStack;
+  }
+
+  get smppPort(): number {
+    return this.simulator?.port ?? this.config.smpp.port;
+  }
+
+  /** Stops the tree: status page, SIP, binds (unbinding), SMSC, then the store. */
+  async stop(): Promise<void> {
+    await stop(this.supervisor, 'shutdown');
+  }
+}
+
+/**
+ * The gateway as a child of your supervisor (an application's root, say).
+ *
+ * @example
+ * await startApplication({ children: [gatewayChild(loadConfig({ env: process.env }))] });
+ */
+export function gatewayChild(config: GatewayConfig, started?: (gateway: Gateway) => void): ChildSpec {
+  return {
+    id: 'gateway',
+    type: 'supervisor',
+    shutdown: 'infinity',
+    start: async ({ runtime, supervisor }) => {
+      const gateway = await startGateway(runtime, config, { link: supervisor });
+      started?.(gateway);
+      return gateway.supervisor;
     },
   };
-  // Expired bindings are already ignored when read; this sweep removes them from the store.
-  let sweep: ClockHandle | undefined;
-  const purge = (): void => {
-    const removed = store.purgeExpired(now());
-    if (removed > 0) log('%d expired registrations removed', removed);
-    sweep = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
-  };
-  sweep = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
-  const status = await startStatusPage(gateway, config.status.host, config.status.port);
-  gateway.statusPort = status.port;
-  return gateway;
 }

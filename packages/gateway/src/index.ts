@@ -1,6 +1,6 @@
 // @switchboard/gateway: a SIP MESSAGE <-> SMPP gateway with a registrar. This is the package's one public face.
 
-export { startGateway } from './gateway.js';
+export { startGateway, gatewayChild } from './gateway.js';
 export type { Gateway } from './gateway.js';
 export { loadConfig, ConfigError, DEFAULT_CONFIG } from './config.js';
 export type { GatewayConfig } from './config.js';

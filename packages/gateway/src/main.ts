@@ -1,8 +1,8 @@
 // `pnpm start`: the gateway with its embedded defaults (config file from --config or
 // SWITCHBOARD_CONFIG, environment variables over it), until SIGINT / SIGTERM.
-import { Runtime } from '@switchboard/actor';
+import { startApplication } from '@switchboard/actor';
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway } from './gateway.js';
+import { gatewayChild, type Gateway } from './gateway.js';
 
 const at = process.argv.indexOf('--config');
 const file = at > 0 ? process.argv[at + 1] : process.env.SWITCHBOARD_CONFIG;
@@ -16,30 +16,20 @@ try {
   }
   throw error;
 }
-const gateway = await startGateway(new Runtime(), config);
 const { host, port, domain } = config.sip;
-process.stdout.write(
-  [
-    `Switchboard gateway: SIP on udp/tcp ${host}:${port} (domain ${domain}), SMPP ${config.smpp.host === null ? `embedded simulator on 127.0.0.1:${gateway.smppPort}` : `${config.smpp.host}:${gateway.smppPort}`}, store ${config.store.path}`,
-    'Try:',
-    `  sipsak -U -C sip:447700900555@127.0.0.1:9998 -s sip:447700900555@${host}:${port} -x 300 -i   # register a user`,
-    `  sipp -sf packages/gateway/scenarios/message.xml -s 447700900123 ${host}:${port} -m 3         # MESSAGEs -> submit_sm -> 202`,
-    `Status: http://${config.status.host}:${gateway.statusPort}/ (JSON at /status.json)`,
-    'DEBUG=switchboard:* shows every PDU and SIP message.',
-    '',
-  ].join('\n'),
-);
-let stopping = false;
-const shutdown = (): void => {
-  if (stopping) return;
-  stopping = true;
-  void gateway.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`shutdown failed: ${String(error)}\n`);
-      process.exit(1);
-    },
+const announce = (gateway: Gateway): void => {
+  process.stdout.write(
+    [
+      `Switchboard gateway: SIP on udp/tcp ${host}:${port} (domain ${domain}), SMPP ${config.smpp.host === null ? `embedded simulator on 127.0.0.1:${gateway.smppPort}` : `${config.smpp.host}:${gateway.smppPort}`}, store ${config.store.path}`,
+      'Try:',
+      `  sipsak -U -C sip:447700900555@127.0.0.1:9998 -s sip:447700900555@${host}:${port} -x 300 -i   # register a user`,
+      `  sipp -sf packages/gateway/scenarios/message.xml -s 447700900123 ${host}:${port} -m 3         # MESSAGEs -> submit_sm -> 202`,
+      `Status: http://${config.status.host}:${gateway.statusPort}/ (JSON at /status.json)`,
+      'DEBUG=switchboard:* shows every PDU and SIP message.',
+      '',
+    ].join('\n'),
   );
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+// startApplication handles SIGINT and SIGTERM: the tree stops in reverse order (status page, SIP,
+// binds with their unbinds, the SMSC, the store) and the process exits 0.
+await startApplication({ children: [gatewayChild(config, announce)] });

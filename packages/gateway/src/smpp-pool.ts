@@ -1,59 +1,60 @@
-// The SMPP side: a pool of transceiver binds, each an SmppClient reconnecting and rebinding under
-// its own supervisor; messages go round-robin to the binds that are up.
-import type { Runtime } from '@switchboard/actor';
-import { BindStateError, SmppClient, type DeliverHandler, type PduOf, type TextMessage } from '@switchboard/smpp';
+// The SMSC side: a pool of transceiver binds. Each bind is a process of the gateway's tree that
+// owns one SmppClient (which reconnects and rebinds by itself); messages go round-robin to the
+// binds that are up.
 import createDebug from 'debug';
+import { Result, trapExit, type GenServer, type Runtime } from '@switchboard/actor';
+import { BindStateError, SmppClient, type DeliverHandler, type PduOf, type TextMessage } from '@switchboard/smpp';
 
 const log = createDebug('switchboard:gateway:smpp');
 
-export interface PoolOptions {
+export interface BindTarget {
   readonly host: string;
   readonly port: number;
   readonly systemId: string;
   readonly password: string;
-  readonly binds: number;
   readonly window: number;
-  readonly onDeliver: DeliverHandler;
-  /** A member bound (at start or after a reconnect). */
-  readonly onBound?: () => void;
 }
 
 interface Member {
-  readonly client: SmppClient;
+  client: SmppClient | null;
   bound: boolean;
 }
 
 export class SmppPool {
   private next = 0;
+  private readonly members: Member[];
   /** Messages submitted and their outcomes, for the status page. */
   readonly counters = { submitted: 0, accepted: 0, refused: 0, delivered: 0 };
 
-  private constructor(private readonly members: Member[]) {}
+  constructor(
+    size: number,
+    /** Requests from the SMSC (deliver_sm…): the command_status to answer. */
+    readonly onDeliver: DeliverHandler,
+    /** A bind came up (at start or after a reconnect). */
+    readonly onBound: () => void,
+  ) {
+    this.members = Array.from({ length: size }, () => ({ client: null, bound: false }));
+  }
 
-  static async start(runtime: Runtime, options: PoolOptions): Promise<SmppPool> {
-    const members: Member[] = [];
-    for (let i = 0; i < options.binds; i++) {
-      const member = { bound: false } as Member & { client: SmppClient };
-      member.client = await SmppClient.connect(runtime, {
-        host: options.host,
-        port: options.port,
-        bind: { mode: 'transceiver', system_id: options.systemId, password: options.password },
-        reconnect: true,
-        options: { window: options.window },
-        onDeliver: options.onDeliver,
-        onStatus: (status) => {
-          member.bound = status.type === 'bound';
-          log('bind %d: %s', i, status.type);
-          if (member.bound) options.onBound?.();
-        },
-      });
-      members.push(member);
-    }
-    return new SmppPool(members);
+  get size(): number {
+    return this.members.length;
   }
 
   get boundCount(): number {
     return this.members.filter((m) => m.bound).length;
+  }
+
+  /** @internal a bind process's client came up, or (null) went away */
+  attach(index: number, client: SmppClient | null): void {
+    const member = this.members[index]!;
+    member.client = client;
+    if (client === null) member.bound = false;
+  }
+
+  /** @internal */
+  setBound(index: number, bound: boolean): void {
+    this.members[index]!.bound = bound;
+    if (bound) this.onBound();
   }
 
   /** Sends a text (split as needed) on the next bound member; rejects with BindStateError when none is bound. */
@@ -61,7 +62,7 @@ export class SmppPool {
     const n = this.members.length;
     for (let i = 0; i < n; i++) {
       const member = this.members[(this.next + i) % n]!;
-      if (!member.bound) continue;
+      if (!member.bound || member.client === null) continue;
       this.next = (this.next + i + 1) % n;
       this.counters.submitted++;
       try {
@@ -80,6 +81,7 @@ export class SmppPool {
   async bindStats(): Promise<{ bound: boolean; bindState: string; inFlight: number; window: number }[]> {
     return Promise.all(
       this.members.map(async (m) => {
+        if (m.client === null) return { bound: false, bindState: 'CLOSED', inFlight: 0, window: 0 };
         try {
           const stats = await m.client.stats();
           return { bound: m.bound, bindState: stats.bindState, inFlight: stats.inFlight, window: stats.window };
@@ -89,8 +91,44 @@ export class SmppPool {
       }),
     );
   }
-
-  async close(): Promise<void> {
-    await Promise.all(this.members.map((m) => m.client.close()));
-  }
 }
+
+export interface BindArgs {
+  readonly runtime: Runtime;
+  readonly pool: SmppPool;
+  readonly index: number;
+  /** Where to bind, read at each start (the embedded simulator's port is known only once it runs). */
+  readonly target: () => BindTarget;
+}
+
+/**
+ * One bind of the pool as a process: init connects and binds (waiting for the SMSC if needed),
+ * terminate unbinds. It traps exits, so a shutdown of the tree unbinds cleanly.
+ */
+export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: SmppClient }, { call: never; reply: never; cast: never; info: never }, BindArgs> = {
+  behaviourName: 'smpp_bind',
+
+  async init(args) {
+    trapExit(true);
+    const target = args.target();
+    const client = await SmppClient.connect(args.runtime, {
+      host: target.host,
+      port: target.port,
+      bind: { mode: 'transceiver', system_id: target.systemId, password: target.password },
+      reconnect: true,
+      options: { window: target.window },
+      onDeliver: args.pool.onDeliver,
+      onStatus: (status) => {
+        log('bind %d: %s', args.index, status.type);
+        args.pool.setBound(args.index, status.type === 'bound');
+      },
+    });
+    args.pool.attach(args.index, client);
+    return Result.ok({ args, client });
+  },
+
+  async terminate(_reason, state) {
+    state.args.pool.attach(state.args.index, null);
+    await state.client.close();
+  },
+};

@@ -1,5 +1,5 @@
 // The status page over HTTP: `/status.json` for tools, `/` as a small HTML page for people. Both
-// show the SIP stack's supervision tree and counts, each SMPP bind's state and window, the
+// show the gateway's supervision tree, the SIP stack's counts, each SMPP bind's state and window, the
 // registrations, the queue of stored messages and the message counters.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -39,7 +39,7 @@ export async function gatewayStatus(gateway: Gateway, startedAt: number): Promis
     registrations: gateway.store.countBindings(Date.now()),
     queued: gateway.store.countPending(),
     counters: { ...gateway.pool.counters },
-    tree: plain(await supervisionTree(gateway.stack.supervisor, 'sip-stack')),
+    tree: plain(await supervisionTree(gateway.supervisor, 'gateway')),
   };
 }
 

@@ -98,7 +98,8 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.is(json.registrations, 2);
     t.true(json.counters.accepted >= 6);
     t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
-    t.deepEqual(json.tree.children.map((c) => c.id), ['transactions', 'connections', 'core', 'udp-0', 'tcp-1']);
+    t.deepEqual(json.tree.children.map((c) => c.id), ['store', 'smsc', 'bind-0', 'sip', 'status', 'registration-sweep'], 'one tree for the whole gateway');
+    t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['transactions', 'connections', 'core', 'udp-0', 'tcp-1']);
     const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
     t.regex(html, /<td class="up">BOUND_TRX<\/td>/);
 

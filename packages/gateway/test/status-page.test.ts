@@ -27,7 +27,7 @@ const CHROMIUM = '/usr/bin/chromium';
     t.is((await page.locator('#registrations').textContent())?.trim(), '0');
     t.is((await page.locator('#queued').textContent())?.trim(), '0');
     const tree = (await page.locator('#tree').textContent()) ?? '';
-    for (const id of ['sip-stack', 'transactions', 'connections', 'core', 'udp-0', 'tcp-1']) t.true(tree.includes(id), id);
+    for (const id of ['gateway', 'store', 'smsc', 'bind-0', 'sip', 'transactions', 'connections', 'core', 'udp-0', 'tcp-1', 'status']) t.true(tree.includes(id), id);
     await page.screenshot({ path: join(dir, 'status.png') });
     t.true(existsSync(join(dir, 'status.png')));
     t.log(`screenshot: ${join(dir, 'status.png')}`);
