@@ -23,6 +23,8 @@ export interface GatewayConfig {
     /** Transceiver binds in the pool. */
     readonly binds: number;
     readonly window: number;
+    /** Most submit_sm per second per bind (the SMSC's contract); 0 for no limit. */
+    readonly throughput: number;
     /** Source address of messages from users without a number. */
     readonly defaultSource: string;
     /** How long a MESSAGE taken while no bind is up waits for one (s). */
@@ -43,7 +45,7 @@ export interface GatewayConfig {
 
 export const DEFAULT_CONFIG: GatewayConfig = {
   sip: { host: '127.0.0.1', port: 5060, domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 },
-  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, defaultSource: '4000', validity: 3600 },
+  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600 },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal' },
   status: { host: '127.0.0.1', port: 8080 },
 };

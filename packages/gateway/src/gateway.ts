@@ -128,7 +128,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
     );
   }
   for (let index = 0; index < config.smpp.binds; index++) {
-    const target = () => ({ host: config.smpp.host ?? '127.0.0.1', port: gateway.smppPort, systemId: config.smpp.systemId, password: config.smpp.password, window: config.smpp.window });
+    const target = () => ({ host: config.smpp.host ?? '127.0.0.1', port: gateway.smppPort, systemId: config.smpp.systemId, password: config.smpp.password, window: config.smpp.window, throughput: config.smpp.throughput });
     children.push(worker(`bind-${index}`, SmppBind, { runtime, pool, index, target }, { timeout: Infinity, shutdown: 5000 }));
   }
   children.push(

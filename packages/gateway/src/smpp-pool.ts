@@ -13,6 +13,8 @@ export interface BindTarget {
   readonly systemId: string;
   readonly password: string;
   readonly window: number;
+  /** submit_sm per second, 0 for no limit. */
+  readonly throughput: number;
 }
 
 interface Member {
@@ -116,7 +118,7 @@ export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: Smp
       port: target.port,
       bind: { mode: 'transceiver', system_id: target.systemId, password: target.password },
       reconnect: true,
-      options: { window: target.window },
+      options: { window: target.window, ...(target.throughput > 0 ? { throttle: target.throughput } : {}) },
       onDeliver: args.pool.onDeliver,
       onStatus: (status) => {
         log('bind %d: %s', args.index, status.type);
