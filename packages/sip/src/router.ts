@@ -24,10 +24,11 @@ const log = createDebug('switchboard:sip:router');
 const REQUIRED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
 
 export class Router implements Inbound {
-  /** Set by the stack once its transaction supervisor runs. */
-  transactionSupervisor: SupervisorPid | null = null;
-
-  constructor(private readonly env: TransactionEnvironment) {}
+  constructor(
+    private readonly env: TransactionEnvironment,
+    /** The stack's transaction supervisor (null until it runs; a restart replaces it). */
+    private readonly transactionSupervisor: () => SupervisorPid | null,
+  ) {}
 
   receive(message: SipMessage, source: Source): void {
     try {
@@ -85,7 +86,7 @@ export class Router implements Inbound {
   }
 
   private startServer(handle: ServerTransaction, answer?: SipResponse): void {
-    const supervisor = this.transactionSupervisor;
+    const supervisor = this.transactionSupervisor();
     if (supervisor === null) {
       this.answerStatelessly(handle.request, handle.source, 503, 'Service Unavailable (starting)');
       return;

@@ -4,8 +4,8 @@
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { startChild, startDynamicSupervisor, startSupervisor, stop, worker, type ChildSpec, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import { createHash } from 'node:crypto';
+import { send, startChild, startDynamicSupervisor, startSupervisor, stop, worker, type ChildSpec, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import { MAGIC_COOKIE, newBranch } from './message/builders.js';
 import { cancelFor } from './transaction/cancel.js';
 import type { SipRequest, SipResponse } from './message/message.js';
@@ -29,7 +29,6 @@ import { responseTarget } from './transport/response-target.js';
 import { StreamListener } from './transport/stream-listener.js';
 import { TransportSet, type Listener } from './transport/transport-set.js';
 import { DEFAULT_UDP_BUFFER, UdpTransport } from './transport/udp.js';
-import { send } from '@switchboard/actor';
 
 const log = createDebug('switchboard:sip:stack');
 
@@ -121,7 +120,7 @@ export class SipStack {
         else log('no core running: %s dropped', message.constructor.name);
       },
     };
-    this.router = new Router(this.env);
+    this.router = new Router(this.env, () => this.transactionSupervisor);
   }
 
   /** The bound listeners (ports filled in when 0 was asked). */
@@ -273,10 +272,7 @@ export async function startStack(runtime: Runtime, options: StackOptions, startO
     },
   });
   const children: ChildSpec[] = [
-    dynamic('transactions', (pid) => {
-      stack.transactionSupervisor = pid;
-      stack.router.transactionSupervisor = pid;
-    }, options.maxTransactions),
+    dynamic('transactions', (pid) => (stack.transactionSupervisor = pid), options.maxTransactions),
     dynamic('connections', (pid) => (stack.connectionSupervisor = pid)),
     worker('core', CoreProcess, { factory: options.core, stack, started: (pid) => (stack.core = pid) }),
   ];
