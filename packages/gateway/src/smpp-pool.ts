@@ -51,6 +51,8 @@ export class SmppPool {
     const member = this.members[index]!;
     member.client = client;
     if (client === null) member.bound = false;
+    // The bind may have come up before connect resolved: what waited for it can go now.
+    else if (member.bound) this.onBound();
   }
 
   /** @internal */
@@ -104,16 +106,18 @@ export interface BindArgs {
 }
 
 /**
- * One bind of the pool as a process: init connects and binds (waiting for the SMSC if needed),
+ * One bind of the pool as a process: it starts connecting and binding without waiting (an SMSC
+ * that is down must not hold up the rest of the gateway: MESSAGEs wait in the outbox), and
  * terminate unbinds. It traps exits, so a shutdown of the tree unbinds cleanly.
  */
-export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: SmppClient }, { call: never; reply: never; cast: never; info: never }, BindArgs> = {
+export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: Promise<SmppClient | null> }, { call: never; reply: never; cast: never; info: never }, BindArgs> = {
   behaviourName: 'smpp_bind',
 
-  async init(args) {
+  init(args) {
     trapExit(true);
     const target = args.target();
-    const client = await SmppClient.connect(args.runtime, {
+    // SmppClient.connect with reconnect resolves once the first connection is up, after retries.
+    const client = SmppClient.connect(args.runtime, {
       host: target.host,
       port: target.port,
       bind: { mode: 'transceiver', system_id: target.systemId, password: target.password },
@@ -124,13 +128,28 @@ export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: Smp
         log('bind %d: %s', args.index, status.type);
         args.pool.setBound(args.index, status.type === 'bound');
       },
-    });
-    args.pool.attach(args.index, client);
+    }).then(
+      (connected) => {
+        args.pool.attach(args.index, connected);
+        return connected;
+      },
+      (error: unknown) => {
+        log('bind %d could not start: %O', args.index, error);
+        return null;
+      },
+    );
     return Result.ok({ args, client });
   },
 
   async terminate(_reason, state) {
     state.args.pool.attach(state.args.index, null);
-    await state.client.close();
+    // A connect still retrying is closed as soon as it resolves, without holding up the shutdown.
+    let settled = false;
+    const closing = state.client.then((client) => {
+      settled = true;
+      return client?.close();
+    });
+    await Promise.race([closing, new Promise((resolve) => setImmediate(resolve))]);
+    if (settled) await closing;
   },
 };
