@@ -13,6 +13,7 @@ import { Runtime } from '@switchboard/actor';
 import { createResponse, parseMessage, serializeMessage as serialize, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
 import { UdpPeer, request, freePort, haveSipp, runSipp } from '@switchboard/test-support';
+import { userMessage } from './support/message.js';
 
 const scenario = fileURLToPath(new URL('../scenarios/message.xml', import.meta.url));
 
@@ -68,21 +69,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.is(alicePending(), 0, 'delivered, so no longer stored');
 
     // A MESSAGE from the registered user: 202, then the SMSC's receipt comes back to them as an IMDN.
-    alice.send(
-      request(
-        [
-          `MESSAGE sip:447700900123@127.0.0.1:${sipPort} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.1:${alice.port};branch=z9hG4bKalicemsg`,
-          'From: <sip:447700900555@switchboard.local>;tag=al',
-          'To: <sip:447700900123@switchboard.local>',
-          'Call-ID: alice-msg-1',
-          'CSeq: 1 MESSAGE',
-          'Content-Type: text/plain',
-        ],
-        'Are you there?',
-      ),
-      sipPort,
-    );
+    alice.send(userMessage({ fromPort: alice.port, sipPort, user: '447700900555', to: '447700900123', callId: 'alice-msg-1', body: 'Are you there?' }), sipPort);
     const accepted = await alice.next();
     t.is(accepted.kind === 'response' ? accepted.status : 0, 202);
     const notification = await answerMessage(alice);
@@ -106,21 +93,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     // A long text outside GSM 7-bit: UCS-2, split into concatenated parts with a UDH.
     const long = 'Привет! '.repeat(20);
     const before = gateway.simulator!.submitted.length;
-    alice.send(
-      request(
-        [
-          `MESSAGE sip:447700900124@127.0.0.1:${sipPort} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.1:${alice.port};branch=z9hG4bKalicelong`,
-          'From: <sip:447700900555@switchboard.local>;tag=al2',
-          'To: <sip:447700900124@switchboard.local>',
-          'Call-ID: alice-long-1',
-          'CSeq: 1 MESSAGE',
-          'Content-Type: text/plain;charset=UTF-8',
-        ],
-        long,
-      ),
-      sipPort,
-    );
+    alice.send(userMessage({ fromPort: alice.port, sipPort, user: '447700900555', to: '447700900124', callId: 'alice-long-1', body: long, contentType: 'text/plain;charset=UTF-8' }), sipPort);
     const longAccepted = await alice.next();
     t.is(longAccepted.kind === 'response' ? longAccepted.status : 0, 202);
     const parts = gateway.simulator!.submitted.slice(before).map((m) => m.pdu as { data_coding: number; esm_class: number; destination_addr: string });
