@@ -60,7 +60,7 @@ export class SipStreamFramer {
         if (this.buffer.length > this.limits.maxMessageSize) throw new SipParseError(`a message head over ${this.limits.maxMessageSize} octets`, 413);
         return;
       }
-      const { message, contentLength, headEnd: bodyStart } = parseHead(this.buffer, 0, headEnd, this.limits);
+      const { message, contentLength, headEnd: bodyStart } = parseHead(this.buffer, headEnd, this.limits);
       if (contentLength === undefined) throw new SipParseError('Content-Length is required on a stream transport', 400, 'Content-Length');
       const total = bodyStart + contentLength;
       if (total > this.limits.maxMessageSize) throw new SipParseError(`a message of ${total} octets exceeds ${this.limits.maxMessageSize}`, 413);

@@ -4,7 +4,8 @@
 import { SipParseError } from './errors.js';
 import { CODECS, codecOf, type HeaderTypes, type TypedHeaderName } from './header-types.js';
 import { NOT_LISTS, canonicalName } from './header-names.js';
-import { isToken, splitCommas } from './scanner.js';
+import type { KnownName } from './name-table.js';
+import { splitCommas } from './scanner.js';
 
 /**
  * One header row. A parsed row holds only where its value lies in the message's head; the string
@@ -13,6 +14,8 @@ import { isToken, splitCommas } from './scanner.js';
 interface Row {
   readonly name: string;
   readonly key: string;
+  /** How to read and write the value, for a known header. */
+  readonly codec: Codec | undefined;
   value: string | undefined;
   readonly start: number;
   readonly end: number;
@@ -23,43 +26,7 @@ interface Row {
 /** A header value to set: raw text, or typed values of a known header. */
 export type HeaderInput<K extends string> = K extends TypedHeaderName ? HeaderTypes[K] | readonly HeaderTypes[K][] | string : string;
 
-/** Header names as written on the wire → canonical name and key (the same few names come again and again). */
-const NAMES = new Map<string, { readonly name: string; readonly key: string }>();
-
-interface KnownName {
-  readonly written: string;
-  readonly name: string;
-  readonly key: string;
-}
-
-/** Names seen, as written, bucketed by length (below 64) and first character: found with no string cut. */
-const BUCKETS: (KnownName[] | undefined)[] = new Array(64 * 128).fill(undefined);
-
-function nameAt(source: string, from: number, to: number): KnownName {
-  const length = to - from;
-  const bucketKey = length < 64 ? length * 128 + (source.charCodeAt(from) & 127) : -1;
-  const bucket = bucketKey < 0 ? undefined : BUCKETS[bucketKey];
-  if (bucket !== undefined) {
-    for (const known of bucket) if (source.startsWith(known.written, from)) return known;
-  }
-  const written = source.slice(from, to);
-  const learned = learnName(written);
-  const known = { written, name: learned.name, key: learned.key };
-  if (bucketKey >= 0) {
-    if (bucket === undefined) BUCKETS[bucketKey] = [known];
-    else if (bucket.length < 16) bucket.push(known);
-  }
-  return known;
-}
-
-/** Checks a name not seen before (it must be a token) and remembers its canonical form. */
-function learnName(name: string): { readonly name: string; readonly key: string } {
-  if (!isToken(name)) throw new SipParseError(`a bad header name ${JSON.stringify(name)}`);
-  const canonical = canonicalName(name);
-  const known = { name: canonical, key: canonical.toLowerCase() };
-  if (NAMES.size < 4096) NAMES.set(name, known);
-  return known;
-}
+type Codec = KnownName['codec'] & object;
 
 function keyOf(name: string): string {
   return canonicalName(name).toLowerCase();
@@ -75,22 +42,23 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     this.source = head;
   }
 
-  /** @internal used by the parser: a row named source[nameStart, nameEnd) whose value is source[start, end). */
-  addSpan(nameStart: number, nameEnd: number, start: number, end: number): string {
-    const known = nameAt(this.source, nameStart, nameEnd);
-    this.rows.push({ name: known.name, key: known.key, value: undefined, start, end, parsed: undefined });
-    return known.key;
+  /** @internal used by the parser: a row whose value is source[start, end). */
+  addSpan(known: KnownName, start: number, end: number): void {
+    this.rows.push({ name: known.name, key: known.key, codec: known.codec, value: undefined, start, end, parsed: undefined });
+  }
+
+  /** @internal used by the parser: the last row's typed elements, read as it was added. */
+  setLastParsed(parsed: unknown[]): void {
+    this.rows[this.rows.length - 1]!.parsed = parsed;
+  }
+
+  /** @internal used by the parser: a row with a folded value. */
+  addFolded(known: KnownName, value: string): void {
+    this.rows.push({ name: known.name, key: known.key, codec: known.codec, value, start: 0, end: 0, parsed: undefined });
   }
 
   private valueOf(row: Row): string {
     return (row.value ??= this.source.slice(row.start, row.end));
-  }
-
-  /** @internal used by the parser: one row (a folded one), name as read. */
-  add(name: string, value: string): string {
-    const known = NAMES.get(name) ?? learnName(name);
-    this.rows.push({ name: known.name, key: known.key, value, start: 0, end: 0, parsed: undefined });
-    return known.key;
   }
 
   get size(): number {
@@ -109,8 +77,8 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** The first row's raw value. */
   get(name: string): string | undefined {
     const key = keyOf(name);
-    const row = this.rows.find((r) => r.key === key);
-    return row === undefined ? undefined : this.valueOf(row);
+    for (const row of this.rows) if (row.key === key) return this.valueOf(row);
+    return undefined;
   }
 
   /** Every row's raw value, in order. */
@@ -139,21 +107,33 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** The first typed element of a known header, or undefined. */
   first<K extends TypedHeaderName>(name: K): HeaderTypes[K] | undefined {
     const key = name.toLowerCase();
-    const row = this.rows.find((r) => r.key === key);
-    return row === undefined ? undefined : (this.parsedRow(row)[0] as HeaderTypes[K]);
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.key === key) return (row.parsed ?? this.parseRow(row))[0] as HeaderTypes[K];
+    }
+    return undefined;
   }
 
   private parsedRow(row: Row): unknown[] {
-    if (row.parsed !== undefined) return row.parsed;
-    const codec = codecOf(row.key);
+    return row.parsed ?? this.parseRow(row);
+  }
+
+  private parseRow(row: Row): unknown[] {
+    const codec = row.codec;
     const value = this.valueOf(row);
     if (codec === undefined) return (row.parsed = [value]);
-    const parts = codec.list && value.includes(',') ? splitCommas(value) : [value];
-    row.parsed = parts.map((part) => {
+    if (!codec.list || value.indexOf(',') < 0) {
+      if (value === '') throw new SipParseError('an empty element', 400, row.name);
+      return (row.parsed = [codec.parse(value)]);
+    }
+    const parts = splitCommas(value);
+    const parsed: unknown[] = [];
+    for (const part of parts) {
       if (part === '') throw new SipParseError('an empty element', 400, row.name);
-      return codec.parse(part);
-    });
-    return row.parsed;
+      parsed.push(codec.parse(part));
+    }
+    return (row.parsed = parsed);
   }
 
   /** Reads every known header, so a bad value surfaces now; returns the first error, or undefined. */
@@ -212,7 +192,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     if (elements.length <= 1) this.rows.splice(at, 1);
     else {
       const rest = elements.slice(1);
-      this.rows[at] = { name: row.name, key, value: rest.map((v) => (codec.format as (x: unknown) => string)(v)).join(', '), start: 0, end: 0, parsed: rest };
+      this.rows[at] = { name: row.name, key, codec: row.codec, value: rest.map((v) => (codec.format as (x: unknown) => string)(v)).join(', '), start: 0, end: 0, parsed: rest };
     }
     return elements[0];
   }
@@ -229,11 +209,11 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const key = canonical.toLowerCase();
     if (typeof value === 'string') {
       if (/[\r\n]/.test(value)) throw new TypeError(`a header value may not contain CR or LF (${canonical})`);
-      return { name: canonical, key, value: value.trim(), start: 0, end: 0, parsed: undefined };
+      return { name: canonical, key, codec: codecOf(key), value: value.trim(), start: 0, end: 0, parsed: undefined };
     }
     const codec = codecOf(key);
     if (codec === undefined) throw new TypeError(`${canonical} takes a string value`);
     const elements = Array.isArray(value) ? (value as unknown[]) : [value];
-    return { name: canonical, key, value: elements.map((v) => codec.format(v)).join(', '), start: 0, end: 0, parsed: elements };
+    return { name: canonical, key, codec, value: elements.map((v) => codec.format(v)).join(', '), start: 0, end: 0, parsed: elements };
   }
 }

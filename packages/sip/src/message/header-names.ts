@@ -1,7 +1,8 @@
 // Header names: compact forms (RFC 3261 §7.3.3 and the RFCs that added more), case-insensitive
 // matching, and the canonical spelling a serializer writes.
 
-const COMPACT: Readonly<Record<string, string>> = {
+/** The compact forms, by their letter. */
+export const COMPACT: Readonly<Record<string, string>> = {
   a: 'Accept-Contact',
   b: 'Referred-By',
   c: 'Content-Type',
@@ -24,7 +25,8 @@ const COMPACT: Readonly<Record<string, string>> = {
   y: 'Identity',
 };
 
-const KNOWN = [
+/** Every header name given a canonical spelling. */
+export const KNOWN = [
   'Accept', 'Accept-Contact', 'Accept-Encoding', 'Accept-Language', 'Alert-Info', 'Allow', 'Allow-Events',
   'Authentication-Info', 'Authorization', 'Call-ID', 'Call-Info', 'Contact', 'Content-Disposition',
   'Content-Encoding', 'Content-Language', 'Content-Length', 'Content-Type', 'CSeq', 'Date', 'Error-Info',

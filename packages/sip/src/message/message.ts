@@ -8,15 +8,43 @@ import { parseRequestUri, type Uri } from './uri.js';
 
 export const SIP_VERSION = 'SIP/2.0';
 
+/** The body of a message without one (zero octets: nothing in it can change). */
+const NO_BODY = Buffer.alloc(0);
+
 abstract class SipMessageBase {
   /** "SIP/2.0" */
   version = SIP_VERSION;
   headers: HeaderList;
-  body: Buffer;
+  private bodyBytes: Buffer | undefined;
+  /** A parsed message's body is cut from the received bytes when first read. */
+  private bodySource: Buffer | undefined = undefined;
+  private bodyStart = 0;
+  private bodyEnd = 0;
 
-  constructor(headers: HeaderList = new HeaderList(), body: Buffer = Buffer.alloc(0)) {
+  constructor(headers: HeaderList = new HeaderList(), body: Buffer = NO_BODY) {
     this.headers = headers;
-    this.body = body;
+    this.bodyBytes = body;
+  }
+
+  get body(): Buffer {
+    return (this.bodyBytes ??= this.bodySource!.subarray(this.bodyStart, this.bodyEnd));
+  }
+
+  set body(value: Buffer) {
+    this.bodyBytes = value;
+    this.bodySource = undefined;
+  }
+
+  /** @internal the parser's: the body is source[start, end), cut on first use. */
+  setBodySpan(source: Buffer, start: number, end: number): void {
+    if (start === end) {
+      this.bodyBytes = NO_BODY;
+      return;
+    }
+    this.bodyBytes = undefined;
+    this.bodySource = source;
+    this.bodyStart = start;
+    this.bodyEnd = end;
   }
 
   /** Every Via, top first. */

@@ -6,6 +6,7 @@ import { isAscii } from 'node:buffer';
 import { SipParseError } from './errors.js';
 import { HeaderList } from './header-list.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
+import { NAME_CLASS, NAME_NEXT, ROOT, knownAt, otherName } from './name-table.js';
 import { isToken } from './scanner.js';
 
 export interface ParseLimits {
@@ -50,20 +51,44 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
 const LFCRLF = Buffer.from('\n\r\n');
 
+const NO_OPTIONS: ParseOptions = {};
+
+function limitsOf(options: ParseOptions): Required<ParseLimits> {
+  if (options === NO_OPTIONS) return DEFAULT_LIMITS;
+  return {
+    maxMessageSize: options.maxMessageSize ?? DEFAULT_LIMITS.maxMessageSize,
+    maxHeaders: options.maxHeaders ?? DEFAULT_LIMITS.maxHeaders,
+    maxLineLength: options.maxLineLength ?? DEFAULT_LIMITS.maxLineLength,
+  };
+}
+
+/**
+ * Up to this size a datagram becomes one latin1 string at once (a copy), and the header reader
+ * finds the empty line itself; a larger one has its head found in the bytes first, so that a big
+ * body is not copied.
+ */
+const WHOLE_TEXT_LIMIT = 4096;
+
 /** Parses one message from `buf` (a datagram, or a frame cut by the stream framer). */
-export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessage {
-  const limits = { ...DEFAULT_LIMITS, ...options };
-  if (buf.length > limits.maxMessageSize) throw new SipParseError(`message of ${buf.length} octets exceeds ${limits.maxMessageSize}`, 413);
-  let headEnd = findHeadEnd(buf);
-  if (headEnd < 0) {
+export function parseMessage(buf: Buffer, options: ParseOptions = NO_OPTIONS): SipMessage {
+  const limits = limitsOf(options);
+  const length = buf.length;
+  if (length > limits.maxMessageSize) throw new SipParseError(`message of ${length} octets exceeds ${limits.maxMessageSize}`, 413);
+  let textEnd = length;
+  if (length > WHOLE_TEXT_LIMIT) {
+    const headEnd = findHeadEnd(buf);
+    if (headEnd >= 0) textEnd = headEnd;
+  }
+  const head = parseHead(buf, textEnd, limits);
+  let bodyStart = head.headEnd;
+  if (!head.complete) {
     // A datagram whose last header line ends the datagram, without the empty line: read it as a
     // message without a body (lenient, as most stacks are); a stream has to wait for the line.
-    if (options.framing === 'stream' || buf[buf.length - 1] !== LF) throw new SipParseError('no empty line after the headers');
-    headEnd = buf.length;
+    if (options.framing === 'stream' || buf[length - 1] !== LF) throw new SipParseError('no empty line after the headers');
+    bodyStart = length;
   }
-  const { message, contentLength, headEnd: bodyStart } = parseHead(buf, 0, headEnd, limits);
-  headEnd = bodyStart;
-  const available = buf.length - headEnd;
+  const { message, contentLength } = head;
+  const available = length - bodyStart;
   let bodyLength: number;
   if (contentLength === undefined) {
     if (options.framing === 'stream') throw new SipParseError('Content-Length is required on a stream transport', 400, 'Content-Length');
@@ -72,73 +97,110 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
     if (contentLength > available) throw new SipParseError(`Content-Length ${contentLength} exceeds the ${available} octets received`, 400, 'Content-Length');
     bodyLength = contentLength;
   }
-  message.body = buf.subarray(headEnd, headEnd + bodyLength);
+  message.setBodySpan(buf, bodyStart, bodyStart + bodyLength);
   return message;
 }
 
-/** @internal the head (start line + headers) between `start` and `end`; also used by the stream framer. */
-export function parseHead(buf: Buffer, start: number, end: number, limits: Required<ParseLimits>): { message: SipMessage; contentLength: number | undefined; headEnd: number } {
-  // leading CRLFs before a message are ignored (RFC 3261 §7.5)
-  let pos = start;
-  while (pos < end && (buf[pos] === CR || buf[pos] === LF)) pos++;
-  // One string for the whole head: latin1 is a straight copy; header values are UTF-8 (RFC 3261
-  // §7.3.1), so a head with any octet above 0x7F is decoded as UTF-8 instead.
-  const ascii = isAscii(buf.subarray(pos, end));
-  const head = ascii ? buf.toString('latin1', pos, end) : buf.toString('utf8', pos, end);
-  let eol = head.indexOf('\n');
-  if (eol < 0) eol = head.length;
-  const startLine = head.charCodeAt(eol - 1) === CR ? head.slice(0, eol - 1) : head.slice(0, eol);
-  if (startLine.length > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
-  if (startLine === '') throw new SipParseError('an empty message');
-  const message = parseStartLine(startLine);
-  message.headers.setSource(head);
-  const seen: Seen = { contentLength: 0, cseq: 0 };
-  const rowsEnd = readHeaderRows(head, eol + 1, message.headers, limits, seen);
-  if (seen.contentLength > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
-  const contentLength = seen.contentLength === 0 ? undefined : message.headers.first('content-length');
-  if (seen.cseq > 0) checkCSeqMethod(message);
-  // an empty line before `end` (a head mixing CRLF and bare LF lines): the body starts after it
-  const headEnd = rowsEnd >= head.length ? end : pos + (ascii ? rowsEnd : Buffer.byteLength(head.slice(0, rowsEnd)));
-  return { message, contentLength, headEnd };
-}
-
-/** How many Content-Length and CSeq rows the head has (read at once; the rest lazily). */
-interface Seen {
-  contentLength: number;
-  cseq: number;
-}
-
-function count(seen: Seen, key: string): void {
-  if (key === 'content-length') seen.contentLength++;
-  else if (key === 'cseq') seen.cseq++;
+/** What the head reader found. */
+export interface ParsedHead {
+  readonly message: SipMessage;
+  readonly contentLength: number | undefined;
+  /** The octet offset just past the empty line (the body's start), or `end` when there was none. */
+  readonly headEnd: number;
+  /** Whether the empty line was found. */
+  readonly complete: boolean;
 }
 
 /**
- * Header rows from `from` to the empty line, continuation lines folded in with one space. Returns
- * the offset just past the empty line (or the head's length).
+ * @internal the head (start line + headers) in buf[0, end); also used by the stream framer. The
+ * octets are read as latin1, so a character offset is an octet offset. Header values are UTF-8
+ * (RFC 3261 §7.3.1): a head with any octet above 0x7F is read again, decoded as UTF-8.
  */
-function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>, seen: Seen): number {
+export function parseHead(buf: Buffer, end: number, limits: Required<ParseLimits>): ParsedHead {
+  const text = buf.toString('latin1', 0, end);
+  const head = readHead(text, limits);
+  if (isAscii(buf) || isAscii(buf.subarray(0, head.headEnd))) return head;
+  const utf8 = readHead(buf.toString('utf8', 0, head.headEnd), limits);
+  return { message: utf8.message, contentLength: utf8.contentLength, headEnd: head.headEnd, complete: head.complete };
+}
+
+/** The start line and header rows of `text`; offsets are in `text`. */
+function readHead(text: string, limits: Required<ParseLimits>): ParsedHead {
+  // leading CRLFs before a message are ignored (RFC 3261 §7.5)
+  const length = text.length;
+  let pos = 0;
+  while (pos < length && (text.charCodeAt(pos) === CR || text.charCodeAt(pos) === LF)) pos++;
+  let eol = text.indexOf('\n', pos);
+  if (eol < 0) eol = length;
+  const lineEnd = eol > pos && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
+  if (lineEnd - pos > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
+  if (lineEnd === pos) throw new SipParseError('an empty message');
+  const message = parseStartLine(text.slice(pos, lineEnd));
+  const headers = message.headers;
+  headers.setSource(text);
+  const rows = readHeaderRows(text, eol + 1, headers, limits);
+  if (rows.contentLengths > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
+  const contentLength = rows.contentLengths === 0 ? undefined : headers.first('content-length');
+  if (rows.cseqs > 0 && message.kind === 'request') checkCSeqMethod(message);
+  return { message, contentLength, headEnd: rows.end < 0 ? length : rows.end, complete: rows.end >= 0 };
+}
+
+/** What the row reader saw: how many Content-Length and CSeq rows (read at once; the rest lazily), and where the head ended. */
+interface Rows {
+  contentLengths: number;
+  cseqs: number;
+  /** Just past the empty line, or -1 when the text ended first. */
+  end: number;
+}
+
+/**
+ * Header rows from `from` to the empty line, continuation lines folded in with one space.
+ */
+function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>): Rows {
+  const seen: Rows = { contentLengths: 0, cseqs: 0, end: -1 };
   let pos = from;
   let rows = 0;
   const length = head.length;
+  const maxLine = limits.maxLineLength;
   while (pos < length) {
-    let eol = head.indexOf('\n', pos);
+    // the name: token characters (walking the trie of known names), then optional whitespace and the colon
+    let nameEnd = pos;
+    let state = ROOT;
+    let c = head.charCodeAt(nameEnd);
+    let cls: number;
+    while (c < 128 && (cls = NAME_CLASS[c]!) !== 0) {
+      state = NAME_NEXT[(state << 6) | cls]!;
+      c = head.charCodeAt(++nameEnd);
+    }
+    if (nameEnd === pos) {
+      if (c === LF || (c === CR && head.charCodeAt(pos + 1) === LF)) {
+        seen.end = pos + (c === LF ? 1 : 2); // the empty line
+        return seen;
+      }
+      if (c === CR && pos + 1 === length) return seen;
+      if (c === 32 || c === 9) throw new SipParseError('a continuation line right after the start line');
+    }
+    let colon = nameEnd;
+    while (c === 32 || c === 9) c = head.charCodeAt(++colon);
+    if (c !== COLON || nameEnd === pos) throw badRow(head, pos, colon);
+    if (++rows > limits.maxHeaders) throw new SipParseError(`more than ${limits.maxHeaders} header rows`);
+    let eol = head.indexOf('\n', colon);
     if (eol < 0) eol = length;
     let stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
-    if (stop <= pos) return eol + 1; // the empty line
-    const first = head.charCodeAt(pos);
-    if (first === 32 || first === 9) throw new SipParseError('a continuation line right after the start line');
-    const colon = head.indexOf(':', pos);
-    if (colon < 0 || colon >= stop || colon === pos) throw new SipParseError(`a header line without a name: ${JSON.stringify(head.slice(pos, Math.min(stop, pos + 60)))}`);
-    if (++rows > limits.maxHeaders) throw new SipParseError(`more than ${limits.maxHeaders} header rows`);
-    let nameEnd = colon;
-    while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
-    if (nameEnd === pos) throw new SipParseError('a header line without a name');
+    // the value's span, trimmed
+    let start = colon + 1;
+    while (start < stop && ((c = head.charCodeAt(start)) === 32 || c === 9)) start++;
+    let end = stop;
+    while (end > start && ((c = head.charCodeAt(end - 1)) === 32 || c === 9)) end--;
     let next = eol + 1;
-    if (next < length && (head.charCodeAt(next) === 32 || head.charCodeAt(next) === 9)) {
+    const known = knownAt(state) ?? otherName(head, pos, nameEnd);
+    let folded = false;
+    const key = known.key;
+    if (next < length && ((c = head.charCodeAt(next)) === 32 || c === 9)) {
       // continuation lines (starting with SP or HT) belong to this row, joined by one space
-      let value = trimValue(head, colon + 1, stop);
-      while (next < length && (head.charCodeAt(next) === 32 || head.charCodeAt(next) === 9)) {
+      folded = true;
+      let value = head.slice(start, end);
+      while (next < length && ((c = head.charCodeAt(next)) === 32 || c === 9)) {
         eol = head.indexOf('\n', next);
         if (eol < 0) eol = length;
         stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
@@ -146,20 +208,39 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
         value = value === '' ? more : more === '' ? value : `${value} ${more}`;
         next = eol + 1;
       }
-      if (value.length > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
-      count(seen, headers.add(head.slice(pos, nameEnd), value));
+      if (value.length > maxLine) throw new SipParseError(`a header line longer than ${maxLine} octets`);
+      headers.addFolded(known, value);
     } else {
-      if (stop - pos > limits.maxLineLength) throw new SipParseError(`a header line longer than ${limits.maxLineLength} octets`);
-      // the value's span, trimmed; the string is cut when it is read
-      let start = colon + 1;
-      let end = stop;
-      while (start < end && (head.charCodeAt(start) === 32 || head.charCodeAt(start) === 9)) start++;
-      while (end > start && (head.charCodeAt(end - 1) === 32 || head.charCodeAt(end - 1) === 9)) end--;
-      count(seen, headers.addSpan(pos, nameEnd, start, end));
+      if (stop - pos > maxLine) throw new SipParseError(`a header line longer than ${maxLine} octets`);
+      headers.addSpan(known, start, end);
     }
+    if (key === 'content-length') {
+      seen.contentLengths++;
+      // framing needs it now: plain digits are read here, anything else by the codec (and its errors)
+      if (!folded && end > start && end - start <= 9) {
+        let n = 0;
+        let i = start;
+        for (; i < end; i++) {
+          const d = head.charCodeAt(i) - 48;
+          if (d < 0 || d > 9) break;
+          n = n * 10 + d;
+        }
+        if (i === end) headers.setLastParsed([n]);
+      }
+    } else if (key === 'cseq') seen.cseqs++;
     pos = next;
   }
-  return length;
+  return seen;
+}
+
+const COLON = 58;
+
+function badRow(head: string, pos: number, at: number): SipParseError {
+  let stop = head.indexOf('\n', pos);
+  if (stop < 0) stop = head.length;
+  const line = head.slice(pos, Math.min(stop, pos + 60)).replace(/\r$/, '');
+  const problem = at === pos ? 'a header line without a name' : head.charCodeAt(at) === COLON ? 'a bad header name' : 'a header line without a colon';
+  return new SipParseError(`${problem}: ${JSON.stringify(line)}`, 400, undefined, at);
 }
 
 /** head[from, to) without leading and trailing SP / HT. */

@@ -2,8 +2,10 @@
 // RFC 3261 §25.1: tokens, quoted strings, separators with optional whitespace around them.
 import { SipParseError } from './errors.js';
 
-const TOKEN = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") TOKEN[c.charCodeAt(0)] = 1;
+/** 1 at the code of each token character (below 128), else 0. */
+export const TOKEN_CHARS = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") TOKEN_CHARS[c.charCodeAt(0)] = 1;
+const TOKEN = TOKEN_CHARS;
 
 /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
 export function isTokenChar(code: number): boolean {
