@@ -31,6 +31,8 @@ test('SMSC down at start: SIP answers, the MESSAGE waits in the outbox and goes 
     smsc = await McSimulator.start(runtime, { port: smscPort, credentials: { gateway: 'secret' } });
     for (let i = 0; i < 1000 && smsc.submitted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     t.is((smsc.submitted[0]?.pdu as { short_message: Buffer } | undefined)?.short_message.toString(), 'waiting for the SMSC');
+    // the stored MESSAGE is removed once submit_sm_resp is back, a moment after the SMSC saw it
+    for (let i = 0; i < 1000 && gateway.store.countOutbound() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     t.is(gateway.store.countOutbound(), 0);
   } finally {
     user.close();

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { parseCommonSipUri, parseUriGeneral } from '../src/message/uri.js';
 import { parseCommonVia, parseViaGeneral } from '../src/message/headers/via.js';
 import { parseCommonNameAddr, parseNameAddrGeneral } from '../src/message/headers/name-addr.js';
+import { callIdAt } from '../src/message/headers/scalars.js';
 
 const pieces = ['sip:', 'sips:', 'alice', 'Bob', 'a.b', '@', 'example.com', 'host-1', '192.0.2.1', ':', '5060', '99999', ';', 'lr', 'transport=tcp', 'tag=1a', '=', '%41', '?', 'x&y', '-', '.', '[', ']', 'user;p', ' ', '"', '<', '>', 'Name', '\\', ',', 'SIP/2.0/', 'UDP', 'branch=z9hG4bK1', 'rport', 'ttl=300', 'ttl=3', 'received=1.2.3.4', 'Tcp', '_'];
 const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join(''));
@@ -46,4 +47,30 @@ test('the one-pass name-addr reader agrees with the general one', (t) => {
   const reader = (s: string): unknown => parseCommonNameAddr(s, 'From');
   fc.assert(fc.property(text, same(reader, (s) => parseNameAddrGeneral(s, 'From'))), { numRuns: 20_000 });
   t.deepEqual(reader('Name <sip:alice@example.com>;tag=1a'), parseNameAddrGeneral('Name <sip:alice@example.com>;tag=1a', 'From'));
+});
+
+test('the one-pass readers read a span inside a longer text exactly as the same text on its own', (t) => {
+  const around = fc.array(fc.constantFrom(...pieces, '\r\n', 'X: y'), { maxLength: 4 }).map((a) => a.join(''));
+  const readers: Array<(s: string, from?: number, to?: number) => unknown> = [
+    (s, from, to) => parseCommonSipUri(s, from, to),
+    (s, from, to) => parseCommonVia(s, from, to),
+    (s, from, to) => parseCommonNameAddr(s, 'To', from, to),
+    (s, from, to) => callIdAt(s, from ?? 0, to ?? s.length),
+  ];
+  fc.assert(
+    fc.property(around, text, around, fc.nat(readers.length - 1), (before, value, after, which) => {
+      const read = readers[which]!;
+      const outcome = (f: () => unknown): string => {
+        try {
+          return JSON.stringify(f()) ?? 'undefined';
+        } catch (error) {
+          return `throws ${(error as Error).message}`;
+        }
+      };
+      return outcome(() => read(before + value + after, before.length, before.length + value.length)) === outcome(() => read(value));
+    }),
+    { numRuns: 20_000 },
+  );
+  t.is(callIdAt('Call-ID: a@b\r\n', 9, 12), 'a@b');
+  t.is(callIdAt('a@', 0, 2), undefined);
 });

@@ -6,20 +6,20 @@ import { Scanner, isToken, isTokenChar } from './scanner.js';
 export type Param = readonly [name: string, value: string | null];
 
 /**
- * `;name=value;name…` from `pos` to the end, when every name and value is a bare token and there is
+ * `;name=value;name…` from `pos` to `to`, when every name and value is a bare token and there is
  * no whitespace; undefined otherwise (the scanner then reads it).
  */
-export function readSimpleParams(text: string, pos: number): Param[] | undefined {
+export function readSimpleParams(text: string, pos: number, to = text.length): Param[] | undefined {
   const params: Param[] = [];
-  while (pos < text.length) {
+  while (pos < to) {
     if (text.charCodeAt(pos) !== 59) return undefined;
     const nameStart = ++pos;
-    while (pos < text.length && isTokenChar(text.charCodeAt(pos))) pos++;
+    while (pos < to && isTokenChar(text.charCodeAt(pos))) pos++;
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
-    if (text.charCodeAt(pos) === 61) {
+    if (pos < to && text.charCodeAt(pos) === 61) {
       const valueStart = ++pos;
-      while (pos < text.length && isTokenChar(text.charCodeAt(pos))) pos++;
+      while (pos < to && isTokenChar(text.charCodeAt(pos))) pos++;
       if (pos === valueStart) return undefined;
       params.push([name, text.slice(valueStart, pos)]);
     } else params.push([name, null]);

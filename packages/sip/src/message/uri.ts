@@ -172,69 +172,80 @@ export function parseRequestUri(text: string): Uri {
 // unreserved and the user / param characters that never need decoding or special handling
 const PLAIN = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()+$,&=") PLAIN[c.charCodeAt(0)] = 1;
-const isPlain = (c: number): boolean => c < 128 && PLAIN[c] === 1;
 
 /**
  * `sip:` / `sips:` URIs of the usual shape — plain user, hostname or IPv4, optional port, plain
  * parameters, no password, escapes or headers — read in one pass; undefined for anything else
  * (parseUri's general path then reads it, with the same result).
  */
-export function parseCommonSipUri(text: string): SipUri | undefined {
+export function parseCommonSipUri(text: string, from = 0, to = text.length): SipUri | undefined {
   let pos: number;
   let scheme: 'sip' | 'sips';
-  if (text.startsWith('sip:')) {
+  // "sip:" or "sips:"
+  if (to - from < 5 || text.charCodeAt(from) !== 115 || text.charCodeAt(from + 1) !== 105 || text.charCodeAt(from + 2) !== 112) return undefined;
+  const fourth = text.charCodeAt(from + 3);
+  if (fourth === 58) {
     scheme = 'sip';
-    pos = 4;
-  } else if (text.startsWith('sips:')) {
+    pos = from + 4;
+  } else if (fourth === 115 && text.charCodeAt(from + 4) === 58) {
     scheme = 'sips';
-    pos = 5;
+    pos = from + 5;
   } else return undefined;
   let user: string | null = null;
-  const at = text.indexOf('@', pos);
-  if (at >= 0) {
-    for (let i = pos; i < at; i++) {
-      const c = text.charCodeAt(i);
-      if (!isPlain(c) || c === 61 || c === 38) return undefined; // '=' and '&' only in plain params
-    }
-    if (at === pos) return undefined;
-    user = text.slice(pos, at);
-    pos = at + 1;
+  // the user part, if an '@' follows plain user characters
+  let c = 0;
+  let i = pos;
+  while (i < to && (c = text.charCodeAt(i)) < 128 && PLAIN[c] === 1 && c !== 61 && c !== 38) i++;
+  if (i < to && c === 64) {
+    if (i === pos) return undefined;
+    user = text.slice(pos, i);
+    pos = i + 1;
+  } else {
+    // an '@' further on follows characters this reader does not take in a user part
+    for (; i < to; i++) if (text.charCodeAt(i) === 64) return undefined;
   }
   const hostStart = pos;
   let labelStart = pos;
-  for (; pos < text.length; pos++) {
-    const c = text.charCodeAt(pos);
+  for (; pos < to; pos++) {
+    c = text.charCodeAt(pos);
     if (c === 46) {
       if (pos === labelStart || text.charCodeAt(labelStart) === 45 || text.charCodeAt(pos - 1) === 45) return undefined;
       labelStart = pos + 1;
-    } else if (!(isAlpha(c) || isDigit(c) || c === 45)) break;
+    } else if (!(c < 128 && HOST_LABEL[c] === 1)) break;
   }
   if (pos === labelStart || text.charCodeAt(labelStart) === 45 || text.charCodeAt(pos - 1) === 45) return undefined;
   const host = text.slice(hostStart, pos);
   let port: number | null = null;
-  if (text.charCodeAt(pos) === 58) {
+  if (pos < to && text.charCodeAt(pos) === 58) {
     const digits = ++pos;
     let value = 0;
-    while (pos < text.length && isDigit(text.charCodeAt(pos))) value = value * 10 + (text.charCodeAt(pos++) - 48);
+    while (pos < to && isDigit((c = text.charCodeAt(pos)))) {
+      value = value * 10 + (c - 48);
+      pos++;
+    }
     if (pos === digits || pos - digits > 5 || value > 65535) return undefined;
     port = value;
   }
   const params: UriParam[] = [];
-  while (pos < text.length) {
+  while (pos < to) {
     if (text.charCodeAt(pos) !== 59) return undefined;
     const nameStart = ++pos;
-    while (pos < text.length && isPlain(text.charCodeAt(pos)) && text.charCodeAt(pos) !== 61 && text.charCodeAt(pos) !== 38) pos++;
+    while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN[c] === 1 && c !== 61 && c !== 38) pos++;
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
-    if (text.charCodeAt(pos) === 61) {
+    if (pos < to && text.charCodeAt(pos) === 61) {
       const valueStart = ++pos;
-      while (pos < text.length && isPlain(text.charCodeAt(pos)) && text.charCodeAt(pos) !== 61 && text.charCodeAt(pos) !== 38) pos++;
+      while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN[c] === 1 && c !== 61 && c !== 38) pos++;
       if (pos === valueStart) return undefined;
       params.push([name, text.slice(valueStart, pos)]);
     } else params.push([name, null]);
   }
   return { scheme, user, password: null, host, port, params, headers: [] };
 }
+
+/** Letters, digits and '-': what a hostname label holds. */
+const HOST_LABEL = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-') HOST_LABEL[c.charCodeAt(0)] = 1;
 
 function parseParams(text: string, whole: string, header: string | undefined): UriParam[] {
   const params: UriParam[] = [];

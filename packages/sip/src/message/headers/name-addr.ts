@@ -2,7 +2,7 @@
 // Contact, Route, Record-Route, Reply-To, Refer-To, P-Asserted-Identity, Path, Service-Route…
 import { type Param, formatParams, readParams, readSimpleParams } from '../params.js';
 import { Scanner, isTokenChar, quote } from '../scanner.js';
-import { formatUri, parseUri, type Uri } from '../uri.js';
+import { formatUri, parseCommonSipUri, parseUri, parseUriGeneral, type Uri } from '../uri.js';
 
 export interface NameAddr {
   /** The display name, unquoted; null when there is none. */
@@ -24,44 +24,57 @@ export function parseNameAddr(text: string, header: string): NameAddr {
 
 /**
  * The usual forms — `Name Words <uri>;p=v`, `"Quoted" <uri>;p=v`, `<uri>;p`, `uri;p=v` — with single
- * spaces, no escapes and token parameters, read in one pass; undefined for anything else.
+ * spaces, no escapes and token parameters, read in one pass from text[from, to) (a value inside
+ * the message's head, uncut); undefined for anything else.
  */
-export function parseCommonNameAddr(text: string, header: string): NameAddr | undefined {
-  const lt = text.indexOf('<');
+export function parseCommonNameAddr(text: string, header: string, from = 0, to = text.length): NameAddr | undefined {
+  let lt = text.indexOf('<', from);
+  if (lt >= to) lt = -1;
   let displayName: string | null = null;
-  let uriText: string;
+  let uriStart: number;
+  let uriEnd: number;
   let pos: number;
   if (lt >= 0) {
-    if (lt > 0) {
+    if (lt > from) {
       let end = lt;
       if (text.charCodeAt(end - 1) === 32) end--;
-      if (text.charCodeAt(0) === 34) {
-        if (text.charCodeAt(end - 1) !== 34 || end < 2) return undefined;
-        displayName = text.slice(1, end - 1);
-        if (displayName.includes('"') || displayName.includes('\\')) return undefined;
-      } else {
-        for (let i = 0; i < end; i++) {
+      if (text.charCodeAt(from) === 34) {
+        if (end - from < 2 || text.charCodeAt(end - 1) !== 34) return undefined;
+        for (let i = from + 1; i < end - 1; i++) {
           const c = text.charCodeAt(i);
-          if (!(isTokenChar(c) || (c === 32 && i > 0 && text.charCodeAt(i - 1) !== 32))) return undefined;
+          if (c === 34 || c === 92) return undefined;
         }
-        displayName = text.slice(0, end);
-        if (displayName.endsWith(' ')) return undefined;
+        displayName = text.slice(from + 1, end - 1);
+      } else {
+        for (let i = from; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (!(isTokenChar(c) || (c === 32 && i > from && text.charCodeAt(i - 1) !== 32))) return undefined;
+        }
+        if (end === from || text.charCodeAt(end - 1) === 32) return undefined;
+        displayName = text.slice(from, end);
       }
     }
     const gt = text.indexOf('>', lt);
-    if (gt < 0) return undefined;
-    uriText = text.slice(lt + 1, gt);
+    if (gt < 0 || gt >= to) return undefined;
+    uriStart = lt + 1;
+    uriEnd = gt;
     pos = gt + 1;
   } else {
-    const semi = text.indexOf(';');
-    uriText = semi < 0 ? text : text.slice(0, semi);
-    if (uriText.includes('?') || uriText.includes('"')) return undefined;
-    pos = semi < 0 ? text.length : semi;
+    let semi = text.indexOf(';', from);
+    if (semi < 0 || semi >= to) semi = to;
+    for (let i = from; i < semi; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 63 || c === 34) return undefined;
+    }
+    uriStart = from;
+    uriEnd = semi;
+    pos = semi;
   }
-  if (uriText === '' || uriText.charCodeAt(0) === 32 || uriText.charCodeAt(uriText.length - 1) === 32) return undefined;
-  const params = readSimpleParams(text, pos);
+  if (uriEnd === uriStart || text.charCodeAt(uriStart) === 32 || text.charCodeAt(uriEnd - 1) === 32) return undefined;
+  const params = readSimpleParams(text, pos, to);
   if (params === undefined) return undefined;
-  return { displayName, uri: parseUri(uriText, header), params };
+  const uri = parseCommonSipUri(text, uriStart, uriEnd) ?? parseUriGeneral(text.slice(uriStart, uriEnd), header);
+  return { displayName, uri, params };
 }
 
 /** Any name-addr or addr-spec, whitespace and quoting as RFC 3261 §25.1 allows. */

@@ -20,15 +20,26 @@ export const MAX_DELTA_SECONDS = 2 ** 32 - 1;
 
 // word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" / "(" / ")" / "<" /
 //          ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}")
-const WORD = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+$/;
+const WORD = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`\'~()<>:\\"/[]?{}') WORD[c.charCodeAt(0)] = 1;
+
+/** text[from, to) when it is a Call-ID, word [ "@" word ] (RFC 3261 §25.1); else undefined. */
+export function callIdAt(text: string, from: number, to: number): string | undefined {
+  let at = -1;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && WORD[c] === 1) continue;
+    if (c !== 64 || at >= 0) return undefined;
+    at = i;
+  }
+  if (to === from || at === from || at === to - 1) return undefined;
+  return text.slice(from, to);
+}
 
 /** Call-ID = word [ "@" word ] (RFC 3261 §25.1). */
 export function parseCallId(text: string): string {
   const value = text.trim();
-  const at = value.indexOf('@');
-  const words = at < 0 ? [value] : [value.slice(0, at), value.slice(at + 1)];
-  if (!words.every((w) => WORD.test(w))) {
-    throw new SipParseError(`${JSON.stringify(value)} is not a Call-ID`, 400, 'Call-ID');
-  }
-  return value;
+  const id = callIdAt(value, 0, value.length);
+  if (id === undefined) throw new SipParseError(`${JSON.stringify(value)} is not a Call-ID`, 400, 'Call-ID');
+  return id;
 }

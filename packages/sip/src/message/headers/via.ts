@@ -1,6 +1,6 @@
 // Via (RFC 3261 §20.42, §18.2.1; rport of RFC 3581): sent-protocol, sent-by and parameters.
-import { type Param, formatParams, paramValue, readParams, readSimpleParams, sameName } from '../params.js';
-import { Scanner, isTokenChar } from '../scanner.js';
+import { type Param, formatParams, paramValue, readParams, sameName } from '../params.js';
+import { Scanner, TOKEN_CHARS } from '../scanner.js';
 
 export interface Via {
   /** "SIP/2.0" */
@@ -13,42 +13,106 @@ export interface Via {
 }
 
 /** Letters, digits, '-', '.' and '_' (seen in the wild in hostnames). */
+const HOST_CHARS = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._') HOST_CHARS[c.charCodeAt(0)] = 1;
+
 function isHostChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95;
+  return c < 128 && HOST_CHARS[c] === 1;
 }
 
 export function parseVia(text: string): Via {
   return parseCommonVia(text) ?? parseViaGeneral(text);
 }
 
+/** "SIP/2.0/" */
+const PREFIX = [83, 73, 80, 47, 50, 46, 48, 47];
+
+/** The code at `pos`, or -1 at or past `to`. */
+function codeAt(text: string, pos: number, to: number): number {
+  return pos < to ? text.charCodeAt(pos) : -1;
+}
+
 /**
  * The form nearly every Via has — "SIP/2.0/UDP host[:port];name=token;name" with one space and
- * no quotes — read in one pass; undefined for anything else (the general reader takes it).
+ * no quotes — read in one pass from text[from, to) (a value inside the message's head, uncut);
+ * undefined for anything else (the general reader takes it).
  */
-export function parseCommonVia(text: string): Via | undefined {
-  if (!text.startsWith('SIP/2.0/')) return undefined;
-  const sp = text.indexOf(' ', 8);
-  if (sp <= 8) return undefined;
-  for (let i = 8; i < sp; i++) if (!isTokenChar(text.charCodeAt(i))) return undefined;
-  const written = text.slice(8, sp);
-  const transport = written === 'UDP' || written === 'TCP' || written === 'TLS' || written === 'WS' || written === 'WSS' ? written : written.toUpperCase();
-  let pos = sp + 1;
-  const hostStart = pos;
-  while (pos < text.length && isHostChar(text.charCodeAt(pos))) pos++;
+export function parseCommonVia(text: string, from = 0, to = text.length): Via | undefined {
+  if (to - from < 10) return undefined;
+  for (let i = 0; i < 8; i++) if (text.charCodeAt(from + i) !== PREFIX[i]) return undefined;
+  const tokenStart = from + 8;
+  let pos = tokenStart;
+  let c = codeAt(text, pos, to);
+  while (c >= 0 && c < 128 && TOKEN_CHARS[c] === 1) c = codeAt(text, ++pos, to);
+  if (pos === tokenStart || c !== 32) return undefined;
+  const transport = transportAt(text, tokenStart, pos);
+  const hostStart = ++pos;
+  c = codeAt(text, pos, to);
+  while (c >= 0 && c < 128 && HOST_CHARS[c] === 1) c = codeAt(text, ++pos, to);
   if (pos === hostStart) return undefined;
   const host = text.slice(hostStart, pos);
   let port: number | null = null;
-  if (text.charCodeAt(pos) === 58) {
-    let value = 0;
+  if (c === 58) {
     const digits = ++pos;
-    while (pos < text.length && text.charCodeAt(pos) >= 48 && text.charCodeAt(pos) <= 57) value = value * 10 + (text.charCodeAt(pos++) - 48);
-    if (pos === digits || pos - digits > 5 || value > 65535) return undefined;
-    port = value;
+    c = codeAt(text, pos, to);
+    while (c >= 48 && c <= 57) c = codeAt(text, ++pos, to);
+    port = numberIn(text, digits, pos, 5, 65535);
+    if (port < 0) return undefined;
   }
-  const params = readSimpleParams(text, pos);
-  if (params === undefined) return undefined;
-  const via: Via = { protocol: SIP_2_0, transport, host, port, params };
-  return viaParamsAreSound(via) ? via : undefined;
+  const params: Param[] = [];
+  while (pos < to) {
+    if (c !== 59) return undefined;
+    const nameStart = ++pos;
+    c = codeAt(text, pos, to);
+    while (c >= 0 && c < 128 && TOKEN_CHARS[c] === 1) c = codeAt(text, ++pos, to);
+    const nameLength = pos - nameStart;
+    if (nameLength === 0) return undefined;
+    const name = text.slice(nameStart, pos);
+    if (c === 61) {
+      const valueStart = ++pos;
+      c = codeAt(text, pos, to);
+      while (c >= 0 && c < 128 && TOKEN_CHARS[c] === 1) c = codeAt(text, ++pos, to);
+      if (pos === valueStart) return undefined;
+      // ttl is 0..255 and rport (with a value) a port
+      if (nameLength === 3 && sameName(name, 'ttl')) {
+        if (numberIn(text, valueStart, pos, 3, 255) < 0) return undefined;
+      } else if (nameLength === 5 && sameName(name, 'rport')) {
+        if (numberIn(text, valueStart, pos, 5, 65535) < 0) return undefined;
+      }
+      params.push([name, text.slice(valueStart, pos)]);
+    } else {
+      // branch and ttl take a value
+      if ((nameLength === 6 && sameName(name, 'branch')) || (nameLength === 3 && sameName(name, 'ttl'))) return undefined;
+      params.push([name, null]);
+    }
+  }
+  return { protocol: SIP_2_0, transport, host, port, params };
+}
+
+/** The transport token text[from, to), upper case. */
+function transportAt(text: string, from: number, to: number): string {
+  const a = text.charCodeAt(from);
+  const b = text.charCodeAt(from + 1);
+  if (to - from === 3) {
+    const c = text.charCodeAt(from + 2);
+    if (a === 85 && b === 68 && c === 80) return 'UDP';
+    if (a === 84 && b === 67 && c === 80) return 'TCP';
+    if (a === 84 && b === 76 && c === 83) return 'TLS';
+    if (a === 87 && b === 83 && c === 83) return 'WSS';
+  } else if (to - from === 2 && a === 87 && b === 83) return 'WS';
+  return text.slice(from, to).toUpperCase();
+}
+
+/** The number text[from, to) when it is 1 to `digits` digits and at most `max`, else -1. */
+function numberIn(text: string, from: number, to: number, digits: number, max: number): number {
+  if (to === from || to - from > digits) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
+  }
+  return value > max ? -1 : value;
 }
 
 const SIP_2_0 = 'SIP/2.0';
