@@ -6,6 +6,10 @@ import { parseCommonSipUri, parseUriGeneral } from '../src/message/uri.js';
 import { parseCommonVia, parseViaGeneral } from '../src/message/headers/via.js';
 import { parseCommonNameAddr, parseNameAddrGeneral } from '../src/message/headers/name-addr.js';
 import { callIdAt } from '../src/message/headers/scalars.js';
+import { tokenListAt } from '../src/message/headers/token-list.js';
+import { mediaTypeAt, parseMediaType } from '../src/message/headers/media-type.js';
+import { splitCommas } from '../src/message/scanner.js';
+import { parseTokenItem } from '../src/message/headers/token-list.js';
 
 const pieces = ['sip:', 'sips:', 'alice', 'Bob', 'a.b', '@', 'example.com', 'host-1', '192.0.2.1', ':', '5060', '99999', ';', 'lr', 'transport=tcp', 'tag=1a', '=', '%41', '?', 'x&y', '-', '.', '[', ']', 'user;p', ' ', '"', '<', '>', 'Name', '\\', ',', 'SIP/2.0/', 'UDP', 'branch=z9hG4bK1', 'rport', 'ttl=300', 'ttl=3', 'received=1.2.3.4', 'Tcp', '_'];
 const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join(''));
@@ -56,6 +60,8 @@ test('the one-pass readers read a span inside a longer text exactly as the same 
     (s, from, to) => parseCommonVia(s, from, to),
     (s, from, to) => parseCommonNameAddr(s, 'To', from, to),
     (s, from, to) => callIdAt(s, from ?? 0, to ?? s.length),
+    (s, from, to) => tokenListAt(s, from ?? 0, to ?? s.length),
+    (s, from, to) => mediaTypeAt(s, from ?? 0, to ?? s.length),
   ];
   fc.assert(
     fc.property(around, text, around, fc.nat(readers.length - 1), (before, value, after, which) => {
@@ -73,4 +79,14 @@ test('the one-pass readers read a span inside a longer text exactly as the same 
   );
   t.is(callIdAt('Call-ID: a@b\r\n', 9, 12), 'a@b');
   t.is(callIdAt('a@', 0, 2), undefined);
+});
+
+test('the one-pass token-list and media-type readers agree with the general ones', (t) => {
+  const tokenText = fc.array(fc.constantFrom('INVITE', 'ACK', ',', ' ', ', ', '\t', 'a.b', '"', ';', '/', 'x=y', ''), { maxLength: 10 }).map((a) => a.join(''));
+  const general = (s: string): string[] => splitCommas(s).map((part) => parseTokenItem(part, 'Allow'));
+  fc.assert(fc.property(tokenText, same((s) => tokenListAt(s, 0, s.length), general)), { numRuns: 20_000 });
+  const mediaText = fc.array(fc.constantFrom('application', 'SDP', '/', ';', 'charset=utf-8', ' ', '=', '"q"', 'text', 'plain', ','), { maxLength: 8 }).map((a) => a.join(''));
+  fc.assert(fc.property(mediaText, same((s) => mediaTypeAt(s, 0, s.length), (s) => parseMediaType(s))), { numRuns: 20_000 });
+  t.deepEqual(tokenListAt('INVITE, ACK ,BYE', 0, 16), ['INVITE', 'ACK', 'BYE']);
+  t.deepEqual(mediaTypeAt('Application/SDP;level=1', 0, 23), { type: 'application', subtype: 'sdp', params: [['level', '1']] });
 });

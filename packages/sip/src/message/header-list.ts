@@ -124,7 +124,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     if (codec !== undefined && codec.span !== undefined && row.value === undefined) {
       // the usual form, read where it lies in the head (no string cut)
       const quick = codec.span(this.source, row.start, row.end);
-      if (quick !== undefined) return (row.parsed = [quick]);
+      if (quick !== undefined) return (row.parsed = quick);
     }
     const value = this.valueOf(row);
     if (codec === undefined) return (row.parsed = [value]);

@@ -4,12 +4,12 @@ import { type Credentials, formatCredentials, parseCredentials } from './headers
 import { type CSeq, type RAck, formatCSeq, formatRAck, parseCSeq, parseRAck } from './headers/cseq.js';
 import { type DateHeader, formatDate, parseDate } from './headers/date.js';
 import { type EventHeader, type SubscriptionState, formatEvent, formatSubscriptionState, parseEvent, parseSubscriptionState } from './headers/event.js';
-import { type MediaType, formatMediaType, parseMediaType } from './headers/media-type.js';
+import { type MediaType, formatMediaType, mediaTypeAt, parseMediaType } from './headers/media-type.js';
 import { type ContactStar, type NameAddr, formatNameAddr, parseCommonNameAddr, parseContact, parseNameAddr } from './headers/name-addr.js';
 import { type ReasonHeader, formatReason, parseReason } from './headers/reason.js';
 import { MAX_DELTA_SECONDS, callIdAt, parseCallId, parseWholeNumber } from './headers/scalars.js';
 import { type SessionExpires, formatSessionExpires, parseSessionExpires } from './headers/session-expires.js';
-import { parseTokenItem } from './headers/token-list.js';
+import { parseTokenItem, tokenListAt } from './headers/token-list.js';
 import { type Via, formatVia, parseCommonVia, parseVia } from './headers/via.js';
 import { type RetryAfter, type WarningHeader, formatRetryAfter, formatWarning, parseRetryAfter, parseWarning } from './headers/warning.js';
 
@@ -63,22 +63,27 @@ interface Codec<T> {
   readonly list: boolean;
   parse(text: string): T;
   /**
-   * The one-pass reader of the usual form, on a value still inside the message's head,
-   * text[from, to): the value, or undefined for anything it does not take (a list of several
-   * elements among them), which `parse` then reads from the cut string.
+   * The one-pass reader of the usual form, on a row's value still inside the message's head,
+   * text[from, to): the row's elements, or undefined for anything it does not take, which
+   * `parse` then reads from the cut string.
    */
-  readonly span?: (text: string, from: number, to: number) => T | undefined;
+  readonly span?: (text: string, from: number, to: number) => T[] | undefined;
   format(value: T): string;
 }
 
-const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => parseCommonNameAddr(t, header, from, to), format: formatNameAddr });
-const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => parseCommonNameAddr(t, header, from, to), format: formatNameAddr });
+/** A span reader's one element, as the row's list. */
+function one<T>(value: T | undefined): T[] | undefined {
+  return value === undefined ? undefined : [value];
+}
+
+const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
+const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
 const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), format: String });
-const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), format: (v) => v });
+const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), span: tokenListAt, format: (v) => v });
 const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), format: formatCredentials });
 
 export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } = {
-  via: { list: true, parse: parseVia, span: parseCommonVia, format: formatVia },
+  via: { list: true, parse: parseVia, span: (t, from, to) => one(parseCommonVia(t, from, to)), format: formatVia },
   from: single('From'),
   to: single('To'),
   contact: { list: true, parse: parseContact, format: formatNameAddr },
@@ -91,7 +96,7 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'referred-by': single('Referred-By'),
   'p-asserted-identity': nameAddr('P-Asserted-Identity'),
   'p-preferred-identity': nameAddr('P-Preferred-Identity'),
-  'call-id': { list: false, parse: parseCallId, span: callIdAt, format: (v) => v },
+  'call-id': { list: false, parse: parseCallId, span: (t, from, to) => one(callIdAt(t, from, to)), format: (v) => v },
   cseq: { list: false, parse: parseCSeq, format: formatCSeq },
   rack: { list: false, parse: parseRAck, format: formatRAck },
   rseq: whole('RSeq', MAX_DELTA_SECONDS, 1),
@@ -101,7 +106,7 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'min-expires': whole('Min-Expires', MAX_DELTA_SECONDS),
   'min-se': whole('Min-SE', MAX_DELTA_SECONDS),
   'session-expires': { list: false, parse: parseSessionExpires, format: formatSessionExpires },
-  'content-type': { list: false, parse: (t) => parseMediaType(t), format: formatMediaType },
+  'content-type': { list: false, parse: (t) => parseMediaType(t), span: (t, from, to) => one(mediaTypeAt(t, from, to)), format: formatMediaType },
   require: tokens('Require'),
   supported: tokens('Supported'),
   unsupported: tokens('Unsupported'),

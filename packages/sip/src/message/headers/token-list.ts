@@ -1,11 +1,33 @@
 // Headers that are comma lists of tokens (option-tags, methods, event packages): Require,
 // Supported, Unsupported, Proxy-Require, Allow, Allow-Events, Accept-Encoding, Content-Encoding.
 import { SipParseError } from '../errors.js';
-import { isToken } from '../scanner.js';
+import { TOKEN_CHARS, isToken } from '../scanner.js';
 
 /** One list element: a token (the caller splits rows on commas). */
 export function parseTokenItem(text: string, header: string): string {
   const value = text.trim();
   if (!isToken(value)) throw new SipParseError(`${JSON.stringify(value)} is not a token`, 400, header);
   return value;
+}
+
+/**
+ * A row's tokens, `token *(LWS "," LWS token)`, read where they lie in the head, text[from, to);
+ * undefined for anything else (an empty element, a bad character), which the splitting reader
+ * then reads and reports.
+ */
+export function tokenListAt(text: string, from: number, to: number): string[] | undefined {
+  const items: string[] = [];
+  let pos = from;
+  for (;;) {
+    const start = pos;
+    let c = 0;
+    while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+    if (pos === start) return undefined;
+    items.push(text.slice(start, pos));
+    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    if (pos === to) return items;
+    if (c !== 44) return undefined;
+    pos++;
+    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+  }
 }
