@@ -69,6 +69,23 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     for (const row of this.rows) yield [row.name, this.valueOf(row)];
   }
 
+  /** @internal the serializer's: every row as `Name: value` CRLF, with one Content-Length set to `bodyLength`. */
+  wireRows(bodyLength: number): string {
+    let out = '';
+    let wroteLength = false;
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.key === 'content-length') {
+        if (wroteLength) continue;
+        wroteLength = true;
+        out += `Content-Length: ${bodyLength}\r\n`;
+      } else out += `${row.name}: ${this.valueOf(row)}\r\n`;
+    }
+    if (!wroteLength) out += `Content-Length: ${bodyLength}\r\n`;
+    return out;
+  }
+
   has(name: string): boolean {
     const key = keyOf(name);
     return this.rows.some((row) => row.key === key);

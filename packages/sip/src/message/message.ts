@@ -4,7 +4,7 @@ import type { NameAddr } from './headers/name-addr.js';
 import type { Via } from './headers/via.js';
 import { HeaderList } from './header-list.js';
 import { SipParseError } from './errors.js';
-import { parseRequestUri, type Uri } from './uri.js';
+import { formatUri, parseRequestUri, type Uri } from './uri.js';
 
 export const SIP_VERSION = 'SIP/2.0';
 
@@ -110,6 +110,11 @@ export class SipRequest extends SipMessageBase {
   set uri(value: Uri) {
     this.parsedUri = value;
     this.target = undefined;
+  }
+
+  /** @internal the serializer's: the Request-URI as received (while it is not replaced), else formatted. */
+  get requestTarget(): string {
+    return this.target ?? formatUri(this.parsedUri!);
   }
 
   override check(): SipParseError | undefined {

@@ -1,29 +1,20 @@
 // Writes a message in canonical wire format: the start line, one row per header as it is held
-// (canonical names, folding gone), Content-Length set to the body's length, the body.
-import { formatUri } from './uri.js';
+// (canonical names, folding gone), Content-Length set to the body's length, the body. A received
+// request's URI and header values are written as received while they are not replaced.
 import type { SipMessage } from './message.js';
 
 /** The start line of a message, without CRLF. */
 export function startLine(message: SipMessage): string {
-  return message.kind === 'request'
-    ? `${message.method} ${formatUri(message.uri)} ${message.version}`
-    : `${message.version} ${message.status} ${message.reason}`;
+  return message.kind === 'request' ? `${message.method} ${message.requestTarget} ${message.version}` : `${message.version} ${message.status} ${message.reason}`;
 }
 
 export function serializeMessage(message: SipMessage): Buffer {
-  let head = `${startLine(message)}\r\n`;
-  let wroteLength = false;
-  for (const [name, value] of message.headers) {
-    if (name === 'Content-Length') {
-      if (wroteLength) continue;
-      wroteLength = true;
-      head += `Content-Length: ${message.body.length}\r\n`;
-      continue;
-    }
-    head += `${name}: ${value}\r\n`;
-  }
-  if (!wroteLength) head += `Content-Length: ${message.body.length}\r\n`;
-  head += '\r\n';
-  const headBytes = Buffer.from(head, 'utf8');
-  return message.body.length === 0 ? headBytes : Buffer.concat([headBytes, message.body]);
+  const body = message.body;
+  const head = `${startLine(message)}\r\n${message.headers.wireRows(body.length)}\r\n`;
+  const headLength = Buffer.byteLength(head, 'utf8');
+  // every octet is written below: the head, then the body
+  const out = Buffer.allocUnsafe(headLength + body.length);
+  out.write(head, 0, headLength, 'utf8');
+  if (body.length > 0) out.set(body, headLength);
+  return out;
 }
