@@ -6,6 +6,7 @@ import { parseCommonSipUri, parseUriGeneral } from '../src/message/uri.js';
 import { parseCommonVia, parseViaGeneral } from '../src/message/headers/via.js';
 import { parseCommonNameAddr, parseNameAddrGeneral } from '../src/message/headers/name-addr.js';
 import { callIdAt } from '../src/message/headers/scalars.js';
+import { cseqAt, parseCSeq } from '../src/message/headers/cseq.js';
 import { tokenListAt } from '../src/message/headers/token-list.js';
 import { mediaTypeAt, parseMediaType } from '../src/message/headers/media-type.js';
 import { splitCommas } from '../src/message/scanner.js';
@@ -62,6 +63,7 @@ test('the one-pass readers read a span inside a longer text exactly as the same 
     (s, from, to) => callIdAt(s, from ?? 0, to ?? s.length),
     (s, from, to) => tokenListAt(s, from ?? 0, to ?? s.length),
     (s, from, to) => mediaTypeAt(s, from ?? 0, to ?? s.length),
+    (s, from, to) => cseqAt(s, from ?? 0, to ?? s.length),
   ];
   fc.assert(
     fc.property(around, text, around, fc.nat(readers.length - 1), (before, value, after, which) => {
@@ -89,4 +91,10 @@ test('the one-pass token-list and media-type readers agree with the general ones
   fc.assert(fc.property(mediaText, same((s) => mediaTypeAt(s, 0, s.length), (s) => parseMediaType(s))), { numRuns: 20_000 });
   t.deepEqual(tokenListAt('INVITE, ACK ,BYE', 0, 16), ['INVITE', 'ACK', 'BYE']);
   t.deepEqual(mediaTypeAt('Application/SDP;level=1', 0, 23), { type: 'application', subtype: 'sdp', params: [['level', '1']] });
+});
+
+test('the one-pass CSeq reader agrees with the general one', (t) => {
+  const cseqText = fc.array(fc.constantFrom('1', '0', '314159', '99999999999', ' ', '  ', 'INVITE', 'ACK', '\t', 'x y', '-', '2147483648'), { maxLength: 5 }).map((a) => a.join(''));
+  fc.assert(fc.property(cseqText, same((s) => cseqAt(s, 0, s.length), parseCSeq)), { numRuns: 20_000 });
+  t.deepEqual(cseqAt('CSeq: 7 BYE', 6, 11), { seq: 7, method: 'BYE' });
 });

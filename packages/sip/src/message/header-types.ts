@@ -1,7 +1,7 @@
 // Which typed value each known header has, how to read one element and how to write it back.
 // `list` headers take several comma-separated elements per row (RFC 3261 §7.3.1).
 import { type Credentials, formatCredentials, parseCredentials } from './headers/auth.js';
-import { type CSeq, type RAck, formatCSeq, formatRAck, parseCSeq, parseRAck } from './headers/cseq.js';
+import { type CSeq, type RAck, cseqAt, formatCSeq, formatRAck, parseCSeq, parseRAck } from './headers/cseq.js';
 import { type DateHeader, formatDate, parseDate } from './headers/date.js';
 import { type EventHeader, type SubscriptionState, formatEvent, formatSubscriptionState, parseEvent, parseSubscriptionState } from './headers/event.js';
 import { type MediaType, formatMediaType, mediaTypeAt, parseMediaType } from './headers/media-type.js';
@@ -97,7 +97,7 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'p-asserted-identity': nameAddr('P-Asserted-Identity'),
   'p-preferred-identity': nameAddr('P-Preferred-Identity'),
   'call-id': { list: false, parse: parseCallId, span: (t, from, to) => one(callIdAt(t, from, to)), format: (v) => v },
-  cseq: { list: false, parse: parseCSeq, format: formatCSeq },
+  cseq: { list: false, parse: parseCSeq, span: (t, from, to) => one(cseqAt(t, from, to)), format: formatCSeq },
   rack: { list: false, parse: parseRAck, format: formatRAck },
   rseq: whole('RSeq', MAX_DELTA_SECONDS, 1),
   'max-forwards': whole('Max-Forwards', 255),

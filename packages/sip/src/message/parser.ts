@@ -261,7 +261,7 @@ function parseVersion(text: string): string {
 
 function parseStartLine(line: string): SipMessage {
   // Exactly one SP between the elements (RFC 3261 §7.1, RFC 4475 §3.1.2.9 and §3.1.2.10).
-  if (line.startsWith('SIP/') || /^sip\//i.test(line)) {
+  if (((line.charCodeAt(0) | 32) === 115 && (line.charCodeAt(1) | 32) === 105 && (line.charCodeAt(2) | 32) === 112 && line.charCodeAt(3) === 47)) {
     const sp1 = line.indexOf(' ');
     if (sp1 < 0) throw new SipParseError('a status line without a status code');
     const version = parseVersion(line.slice(0, sp1));

@@ -1,5 +1,5 @@
 // CSeq (RFC 3261 §20.16) and RAck (RFC 3262 §7.2): sequence numbers and the method they count.
-import { Scanner, isToken } from '../scanner.js';
+import { Scanner, TOKEN_CHARS, isToken } from '../scanner.js';
 
 /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
 export const MAX_CSEQ = 2 ** 31 - 1;
@@ -16,6 +16,22 @@ function readNumber(s: Scanner, what: string, max: number): number {
   const value = Number(digits);
   if (digits.length > 10 || value > max) s.fail(`${what} ${digits} is too large (at most ${max})`);
   return value;
+}
+
+/** The usual form, `digits SP method`, read where it lies in the head, text[from, to); undefined for anything else. */
+export function cseqAt(text: string, from: number, to: number): CSeq | undefined {
+  let seq = 0;
+  let pos = from;
+  let c = 0;
+  while (pos < to && (c = text.charCodeAt(pos)) >= 48 && c <= 57) {
+    seq = seq * 10 + (c - 48);
+    pos++;
+  }
+  if (pos === from || pos - from > 10 || seq > MAX_CSEQ || c !== 32) return undefined;
+  const methodStart = ++pos;
+  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+  if (pos !== to || pos === methodStart) return undefined;
+  return { seq, method: text.slice(methodStart, to) };
 }
 
 export function parseCSeq(text: string): CSeq {
