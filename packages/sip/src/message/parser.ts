@@ -264,13 +264,15 @@ function parseStartLine(line: string): SipMessage {
   if (((line.charCodeAt(0) | 32) === 115 && (line.charCodeAt(1) | 32) === 105 && (line.charCodeAt(2) | 32) === 112 && line.charCodeAt(3) === 47)) {
     const sp1 = line.indexOf(' ');
     if (sp1 < 0) throw new SipParseError('a status line without a status code');
-    const version = parseVersion(line.slice(0, sp1));
-    const sp2 = line.indexOf(' ', sp1 + 1);
-    const code = sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
-    if (!/^[1-6]\d\d$/.test(code)) throw new SipParseError(`${JSON.stringify(code)} is not a status code (100-699)`);
-    const reason = sp2 < 0 ? '' : line.slice(sp2 + 1);
-    if (/[\r\n]/.test(reason)) throw new SipParseError('a bad reason phrase');
-    const response = new SipResponse(Number(code), reason, new HeaderList());
+    const version = sp1 === 7 && line.startsWith(SIP_VERSION) ? SIP_VERSION : parseVersion(line.slice(0, sp1));
+    let sp2 = line.indexOf(' ', sp1 + 1);
+    if (sp2 < 0) sp2 = line.length;
+    const status = statusCode(line, sp1 + 1, sp2);
+    if (status < 0) throw new SipParseError(`${JSON.stringify(line.slice(sp1 + 1, sp2))} is not a status code (100-699)`);
+    // the row reader cut the line at LF; a CR left inside it is not text
+    const reason = sp2 >= line.length ? '' : line.slice(sp2 + 1);
+    if (reason.indexOf('\r') >= 0) throw new SipParseError('a bad reason phrase');
+    const response = new SipResponse(status, reason, new HeaderList());
     response.version = version;
     return response;
   }
@@ -287,6 +289,16 @@ function parseStartLine(line: string): SipMessage {
   const request = SipRequest.fromWire(method, target, new HeaderList());
   request.version = parsedVersion;
   return request;
+}
+
+/** The status code line[from, to): three digits, 100 to 699; else -1. */
+function statusCode(line: string, from: number, to: number): number {
+  if (to - from !== 3) return -1;
+  const a = line.charCodeAt(from) - 48;
+  const b = line.charCodeAt(from + 1) - 48;
+  const c = line.charCodeAt(from + 2) - 48;
+  if (!(a >= 1 && a <= 6 && b >= 0 && b <= 9 && c >= 0 && c <= 9)) return -1;
+  return a * 100 + b * 10 + c;
 }
 
 /** A request's CSeq names its own method (RFC 3261 §8.1.1.5, RFC 4475 §3.1.2.17). */

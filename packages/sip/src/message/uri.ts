@@ -195,7 +195,7 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
   // the user part, if an '@' follows plain user characters
   let c = 0;
   let i = pos;
-  while (i < to && (c = text.charCodeAt(i)) < 128 && PLAIN[c] === 1 && c !== 61 && c !== 38) i++;
+  while (i < to && (c = text.charCodeAt(i)) < 128 && PLAIN_PART[c] === 1) i++;
   if (i < to && c === 64) {
     if (i === pos) return undefined;
     user = text.slice(pos, i);
@@ -230,18 +230,21 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
   while (pos < to) {
     if (text.charCodeAt(pos) !== 59) return undefined;
     const nameStart = ++pos;
-    while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN[c] === 1 && c !== 61 && c !== 38) pos++;
+    while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN_PART[c] === 1) pos++;
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
     if (pos < to && text.charCodeAt(pos) === 61) {
       const valueStart = ++pos;
-      while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN[c] === 1 && c !== 61 && c !== 38) pos++;
+      while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN_PART[c] === 1) pos++;
       if (pos === valueStart) return undefined;
       params.push([name, text.slice(valueStart, pos)]);
     } else params.push([name, null]);
   }
   return { scheme, user, password: null, host, port, params, headers: [] };
 }
+
+/** PLAIN without '=' and '&': what a user part, a parameter name or value holds on the one-pass path. */
+const PLAIN_PART = PLAIN.map((v, c) => (c === 61 || c === 38 ? 0 : v));
 
 /** Letters, digits and '-': what a hostname label holds. */
 const HOST_LABEL = new Uint8Array(128);
