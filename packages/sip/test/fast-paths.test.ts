@@ -6,6 +6,7 @@ import { parseCommonSipUri, parseUriGeneral } from '../src/message/uri.js';
 import { parseCommonVia, parseViaGeneral } from '../src/message/headers/via.js';
 import { parseCommonNameAddr, parseNameAddrGeneral } from '../src/message/headers/name-addr.js';
 import { callIdAt } from '../src/message/headers/scalars.js';
+import { credentialsAt, parseCredentials } from '../src/message/headers/auth.js';
 import { cseqAt, parseCSeq } from '../src/message/headers/cseq.js';
 import { tokenListAt } from '../src/message/headers/token-list.js';
 import { mediaTypeAt, parseMediaType } from '../src/message/headers/media-type.js';
@@ -64,6 +65,7 @@ test('the one-pass readers read a span inside a longer text exactly as the same 
     (s, from, to) => tokenListAt(s, from ?? 0, to ?? s.length),
     (s, from, to) => mediaTypeAt(s, from ?? 0, to ?? s.length),
     (s, from, to) => cseqAt(s, from ?? 0, to ?? s.length),
+    (s, from, to) => credentialsAt(s, from ?? 0, to ?? s.length),
   ];
   fc.assert(
     fc.property(around, text, around, fc.nat(readers.length - 1), (before, value, after, which) => {
@@ -97,4 +99,10 @@ test('the one-pass CSeq reader agrees with the general one', (t) => {
   const cseqText = fc.array(fc.constantFrom('1', '0', '314159', '99999999999', ' ', '  ', 'INVITE', 'ACK', '\t', 'x y', '-', '2147483648'), { maxLength: 5 }).map((a) => a.join(''));
   fc.assert(fc.property(cseqText, same((s) => cseqAt(s, 0, s.length), parseCSeq)), { numRuns: 20_000 });
   t.deepEqual(cseqAt('CSeq: 7 BYE', 6, 11), { seq: 7, method: 'BYE' });
+});
+
+test('the one-pass credentials reader agrees with the scanner', (t) => {
+  const authText = fc.array(fc.constantFrom('Digest', ' ', 'username', '=', '"bob"', '"a b"', '"x\\"y"', ',', ', ', 'qop=auth', 'nc=00000001', 'realm="r"', '\t', '"', 'Basic', 'abc=='), { maxLength: 10 }).map((a) => a.join(''));
+  fc.assert(fc.property(authText, same((s) => credentialsAt(s, 0, s.length), (s) => parseCredentials(s, 'Authorization'))), { numRuns: 20_000 });
+  t.deepEqual(credentialsAt('Digest username="bob", qop=auth', 0, 31), { scheme: 'Digest', params: [['username', 'bob'], ['qop', 'auth']] });
 });

@@ -1,6 +1,6 @@
 // Which typed value each known header has, how to read one element and how to write it back.
 // `list` headers take several comma-separated elements per row (RFC 3261 §7.3.1).
-import { type Credentials, formatCredentials, parseCredentials } from './headers/auth.js';
+import { type Credentials, credentialsAt, formatCredentials, parseCredentials } from './headers/auth.js';
 import { type CSeq, type RAck, cseqAt, formatCSeq, formatRAck, parseCSeq, parseRAck } from './headers/cseq.js';
 import { type DateHeader, formatDate, parseDate } from './headers/date.js';
 import { type EventHeader, type SubscriptionState, formatEvent, formatSubscriptionState, parseEvent, parseSubscriptionState } from './headers/event.js';
@@ -80,7 +80,7 @@ const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) 
 const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
 const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), format: String });
 const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), span: tokenListAt, format: (v) => v });
-const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), format: formatCredentials });
+const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), span: (t, from, to) => one(credentialsAt(t, from, to)), format: formatCredentials });
 
 export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } = {
   via: { list: true, parse: parseVia, span: (t, from, to) => one(parseCommonVia(t, from, to)), format: formatVia },

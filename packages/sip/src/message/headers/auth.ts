@@ -1,7 +1,7 @@
 // Authentication headers (RFC 3261 §20.7, §20.27, §20.28, §20.44; digest of RFC 2617 / 8760):
 // WWW-Authenticate, Proxy-Authenticate, Authorization, Proxy-Authorization. One challenge or
 // credentials per row; never split on commas between rows.
-import { Scanner, quote } from '../scanner.js';
+import { Scanner, TOKEN_CHARS, quote } from '../scanner.js';
 
 export interface Credentials {
   /** "Digest", or another scheme as written. */
@@ -26,6 +26,50 @@ export function parseCredentials(text: string, header: string): Credentials {
     s.expect(',');
   }
   return { scheme, params };
+}
+
+/**
+ * The usual form — `Scheme name=token, name="quoted without escapes", …` — read where it lies in
+ * the head, text[from, to); undefined for anything else (the scanner then reads it).
+ */
+export function credentialsAt(text: string, from: number, to: number): Credentials | undefined {
+  let pos = from;
+  let c = 0;
+  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+  if (pos === from) return undefined;
+  const scheme = text.slice(from, pos);
+  const params: [string, string][] = [];
+  if (pos === to) return { scheme, params };
+  if (c !== 32) return undefined;
+  // a quoted-pair anywhere is for the scanner; without one, a quoted value ends at the next quote
+  const backslash = text.indexOf('\\', pos);
+  if (backslash >= 0 && backslash < to) return undefined;
+  pos++;
+  for (;;) {
+    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    const nameStart = pos;
+    while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+    if (pos === nameStart || pos === to || c !== 61) return undefined;
+    const name = text.slice(nameStart, pos);
+    pos++;
+    let value: string;
+    if (pos < to && text.charCodeAt(pos) === 34) {
+      const valueStart = ++pos;
+      pos = text.indexOf('"', pos);
+      if (pos < 0 || pos >= to) return undefined;
+      value = text.slice(valueStart, pos++);
+    } else {
+      const valueStart = pos;
+      while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+      if (pos === valueStart) return undefined;
+      value = text.slice(valueStart, pos);
+    }
+    params.push([name, value]);
+    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    if (pos === to) return { scheme, params };
+    if (c !== 44) return undefined;
+    pos++;
+  }
 }
 
 /** The value of auth-param `name` (case-insensitive). */
