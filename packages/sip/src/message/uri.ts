@@ -192,28 +192,31 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
     pos = from + 5;
   } else return undefined;
   let user: string | null = null;
-  // the user part, if an '@' follows plain user characters
+  // the user part, when an '@' comes before `to`
   let c = 0;
-  let i = pos;
-  while (i < to && (c = text.charCodeAt(i)) < 128 && PLAIN_PART[c] === 1) i++;
-  if (i < to && c === 64) {
-    if (i === pos) return undefined;
-    user = text.slice(pos, i);
-    pos = i + 1;
-  } else {
-    // an '@' further on follows characters this reader does not take in a user part
-    for (; i < to; i++) if (text.charCodeAt(i) === 64) return undefined;
+  let at = text.indexOf('@', pos);
+  if (at >= to) at = -1;
+  if (at >= 0) {
+    if (at === pos) return undefined;
+    for (let i = pos; i < at; i++) {
+      c = text.charCodeAt(i);
+      if (!(c < 128 && PLAIN_PART[c] === 1)) return undefined;
+    }
+    user = text.slice(pos, at);
+    pos = at + 1;
   }
+  // hostname labels: letters, digits and inner '-', joined by single dots
   const hostStart = pos;
-  let labelStart = pos;
+  let prev = 46;
   for (; pos < to; pos++) {
     c = text.charCodeAt(pos);
+    if (!(c < 128 && HOST_NAME[c] === 1)) break;
     if (c === 46) {
-      if (pos === labelStart || text.charCodeAt(labelStart) === 45 || text.charCodeAt(pos - 1) === 45) return undefined;
-      labelStart = pos + 1;
-    } else if (!(c < 128 && HOST_LABEL[c] === 1)) break;
+      if (prev === 46 || prev === 45) return undefined;
+    } else if (c === 45 && prev === 46) return undefined;
+    prev = c;
   }
-  if (pos === labelStart || text.charCodeAt(labelStart) === 45 || text.charCodeAt(pos - 1) === 45) return undefined;
+  if (prev === 46 || prev === 45) return undefined;
   const host = text.slice(hostStart, pos);
   let port: number | null = null;
   if (pos < to && text.charCodeAt(pos) === 58) {
@@ -246,9 +249,9 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
 /** PLAIN without '=' and '&': what a user part, a parameter name or value holds on the one-pass path. */
 const PLAIN_PART = PLAIN.map((v, c) => (c === 61 || c === 38 ? 0 : v));
 
-/** Letters, digits and '-': what a hostname label holds. */
-const HOST_LABEL = new Uint8Array(128);
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-') HOST_LABEL[c.charCodeAt(0)] = 1;
+/** Letters, digits, '-' and '.': what a hostname holds. */
+const HOST_NAME = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.') HOST_NAME[c.charCodeAt(0)] = 1;
 
 function parseParams(text: string, whole: string, header: string | undefined): UriParam[] {
   const params: UriParam[] = [];
