@@ -15,40 +15,45 @@ export interface KnownName {
   readonly codec: ReturnType<typeof codecOf>;
 }
 
-/** Trie state width: a power of two above the number of character classes. */
-const SHIFT = 6;
-/** The state a name's walk starts in; state 0 is dead (no known name has this prefix). */
-export const ROOT = 1;
-
 /**
- * The class of each code below 128 in a name: 0 for a character outside token, else 1..46 with
- * upper and lower case letters in one class.
+ * The trie: NAME_STEP[state << 7 | code] is the state after one more character of code < 128.
+ * 0 means the character is not a token character (the name has ended); DEAD (1) that the name is
+ * a token no known name starts with; the walk starts at ROOT. Upper and lower case letters step
+ * alike.
  */
-export const NAME_CLASS = new Uint8Array(128);
-{
-  let next = 1;
-  for (const c of "abcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~") NAME_CLASS[c.charCodeAt(0)] = next++;
-  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') NAME_CLASS[c.charCodeAt(0)] = NAME_CLASS[c.toLowerCase().charCodeAt(0)]!;
-}
+const DEAD = 1;
+export const ROOT = 2;
 
+const TOKEN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~";
 const names: Array<[written: string, canonical: string]> = [...KNOWN.map((n): [string, string] => [n, n]), ...Object.entries(COMPACT)];
-let states = 2;
+let states = ROOT + 1;
 for (const [written] of names) states += written.length;
 
-/** NAME_NEXT[state << 6 | class]: the state after one more character (0: dead). */
-export const NAME_NEXT = new Uint16Array(states << SHIFT);
+export const NAME_STEP = new Uint16Array(states << 7);
 const AT: (KnownName | undefined)[] = new Array(states).fill(undefined);
 {
-  let used = 2;
+  let used = ROOT + 1;
   for (const [written, canonical] of names) {
     let state = ROOT;
     for (let i = 0; i < written.length; i++) {
-      const slot = (state << SHIFT) | NAME_CLASS[written.charCodeAt(i)]!;
-      if (NAME_NEXT[slot] === 0) NAME_NEXT[slot] = used++;
-      state = NAME_NEXT[slot]!;
+      const lower = written[i]!.toLowerCase().charCodeAt(0);
+      const upper = written[i]!.toUpperCase().charCodeAt(0);
+      if (NAME_STEP[(state << 7) | lower]! <= DEAD) {
+        NAME_STEP[(state << 7) | lower] = used;
+        NAME_STEP[(state << 7) | upper] = used;
+        used++;
+      }
+      state = NAME_STEP[(state << 7) | lower]!;
     }
     const key = canonical.toLowerCase();
     AT[state] = { name: canonical, key, codec: codecOf(key) };
+  }
+  // every other token character leads to DEAD, from any state (DEAD included)
+  for (let state = DEAD; state < used; state++) {
+    for (let i = 0; i < TOKEN.length; i++) {
+      const slot = (state << 7) | TOKEN.charCodeAt(i);
+      if (NAME_STEP[slot] === 0) NAME_STEP[slot] = DEAD;
+    }
   }
 }
 

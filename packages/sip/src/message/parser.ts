@@ -6,7 +6,7 @@ import { isAscii } from 'node:buffer';
 import { SipParseError } from './errors.js';
 import { HeaderList } from './header-list.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
-import { NAME_CLASS, NAME_NEXT, ROOT, knownAt, otherName } from './name-table.js';
+import { NAME_STEP, ROOT, knownAt, otherName } from './name-table.js';
 import { isToken } from './scanner.js';
 
 export interface ParseLimits {
@@ -167,9 +167,9 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
     let nameEnd = pos;
     let state = ROOT;
     let c = head.charCodeAt(nameEnd);
-    let cls: number;
-    while (c < 128 && (cls = NAME_CLASS[c]!) !== 0) {
-      state = NAME_NEXT[(state << 6) | cls]!;
+    let step: number;
+    while (c < 128 && (step = NAME_STEP[(state << 7) | c]!) !== 0) {
+      state = step;
       c = head.charCodeAt(++nameEnd);
     }
     if (nameEnd === pos) {
