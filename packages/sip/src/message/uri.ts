@@ -243,8 +243,11 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
       params.push([name, text.slice(valueStart, pos)]);
     } else params.push([name, null]);
   }
-  return { scheme, user, password: null, host, port, params, headers: [] };
+  return { scheme, user, password: null, host, port, params, headers: NO_HEADERS };
 }
+
+/** The headers of a URI without any (one frozen array for all of them). */
+const NO_HEADERS: SipUri['headers'] = Object.freeze([]);
 
 /** PLAIN without '=' and '&': what a user part, a parameter name or value holds on the one-pass path. */
 const PLAIN_PART = PLAIN.map((v, c) => (c === 61 || c === 38 ? 0 : v));
