@@ -140,7 +140,7 @@ function readHead(text: string, limits: Required<ParseLimits>): ParsedHead {
   headers.setSource(text);
   const rows = readHeaderRows(text, eol + 1, headers, limits);
   if (rows.contentLengths > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
-  const contentLength = rows.contentLengths === 0 ? undefined : headers.first('content-length');
+  const contentLength = rows.contentLengths === 0 ? undefined : rows.contentLength >= 0 ? rows.contentLength : headers.first('content-length');
   if (rows.cseqs > 0 && message.kind === 'request') checkCSeqMethod(message);
   return { message, contentLength, headEnd: rows.end < 0 ? length : rows.end, complete: rows.end >= 0 };
 }
@@ -148,6 +148,8 @@ function readHead(text: string, limits: Required<ParseLimits>): ParsedHead {
 /** What the row reader saw: how many Content-Length and CSeq rows (read at once; the rest lazily), and where the head ended. */
 interface Rows {
   contentLengths: number;
+  /** The Content-Length read in the row pass, or -1 when the codec has to read it. */
+  contentLength: number;
   cseqs: number;
   /** Just past the empty line, or -1 when the text ended first. */
   end: number;
@@ -157,7 +159,7 @@ interface Rows {
  * Header rows from `from` to the empty line, continuation lines folded in with one space.
  */
 function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>): Rows {
-  const seen: Rows = { contentLengths: 0, cseqs: 0, end: -1 };
+  const seen: Rows = { contentLengths: 0, contentLength: -1, cseqs: 0, end: -1 };
   let pos = from;
   let rows = 0;
   const length = head.length;
@@ -225,7 +227,10 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
           if (d < 0 || d > 9) break;
           n = n * 10 + d;
         }
-        if (i === end) headers.setLastParsed([n]);
+        if (i === end) {
+          headers.setLastParsed([n]);
+          seen.contentLength = n;
+        }
       }
     } else if (key === 'cseq') seen.cseqs++;
     pos = next;
