@@ -168,3 +168,48 @@ test('sipUri builds a URI; a request built with it parses', (t) => {
   const uri = sipUri({ user: 'bob', host: 'example.com', params: [['transport', 'tcp']] });
   t.is(formatUri(uri), 'sip:bob@example.com;transport=tcp');
 });
+
+// UTF-8 in header values (RFC 3261 §7.3.1) and in bodies: the parser reads the head as latin1 and
+// decodes it again as UTF-8 only when it holds octets above 0x7F; Content-Length counts octets.
+const utf8Message = (from: string, body: string): Buffer =>
+  Buffer.from(
+    `MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h.example.com;branch=z9hG4bKu8\r\nFrom: ${from} <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: u8@h\r\nCSeq: 1 MESSAGE\r\nSubject: Grüße, ça va? 你好\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    'utf8',
+  );
+
+test('UTF-8 header values and bodies: decoded as UTF-8, the body cut by octets', (t) => {
+  const quoted = parseMessage(utf8Message('"Zoë Ångström"', 'Привет, мир'));
+  t.is(quoted.from?.displayName, 'Zoë Ångström');
+  t.is(quoted.headers.get('Subject'), 'Grüße, ça va? 你好');
+  t.is(quoted.body.toString('utf8'), 'Привет, мир');
+  t.is(quoted.cseq?.method, 'MESSAGE');
+  // an ASCII head with a UTF-8 body
+  const plain = parseMessage(Buffer.from(utf8Message('Alice', 'Grüße').toString('utf8').replace('Subject: Grüße, ça va? 你好\r\n', ''), 'utf8'));
+  t.is(plain.headers.get('Subject'), undefined);
+  t.is(plain.from?.displayName, 'Alice');
+  t.is(plain.body.toString('utf8'), 'Grüße');
+  // serialized back as UTF-8, byte for byte the same values
+  const again = parseMessage(serializeMessage(quoted));
+  t.is(again.headers.get('Subject'), 'Grüße, ça va? 你好');
+  t.is(again.from?.displayName, 'Zoë Ångström');
+  t.is(again.body.toString('utf8'), 'Привет, мир');
+});
+
+test('the stream framer reads UTF-8 heads and bodies of messages that share a chunk', (t) => {
+  const first = utf8Message('Alice', 'first body: ñ');
+  const second = utf8Message('"Jürgen"', 'second ✓');
+  const framer = new SipStreamFramer();
+  const seen: SipMessage[] = [];
+  const both = Buffer.concat([first, second]);
+  // one chunk with both, then the same split inside a multi-octet character
+  framer.push(both, { message: (m) => seen.push(m) });
+  const cut = first.length + second.indexOf(Buffer.from('ü')) + 1;
+  framer.push(both.subarray(0, cut), { message: (m) => seen.push(m) });
+  framer.push(both.subarray(cut), { message: (m) => seen.push(m) });
+  t.is(seen.length, 4);
+  for (const [i, m] of seen.entries()) {
+    t.is(m.from?.displayName, i % 2 === 0 ? 'Alice' : 'Jürgen');
+    t.is(m.body.toString('utf8'), i % 2 === 0 ? 'first body: ñ' : 'second ✓');
+    t.is(m.headers.get('Subject'), 'Grüße, ça va? 你好');
+  }
+});

@@ -119,7 +119,8 @@ export interface ParsedHead {
 export function parseHead(buf: Buffer, end: number, limits: Required<ParseLimits>): ParsedHead {
   const text = buf.toString('latin1', 0, end);
   const head = readHead(text, limits);
-  if (isAscii(buf) || isAscii(buf.subarray(0, head.headEnd))) return head;
+  // (the stream framer's buffer may hold more messages after this one: only the head is checked)
+  if (end === buf.length ? isAscii(buf) || isAscii(buf.subarray(0, head.headEnd)) : isAscii(buf.subarray(0, head.headEnd))) return head;
   const utf8 = readHead(buf.toString('utf8', 0, head.headEnd), limits);
   return { message: utf8.message, contentLength: utf8.contentLength, headEnd: head.headEnd, complete: head.complete };
 }
