@@ -9,6 +9,7 @@ import {
   parseMessage,
   serializeMessage,
   type NameAddr,
+  type SipMessage,
   type Uri,
   type Via,
 } from '@switchboard/sip';
@@ -113,5 +114,51 @@ test('mutated valid messages never raise anything but SipParseError', (t) => {
       return Uint8Array.from(bytes);
     });
   fc.assert(fc.property(mutated, parsesOrFailsCleanly), { numRuns: 3000 });
+  t.pass('fc.assert throws on a counterexample');
+});
+
+/** Every known header of `bytes` typed twice: from the head as parsed, and from values cut first (no span readers). */
+function spanAndCutAgree(bytes: Uint8Array): boolean {
+  const read = (cutFirst: boolean): string => {
+    let message: SipMessage;
+    try {
+      message = parseMessage(Buffer.from(bytes));
+    } catch (error) {
+      if (error instanceof SipParseError) return 'unparsed';
+      throw error;
+    }
+    const out: string[] = [];
+    for (const name of TYPED) {
+      if (cutFirst) message.headers.getAll(name);
+      try {
+        out.push(JSON.stringify(message.headers.all(name)));
+      } catch (error) {
+        if (!(error instanceof SipParseError)) throw error;
+        out.push(`error ${error.message}`);
+      }
+    }
+    return out.join('\n');
+  };
+  return read(false) === read(true);
+}
+
+const TYPED = ['via', 'from', 'to', 'contact', 'route', 'record-route', 'call-id', 'cseq', 'content-type', 'allow', 'supported', 'authorization', 'max-forwards', 'expires'] as const;
+
+/** Messages carrying every header the one-pass readers take, in their usual forms. */
+const RICH = [
+  'INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport\r\nVia: SIP/2.0/TCP proxy.example.com;branch=z9hG4bK74bf9;received=192.0.2.3;ttl=16\r\nMax-Forwards: 70\r\nTo: Bob <sip:bob@biloxi.example.com>\r\nFrom: "Alice A." <sip:alice@atlanta.example.com>;tag=1928301774\r\nCall-ID: a84b4c76e66710@pc33.atlanta.example.com\r\nCSeq: 314159 INVITE\r\nContact: <sip:alice@pc33.atlanta.example.com;transport=udp>;expires=60, sip:alice@192.0.2.1:5070\r\nRecord-Route: <sip:proxy.atlanta.example.com;lr>\r\nRoute: <sips:edge.example.com:5061;lr>\r\nAllow: INVITE, ACK, CANCEL, BYE\r\nSupported: replaces,timer\r\nContent-Type: application/sdp;level=1\r\nContent-Length: 0\r\n\r\n',
+  'REGISTER sip:registrar.example.com SIP/2.0\r\nVia: SIP/2.0/UDP bobspc.example.com:5060;branch=z9hG4bKnashds7\r\nMax-Forwards: 70\r\nTo: Bob <sip:bob@example.com>\r\nFrom: Bob <sip:bob@example.com>;tag=456248\r\nCall-ID: 843817637684230@998sdasdh09\r\nCSeq: 1826 REGISTER\r\nContact: <sip:bob@192.0.2.4>;expires=7200\r\nAuthorization: Digest username="bob", realm="example.com", nonce="dcd98b7102dd2f0e", uri="sip:registrar.example.com", qop=auth, nc=00000001, response="6629fae4"\r\nExpires: 7200\r\nContent-Length: 0\r\n\r\n',
+].map((text) => Buffer.from(text));
+
+test('headers read where they lie in the head equal the same headers read from their cut values', (t) => {
+  const seeds = [...RICH, ...RICH, ...RICH, ...fc.sample(request, 20).map(({ message }) => serializeMessage(message))];
+  const mutated = fc
+    .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.constantFrom(32, 44, 59, 61, 34, 60, 62, 58, 64, 92, 9, 65, 122, 48, 0xc3)), { minLength: 1, maxLength: 4 }))
+    .map(([seed, edits]) => {
+      const bytes = [...seed];
+      for (const [at, value] of edits) bytes.splice(at % (bytes.length + 1), 0, value);
+      return Uint8Array.from(bytes);
+    });
+  fc.assert(fc.property(mutated, spanAndCutAgree), { numRuns: 3000 });
   t.pass('fc.assert throws on a counterexample');
 });
