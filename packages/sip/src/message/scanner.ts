@@ -12,6 +12,14 @@ export function isTokenChar(code: number): boolean {
   return code < 128 && TOKEN[code] === 1;
 }
 
+/** The end of the run of token characters in text[from, to) that starts at `from`. */
+export function tokenEnd(text: string, from: number, to: number): number {
+  let pos = from;
+  let c: number;
+  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+  return pos;
+}
+
 export function isToken(text: string): boolean {
   if (text.length === 0) return false;
   for (let i = 0; i < text.length; i++) if (!isTokenChar(text.charCodeAt(i))) return false;

@@ -1,7 +1,7 @@
 // Authentication headers (RFC 3261 §20.7, §20.27, §20.28, §20.44; digest of RFC 2617 / 8760):
 // WWW-Authenticate, Proxy-Authenticate, Authorization, Proxy-Authorization. One challenge or
 // credentials per row; never split on commas between rows.
-import { Scanner, TOKEN_CHARS, quote } from '../scanner.js';
+import { Scanner, quote, tokenEnd } from '../scanner.js';
 
 export interface Credentials {
   /** "Digest", or another scheme as written. */
@@ -33,14 +33,13 @@ export function parseCredentials(text: string, header: string): Credentials {
  * the head, text[from, to); undefined for anything else (the scanner then reads it).
  */
 export function credentialsAt(text: string, from: number, to: number): Credentials | undefined {
-  let pos = from;
+  let pos = tokenEnd(text, from, to);
   let c = 0;
-  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
   if (pos === from) return undefined;
   const scheme = text.slice(from, pos);
   const params: [string, string][] = [];
   if (pos === to) return { scheme, params };
-  if (c !== 32) return undefined;
+  if (text.charCodeAt(pos) !== 32) return undefined;
   // a quoted-pair anywhere is for the scanner; without one, a quoted value ends at the next quote
   const backslash = text.indexOf('\\', pos);
   if (backslash >= 0 && backslash < to) return undefined;
@@ -48,8 +47,8 @@ export function credentialsAt(text: string, from: number, to: number): Credentia
   for (;;) {
     while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
     const nameStart = pos;
-    while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
-    if (pos === nameStart || pos === to || c !== 61) return undefined;
+    pos = tokenEnd(text, pos, to);
+    if (pos === nameStart || pos === to || text.charCodeAt(pos) !== 61) return undefined;
     const name = text.slice(nameStart, pos);
     pos++;
     let value: string;
@@ -60,7 +59,7 @@ export function credentialsAt(text: string, from: number, to: number): Credentia
       value = text.slice(valueStart, pos++);
     } else {
       const valueStart = pos;
-      while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+      pos = tokenEnd(text, pos, to);
       if (pos === valueStart) return undefined;
       value = text.slice(valueStart, pos);
     }

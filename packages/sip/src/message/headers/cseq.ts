@@ -1,5 +1,5 @@
 // CSeq (RFC 3261 §20.16) and RAck (RFC 3262 §7.2): sequence numbers and the method they count.
-import { Scanner, TOKEN_CHARS, isToken } from '../scanner.js';
+import { Scanner, isToken, tokenEnd } from '../scanner.js';
 
 /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
 export const MAX_CSEQ = 2 ** 31 - 1;
@@ -29,7 +29,7 @@ export function cseqAt(text: string, from: number, to: number): CSeq | undefined
   }
   if (pos === from || pos - from > 10 || seq > MAX_CSEQ || c !== 32) return undefined;
   const methodStart = ++pos;
-  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+  pos = tokenEnd(text, pos, to);
   if (pos !== to || pos === methodStart) return undefined;
   return { seq, method: text.slice(methodStart, to) };
 }

@@ -1,6 +1,6 @@
 // Content-Type (RFC 3261 §20.15): type/subtype with parameters.
 import { type Param, formatParams, readParams, readSimpleParams } from '../params.js';
-import { Scanner, TOKEN_CHARS } from '../scanner.js';
+import { Scanner, tokenEnd } from '../scanner.js';
 
 export interface MediaType {
   /** Lower case. */
@@ -23,12 +23,10 @@ export function parseMediaType(text: string, header = 'Content-Type'): MediaType
 
 /** `type/subtype;name=token…` without whitespace, read where it lies in the head, text[from, to); undefined for anything else. */
 export function mediaTypeAt(text: string, from: number, to: number): MediaType | undefined {
-  let pos = from;
-  let c = 0;
-  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
-  if (pos === from || pos === to || c !== 47) return undefined;
+  let pos = tokenEnd(text, from, to);
+  if (pos === from || pos === to || text.charCodeAt(pos) !== 47) return undefined;
   const slash = pos++;
-  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+  pos = tokenEnd(text, pos, to);
   if (pos === slash + 1) return undefined;
   const params = readSimpleParams(text, pos, to);
   if (params === undefined) return undefined;

@@ -1,7 +1,7 @@
 // Headers that are comma lists of tokens (option-tags, methods, event packages): Require,
 // Supported, Unsupported, Proxy-Require, Allow, Allow-Events, Accept-Encoding, Content-Encoding.
 import { SipParseError } from '../errors.js';
-import { TOKEN_CHARS, isToken } from '../scanner.js';
+import { isToken, tokenEnd } from '../scanner.js';
 
 /** One list element: a token (the caller splits rows on commas). */
 export function parseTokenItem(text: string, header: string): string {
@@ -21,7 +21,7 @@ export function tokenListAt(text: string, from: number, to: number): string[] | 
   for (;;) {
     const start = pos;
     let c = 0;
-    while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+    pos = tokenEnd(text, pos, to);
     if (pos === start) return undefined;
     items.push(text.slice(start, pos));
     while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;

@@ -1,6 +1,6 @@
 // Via (RFC 3261 §20.42, §18.2.1; rport of RFC 3581): sent-protocol, sent-by and parameters.
 import { type Param, formatParams, paramValue, readParams, sameName } from '../params.js';
-import { Scanner, TOKEN_CHARS } from '../scanner.js';
+import { Scanner, tokenEnd } from '../scanner.js';
 
 export interface Via {
   /** "SIP/2.0" */
@@ -41,9 +41,8 @@ export function parseCommonVia(text: string, from = 0, to = text.length): Via | 
   if (to - from < 10) return undefined;
   for (let i = 0; i < 8; i++) if (text.charCodeAt(from + i) !== PREFIX[i]) return undefined;
   const tokenStart = from + 8;
-  let pos = tokenStart;
+  let pos = tokenEnd(text, tokenStart, to);
   let c = codeAt(text, pos, to);
-  while (c >= 0 && c < 128 && TOKEN_CHARS[c] === 1) c = codeAt(text, ++pos, to);
   if (pos === tokenStart || c !== 32) return undefined;
   const transport = transportAt(text, tokenStart, pos);
   const hostStart = ++pos;
@@ -63,15 +62,15 @@ export function parseCommonVia(text: string, from = 0, to = text.length): Via | 
   while (pos < to) {
     if (c !== 59) return undefined;
     const nameStart = ++pos;
+    pos = tokenEnd(text, pos, to);
     c = codeAt(text, pos, to);
-    while (c >= 0 && c < 128 && TOKEN_CHARS[c] === 1) c = codeAt(text, ++pos, to);
     const nameLength = pos - nameStart;
     if (nameLength === 0) return undefined;
     const name = text.slice(nameStart, pos);
     if (c === 61) {
       const valueStart = ++pos;
+      pos = tokenEnd(text, pos, to);
       c = codeAt(text, pos, to);
-      while (c >= 0 && c < 128 && TOKEN_CHARS[c] === 1) c = codeAt(text, ++pos, to);
       if (pos === valueStart) return undefined;
       // ttl is 0..255 and rport (with a value) a port
       if (nameLength === 3 && sameName(name, 'ttl')) {
