@@ -1,10 +1,8 @@
 // Header names as the parser meets them. Every name of header-names.ts (compact forms too) sits in
 // a case-insensitive trie over token characters, walked while the name is scanned, so a known name
 // costs neither a string cut nor a lookup. Other names are kept as written, through a map.
-import { SipParseError } from './errors.js';
 import { COMPACT, KNOWN, canonicalName } from './header-names.js';
 import { codecOf } from './header-types.js';
-import { isToken } from './scanner.js';
 
 export interface KnownName {
   /** Canonical spelling (an unknown name as written). */
@@ -65,12 +63,11 @@ export function knownAt(state: number): KnownName | undefined {
 /** Names outside the trie, as written (bounded: a flood of new names is not kept). */
 const OTHERS = new Map<string, KnownName>();
 
-/** The name source[from, to) when the trie does not know it; throws unless it is a token. */
+/** The name source[from, to), token characters the trie walked without reaching a known name. */
 export function otherName(source: string, from: number, to: number): KnownName {
   const written = source.slice(from, to);
   const seen = OTHERS.get(written);
   if (seen !== undefined) return seen;
-  if (!isToken(written)) throw new SipParseError(`a bad header name ${JSON.stringify(written)}`);
   const name = canonicalName(written);
   const key = name.toLowerCase();
   const known: KnownName = { name, key, codec: codecOf(key) };
