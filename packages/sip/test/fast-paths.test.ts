@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { parseCommonSipUri, parseUriGeneral } from '../src/message/uri.js';
 import { parseCommonVia, parseViaGeneral } from '../src/message/headers/via.js';
 import { parseCommonNameAddr, parseNameAddrGeneral } from '../src/message/headers/name-addr.js';
-import { callIdAt } from '../src/message/headers/scalars.js';
+import { callIdAt, parseWholeNumber, wholeNumberAt } from '../src/message/headers/scalars.js';
 import { credentialsAt, parseCredentials } from '../src/message/headers/auth.js';
 import { cseqAt, parseCSeq } from '../src/message/headers/cseq.js';
 import { tokenListAt } from '../src/message/headers/token-list.js';
@@ -66,6 +66,7 @@ test('the one-pass readers read a span inside a longer text exactly as the same 
     (s, from, to) => mediaTypeAt(s, from ?? 0, to ?? s.length),
     (s, from, to) => cseqAt(s, from ?? 0, to ?? s.length),
     (s, from, to) => credentialsAt(s, from ?? 0, to ?? s.length),
+    (s, from, to) => wholeNumberAt(s, from ?? 0, to ?? s.length, 255),
   ];
   fc.assert(
     fc.property(around, text, around, fc.nat(readers.length - 1), (before, value, after, which) => {
@@ -105,4 +106,11 @@ test('the one-pass credentials reader agrees with the scanner', (t) => {
   const authText = fc.array(fc.constantFrom('Digest', ' ', 'username', '=', '"bob"', '"a b"', '"x\\"y"', ',', ', ', 'qop=auth', 'nc=00000001', 'realm="r"', '\t', '"', 'Basic', 'abc=='), { maxLength: 10 }).map((a) => a.join(''));
   fc.assert(fc.property(authText, same((s) => credentialsAt(s, 0, s.length), (s) => parseCredentials(s, 'Authorization'))), { numRuns: 20_000 });
   t.deepEqual(credentialsAt('Digest username="bob", qop=auth', 0, 31), { scheme: 'Digest', params: [['username', 'bob'], ['qop', 'auth']] });
+});
+
+test('the one-pass whole-number reader agrees with the general one', (t) => {
+  const digits = fc.array(fc.constantFrom('0', '7', '70', '255', '256', ' ', 'x', '-1', '999999999999', '1'), { maxLength: 4 }).map((a) => a.join(''));
+  fc.assert(fc.property(digits, same((s) => wholeNumberAt(s, 0, s.length, 255), (s) => parseWholeNumber(s, 'Max-Forwards', 255))), { numRuns: 5_000 });
+  t.is(wholeNumberAt('Max-Forwards: 70', 14, 16, 255), 70);
+  t.is(wholeNumberAt('0', 0, 1, 10, 1), undefined);
 });

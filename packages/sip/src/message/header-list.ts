@@ -161,6 +161,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** Reads every known header, so a bad value surfaces now; returns the first error, or undefined. */
   check(): SipParseError | undefined {
     for (const row of this.rows) {
+      if (row.codec === undefined) continue; // raw headers have nothing to check
       try {
         this.parsedRow(row);
       } catch (error) {

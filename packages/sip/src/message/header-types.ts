@@ -7,7 +7,7 @@ import { type EventHeader, type SubscriptionState, formatEvent, formatSubscripti
 import { type MediaType, formatMediaType, mediaTypeAt, parseMediaType } from './headers/media-type.js';
 import { type ContactStar, type NameAddr, formatNameAddr, parseCommonNameAddr, parseContact, parseNameAddr } from './headers/name-addr.js';
 import { type ReasonHeader, formatReason, parseReason } from './headers/reason.js';
-import { MAX_DELTA_SECONDS, callIdAt, parseCallId, parseWholeNumber } from './headers/scalars.js';
+import { MAX_DELTA_SECONDS, callIdAt, parseCallId, parseWholeNumber, wholeNumberAt } from './headers/scalars.js';
 import { type SessionExpires, formatSessionExpires, parseSessionExpires } from './headers/session-expires.js';
 import { parseTokenItem, tokenListAt } from './headers/token-list.js';
 import { type Via, formatVia, parseCommonVia, parseVia } from './headers/via.js';
@@ -78,7 +78,7 @@ function one<T>(value: T | undefined): T[] | undefined {
 
 const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
 const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
-const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), format: String });
+const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), span: (t, from, to) => one(wholeNumberAt(t, from, to, max, min)), format: String });
 const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), span: tokenListAt, format: (v) => v });
 const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), span: (t, from, to) => one(credentialsAt(t, from, to)), format: formatCredentials });
 

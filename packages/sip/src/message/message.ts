@@ -4,7 +4,7 @@ import type { NameAddr } from './headers/name-addr.js';
 import type { Via } from './headers/via.js';
 import { HeaderList } from './header-list.js';
 import { SipParseError } from './errors.js';
-import { formatUri, parseRequestUri, type Uri } from './uri.js';
+import { formatUri, parseCommonSipUri, parseRequestUri, type Uri } from './uri.js';
 
 export const SIP_VERSION = 'SIP/2.0';
 
@@ -83,6 +83,9 @@ export class SipRequest extends SipMessageBase {
   private parsedUri: Uri | undefined;
   /** The Request-URI as received, read on first use. */
   private target: string | undefined;
+  private targetSource: string | undefined = undefined;
+  private targetStart = 0;
+  private targetEnd = 0;
 
   constructor(
     /** Case-sensitive (RFC 3261 §7.1). */
@@ -95,21 +98,33 @@ export class SipRequest extends SipMessageBase {
     this.parsedUri = uri;
   }
 
-  /** @internal the parser's: a request whose Request-URI is read on first use. */
-  static fromWire(method: string, target: string, headers: HeaderList): SipRequest {
+  /**
+   * @internal the parser's: a request whose Request-URI, `target`, is read on first use, where it
+   * lies in the head (source[from, to)) when it has the usual form.
+   */
+  static fromWire(method: string, target: string, headers: HeaderList, source: string, from: number, to: number): SipRequest {
     const request = new SipRequest(method, undefined as unknown as Uri, headers);
     request.target = target;
+    request.targetSource = source;
+    request.targetStart = from;
+    request.targetEnd = to;
     return request;
   }
 
   /** The Request-URI; a received one is parsed on first use (a bad one throws SipParseError). */
   get uri(): Uri {
-    return (this.parsedUri ??= parseRequestUri(this.target!));
+    return (this.parsedUri ??= this.readTarget());
+  }
+
+  private readTarget(): Uri {
+    const source = this.targetSource;
+    return (source === undefined ? undefined : parseCommonSipUri(source, this.targetStart, this.targetEnd)) ?? parseRequestUri(this.target!);
   }
 
   set uri(value: Uri) {
     this.parsedUri = value;
     this.target = undefined;
+    this.targetSource = undefined;
   }
 
   /** @internal the serializer's: the Request-URI as received (while it is not replaced), else formatted. */

@@ -136,7 +136,7 @@ function readHead(text: string, limits: Required<ParseLimits>): ParsedHead {
   const lineEnd = eol > pos && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
   if (lineEnd - pos > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
   if (lineEnd === pos) throw new SipParseError('an empty message');
-  const message = parseStartLine(text.slice(pos, lineEnd));
+  const message = parseStartLine(text.slice(pos, lineEnd), text, pos);
   const headers = message.headers;
   headers.setSource(text);
   const rows = readHeaderRows(text, eol + 1, headers, limits);
@@ -265,7 +265,8 @@ function parseVersion(text: string): string {
   return SIP_VERSION;
 }
 
-function parseStartLine(line: string): SipMessage {
+/** The start line `line`, which begins at `offset` in the head `source`. */
+function parseStartLine(line: string, source: string, offset: number): SipMessage {
   // Exactly one SP between the elements (RFC 3261 §7.1, RFC 4475 §3.1.2.9 and §3.1.2.10).
   if (((line.charCodeAt(0) | 32) === 115 && (line.charCodeAt(1) | 32) === 105 && (line.charCodeAt(2) | 32) === 112 && line.charCodeAt(3) === 47)) {
     const sp1 = line.indexOf(' ');
@@ -292,7 +293,7 @@ function parseStartLine(line: string): SipMessage {
   const parsedVersion = parseVersion(version);
   if (target.startsWith('<')) throw new SipParseError('the Request-URI is enclosed in <>');
   if (target.indexOf(':') <= 0) throw new SipParseError(`the Request-URI ${JSON.stringify(target.slice(0, 60))} has no scheme`, 400, 'Request-URI');
-  const request = SipRequest.fromWire(method, target, new HeaderList());
+  const request = SipRequest.fromWire(method, target, new HeaderList(), source, offset + sp1 + 1, offset + sp2);
   request.version = parsedVersion;
   return request;
 }

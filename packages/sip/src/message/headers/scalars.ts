@@ -16,6 +16,18 @@ export function parseWholeNumber(text: string, header: string, max: number, min 
   return n;
 }
 
+/** text[from, to) when it is 1 to 12 digits within [min, max], read where it lies in the head; else undefined. */
+export function wholeNumberAt(text: string, from: number, to: number, max: number, min = 0): number | undefined {
+  if (to === from || to - from > 12) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return undefined;
+    n = n * 10 + d;
+  }
+  return n > max || n < min ? undefined : n;
+}
+
 export const MAX_DELTA_SECONDS = 2 ** 32 - 1;
 
 // word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" / "(" / ")" / "<" /
