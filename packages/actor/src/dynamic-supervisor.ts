@@ -16,6 +16,7 @@ import { link, self, trapExit } from './signals.js';
 import { ChildStartError, SupervisorError } from './supervisor-errors.js';
 import {
   notFound,
+  pageOf,
   type ChildCounts,
   type ChildInfo,
   type Outcome,
@@ -143,7 +144,7 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
     case 'whichChildren':
       return {
         ok: true,
-        value: [...state.children].map(([pid, c]): ChildInfo => ({ id: c.spec.id, pid, type: c.spec.type, restart: c.spec.restart })),
+        value: pageOf(state.children, request.page).map(([pid, c]): ChildInfo => ({ id: c.spec.id, pid, type: c.spec.type, restart: c.spec.restart })),
       };
     case 'countChildren': {
       let supervisors = 0;

@@ -69,7 +69,7 @@ export {
   whichChildren,
   countChildren,
 } from './supervisor.js';
-export type { ChildCounts, ChildInfo, Strategy, SupervisorPid, SupervisorProtocol, SupervisorSpec, SupervisorStartOptions } from './supervisor.js';
+export type { ChildCounts, ChildInfo, ChildPage, Strategy, SupervisorPid, SupervisorProtocol, SupervisorSpec, SupervisorStartOptions } from './supervisor.js';
 export { ChildStartError, SupervisorError } from './supervisor-errors.js';
 export type { RuntimeEvent, RuntimeEventListener } from './events.js';
 export { startDynamicSupervisor } from './dynamic-supervisor.js';
@@ -81,4 +81,4 @@ export { EmbeddedMachine, MachineTimeout } from './embedded-machine.js';
 export type { EmbeddedMachineOptions, MachineAction } from './embedded-machine.js';
 export type { MachineProtocol, MachineServerOptions } from './xstate-host.js';
 export { processInfo, supervisionTree } from './introspection.js';
-export type { ProcessInfo, ProcessStatus, SupervisionNode } from './introspection.js';
+export type { ProcessInfo, ProcessStatus, SupervisionNode, SupervisionTreeOptions } from './introspection.js';

@@ -2,7 +2,7 @@
 import { currentProc } from './current.js';
 import type { Pid } from './pid.js';
 import { ALIVE, EXITING, INITIALIZING } from './process.js';
-import { whichChildren, type SupervisorPid } from './supervisor.js';
+import { countChildren, whichChildren, type SupervisorPid } from './supervisor.js';
 
 export type ProcessStatus = 'initializing' | 'running' | 'runnable' | 'waiting' | 'suspended' | 'exiting';
 
@@ -57,24 +57,36 @@ export interface SupervisionNode {
   /** null when the child is not running. */
   readonly pid: Pid | null;
   readonly type: 'worker' | 'supervisor';
-  /** Present for supervisors: their children, in start order. */
+  /** Present for supervisors: their children, in start order (the first `maxChildren`). */
   readonly children?: SupervisionNode[];
+  /** Present for supervisors with more children than shown: how many were left out. */
+  readonly omitted?: number;
+}
+
+export interface SupervisionTreeOptions {
+  /**
+   * Most children listed per supervisor (default: all). A DynamicSupervisor of connections or
+   * transactions may hold tens of thousands: a status page lists the first few and the count.
+   */
+  readonly maxChildren?: number;
 }
 
 /**
  * Walks a supervision tree from `root` (asking each supervisor for its children).
  *
  * @example
- * const tree = await supervisionTree(app.root);
+ * const tree = await supervisionTree(app.root, 'app', { maxChildren: 20 });
  */
-export async function supervisionTree(root: SupervisorPid, id = 'root'): Promise<SupervisionNode> {
-  const children = await whichChildren(root);
+export async function supervisionTree(root: SupervisorPid, id = 'root', options: SupervisionTreeOptions = {}): Promise<SupervisionNode> {
+  const limit = options.maxChildren;
+  const [children, counts] = await Promise.all([limit === undefined ? whichChildren(root) : whichChildren(root, { limit }), limit === undefined ? undefined : countChildren(root)]);
   const nodes = await Promise.all(
     children.map((child) =>
       child.type === 'supervisor' && child.pid !== null
-        ? supervisionTree(child.pid as SupervisorPid, child.id).catch(() => ({ id: child.id, pid: child.pid, type: child.type }))
+        ? supervisionTree(child.pid as SupervisorPid, child.id, options).catch(() => ({ id: child.id, pid: child.pid, type: child.type }))
         : { id: child.id, pid: child.pid, type: child.type },
     ),
   );
-  return { id, pid: root, type: 'supervisor', children: nodes };
+  const omitted = counts === undefined ? 0 : counts.specs - nodes.length;
+  return omitted > 0 ? { id, pid: root, type: 'supervisor', children: nodes, omitted } : { id, pid: root, type: 'supervisor', children: nodes };
 }

@@ -47,6 +47,25 @@ export interface ChildInfo {
   readonly restart: ResolvedChildSpec['restart'];
 }
 
+/** A window of a supervisor's children: `limit` rows from `offset` (in `whichChildren`'s order). */
+export interface ChildPage {
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+/** The rows of `items` that `page` selects (all of them without one). */
+export function pageOf<T>(items: Iterable<T>, page: ChildPage | undefined): T[] {
+  const offset = page?.offset ?? 0;
+  const limit = page?.limit ?? Infinity;
+  const out: T[] = [];
+  let index = 0;
+  for (const item of items) {
+    if (out.length >= limit) break;
+    if (index++ >= offset) out.push(item);
+  }
+  return out;
+}
+
 export interface ChildCounts {
   readonly specs: number;
   readonly active: number;
@@ -61,7 +80,7 @@ export type SupervisorRequest =
   | { readonly op: 'terminateChild'; readonly id: string | Pid }
   | { readonly op: 'restartChild'; readonly id: string }
   | { readonly op: 'deleteChild'; readonly id: string }
-  | { readonly op: 'whichChildren' }
+  | { readonly op: 'whichChildren'; readonly page?: ChildPage }
   | { readonly op: 'countChildren' };
 
 /**
@@ -247,7 +266,7 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
     case 'whichChildren':
       return {
         ok: true,
-        value: state.children.map((c): ChildInfo => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })),
+        value: pageOf(state.children, request.page).map((c): ChildInfo => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })),
       };
     case 'countChildren': {
       const counts: ChildCounts = {
@@ -319,8 +338,12 @@ export function deleteChild(sup: SupervisorPid, id: string): Promise<void> {
   return request(sup, { op: 'deleteChild', id });
 }
 /** The children in start order. */
-export function whichChildren(sup: SupervisorPid): Promise<ChildInfo[]> {
-  return request(sup, { op: 'whichChildren' });
+/**
+ * The supervisor's children, in start order; `page` takes a window of them (a supervisor of
+ * transactions may have tens of thousands).
+ */
+export function whichChildren(sup: SupervisorPid, page?: ChildPage): Promise<ChildInfo[]> {
+  return request(sup, page === undefined ? { op: 'whichChildren' } : { op: 'whichChildren', page });
 }
 export function countChildren(sup: SupervisorPid): Promise<ChildCounts> {
   return request(sup, { op: 'countChildren' });

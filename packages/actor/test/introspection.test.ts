@@ -8,7 +8,10 @@ import {
   monitor,
   processInfo,
   self,
+  startChild,
+  startDynamicSupervisor,
   startSupervisor,
+  whichChildren,
   stop,
   supervisionTree,
   supervisorChild,
@@ -83,6 +86,20 @@ test('supervisionTree walks nested supervisors', async (t) => {
       { id: 'inner', type: 'supervisor', running: true, children: [{ id: 'b', type: 'worker', running: true }] },
     ],
   });
+});
+
+test('supervisionTree with maxChildren lists the first children of each supervisor and counts the rest; whichChildren pages', async (t) => {
+  const rt = new Runtime({ clock: new VirtualClock() });
+  const log: string[] = [];
+  const dynamic = await startDynamicSupervisor(rt, {});
+  for (let i = 0; i < 25; i++) await startChild(dynamic, worker(`w${i}`, testWorker(`w${i}`, log), undefined));
+  const tree = await supervisionTree(dynamic, 'dyn', { maxChildren: 10 });
+  t.is(tree.children!.length, 10);
+  t.is(tree.omitted, 15);
+  t.deepEqual(tree.children!.map((c) => c.id), Array.from({ length: 10 }, (_, i) => `w${i}`));
+  t.deepEqual((await whichChildren(dynamic, { offset: 20, limit: 10 })).map((c) => c.id), ['w20', 'w21', 'w22', 'w23', 'w24']);
+  t.is((await supervisionTree(dynamic)).omitted, undefined, 'without a limit every child is listed');
+  await stop(dynamic);
 });
 
 test('the event stream reports spawns, exits and restarts; unsubscribing stops it', async (t) => {

@@ -13,6 +13,16 @@ export interface GatewayConfig {
     readonly defaultExpires: number;
     readonly minExpires: number;
     readonly maxExpires: number;
+    /** Most contacts one user may register; past it a REGISTER is answered 403. */
+    readonly maxBindingsPerUser: number;
+    /** Most live SIP transactions; past it requests are answered 503 with Retry-After. */
+    readonly maxTransactions: number;
+    /** Most TCP connections open at once. */
+    readonly maxConnections: number;
+    /** The transaction timers' base (RFC 3261 §17.1.1.1), ms: T1, T2, T4. */
+    readonly t1: number;
+    readonly t2: number;
+    readonly t4: number;
   };
   readonly smpp: {
     /** null: start the embedded MC simulator. */
@@ -29,6 +39,17 @@ export interface GatewayConfig {
     readonly defaultSource: string;
     /** How long a MESSAGE taken while no bind is up waits for one (s). */
     readonly validity: number;
+    /** Most SMS parts one MESSAGE may become; a longer text is answered 513. */
+    readonly maxParts: number;
+  };
+  readonly auth: {
+    /** `digest`: REGISTER and MESSAGE need RFC 3261 §22 digest credentials; `off`: anyone may (tests, trusted networks). */
+    readonly mode: string;
+    /** How long a nonce is good for (s); after it the client is asked again with stale=true. */
+    readonly nonceLifetime: number;
+    /** A user created at start with `demoPassword`, so the embedded defaults work; null for none. */
+    readonly demoUser: string | null;
+    readonly demoPassword: string | null;
   };
   readonly store: {
     /** The SQLite file (created with its folder). */
@@ -44,8 +65,22 @@ export interface GatewayConfig {
 }
 
 export const DEFAULT_CONFIG: GatewayConfig = {
-  sip: { host: '127.0.0.1', port: 5060, domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 },
-  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600 },
+  sip: {
+    host: '127.0.0.1',
+    port: 5060,
+    domain: 'switchboard.local',
+    defaultExpires: 3600,
+    minExpires: 60,
+    maxExpires: 86_400,
+    maxBindingsPerUser: 10,
+    maxTransactions: 20_000,
+    maxConnections: 1024,
+    t1: 500,
+    t2: 4000,
+    t4: 5000,
+  },
+  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10 },
+  auth: { mode: 'digest', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal' },
   status: { host: '127.0.0.1', port: 8080 },
 };
@@ -106,6 +141,10 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   for (const section of Object.keys(fromFile)) if (!(section in DEFAULT_CONFIG)) throw new ConfigError(section, 'unknown section');
   const config = out as unknown as GatewayConfig;
   if (config.store.synchronous !== 'normal' && config.store.synchronous !== 'full') throw new ConfigError('store.synchronous', `expected normal or full, got ${JSON.stringify(config.store.synchronous)}`);
+  if (config.auth.mode !== 'digest' && config.auth.mode !== 'off') throw new ConfigError('auth.mode', `expected digest or off, got ${JSON.stringify(config.auth.mode)}`);
+  if ((config.auth.demoUser === null) !== (config.auth.demoPassword === null)) throw new ConfigError('auth.demoPassword', 'auth.demoUser and auth.demoPassword are set together (or both null)');
+  if (config.smpp.maxParts > 255) throw new ConfigError('smpp.maxParts', 'a concatenated message has at most 255 parts');
+  if (config.sip.t1 > config.sip.t2) throw new ConfigError('sip.t1', 'must not exceed sip.t2');
   if (config.sip.minExpires > config.sip.defaultExpires || config.sip.defaultExpires > config.sip.maxExpires) {
     throw new ConfigError('sip.defaultExpires', 'must lie between sip.minExpires and sip.maxExpires');
   }
@@ -117,18 +156,22 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
     if (!/^\d+$/.test(raw)) throw new ConfigError(key, `expected a whole number, got ${JSON.stringify(raw)}`);
     return Number(raw);
   }
-  if (fallback === null) return raw === '' ? null : raw;
+  if (fallback === null || NULLABLE.has(key)) return raw === '' ? null : raw;
   return raw;
 }
+
+const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+/** Keys whose default is a string but that may be turned off with null (or an empty variable). */
+const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
 
 function check(value: unknown, fallback: unknown, key: string): unknown {
   if (typeof fallback === 'number') {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ConfigError(key, `expected a whole number, got ${JSON.stringify(value)}`);
     if (key.endsWith('port') && value > 65_535) throw new ConfigError(key, `a port is at most 65535, got ${value}`);
-    if ((key === 'smpp.binds' || key === 'smpp.window') && value < 1) throw new ConfigError(key, 'must be at least 1');
+    if (AT_LEAST_ONE.has(key) && value < 1) throw new ConfigError(key, 'must be at least 1');
     return value;
   }
-  if (fallback === null) {
+  if (fallback === null || NULLABLE.has(key)) {
     if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(key, `expected a host name or null, got ${JSON.stringify(value)}`);
     return value;
   }

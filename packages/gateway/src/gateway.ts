@@ -4,7 +4,7 @@
 // if the user is away or the gateway stops.
 import createDebug from 'debug';
 import { startSupervisor, stop, worker, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
-import { stackChild, type SipStack } from '@switchboard/sip';
+import { stackChild, type ServerTransaction, type SipRequest, type SipStack } from '@switchboard/sip';
 import { CommandStatus, MessageState, decodeText, parseReceipt, type McSimulator, type Pdu, type PduOf } from '@switchboard/smpp';
 import { EmbeddedSmsc, ResourceOwner, StoreOwner } from './owners.js';
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
@@ -117,6 +117,8 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
     return CommandStatus.ESME_ROK;
   };
 
+  const authorize = (_request: SipRequest, _transaction: ServerTransaction): boolean => true;
+
   const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
   pool = new SmppPool(config.smpp.binds, onDeliver, () => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error)));
   const gateway = new RunningGateway(config, store, pool);
@@ -139,12 +141,19 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
           { transport: 'udp', host: config.sip.host, port: config.sip.port },
           { transport: 'tcp', host: config.sip.host, port: config.sip.port },
         ],
+        timers: { t1: config.sip.t1, t2: config.sip.t2, t4: config.sip.t4 },
+        maxTransactions: config.sip.maxTransactions,
+        maxConnections: config.sip.maxConnections,
         core: (s) =>
           (core = new GatewayCore(s, {
             store,
             outbox,
             limits: config.sip,
             defaultSource: config.smpp.defaultSource,
+            maxParts: config.smpp.maxParts,
+            // a client retransmits for 64·T1 (Timer F); kept twice that
+            dedupeFor: 2 * 64 * config.sip.t1,
+            authorize,
             now,
             onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
           })),
@@ -175,6 +184,8 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
         const purge = (): void => {
           const removed = store.purgeExpired(now());
           if (removed > 0) log('%d expired registrations removed', removed);
+          const forgotten = store.purgeTaken(now());
+          if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
           timer.handle = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
         };
         timer.handle = runtime.clock.setTimeout(purge, PURGE_INTERVAL);

@@ -35,9 +35,9 @@ export class Outbox {
     private readonly onAccepted: (message: SentMessage) => void,
   ) {}
 
-  /** Stores a MESSAGE and submits it. */
-  take(message: Omit<OutboundMessage, 'id'>): Promise<SubmitOutcome> {
-    const id = this.store.queueOutbound(message);
+  /** Stores a MESSAGE (with its identity, to answer retransmissions) and submits it. */
+  take(message: Omit<OutboundMessage, 'id'>, taken?: { readonly key: string; readonly expiresAt: number }): Promise<SubmitOutcome> {
+    const id = this.store.queueOutbound(message, taken);
     return this.submit({ ...message, id });
   }
 

@@ -11,6 +11,8 @@ export interface RegistrarLimits {
   readonly defaultExpires: number;
   readonly minExpires: number;
   readonly maxExpires: number;
+  /** Most contacts bound to one AOR (a REGISTER that would pass it is answered 403). */
+  readonly maxBindingsPerUser: number;
 }
 
 /** What to answer, and what changed. */
@@ -68,6 +70,15 @@ export function register(request: SipRequest, store: Store, now: number, limits:
   for (const change of changes) {
     const existing = current.find((b) => b.contact === change.contact);
     if (existing !== undefined && existing.callId === callId && existing.cseq >= seq) return outOfOrder(aor);
+  }
+  // A table a peer can grow has a limit: contacts per user (each binding is listed in every 200 OK).
+  const after = new Set(current.map((b) => b.contact));
+  for (const change of changes) {
+    if (change.expires === 0) after.delete(change.contact);
+    else after.add(change.contact);
+  }
+  if (after.size > limits.maxBindingsPerUser) {
+    return { status: 403, reason: `Forbidden (at most ${limits.maxBindingsPerUser} contacts per user)`, headers: [], aor, reachable: current.length > 0 };
   }
   for (const change of changes) {
     if (change.expires === 0) store.removeBinding(aor, change.contact);

@@ -2,12 +2,13 @@
 // answered once the SMSC has answered, OPTIONS is answered; and MESSAGEs the gateway itself sends
 // (mobile-originated texts) resolve when their final response arrives.
 import createDebug from 'debug';
-import { createRequest, createResponse, parseUri, type ClientTransaction, type Core, type ServerTransaction, type SipRequest, type SipResponse, type SipStack } from '@switchboard/sip';
+import { MessageTooLongError, splitMessage } from '@switchboard/smpp';
+import { createRequest, createResponse, paramValue, parseUri, type ClientTransaction, type Core, type ServerTransaction, type SipRequest, type SipResponse, type SipStack } from '@switchboard/sip';
 import { destinationOf, sourceOf } from './addressing.js';
 import { IMDN_CONTENT_TYPE } from './imdn.js';
 import { canonicalAor, register, type RegistrarLimits } from './registrar.js';
 import type { Outbox } from './outbox.js';
-import { sipAnswerFor } from './status-mapping.js';
+import { sipAnswerFor, type SipAnswer } from './status-mapping.js';
 import type { Store } from './store.js';
 
 const log = createDebug('switchboard:gateway:sip');
@@ -20,6 +21,15 @@ export interface GatewayCoreContext {
   readonly outbox: Outbox;
   readonly limits: RegistrarLimits;
   readonly defaultSource: string;
+  /** Most SMS parts one MESSAGE may become (513 past it). */
+  readonly maxParts: number;
+  /** How long a MESSAGE's identity is kept to answer its retransmissions (ms). */
+  readonly dedupeFor: number;
+  /**
+   * Whether the request may go on: true, or false once it has been answered (401 with a
+   * challenge, 403…). REGISTER and MESSAGE go through it.
+   */
+  readonly authorize: (request: SipRequest, transaction: ServerTransaction) => boolean;
   readonly now: () => number;
   /** A user became reachable: deliver what waits for them. */
   readonly onReachable: (aor: string) => void;
@@ -41,9 +51,9 @@ export class GatewayCore implements Core {
       case 'MESSAGE':
         return this.message(request, transaction);
       case 'OPTIONS':
-        return transaction.respond(createResponse(request, 200, { headers: [['Allow', ALLOW], ['Accept', 'text/plain']] }));
+        return answer(request, transaction, { status: 200, headers: [['Allow', ALLOW], ['Accept', 'text/plain']] });
       default:
-        return transaction.respond(createResponse(request, 405, { headers: [['Allow', ALLOW]] }));
+        return answer(request, transaction, { status: 405, headers: [['Allow', ALLOW]] });
     }
   }
 
@@ -84,46 +94,108 @@ export class GatewayCore implements Core {
   }
 
   private register(request: SipRequest, transaction: ServerTransaction): void {
+    if (!this.context.authorize(request, transaction)) return;
     const outcome = register(request, this.context.store, this.context.now(), this.context.limits);
-    transaction.respond(createResponse(request, outcome.status, { ...(outcome.reason === undefined ? {} : { reason: outcome.reason }), headers: outcome.headers }));
+    answer(request, transaction, outcome);
     if (outcome.status === 200 && outcome.reachable && outcome.aor !== undefined) this.context.onReachable(outcome.aor);
   }
 
   private message(request: SipRequest, transaction: ServerTransaction): void {
+    if (!this.context.authorize(request, transaction)) return;
     const type = request.headers.first('content-type');
     if (type !== undefined && !TEXT_TYPES.has(`${type.type}/${type.subtype}`.toLowerCase())) {
-      transaction.respond(createResponse(request, 415, { headers: [['Accept', 'text/plain']] }));
+      answer(request, transaction, { status: 415, headers: [['Accept', 'text/plain']] });
       return;
     }
     let destination;
     try {
       destination = destinationOf(request.uri);
     } catch (error) {
-      const answer = sipAnswerFor(error);
-      transaction.respond(createResponse(request, answer.status, { ...(answer.reason === undefined ? {} : { reason: answer.reason }), headers: answer.headers }));
+      answer(request, transaction, sipAnswerFor(error));
+      return;
+    }
+    const text = request.body.toString('utf8');
+    const tooLong = this.tooLong(text);
+    if (tooLong !== undefined) {
+      answer(request, transaction, tooLong);
+      return;
+    }
+    // A retransmission that reaches a restarted gateway (its transaction died with the process)
+    // gets the answer the first copy got, and is not submitted twice.
+    const now = this.context.now();
+    const key = messageKey(request);
+    const taken = this.context.store.takenMessage(key, now);
+    if (taken !== undefined) {
+      log('MESSAGE %s seen before: answered %d again', key, taken.status === 0 ? 202 : taken.status);
+      answer(request, transaction, taken.status === 0 ? { status: 202, headers: [] } : { status: taken.status, headers: [] });
       return;
     }
     const source = sourceOf(request.from!.uri, this.context.defaultSource);
-    const outcome = this.context.outbox.take({
-      senderAor: canonicalAor(request.from!.uri, this.context.limits.domain) ?? null,
-      source: source.addr,
-      sourceTon: source.ton,
-      sourceNpi: source.npi,
-      destination: destination.addr,
-      destinationTon: destination.ton,
-      text: request.body.toString('utf8'),
-      sipMessageId: request.callId!,
-      createdAt: this.context.now(),
-    });
+    const outcome = this.context.outbox.take(
+      {
+        senderAor: canonicalAor(request.from!.uri, this.context.limits.domain) ?? null,
+        source: source.addr,
+        sourceTon: source.ton,
+        sourceNpi: source.npi,
+        destination: destination.addr,
+        destinationTon: destination.ton,
+        text,
+        sipMessageId: request.callId!,
+        createdAt: now,
+      },
+      { key, expiresAt: now + this.context.dedupeFor },
+    );
     // 202 once the SMSC has it, or once it is stored for the next bind (RFC 3428 §7: accepted, not delivered).
-    void outcome.then((result) => {
-      if (result.type !== 'refused') {
-        transaction.respond(createResponse(request, 202));
-        return;
-      }
-      const answer = sipAnswerFor(result.error);
-      log('MESSAGE to %s refused: %s', destination.addr, result.error instanceof Error ? result.error.message : String(result.error));
-      transaction.respond(createResponse(request, answer.status, { ...(answer.reason === undefined ? {} : { reason: answer.reason }), headers: answer.headers }));
-    });
+    const settle = (sip: SipAnswer): void => {
+      answer(request, transaction, sip);
+      this.context.store.answeredMessage(key, sip.status);
+    };
+    outcome
+      .then(
+        (result) => {
+          if (result.type !== 'refused') return settle({ status: 202, headers: [] });
+          log('MESSAGE to %s refused: %s', destination.addr, result.error instanceof Error ? result.error.message : String(result.error));
+          settle(sipAnswerFor(result.error));
+        },
+        (error: unknown) => {
+          log('MESSAGE to %s failed: %O', destination.addr, error);
+          settle(sipAnswerFor(error));
+        },
+      )
+      .catch((error: unknown) => log('MESSAGE %s: the answer failed: %O', key, error));
   }
+
+  /** 513 when `text` needs more SMS parts than the gateway allows (or than SMPP can join: 255). */
+  private tooLong(text: string): SipAnswer | undefined {
+    let parts: number;
+    try {
+      parts = splitMessage(text).parts.length;
+    } catch (error) {
+      if (!(error instanceof MessageTooLongError)) throw error;
+      parts = Infinity;
+    }
+    const most = this.context.maxParts;
+    return parts <= most ? undefined : { status: 513, reason: `Message Too Large (more than ${most} SMS parts)`, headers: [] };
+  }
+}
+
+/** A MESSAGE's identity across retransmissions (RFC 3261 §17.2.3 without the branch: a restart loses nothing else). */
+function messageKey(request: SipRequest): string {
+  return `${request.callId!}\n${request.cseq!.seq}\n${paramValue(request.from!.params, 'tag') ?? ''}`;
+}
+
+/**
+ * Answers through the transaction. Building the response reads the request's headers again; should
+ * that fail, the transaction is ended rather than left open.
+ */
+function answer(request: SipRequest, transaction: ServerTransaction, sip: { readonly status: number; readonly reason?: string | undefined; readonly headers: [string, string][] }): void {
+  let response: SipResponse;
+  try {
+    response = createResponse(request, sip.status, { ...(sip.reason === undefined ? {} : { reason: sip.reason }), headers: sip.headers });
+  } catch (error) {
+    log('%s: no answer %d possible (%s); transaction ended', request.method, sip.status, error instanceof Error ? error.message : String(error));
+    transaction.terminate();
+    return;
+  }
+  transaction.respond(response);
 }

@@ -3,10 +3,11 @@
 // `synchronous: 'normal'` (the default) WAL is not fsynced on every commit: an operating-system
 // crash or power cut may lose the last commits. `'full'` fsyncs each one, at a cost in throughput
 // (docs/gateway.md has the numbers).
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Binding, OutboundMessage, PendingMessage, SentMessage, Store } from './store.js';
+import type { Binding, OutboundMessage, PendingMessage, SentMessage, SipUser, Store, TakenMessage } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bindings (
@@ -25,6 +26,9 @@ CREATE TABLE IF NOT EXISTS sent (
   message_id TEXT PRIMARY KEY, sender_aor TEXT NOT NULL, recipient TEXT NOT NULL, sip_message_id TEXT NOT NULL, sent_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS inbound_aor ON inbound (aor, id);
+CREATE TABLE IF NOT EXISTS taken (key TEXT PRIMARY KEY, status INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 `;
 
 interface BindingRow {
@@ -54,6 +58,12 @@ interface OutboundRow {
   sip_message_id: string;
   created_at: number;
 }
+interface UserRow {
+  username: string;
+  realm: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+}
 interface SentRow {
   message_id: string;
   sender_aor: string;
@@ -65,6 +75,7 @@ interface SentRow {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly queueTaken: (m: Omit<OutboundMessage, 'id'>, key: string, expiresAt: number) => number;
 
   /** Opens (or creates) the database at `path`; `':memory:'` for a throwaway one. */
   constructor(path: string, options: { synchronous?: 'normal' | 'full' } = {}) {
@@ -74,7 +85,8 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.exec(SCHEMA);
     this.statements = {
-      bindings: this.db.prepare<[string, number], BindingRow>('SELECT * FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY contact'),
+      // the most recently refreshed binding first: it is the one delivery uses
+      bindings: this.db.prepare<[string, number], BindingRow>('SELECT * FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY expires_at DESC, contact'),
       put: this.db.prepare('INSERT INTO bindings (aor, contact, expires_at, call_id, cseq) VALUES (?, ?, ?, ?, ?) ON CONFLICT (aor, contact) DO UPDATE SET expires_at = excluded.expires_at, call_id = excluded.call_id, cseq = excluded.cseq'),
       remove: this.db.prepare('DELETE FROM bindings WHERE aor = ? AND contact = ?'),
       removeAll: this.db.prepare('DELETE FROM bindings WHERE aor = ?'),
@@ -91,7 +103,21 @@ export class SqliteStore implements Store {
       pending: this.db.prepare<[string], InboundRow>('SELECT * FROM inbound WHERE aor = ? ORDER BY id'),
       deleteInbound: this.db.prepare('DELETE FROM inbound WHERE id = ?'),
       countPending: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
+      take: this.db.prepare('INSERT OR REPLACE INTO taken (key, status, expires_at) VALUES (?, 0, ?)'),
+      taken: this.db.prepare<[string, number], { status: number; expires_at: number }>('SELECT status, expires_at FROM taken WHERE key = ? AND expires_at > ?'),
+      answered: this.db.prepare('UPDATE taken SET status = ? WHERE key = ?'),
+      purgeTaken: this.db.prepare('DELETE FROM taken WHERE expires_at <= ?'),
+      user: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      putUser: this.db.prepare('INSERT OR REPLACE INTO users (username, realm, ha1_md5, ha1_sha256) VALUES (?, ?, ?, ?)'),
+      removeUser: this.db.prepare('DELETE FROM users WHERE username = ?'),
+      usernames: this.db.prepare<[], { username: string }>('SELECT username FROM users ORDER BY username'),
+      setting: this.db.prepare<[string], { value: Buffer }>('SELECT value FROM settings WHERE name = ?'),
+      putSetting: this.db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)'),
     };
+    this.queueTaken = this.db.transaction((m: Omit<OutboundMessage, 'id'>, key: string, expiresAt: number): number => {
+      this.statements.take.run(key, expiresAt);
+      return this.insertOutbound(m);
+    });
   }
 
   bindings(aor: string, now: number): Binding[] {
@@ -134,7 +160,46 @@ export class SqliteStore implements Store {
     return this.statements.countPending.get()?.n ?? 0;
   }
 
-  queueOutbound(m: Omit<OutboundMessage, 'id'>): number {
+  queueOutbound(m: Omit<OutboundMessage, 'id'>, taken?: { readonly key: string; readonly expiresAt: number }): number {
+    return taken === undefined ? this.insertOutbound(m) : this.queueTaken(m, taken.key, taken.expiresAt);
+  }
+
+  takenMessage(key: string, now: number): TakenMessage | undefined {
+    const row = this.statements.taken.get(key, now);
+    return row === undefined ? undefined : { status: row.status, expiresAt: row.expires_at };
+  }
+
+  answeredMessage(key: string, status: number): void {
+    this.statements.answered.run(status, key);
+  }
+
+  purgeTaken(now: number): number {
+    return this.statements.purgeTaken.run(now).changes;
+  }
+
+  user(username: string): SipUser | undefined {
+    const row = this.statements.user.get(username);
+    return row === undefined ? undefined : { username: row.username, realm: row.realm, ha1Md5: row.ha1_md5, ha1Sha256: row.ha1_sha256 };
+  }
+
+  putUser(u: SipUser): void {
+    this.statements.putUser.run(u.username, u.realm, u.ha1Md5, u.ha1Sha256);
+  }
+
+  removeUser(username: string): boolean {
+    return this.statements.removeUser.run(username).changes > 0;
+  }
+
+  usernames(): string[] {
+    return this.statements.usernames.all().map((r) => r.username);
+  }
+
+  serverSecret(): Buffer {
+    this.statements.putSetting.run('server-secret', randomBytes(32));
+    return this.statements.setting.get('server-secret')!.value;
+  }
+
+  private insertOutbound(m: Omit<OutboundMessage, 'id'>): number {
     return Number(this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt).lastInsertRowid);
   }
 

@@ -24,13 +24,29 @@ interface TreeNode {
   readonly pid: string | null;
   readonly type: 'worker' | 'supervisor';
   readonly children?: TreeNode[];
+  /** Children not listed (a supervisor of transactions or connections has many). */
+  readonly omitted?: number;
 }
+
+/** Children listed per supervisor unless the request asks for more (`?children=N`, at most MAX_CHILDREN). */
+const DEFAULT_CHILDREN = 20;
+const MAX_CHILDREN = 1000;
 
 function plain(node: SupervisionNode): TreeNode {
-  return { id: node.id, pid: node.pid === null ? null : String(node.pid), type: node.type, ...(node.children === undefined ? {} : { children: node.children.map(plain) }) };
+  return {
+    id: node.id,
+    pid: node.pid === null ? null : String(node.pid),
+    type: node.type,
+    ...(node.children === undefined ? {} : { children: node.children.map(plain) }),
+    ...(node.omitted === undefined ? {} : { omitted: node.omitted }),
+  };
 }
 
-export async function gatewayStatus(gateway: Gateway, startedAt: number): Promise<GatewayStatus> {
+/**
+ * The status; `maxChildren` bounds the children listed per supervisor (the rest are counted), so
+ * the answer's size does not grow with the traffic.
+ */
+export async function gatewayStatus(gateway: Gateway, startedAt: number, maxChildren = DEFAULT_CHILDREN): Promise<GatewayStatus> {
   const stats = gateway.stack.stats();
   return {
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
@@ -39,7 +55,7 @@ export async function gatewayStatus(gateway: Gateway, startedAt: number): Promis
     registrations: gateway.store.countBindings(Date.now()),
     queued: gateway.store.countPending(),
     counters: { ...gateway.pool.counters },
-    tree: plain(await supervisionTree(gateway.supervisor, 'gateway')),
+    tree: plain(await supervisionTree(gateway.supervisor, 'gateway', { maxChildren })),
   };
 }
 
@@ -49,7 +65,8 @@ function escape(text: string): string {
 
 function treeHtml(node: TreeNode): string {
   const children = node.children === undefined ? '' : `<ul>${node.children.map((c) => `<li>${treeHtml(c)}</li>`).join('')}</ul>`;
-  return `<span class="${node.type}">${escape(node.id)}</span> <code>${escape(node.pid ?? 'not running')}</code>${children}`;
+  const omitted = node.omitted === undefined ? '' : `<p class="omitted">and ${node.omitted} more</p>`;
+  return `<span class="${node.type}">${escape(node.id)}</span> <code>${escape(node.pid ?? 'not running')}</code>${children}${omitted}`;
 }
 
 export function statusHtml(status: GatewayStatus): string {
@@ -83,12 +100,14 @@ export interface StatusPage {
 export async function startStatusPage(gateway: Gateway, host: string, port: number): Promise<StatusPage> {
   const startedAt = Date.now();
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, query] = (request.url ?? '/').split('?', 2);
+    const asked = Number(new URLSearchParams(query ?? '').get('children') ?? DEFAULT_CHILDREN);
+    const maxChildren = Number.isInteger(asked) && asked >= 0 ? Math.min(asked, MAX_CHILDREN) : DEFAULT_CHILDREN;
     if (path !== '/' && path !== '/status.json') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    gatewayStatus(gateway, startedAt).then(
+    gatewayStatus(gateway, startedAt, maxChildren).then(
       (status) => {
         if (path === '/status.json') response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(status, null, 2)}\n`);
         else response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(statusHtml(status));

@@ -53,6 +53,27 @@ export interface OutboundMessage {
   readonly createdAt: number;
 }
 
+/** A user allowed to REGISTER and send MESSAGEs: digest HA1s for the realm, never the password. */
+export interface SipUser {
+  readonly username: string;
+  /** The realm the HA1s were computed for (the SIP domain). */
+  readonly realm: string;
+  /** MD5(username:realm:password), hex. */
+  readonly ha1Md5: string;
+  /** SHA-256(username:realm:password), hex. */
+  readonly ha1Sha256: string;
+}
+
+/**
+ * A MESSAGE already taken, by its identity (Call-ID, CSeq number, From tag): a retransmission that
+ * reaches a restarted gateway gets the same answer instead of a second submit.
+ */
+export interface TakenMessage {
+  /** 0 while its final answer is not known (it is stored, waiting for the SMSC). */
+  readonly status: number;
+  readonly expiresAt: number;
+}
+
 export interface Store {
   /** The bindings of `aor` still valid at `now`. */
   bindings(aor: string, now: number): Binding[];
@@ -68,8 +89,27 @@ export interface Store {
   pendingFor(aor: string): PendingMessage[];
   deleteInbound(id: number): void;
   countPending(): number;
-  /** Keeps a MESSAGE for the SMSC, durably; returns its id. */
-  queueOutbound(message: Omit<OutboundMessage, 'id'>): number;
+  /**
+   * Keeps a MESSAGE for the SMSC, durably; returns its id. With `taken`, the MESSAGE's identity is
+   * recorded in the same transaction (until `taken.expiresAt`), status 0.
+   */
+  queueOutbound(message: Omit<OutboundMessage, 'id'>, taken?: { readonly key: string; readonly expiresAt: number }): number;
+  /** What was recorded for a MESSAGE identity still valid at `now`. */
+  takenMessage(key: string, now: number): TakenMessage | undefined;
+  /** Records the final status answered for a MESSAGE identity. */
+  answeredMessage(key: string, status: number): void;
+  /** Deletes expired MESSAGE identities; returns how many. */
+  purgeTaken(now: number): number;
+  /** A user, or undefined. */
+  user(username: string): SipUser | undefined;
+  /** Adds or replaces a user. */
+  putUser(user: SipUser): void;
+  /** Removes a user; false when there was none. */
+  removeUser(username: string): boolean;
+  /** Every username, sorted. */
+  usernames(): string[];
+  /** A random secret made once and kept (it signs digest nonces, so they outlive a restart). */
+  serverSecret(): Buffer;
   /** The oldest waiting MESSAGEs first. */
   outbound(limit: number): OutboundMessage[];
   deleteOutbound(id: number): void;

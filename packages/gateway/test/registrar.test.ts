@@ -3,7 +3,7 @@ import test from 'ava';
 import { parseMessage, type SipRequest } from '@switchboard/sip';
 import { SqliteStore, register } from '@switchboard/gateway';
 
-const limits = { domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400 };
+const limits = { domain: 'switchboard.local', defaultExpires: 3600, minExpires: 60, maxExpires: 86_400, maxBindingsPerUser: 3 };
 
 function reg(contact: string, { expires, seq = 1, callId = 'reg-1' }: { expires?: number; seq?: number; callId?: string } = {}): SipRequest {
   const lines = [
@@ -34,7 +34,9 @@ test('a binding is added with the default Expires, listed with its remaining tim
 test('a contact expires parameter wins over Expires; above the maximum is capped; below the minimum is 423 with Min-Expires', (t) => {
   const store = new SqliteStore(':memory:');
   t.deepEqual(register(reg('<sip:a@h>;expires=120', { expires: 900 }), store, 0, limits).headers[0], ['Contact', '<sip:a@h>;expires=120']);
-  t.deepEqual(register(reg('<sip:b@h>', { expires: 999_999, seq: 2 }), store, 0, limits).headers[1], ['Contact', '<sip:b@h>;expires=86400']);
+  const capped = register(reg('<sip:b@h>', { expires: 999_999, seq: 2 }), store, 0, limits);
+  t.deepEqual(capped.headers[0], ['Contact', '<sip:b@h>;expires=86400'], 'listed first: it expires last');
+  t.deepEqual(capped.headers[1], ['Contact', '<sip:a@h>;expires=120']);
   const brief = register(reg('<sip:c@h>', { expires: 30, seq: 3 }), store, 0, limits);
   t.is(brief.status, 423);
   t.deepEqual(brief.headers, [['Min-Expires', '60']]);
@@ -60,4 +62,16 @@ test('a refresh with the same Call-ID must have a higher CSeq (500 otherwise); a
   t.is(register(reg('<sip:a@h>', { seq: 5 }), store, 1000, limits).status, 500);
   t.is(register(reg('<sip:a@h>', { seq: 6 }), store, 1000, limits).status, 200);
   t.is(register(reg('<sip:a@h>', { seq: 1, callId: 'other' }), store, 2000, limits).status, 200);
+});
+
+test('a user may bind at most maxBindingsPerUser contacts: one more is 403 and changes nothing; replacing or removing is allowed', (t) => {
+  const store = new SqliteStore(':memory:');
+  t.is(register(reg('<sip:a@h>, <sip:b@h>, <sip:c@h>', { seq: 1 }), store, 0, limits).status, 200);
+  const over = register(reg('<sip:d@h>', { seq: 2 }), store, 0, limits);
+  t.is(over.status, 403);
+  t.regex(over.reason!, /at most 3 contacts/);
+  t.is(store.bindings('sip:4477@switchboard.local', 0).length, 3);
+  t.is(register(reg('<sip:a@h>', { seq: 3 }), store, 0, limits).status, 200, 'a refresh of a bound contact');
+  t.is(register(reg('<sip:a@h>;expires=0, <sip:d@h>', { seq: 4 }), store, 0, limits).status, 200, 'one out, one in');
+  t.deepEqual(store.bindings('sip:4477@switchboard.local', 0).map((b) => b.contact).sort(), ['sip:b@h', 'sip:c@h', 'sip:d@h']);
 });

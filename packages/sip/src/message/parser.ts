@@ -5,6 +5,7 @@
 import { isAscii } from 'node:buffer';
 import { SipParseError } from './errors.js';
 import { HeaderList } from './header-list.js';
+import { canonicalName } from './header-names.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
 import { NAME_STEP, ROOT, knownAt, otherName } from './name-table.js';
 import { isToken } from './scanner.js';
@@ -190,6 +191,7 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
     let eol = head.indexOf('\n', colon);
     if (eol < 0) eol = length;
     let stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
+    if (hasBareCr(head, colon, stop)) throw bareCr(head, pos, nameEnd);
     // the value's span, trimmed
     let start = colon + 1;
     while (start < stop && ((c = head.charCodeAt(start)) === 32 || c === 9)) start++;
@@ -207,6 +209,7 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
         eol = head.indexOf('\n', next);
         if (eol < 0) eol = length;
         stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
+        if (hasBareCr(head, next, stop)) throw bareCr(head, pos, nameEnd);
         const more = trimValue(head, next, stop);
         value = value === '' ? more : more === '' ? value : `${value} ${more}`;
         next = eol + 1;
@@ -240,6 +243,23 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
 }
 
 const COLON = 58;
+
+/**
+ * Whether head[from, to) holds a CR: the row reader cut the line at its LF and its CRLF's CR, so a
+ * CR left inside is a bare one. RFC 3261 §25.1 allows CR only in CRLF; a value holding one could
+ * not be written back (the serializer refuses it), so it is refused here, where it is read.
+ * Usually the first CR from `from` is the line's own, at `to`: one native search per row.
+ */
+function hasBareCr(head: string, from: number, to: number): boolean {
+  if (head.charCodeAt(to) === CR) return head.indexOf('\r', from) < to;
+  // a line ended by a bare LF (lenient): search only the line itself
+  for (let i = from; i < to; i++) if (head.charCodeAt(i) === CR) return true;
+  return false;
+}
+
+function bareCr(head: string, pos: number, nameEnd: number): SipParseError {
+  return new SipParseError('a bare CR in the value', 400, canonicalName(head.slice(pos, nameEnd)), pos);
+}
 
 function badRow(head: string, pos: number, at: number): SipParseError {
   let stop = head.indexOf('\n', pos);
@@ -286,6 +306,7 @@ function parseStartLine(line: string, source: string, offset: number): SipMessag
   const sp1 = line.indexOf(' ');
   const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
   if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) throw new SipParseError(`a request line must be "Method SP Request-URI SP SIP-Version": ${JSON.stringify(line.slice(0, 100))}`);
+  if (line.indexOf('\r') >= 0) throw new SipParseError('a bare CR in the request line');
   const method = line.slice(0, sp1);
   const target = line.slice(sp1 + 1, sp2);
   const version = line.slice(sp2 + 1);

@@ -33,6 +33,12 @@ export interface ServerTransactionArgs {
 /** §13.3.1.4: a 2xx the transaction retransmits for its core until the ACK. */
 class SuccessRetransmit {}
 
+/**
+ * A non-INVITE request still without a final answer when its client has given up (Timer F,
+ * 64·T1, §17.1.2.2): the transaction ends, so a core that never answers cannot pile them up.
+ */
+class Unanswered {}
+
 type AnyServerMachine = typeof inviteServerMachine | typeof nonInviteServerMachine;
 
 interface State {
@@ -76,7 +82,10 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
       ? (new EmbeddedMachine(inviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>)
       : (new EmbeddedMachine(nonInviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>);
     if (answer !== undefined) respond(state, answer);
-    else env.toCore(new CoreRequest(handle.request, handle));
+    else {
+      env.toCore(new CoreRequest(handle.request, handle));
+      if (!invite) sendAfter(me, new Unanswered(), timers.F);
+    }
     return Result.ok(state);
   },
 
@@ -104,7 +113,14 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
   handleInfo(message, state) {
     if (message instanceof MachineTimeout) state.machine.deliver(message);
     else if (message instanceof SuccessRetransmit) onSuccessRetransmit(state);
-    else if (message instanceof TransportFailed) {
+    else if (message instanceof Unanswered) {
+      const value = state.machine.value;
+      if (value === 'trying' || value === 'proceeding') {
+        log('%s server transaction %s: no final response within Timer F; ended', state.handle.method, state.handle.key);
+        state.env.toCore(new CoreError(new TransactionTimeoutError('F', state.handle.method), state.handle));
+        return Result.stop('normal', state);
+      }
+    } else if (message instanceof TransportFailed) {
       state.transportError = message.error;
       state.machine.send({ type: 'transportError' });
     }

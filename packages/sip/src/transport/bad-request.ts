@@ -24,6 +24,8 @@ export function badRequestResponse(bytes: Buffer, error: SipParseError): Buffer 
     let value = line.slice(colon + 1).trim();
     // Folded continuation lines belong to the row.
     while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) value += ` ${lines[++i]!.trim()}`;
+    // A row holding a bare CR or another control octet is not echoed: an answer must be a valid message.
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) continue;
     if (name === 'Via') haveVia = true;
     rows.push(`${name}: ${value}`);
   }
