@@ -60,3 +60,16 @@ export { exampleUas, newUasCounters, ExampleUas } from './examples/uas.js';
 export type { UasCounters } from './examples/uas.js';
 export { exampleUac, ExampleUac } from './examples/uac.js';
 export type { CallOutcome } from './examples/uac.js';
+
+// ---- digest authentication ----
+export { DigestAuthenticator } from './auth/authenticator.js';
+export type { DigestAuthenticatorOptions, DigestLookup, ChallengeOptions, AnswerOptions, VerifyOptions } from './auth/authenticator.js';
+export type { DigestVerification, DigestFailure, DigestAccepted, DigestMissing, DigestStale, DigestRefused, DigestRefusal, DigestMalformed } from './auth/verification.js';
+export { DigestClient } from './auth/client.js';
+export type { DigestCredentials, DigestClientOptions, AuthorizeOptions } from './auth/client.js';
+export { digestChallenges } from './auth/challenge.js';
+export type { DigestChallenge } from './auth/challenge.js';
+export { digestHa1, digestResponse, digestAlgorithm, DIGEST_ALGORITHMS } from './auth/digest-hash.js';
+export type { DigestAlgorithm, DigestInputs } from './auth/digest-hash.js';
+export { DigestConfigError, DigestChallengeError } from './auth/errors.js';
+export { parseChallenges, formatChallenge } from './message/headers/auth.js';

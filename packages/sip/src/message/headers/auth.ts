@@ -84,3 +84,55 @@ export function formatCredentials(value: Credentials): string {
   const params = value.params.map(([name, v]) => `${name}=${UNQUOTED.has(name.toLowerCase()) && /^[\w.-]+$/.test(v) ? v : quote(v)}`);
   return params.length === 0 ? value.scheme : `${value.scheme} ${params.join(', ')}`;
 }
+
+/**
+ * Every challenge in one WWW-Authenticate / Proxy-Authenticate row. SIP sends one challenge per
+ * row (RFC 3261 §20.44), but HTTP's grammar (RFC 7235 §4.1) lets a row carry several —
+ * `Digest realm="a", algorithm=SHA-256, Digest realm="a", algorithm=MD5` — and some peers do:
+ * after a comma, a token followed by anything but "=" starts the next challenge.
+ *
+ * @example
+ * parseChallenges('Digest realm="a", algorithm=SHA-256, Digest realm="a", algorithm=MD5', 'WWW-Authenticate').length; // 2
+ */
+export function parseChallenges(text: string, header: string): Credentials[] {
+  const s = new Scanner(text, header);
+  const out: Credentials[] = [];
+  s.ws();
+  let scheme = s.token('the authentication scheme');
+  let params: [string, string][] = [];
+  s.ws();
+  while (!s.done) {
+    const name = s.token('an auth-param name');
+    s.ws();
+    if (s.peek() !== '=') {
+      // a new scheme: the previous challenge ends at the comma before it
+      out.push({ scheme, params });
+      scheme = name;
+      params = [];
+      continue;
+    }
+    s.expect('=');
+    const value = s.peek() === '"' ? s.quoted() : s.token('an auth-param value');
+    params.push([name, value]);
+    s.ws();
+    if (s.done) break;
+    s.expect(',');
+  }
+  out.push({ scheme, params });
+  return out;
+}
+
+// Challenge parameters sent as tokens (RFC 7616 §3.3: algorithm and stale; qop is quoted there).
+const CHALLENGE_UNQUOTED = new Set(['algorithm', 'stale']);
+
+/**
+ * A challenge as RFC 7616 §3.3 writes it: `qop="auth"` quoted, `algorithm` and `stale` bare.
+ *
+ * @example
+ * formatChallenge({ scheme: 'Digest', params: [['realm', 'a'], ['qop', 'auth'], ['algorithm', 'MD5']] });
+ * // 'Digest realm="a", qop="auth", algorithm=MD5'
+ */
+export function formatChallenge(value: Credentials): string {
+  const params = value.params.map(([name, v]) => `${name}=${CHALLENGE_UNQUOTED.has(name.toLowerCase()) && /^[\w.-]+$/.test(v) ? v : quote(v)}`);
+  return params.length === 0 ? value.scheme : `${value.scheme} ${params.join(', ')}`;
+}
