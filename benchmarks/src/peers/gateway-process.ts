@@ -22,7 +22,7 @@ if (kind === 'bare') {
   });
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
-  const gateway = await startGateway(runtime, loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(port), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_SMPP_WINDOW: '100' } }));
+  const gateway = await startGateway(runtime, loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(port), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_SMPP_WINDOW: '100', SWITCHBOARD_AUTH_MODE: 'off' } }));
   while (gateway.pool.boundCount === 0) await new Promise((r) => setTimeout(r, 10));
 }
 process.stdout.write(`${JSON.stringify({ port })}\n`);

@@ -38,7 +38,7 @@ function percentile(sorted: number[], p: number): number {
 
 function runStep(port: number, rate: number): Promise<Step> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-msg-'));
-  const args = ['-sf', scenario, '-s', '447700900123', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(nextPort++), '-m', String(rate * SECONDS), '-r', String(rate), '-l', String(rate * 2), '-buff_size', '4194304', '-nostdin', '-timeout', '60s', '-timeout_error', '-trace_stat', '-fd', '60', '-stf', 'stat.csv', '-trace_rtt', '-rtt_freq', '1000'];
+  const args = ['-sf', scenario, '-set', 'user', 'alice', '-s', '447700900123', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(nextPort++), '-m', String(rate * SECONDS), '-r', String(rate), '-l', String(rate * 2), '-buff_size', '4194304', '-nostdin', '-timeout', '60s', '-timeout_error', '-trace_stat', '-fd', '60', '-stf', 'stat.csv', '-trace_rtt', '-rtt_freq', '1000'];
   return new Promise((resolve) => {
     spawn('sipp', args, { cwd: dir, stdio: 'ignore' }).on('exit', (status) => {
       const csv = readdirSync(dir).includes('stat.csv') ? readFileSync(join(dir, 'stat.csv'), 'utf8').trim().split('\n') : [];

@@ -45,6 +45,12 @@ export interface GatewayConfig {
   readonly auth: {
     /** `digest`: REGISTER and MESSAGE need RFC 3261 §22 digest credentials; `off`: anyone may (tests, trusted networks). */
     readonly mode: string;
+    /**
+     * The digest algorithms challenged with, one WWW-Authenticate each, in this order. MD5 comes
+     * first by default: sipp, sipsak and many phones read only the first challenge and know only
+     * MD5; clients that follow RFC 8760 pick SHA-256 from the second.
+     */
+    readonly algorithms: string;
     /** How long a nonce is good for (s); after it the client is asked again with stale=true. */
     readonly nonceLifetime: number;
     /** A user created at start with `demoPassword`, so the embedded defaults work; null for none. */
@@ -80,7 +86,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     t4: 5000,
   },
   smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10 },
-  auth: { mode: 'digest', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
+  auth: { mode: 'digest', algorithms: 'MD5,SHA-256', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal' },
   status: { host: '127.0.0.1', port: 8080 },
 };
@@ -142,6 +148,9 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   const config = out as unknown as GatewayConfig;
   if (config.store.synchronous !== 'normal' && config.store.synchronous !== 'full') throw new ConfigError('store.synchronous', `expected normal or full, got ${JSON.stringify(config.store.synchronous)}`);
   if (config.auth.mode !== 'digest' && config.auth.mode !== 'off') throw new ConfigError('auth.mode', `expected digest or off, got ${JSON.stringify(config.auth.mode)}`);
+  for (const algorithm of config.auth.algorithms.split(',')) {
+    if (!AUTH_ALGORITHMS.has(algorithm.trim())) throw new ConfigError('auth.algorithms', `expected a list of ${[...AUTH_ALGORITHMS].join(', ')}; got ${JSON.stringify(algorithm)}`);
+  }
   if ((config.auth.demoUser === null) !== (config.auth.demoPassword === null)) throw new ConfigError('auth.demoPassword', 'auth.demoUser and auth.demoPassword are set together (or both null)');
   if (config.smpp.maxParts > 255) throw new ConfigError('smpp.maxParts', 'a concatenated message has at most 255 parts');
   if (config.sip.t1 > config.sip.t2) throw new ConfigError('sip.t1', 'must not exceed sip.t2');
@@ -160,6 +169,8 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
   return raw;
 }
 
+/** The digest algorithms whose HA1s the store keeps (the -sess forms use the same ones). */
+export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
 const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);

@@ -4,7 +4,7 @@
 // if the user is away or the gateway stops.
 import createDebug from 'debug';
 import { startSupervisor, stop, worker, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
-import { stackChild, type ServerTransaction, type SipRequest, type SipStack } from '@switchboard/sip';
+import { createResponse, stackChild, type DigestAlgorithm, type ServerTransaction, type SipRequest, type SipStack } from '@switchboard/sip';
 import { CommandStatus, MessageState, decodeText, parseReceipt, type McSimulator, type Pdu, type PduOf } from '@switchboard/smpp';
 import { EmbeddedSmsc, ResourceOwner, StoreOwner } from './owners.js';
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
@@ -15,6 +15,7 @@ import { SmppBind, SmppPool } from './smpp-pool.js';
 import { SqliteStore } from './sqlite-store.js';
 import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
+import { actsAs, addUser, userAuthenticator } from './users.js';
 
 const log = createDebug('switchboard:gateway');
 
@@ -117,7 +118,24 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
     return CommandStatus.ESME_ROK;
   };
 
-  const authorize = (_request: SipRequest, _transaction: ServerTransaction): boolean => true;
+  // Digest authentication of REGISTER and MESSAGE (RFC 3261 §22): users' HA1s in the store, and
+  // the documented demo user of the embedded defaults.
+  const { demoUser, demoPassword } = config.auth;
+  if (demoUser !== null && demoPassword !== null) addUser(store, demoUser, demoPassword, config.sip.domain);
+  const authenticator = config.auth.mode === 'digest' ? userAuthenticator(store, { realm: config.sip.domain, algorithms: config.auth.algorithms.split(',').map((a) => a.trim() as DigestAlgorithm), nonceLifetime: config.auth.nonceLifetime * 1000, now }) : undefined;
+  const authorize = async (request: SipRequest, transaction: ServerTransaction): Promise<boolean> => {
+    if (authenticator === undefined) return true;
+    const outcome = await authenticator.verify(request);
+    if (outcome.kind !== 'ok') {
+      transaction.respond(authenticator.answer(request, outcome));
+      return false;
+    }
+    if (!actsAs(request, outcome.username)) {
+      transaction.respond(createResponse(request, 403, { reason: `Forbidden (${outcome.username} may act only as itself)` }));
+      return false;
+    }
+    return true;
+  };
 
   const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
   pool = new SmppPool(config.smpp.binds, onDeliver, () => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error)));

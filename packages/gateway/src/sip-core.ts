@@ -29,7 +29,7 @@ export interface GatewayCoreContext {
    * Whether the request may go on: true, or false once it has been answered (401 with a
    * challenge, 403…). REGISTER and MESSAGE go through it.
    */
-  readonly authorize: (request: SipRequest, transaction: ServerTransaction) => boolean;
+  readonly authorize: (request: SipRequest, transaction: ServerTransaction) => boolean | Promise<boolean>;
   readonly now: () => number;
   /** A user became reachable: deliver what waits for them. */
   readonly onReachable: (aor: string) => void;
@@ -43,7 +43,7 @@ export class GatewayCore implements Core {
     private readonly context: GatewayCoreContext,
   ) {}
 
-  receiveRequest(request: SipRequest, transaction: ServerTransaction | null): void {
+  receiveRequest(request: SipRequest, transaction: ServerTransaction | null): void | Promise<void> {
     if (transaction === null) return; // an ACK: we send no 2xx to INVITEs
     switch (request.method) {
       case 'REGISTER':
@@ -93,15 +93,15 @@ export class GatewayCore implements Core {
     return outcome.status;
   }
 
-  private register(request: SipRequest, transaction: ServerTransaction): void {
-    if (!this.context.authorize(request, transaction)) return;
+  private async register(request: SipRequest, transaction: ServerTransaction): Promise<void> {
+    if (!(await this.context.authorize(request, transaction))) return;
     const outcome = register(request, this.context.store, this.context.now(), this.context.limits);
     answer(request, transaction, outcome);
     if (outcome.status === 200 && outcome.reachable && outcome.aor !== undefined) this.context.onReachable(outcome.aor);
   }
 
-  private message(request: SipRequest, transaction: ServerTransaction): void {
-    if (!this.context.authorize(request, transaction)) return;
+  private async message(request: SipRequest, transaction: ServerTransaction): Promise<void> {
+    if (!(await this.context.authorize(request, transaction))) return;
     const type = request.headers.first('content-type');
     if (type !== undefined && !TEXT_TYPES.has(`${type.type}/${type.subtype}`.toLowerCase())) {
       answer(request, transaction, { status: 415, headers: [['Accept', 'text/plain']] });

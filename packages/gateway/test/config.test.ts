@@ -35,10 +35,22 @@ test('bad values are ConfigErrors naming the key', (t) => {
     [() => loadConfig({ file: file({ smpp: { binds: 0 } }) }), 'smpp.binds'],
     [() => loadConfig({ file: file('{ not json') }), '(file)'],
     [() => loadConfig({ file: file({ sip: { minExpires: 7200 } }) }), 'sip.defaultExpires'],
+    [() => loadConfig({ env: { SWITCHBOARD_AUTH_MODE: 'basic' } }), 'auth.mode'],
+    [() => loadConfig({ env: { SWITCHBOARD_AUTH_ALGORITHMS: 'MD5,SHA-1' } }), 'auth.algorithms'],
+    [() => loadConfig({ env: { SWITCHBOARD_AUTH_DEMO_PASSWORD: '' } }), 'auth.demoPassword'],
+    [() => loadConfig({ file: file({ smpp: { maxParts: 256 } }) }), 'smpp.maxParts'],
+    [() => loadConfig({ file: file({ sip: { maxTransactions: 0 } }) }), 'sip.maxTransactions'],
   ];
   for (const [load, key] of cases) {
     const error = t.throws(load, { instanceOf: ConfigError });
     t.is(error?.key, key);
     t.is(error?.code, 'ERR_GATEWAY_CONFIG');
   }
+});
+
+test('the demo user is turned off with empty variables (or null in the file)', (t) => {
+  const config = loadConfig({ env: { SWITCHBOARD_AUTH_DEMO_USER: '', SWITCHBOARD_AUTH_DEMO_PASSWORD: '' } });
+  t.is(config.auth.demoUser, null);
+  t.is(config.auth.demoPassword, null);
+  t.is(loadConfig({ file: file({ auth: { demoUser: null, demoPassword: null } }) }).auth.demoUser, null);
 });

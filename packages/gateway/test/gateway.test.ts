@@ -38,7 +38,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
 (haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak and sipp REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact, receipt → IMDN; stored MO survives a restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   const sipPort = await freePort();
-  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
+  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' };
   let gateway = await startGateway(new Runtime(), loadConfig({ env }));
   await bound(gateway);
   const alice = await UdpPeer.open(parseMessage);
@@ -49,7 +49,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.is(sippRegister.status, 0, sippRegister.output.slice(-1500));
     t.is(gateway.store.countBindings(Date.now()), 2, 'sipp registered too');
 
-    const run = await runSipp(['-sf', scenario, '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '5', '-r', '10']).done;
+    const run = await runSipp(['-sf', scenario, '-set', 'user', 'alice', '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '5', '-r', '10']).done;
     t.is(run.status, 0, run.output.slice(-2000));
     const submitted = gateway.simulator!.submitted;
     t.is(submitted.length, 5);

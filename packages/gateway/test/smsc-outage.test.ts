@@ -22,12 +22,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const sipPort = await freePort();
   const gateway = await startGateway(
     runtime,
-    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smscPort), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') } }),
+    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smscPort), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
   );
   for (let i = 0; i < 500 && gateway.pool.boundCount === 0; i++) await sleep(10);
   let second: McSimulator | undefined;
   try {
-    const burst = runSipp(['-sf', scenario, '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '40', '-r', '20']).done;
+    const burst = runSipp(['-sf', scenario, '-set', 'user', 'alice', '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '40', '-r', '20']).done;
     await sleep(600);
     await first.close({ timeout: 200 }); // the SMSC goes away, a third of the way in
     t.log(`SMSC down after ${first.submitted.length} submits`);

@@ -1,0 +1,53 @@
+// `pnpm users`: adds, removes and lists the users who may REGISTER and send MESSAGEs, in the store
+// the gateway's configuration names (the same --config / SWITCHBOARD_* settings as `pnpm start`).
+// Passwords are read from standard input, never from the command line, and stored as HA1s only.
+import { text } from 'node:stream/consumers';
+import { ConfigError, loadConfig } from './config.js';
+import { SqliteStore } from './sqlite-store.js';
+import { UserError, addUser } from './users.js';
+
+const USAGE = `usage: pnpm users add <username>     the password is read from standard input (first line)
+       pnpm users remove <username>
+       pnpm users list
+The store and the realm (sip.domain) come from --config FILE or SWITCHBOARD_CONFIG, and SWITCHBOARD_* variables, as for pnpm start.
+Example: printf '%s\\n' 'a long passphrase' | pnpm users add 447700900555
+`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+const args = process.argv.slice(2);
+const at = args.indexOf('--config');
+const file = at >= 0 ? args[at + 1] : process.env.SWITCHBOARD_CONFIG;
+if (at >= 0) args.splice(at, 2);
+const [command, username] = args;
+
+let config;
+try {
+  config = loadConfig({ ...(file === undefined ? {} : { file }), env: process.env });
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message, 78);
+  throw error;
+}
+
+const store = new SqliteStore(config.store.path, { synchronous: 'full' });
+try {
+  if (command === 'list' && username === undefined) {
+    for (const name of store.usernames()) process.stdout.write(`${name}\n`);
+  } else if (command === 'remove' && username !== undefined) {
+    if (!store.removeUser(username)) fail(`no user ${username}`, 1);
+    process.stdout.write(`removed ${username}\n`);
+  } else if (command === 'add' && username !== undefined) {
+    if (process.stdin.isTTY) process.stderr.write(`password for ${username} (then Enter and Ctrl-D): `);
+    const password = (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
+    addUser(store, username, password, config.sip.domain);
+    process.stdout.write(`added ${username} for realm ${config.sip.domain}\n`);
+  } else fail(USAGE, 64);
+} catch (error) {
+  if (error instanceof UserError) fail(error.message, 65);
+  throw error;
+} finally {
+  store.close();
+}
