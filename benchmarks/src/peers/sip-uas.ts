@@ -7,7 +7,7 @@ import { exampleUas, newUasCounters, startStack } from '@switchboard/sip';
 
 const port = Number(process.argv[2] ?? '5060');
 const counters = newUasCounters();
-const stack = await startStack(new Runtime(), { listen: [{ transport: 'udp', port }, { transport: 'tcp', port }], core: exampleUas(counters), maxConnections: 100_000 });
+const stack = await startStack(new Runtime(), { listen: [{ transport: 'udp', port }, { transport: 'tcp', port }], core: exampleUas(counters), maxConnections: 100_000, maxTransactions: 200_000 });
 const gc = (globalThis as { gc?: () => void }).gc;
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {

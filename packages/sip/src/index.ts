@@ -35,7 +35,7 @@ export { validateRequest, validateResponse, hasRfc3261Branch, UnsupportedExtensi
 export type { RequestChecks } from './message/validate.js';
 
 // ---- transports, transactions, the Core behaviour and the stack ----
-export { startStack, stackChild, SipStack, UDP_SIZE_LIMIT } from './stack.js';
+export { startStack, stackChild, SipStack, UDP_SIZE_LIMIT, DEFAULT_STACK_LIMITS } from './stack.js';
 export type { ListenOptions, StackOptions, SendRequestOptions, StackStats } from './stack.js';
 export type { Core, CoreFactory } from './core.js';
 export { ServerTransaction, ClientTransaction } from './transaction/handles.js';

@@ -23,11 +23,22 @@ const log = createDebug('switchboard:sip:router');
 
 const REQUIRED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
 
+/** What the router admits. */
+export interface RouterLimits {
+  /** Live transactions (server and client) past which a new request is answered 503. */
+  readonly maxTransactions: number;
+  /** Seconds in the Retry-After of that 503 (RFC 3261 §21.5.4, §20.33). */
+  readonly retryAfter: number;
+}
+
+const UNLIMITED: RouterLimits = { maxTransactions: Infinity, retryAfter: 0 };
+
 export class Router implements Inbound {
   constructor(
     private readonly env: TransactionEnvironment,
     /** The stack's transaction supervisor (null until it runs; a restart replaces it). */
     private readonly transactionSupervisor: () => SupervisorPid | null,
+    private readonly limits: RouterLimits = UNLIMITED,
   ) {}
 
   receive(message: SipMessage, source: Source): void {
@@ -43,9 +54,14 @@ export class Router implements Inbound {
   }
 
   reject(bytes: Buffer, error: SipParseError, source: Source): void {
-    const answer = badRequestResponse(bytes, error);
-    log('unparseable message from %s:%d (%s)%s', source.address, source.port, error.message, answer === undefined ? '; dropped' : '; answered');
-    if (answer !== undefined) this.env.transports.send(sourceDestination(source), answer, (e) => log('could not answer: %s', e.message));
+    try {
+      const answer = badRequestResponse(bytes, error);
+      log('unparseable message from %s:%d (%s)%s', source.address, source.port, error.message, answer === undefined ? '; dropped' : '; answered');
+      if (answer !== undefined) this.env.transports.send(sourceDestination(source), answer, (e) => log('could not answer: %s', e.message));
+    } catch (failure) {
+      // The transport's process must not fall over a message it could not even answer.
+      log('unparseable message from %s:%d (%s) not answered: %s', source.address, source.port, error.message, describe(failure));
+    }
   }
 
   private receiveRequest(request: SipRequest, source: Source): void {
@@ -78,20 +94,29 @@ export class Router implements Inbound {
       // §9.2: a CANCEL matching an INVITE server transaction is answered 200 and reaches the core
       // with that INVITE's transaction; one matching nothing is answered 481.
       const invite = table.servers.get(serverKey(request, 'INVITE'));
-      this.startServer(new ServerTransaction(key, request, source), createResponse(request, invite === undefined ? 481 : 200));
-      if (invite !== undefined) this.env.toCore(new CoreRequest(request, invite));
+      const started = this.startServer(new ServerTransaction(key, request, source), createResponse(request, invite === undefined ? 481 : 200));
+      if (started && invite !== undefined) this.env.toCore(new CoreRequest(request, invite));
       return;
     }
     this.startServer(new ServerTransaction(key, request, source));
   }
 
-  private startServer(handle: ServerTransaction, answer?: SipResponse): void {
+  /** Starts a server transaction, or answers 503 statelessly; false when none was started. */
+  private startServer(handle: ServerTransaction, answer?: SipResponse): boolean {
     const supervisor = this.transactionSupervisor();
     if (supervisor === null) {
       this.answerStatelessly(handle.request, handle.source, 503, 'Service Unavailable (starting)');
-      return;
+      return false;
     }
-    this.env.table.servers.set(handle.key, handle);
+    const { table } = this.env;
+    // Admission before any process starts: at the limit a request costs a stateless 503 (RFC 3261
+    // §21.5.4), and the table counts the transactions still starting, which the supervisor does not.
+    if (table.servers.size + table.clients.size >= this.limits.maxTransactions) {
+      log('%s from %s:%d answered 503: at most %d transactions', handle.method, handle.source.address, handle.source.port, this.limits.maxTransactions);
+      this.answerStatelessly(handle.request, handle.source, 503, 'Service Unavailable (transaction limit)', this.limits.retryAfter);
+      return false;
+    }
+    table.servers.set(handle.key, handle);
     const args: ServerTransactionArgs = answer === undefined ? { env: this.env, handle } : { env: this.env, handle, answer };
     const spec: ChildSpec = {
       id: 'sip-server-transaction',
@@ -102,8 +127,9 @@ export class Router implements Inbound {
     startChild(supervisor, spec).catch((error: unknown) => {
       if (this.env.table.servers.get(handle.key) === handle) this.env.table.servers.delete(handle.key);
       log('%s server transaction not started: %s', handle.method, error instanceof Error ? error.message : String(error));
-      this.answerStatelessly(handle.request, handle.source, 503, 'Service Unavailable (transaction limit)');
+      this.answerStatelessly(handle.request, handle.source, 503, 'Service Unavailable (transaction limit)', this.limits.retryAfter);
     });
+    return true;
   }
 
   private receiveResponse(response: SipResponse): void {
@@ -122,16 +148,25 @@ export class Router implements Inbound {
     this.env.toCore(new CoreResponse<ClientTransaction>(response, null));
   }
 
-  /** Answers a request outside any transaction (it was refused before one could be made). */
-  private answerStatelessly(request: SipRequest, source: Source, status: number, reason: string): void {
-    let bytes: Buffer;
+  /**
+   * Answers a request outside any transaction (it was refused before one could be made), to the
+   * address and port it came from. `retryAfter` (seconds) adds a Retry-After (§20.33). A failure
+   * to build, serialize or send the answer is logged, never thrown into the transport's process.
+   */
+  private answerStatelessly(request: SipRequest, source: Source, status: number, reason: string, retryAfter?: number): void {
     try {
-      bytes = serializeMessage(createResponse(request, status, { reason }));
-    } catch {
-      return; // not even the headers a response copies could be read
+      const headers = retryAfter === undefined || !(retryAfter > 0 && Number.isFinite(retryAfter)) ? undefined : ([['Retry-After', String(Math.ceil(retryAfter))]] as const);
+      const bytes = serializeMessage(createResponse(request, status, headers === undefined ? { reason } : { reason, headers }));
+      this.env.transports.send(sourceDestination(source), bytes, (e) => log('could not answer: %s', e.message));
+    } catch (error) {
+      // e.g. not even the headers a response copies could be read
+      log('%s from %s:%d: no %d sent: %s', request.method, source.address, source.port, status, describe(error));
     }
-    this.env.transports.send(sourceDestination(source), bytes, (e) => log('could not answer: %s', e.message));
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sourceDestination(source: Source): Destination {

@@ -35,6 +35,30 @@ const log = createDebug('switchboard:sip:stack');
 /** RFC 3261 §18.1.1: a request over 1300 octets (path MTU unknown) goes over TCP instead of UDP. */
 export const UDP_SIZE_LIMIT = 1300;
 
+/**
+ * The defaults of the stack's limits (`StackOptions`), each sized so that a flood from the network
+ * is refused before it exhausts memory or file descriptors:
+ * - `maxTransactions`: a live transaction costs about 7.6 kB of heap (the sip-stack benchmark) and
+ *   12.5 kB of resident memory under load (an OPTIONS flood held 95,926 in 1.2 GB), so 50,000 stay
+ *   within about 625 MB. Each lives up to 64·T1 (32 s, Timers J and L) after its final response,
+ *   so 50,000 sustain about 750 calls/s or 1,500 non-INVITE requests/s over UDP; raise it for more.
+ * - `retryAfter`: seconds in the Retry-After of the 503 sent past `maxTransactions`.
+ * - `maxConnections` and `maxConnectionsPerAddress`: stream connections in all, and with one
+ *   remote address (both directions).
+ * - `idleTimeout`: ms without a whole message or keep-alive ping either way before a stream
+ *   connection is closed.
+ * - `partialMessageTimeout`: ms a stream connection may hold part of a message (a slowloris
+ *   trickle): 64·T1 with the default T1, by when the sender's Timer B or F has given up on it.
+ */
+export const DEFAULT_STACK_LIMITS = {
+  maxTransactions: 50_000,
+  retryAfter: 10,
+  maxConnections: 1024,
+  maxConnectionsPerAddress: 64,
+  idleTimeout: 120_000,
+  partialMessageTimeout: 32_000,
+} as const;
+
 export interface ListenOptions {
   readonly transport: 'udp' | 'tcp' | 'tls';
   /** Default 127.0.0.1; '::1' or '::' for IPv6. */
@@ -59,10 +83,29 @@ export interface StackOptions {
   readonly limits?: ParseLimits;
   /** Most stream connections open at once, both directions (default 1024). */
   readonly maxConnections?: number;
-  /** Stream connections idle this long are closed (default 120,000 ms). */
+  /**
+   * Most stream connections open at once with one remote address, both directions (default 64);
+   * past it a new connection from that address is refused.
+   */
+  readonly maxConnectionsPerAddress?: number;
+  /**
+   * A stream connection with no whole message and no keep-alive ping either way for this long is
+   * closed (default 120,000 ms). Octets of a message still incomplete do not count.
+   */
   readonly idleTimeout?: number;
-  /** Most live transactions; past it a new request is answered 503 (default unlimited). */
+  /**
+   * A stream connection holding part of a message for this long is closed (default 32,000 ms,
+   * 64·T1): a peer trickling a message octet by octet cannot hold a connection.
+   */
+  readonly partialMessageTimeout?: number;
+  /**
+   * Most live transactions, server and client; past it a new request is answered `503 Service
+   * Unavailable` with a Retry-After, statelessly, and no process is started (default 10,000; see
+   * `DEFAULT_STACK_LIMITS` for the sizing; `Infinity` for no limit).
+   */
   readonly maxTransactions?: number;
+  /** Seconds in the Retry-After of the 503 sent past `maxTransactions` (default 10). */
+  readonly retryAfter?: number;
   /** Options for TLS connections the stack opens (CA, servername…). */
   readonly tlsClient?: ConnectionOptions;
 }
@@ -107,7 +150,11 @@ export class SipStack {
     readonly runtime: Runtime,
     readonly options: StackOptions,
   ) {
-    this.transports = new TransportSet(options.maxConnections ?? 1024, options.tlsClient, () => runtime.clock.now());
+    this.transports = new TransportSet(
+      { maxConnections: options.maxConnections ?? DEFAULT_STACK_LIMITS.maxConnections, maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_STACK_LIMITS.maxConnectionsPerAddress },
+      options.tlsClient,
+      () => runtime.clock.now(),
+    );
     const timers: TimerBase = { ...DEFAULT_TIMERS, ...options.timers };
     this.env = {
       transports: this.transports,
@@ -120,7 +167,10 @@ export class SipStack {
         else log('no core running: %s dropped', message.constructor.name);
       },
     };
-    this.router = new Router(this.env, () => this.transactionSupervisor);
+    this.router = new Router(this.env, () => this.transactionSupervisor, {
+      maxTransactions: options.maxTransactions ?? DEFAULT_STACK_LIMITS.maxTransactions,
+      retryAfter: options.retryAfter ?? DEFAULT_STACK_LIMITS.retryAfter,
+    });
   }
 
   /** The bound listeners (ports filled in when 0 was asked). */
@@ -230,7 +280,15 @@ export class SipStack {
       start: ({ runtime, supervisor: parent }) =>
         runtime.start(
           ConnectionProcess,
-          { connection, transports: this.transports, inbound: this.router, limits: this.options.limits ?? {}, idleTimeout: this.options.idleTimeout ?? 120_000, now: () => runtime.clock.now() },
+          {
+            connection,
+            transports: this.transports,
+            inbound: this.router,
+            limits: this.options.limits ?? {},
+            idleTimeout: this.options.idleTimeout ?? DEFAULT_STACK_LIMITS.idleTimeout,
+            partialMessageTimeout: this.options.partialMessageTimeout ?? DEFAULT_STACK_LIMITS.partialMessageTimeout,
+            now: () => runtime.clock.now(),
+          },
           { link: parent },
         ),
     };
@@ -241,6 +299,10 @@ export class SipStack {
     });
     return connection;
   }
+}
+
+function finite(limit: number): number | undefined {
+  return Number.isFinite(limit) ? limit : undefined;
 }
 
 /** §16.11: the same branch for every retransmission of a request a stateless proxy forwards. */
@@ -272,7 +334,8 @@ export async function startStack(runtime: Runtime, options: StackOptions, startO
     },
   });
   const children: ChildSpec[] = [
-    dynamic('transactions', (pid) => (stack.transactionSupervisor = pid), options.maxTransactions),
+    // The router admits by the same count before starting anything; the supervisor's cap backs it up.
+    dynamic('transactions', (pid) => (stack.transactionSupervisor = pid), finite(options.maxTransactions ?? DEFAULT_STACK_LIMITS.maxTransactions)),
     dynamic('connections', (pid) => (stack.connectionSupervisor = pid)),
     worker('core', CoreProcess, { factory: options.core, stack, started: (pid) => (stack.core = pid) }),
   ];

@@ -1,11 +1,12 @@
 // One stream connection (TCP or TLS, accepted or opened) as a process: it owns the socket and the
-// stream framer, answers RFC 5626 keep-alive pings, closes after an idle time, and leaves the
-// connection table when the socket closes.
+// stream framer, answers RFC 5626 keep-alive pings, closes after an idle time (only whole messages
+// and pings count as traffic) or when part of a message has waited too long (a slowloris
+// trickle), and leaves the connection table when the socket closes.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import { Result, trapExit, self, send, sendAfter, type GenServer, type Pid } from '@switchboard/actor';
 import { SipParseError } from '../message/errors.js';
-import { SipStreamFramer } from '../message/framer.js';
+import { SipStreamFramer, type FramerEvents } from '../message/framer.js';
 import type { ParseLimits } from '../message/parser.js';
 import type { Connection, Source } from './endpoint.js';
 import type { Inbound } from './inbound.js';
@@ -15,7 +16,10 @@ const log = createDebug('switchboard:sip:connection');
 
 export class StreamConnection implements Connection {
   pid: Pid | null = null;
-  /** The runtime clock's time of the last read or write (the transport set stamps writes). */
+  /**
+   * The runtime clock's time of the last whole message or keep-alive ping read, or of the last
+   * write (the transport set stamps writes).
+   */
   lastActive: number;
   constructor(
     readonly transport: 'TCP' | 'TLS',
@@ -33,8 +37,10 @@ export interface ConnectionArgs {
   readonly transports: TransportSet;
   readonly inbound: Inbound;
   readonly limits: ParseLimits;
-  /** Close after this many ms without traffic either way. */
+  /** Close after this many ms without a whole message or ping read, or a write. */
   readonly idleTimeout: number;
+  /** Close when part of a message has been held this many ms. */
+  readonly partialMessageTimeout: number;
   readonly now: () => number;
 }
 
@@ -43,31 +49,57 @@ class Chunk {
 }
 class Closed {}
 class IdleCheck {}
+class PartialCheck {}
+
+type Info = Chunk | Closed | IdleCheck | PartialCheck;
 
 interface State {
   readonly args: ConnectionArgs;
   readonly framer: SipStreamFramer;
   readonly source: Source;
+  readonly events: FramerEvents;
+  /** Messages the framer handed out (to tell whether a push completed one). */
+  messages: number;
+  /** Since when the framer holds part of a message (the clock's time), or null. */
+  partialSince: number | null;
+  /** A PartialCheck is scheduled. */
+  partialCheckArmed: boolean;
 }
 
 const CRLF = Buffer.from('\r\n');
 
-export const ConnectionProcess: GenServer<State, { call: never; reply: never; cast: never; info: Chunk | Closed | IdleCheck }, ConnectionArgs> = {
+export const ConnectionProcess: GenServer<State, { call: never; reply: never; cast: never; info: Info }, ConnectionArgs> = {
   behaviourName: 'sip_connection',
 
   init(args) {
     trapExit(true); // so that terminate runs when the stack's supervisor shuts down
-    const me = self<{ call: never; reply: never; cast: never; info: Chunk | Closed | IdleCheck }>();
+    const me = self<{ call: never; reply: never; cast: never; info: Info }>();
     const { connection } = args;
     connection.pid = me;
     const socket = connection.socket;
     socket.on('data', (data: Buffer) => send(me, new Chunk(data)));
     socket.on('close', () => send(me, new Closed()));
     socket.on('error', (error: Error) => log('%s %s:%d: %s', connection.transport, connection.remoteAddress, connection.remotePort, error.message));
+    const source: Source = { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort, connection };
     const state: State = {
       args,
       framer: new SipStreamFramer(args.limits),
-      source: { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort, connection },
+      source,
+      // Made once: a chunk is framed without allocating callbacks.
+      events: {
+        message: (m) => {
+          state.messages++;
+          connection.lastActive = args.now();
+          args.inbound.receive(m, source);
+        },
+        ping: () => {
+          connection.lastActive = args.now();
+          connection.socket.write(CRLF);
+        },
+      },
+      messages: 0,
+      partialSince: null,
+      partialCheckArmed: false,
     };
     if (socket.destroyed) send(me, new Closed());
     if (args.idleTimeout !== Infinity) sendAfter(me, new IdleCheck(), args.idleTimeout);
@@ -77,19 +109,32 @@ export const ConnectionProcess: GenServer<State, { call: never; reply: never; ca
   handleInfo(message, state) {
     const { connection, transports, inbound } = state.args;
     if (message instanceof Chunk) {
-      connection.lastActive = state.args.now();
+      // Octets alone are not traffic (lastActive moves on whole messages and pings only).
+      const before = state.messages;
       try {
-        state.framer.push(message.data, {
-          message: (m) => inbound.receive(m, state.source),
-          ping: () => connection.socket.write(CRLF),
-        });
+        state.framer.push(message.data, state.events);
       } catch (error) {
         if (!(error instanceof SipParseError)) throw error;
         // A stream cannot be resynchronised: answer what can be answered, then close.
         inbound.reject(message.data, error, state.source);
         log('%s %s:%d: %s; closing', connection.transport, connection.remoteAddress, connection.remotePort, error.message);
         connection.socket.end();
+        return Result.noreply(state);
       }
+      notePartial(state, state.messages !== before);
+      return Result.noreply(state);
+    }
+    if (message instanceof PartialCheck) {
+      state.partialCheckArmed = false;
+      if (state.partialSince === null) return Result.noreply(state);
+      const held = state.args.now() - state.partialSince;
+      if (held >= state.args.partialMessageTimeout) {
+        log('%s %s:%d: part of a message (%d octets) held for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, state.framer.buffered, held);
+        transports.removeConnection(connection);
+        connection.socket.destroy();
+        return Result.stop('normal', state);
+      }
+      armPartialCheck(state, state.args.partialMessageTimeout - held);
       return Result.noreply(state);
     }
     if (message instanceof Closed) {
@@ -114,3 +159,23 @@ export const ConnectionProcess: GenServer<State, { call: never; reply: never; ca
     if (!state.args.connection.socket.destroyed) state.args.connection.socket.destroy();
   },
 };
+
+/**
+ * After a push: the partial-message clock starts when the framer is left holding part of a
+ * message, restarts when a message completed and another began, and stops when nothing is held.
+ */
+function notePartial(state: State, completed: boolean): void {
+  if (state.framer.buffered === 0) {
+    state.partialSince = null;
+    return;
+  }
+  if (state.partialSince !== null && !completed) return;
+  state.partialSince = state.args.now();
+  if (!state.partialCheckArmed) armPartialCheck(state, state.args.partialMessageTimeout);
+}
+
+function armPartialCheck(state: State, after: number): void {
+  if (state.args.partialMessageTimeout === Infinity) return;
+  state.partialCheckArmed = true;
+  sendAfter(self(), new PartialCheck(), after);
+}

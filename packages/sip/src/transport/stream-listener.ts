@@ -1,6 +1,6 @@
 // A TCP or TLS listener (RFC 3261 §18) as a process: it accepts connections, refuses those past the
-// stack's connection limit, and starts one connection process for each under the stack's
-// connection supervisor.
+// stack's connection limits (in all, and per remote address), and starts one connection process
+// for each under the stack's connection supervisor.
 import { once } from 'node:events';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
@@ -35,8 +35,9 @@ export const StreamListener: GenServer<State, { call: never; reply: never; cast:
   async init(args) {
     trapExit(true); // so that terminate runs when the stack's supervisor shuts down
     const onConnection = (socket: Socket): void => {
-      if (args.transports.connectionCount >= args.transports.maxConnections) {
-        log('%s connection from %s refused: at most %d connections', args.transport, socket.remoteAddress, args.transports.maxConnections);
+      const refused = args.transports.refusal(socket.remoteAddress ?? '');
+      if (refused !== undefined) {
+        log('%s connection from %s:%d refused: %s', args.transport, socket.remoteAddress, socket.remotePort, refused);
         socket.destroy();
         return;
       }
@@ -45,6 +46,8 @@ export const StreamListener: GenServer<State, { call: never; reply: never; cast:
     };
     const server = args.transport === 'TLS' ? createTlsServer(args.tls ?? {}, onConnection) : createServer(onConnection);
     server.on('error', (error) => log('%s %s:%d: %s', args.transport, args.host, args.port, error.message));
+    // A backstop that also counts TLS handshakes still in progress, which the table does not hold yet.
+    server.maxConnections = args.transports.maxConnections;
     server.listen(args.port, args.host);
     await once(server, 'listening');
     const address = server.address();

@@ -1,6 +1,7 @@
 // The stack's transports as one table (like an ETS table the transport processes share): the
-// listeners, the open connections by remote address for reuse (RFC 3261 §18.1.1, §18.2.2), and
-// `send`, which picks the socket, the connection, or opens one.
+// listeners, the open connections by remote address for reuse (RFC 3261 §18.1.1, §18.2.2) and
+// counted per remote address for the limits, and `send`, which picks the socket, the connection,
+// or opens one.
 import type { Socket as DatagramSocket } from 'node:dgram';
 import { connect as connectTcp, isIPv6, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
@@ -26,17 +27,32 @@ export interface Listener {
 /** Opens an outgoing stream connection; the stack starts its process. */
 export type ConnectionOpener = (transport: 'TCP' | 'TLS', socket: Socket, address: string, port: number) => Connection;
 
+/** How many stream connections the stack holds. */
+export interface ConnectionLimits {
+  /** In all, both directions. */
+  readonly maxConnections: number;
+  /** With one remote address, both directions. */
+  readonly maxConnectionsPerAddress: number;
+}
+
 export class TransportSet {
   readonly listeners: Listener[] = [];
   private readonly connections = new Map<string, Connection>();
+  /** Connections in `connections` by lower-cased remote address. */
+  private readonly perAddress = new Map<string, number>();
   /** Set by the stack once its connection supervisor runs. */
   opener: ConnectionOpener | undefined;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
 
   constructor(
-    readonly maxConnections: number,
+    limits: ConnectionLimits,
     private readonly tlsClient: ConnectionOptions | undefined,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.maxConnections = limits.maxConnections;
+    this.maxConnectionsPerAddress = limits.maxConnectionsPerAddress;
+  }
 
   static connectionKey(transport: TransportName, address: string, port: number): string {
     return `${transport}|${address.toLowerCase()}|${port}`;
@@ -71,13 +87,40 @@ export class TransportSet {
     return this.connections.size;
   }
 
+  /** Open connections with `address` (either direction). */
+  connectionsWith(address: string): number {
+    return this.perAddress.get(address.toLowerCase()) ?? 0;
+  }
+
+  /**
+   * Why a new connection with `address` may not be added (the limit reached), or undefined when
+   * it may.
+   */
+  refusal(address: string): string | undefined {
+    if (this.connections.size >= this.maxConnections) return `at most ${this.maxConnections} connections`;
+    if (this.connectionsWith(address) >= this.maxConnectionsPerAddress) return `at most ${this.maxConnectionsPerAddress} connections with ${address}`;
+    return undefined;
+  }
+
   addConnection(connection: Connection): void {
-    this.connections.set(TransportSet.connectionKey(connection.transport, connection.remoteAddress, connection.remotePort), connection);
+    const key = TransportSet.connectionKey(connection.transport, connection.remoteAddress, connection.remotePort);
+    const replaced = this.connections.get(key);
+    this.connections.set(key, connection);
+    // the per-address count follows the table: a connection replacing another under its key adds none
+    if (replaced === undefined) {
+      const address = connection.remoteAddress.toLowerCase();
+      this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    }
   }
 
   removeConnection(connection: Connection): void {
     const key = TransportSet.connectionKey(connection.transport, connection.remoteAddress, connection.remotePort);
-    if (this.connections.get(key) === connection) this.connections.delete(key);
+    if (this.connections.get(key) !== connection) return;
+    this.connections.delete(key);
+    const address = connection.remoteAddress.toLowerCase();
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
   }
 
   findConnection(transport: TransportName, address: string, port: number): Connection | undefined {
@@ -114,7 +157,11 @@ export class TransportSet {
 
   private open(destination: Destination, onError: (error: SipTransportError) => void): Connection | undefined {
     if (this.opener === undefined) return fail(onError, new SipTransportError('the stack is not running', destination));
-    if (this.connections.size >= this.maxConnections) return fail(onError, new SipTransportError(`at most ${this.maxConnections} connections`, destination));
+    const refused = this.refusal(destination.address);
+    if (refused !== undefined) {
+      log('not opening %s to %s:%d: %s', destination.transport, destination.address, destination.port, refused);
+      return fail(onError, new SipTransportError(refused, destination));
+    }
     const transport = destination.transport as 'TCP' | 'TLS';
     if (transport === 'TLS' && this.tlsClient === undefined && !this.hasTransport('TLS')) return fail(onError, new SipTransportError('no TLS configured', destination));
     log('opening %s to %s:%d', transport, destination.address, destination.port);
