@@ -17,8 +17,9 @@ export interface GatewayConfig {
     readonly maxBindingsPerUser: number;
     /** Most live SIP transactions; past it requests are answered 503 with Retry-After. */
     readonly maxTransactions: number;
-    /** Most TCP connections open at once. */
+    /** Most TCP connections open at once, and with one remote address. */
     readonly maxConnections: number;
+    readonly maxConnectionsPerAddress: number;
     /** The transaction timers' base (RFC 3261 §17.1.1.1), ms: T1, T2, T4. */
     readonly t1: number;
     readonly t2: number;
@@ -79,8 +80,9 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     minExpires: 60,
     maxExpires: 86_400,
     maxBindingsPerUser: 10,
-    maxTransactions: 20_000,
+    maxTransactions: 50_000,
     maxConnections: 1024,
+    maxConnectionsPerAddress: 64,
     t1: 500,
     t2: 4000,
     t4: 5000,
@@ -171,7 +173,7 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
 
 /** The digest algorithms whose HA1s the store keeps (the -sess forms use the same ones). */
 export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
-const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
 

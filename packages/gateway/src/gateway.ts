@@ -162,6 +162,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
         timers: { t1: config.sip.t1, t2: config.sip.t2, t4: config.sip.t4 },
         maxTransactions: config.sip.maxTransactions,
         maxConnections: config.sip.maxConnections,
+        maxConnectionsPerAddress: config.sip.maxConnectionsPerAddress,
         core: (s) =>
           (core = new GatewayCore(s, {
             store,
