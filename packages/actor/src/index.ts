@@ -38,6 +38,7 @@ export { Registry } from './registry.js';
 export { SystemClock, systemClock } from './clock.js';
 export type { Clock, ClockHandle } from './clock.js';
 export { VirtualClock } from './virtual-clock.js';
+export { RingQueue } from './ring-queue.js';
 export type { Settler } from './virtual-clock.js';
 
 export {

@@ -1,6 +1,20 @@
-// A growable FIFO ring buffer with O(1) push and shift (never Array#shift), used for the
-// scheduler's run queue. The capacity is a power of two so wrapping is a mask.
+// A growable FIFO ring buffer with O(1) push and shift, used for the scheduler's run queue and
+// exported for any queue a peer can grow: Array#shift is O(n) once V8 stops trimming a big array
+// in place, which turns draining a long queue into O(n²). The capacity is a power of two so
+// wrapping is a mask.
 
+/** Rings grown past this many slots release them once empty again. */
+const RELEASE_ABOVE = 1024;
+
+/**
+ * A first-in first-out queue on a power-of-two ring buffer: O(1) `push`, `shift` and `peek`.
+ *
+ * @example
+ * const queue = new RingQueue<number>();
+ * queue.push(1);
+ * queue.push(2);
+ * queue.shift(); // 1
+ */
 export class RingQueue<T> {
   private slots: (T | undefined)[];
   private head = 0;
@@ -13,10 +27,12 @@ export class RingQueue<T> {
     this.mask = capacity - 1;
   }
 
+  /** How many values the queue holds. */
   get length(): number {
     return this.size;
   }
 
+  /** Adds `value` at the back. */
   push(value: T): void {
     if (this.size > this.mask) this.grow();
     this.slots[(this.head + this.size) & this.mask] = value;
@@ -30,17 +46,26 @@ export class RingQueue<T> {
     this.slots[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.size--;
+    if (this.size === 0 && this.slots.length > RELEASE_ABOVE) this.release();
     return value;
   }
 
+  /** The oldest value, left in place; `undefined` when empty. */
   peek(): T | undefined {
     return this.size === 0 ? undefined : this.slots[this.head];
   }
 
+  /** Empties the queue. */
   clear(): void {
-    this.slots.fill(undefined);
+    if (this.slots.length > RELEASE_ABOVE) this.release();
+    else this.slots.fill(undefined);
     this.head = 0;
     this.size = 0;
+  }
+
+  /** The values, oldest first (the queue is not changed). */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = 0; i < this.size; i++) yield this.slots[(this.head + i) & this.mask] as T;
   }
 
   private grow(): void {
@@ -51,6 +76,13 @@ export class RingQueue<T> {
     this.slots = next;
     this.head = 0;
     this.mask = capacity - 1;
+  }
+
+  /** A burst grew the ring; once it is empty again its slots go back to the collector. */
+  private release(): void {
+    this.slots = new Array<T | undefined>(16);
+    this.head = 0;
+    this.mask = 15;
   }
 }
 

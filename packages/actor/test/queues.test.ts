@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Mailbox, CALL, CAST, EMPTY, INFO } from '../src/mailbox.js';
-import { RingQueue } from '../src/ring-queue.js';
+import { RingQueue } from '@switchboard/actor';
 
 // Internal modules are imported directly here: these are unit tests of data structures that the
 // public API does not expose.
@@ -19,6 +19,22 @@ test('RingQueue is FIFO across growth and wrap-around', (t) => {
   }
   while (q.length > 0) t.is(q.shift(), expected++);
   t.is(expected, next);
+  t.is(q.shift(), undefined);
+});
+
+test('RingQueue iterates oldest first without taking, and gives back the slots of a burst once emptied', (t) => {
+  const q = new RingQueue<number>();
+  for (let i = 0; i < 5000; i++) q.push(i);
+  for (let i = 0; i < 4990; i++) q.shift();
+  t.deepEqual([...q], [4990, 4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999]);
+  t.is(q.length, 10);
+  const slots = (queue: RingQueue<number>): number => (queue as unknown as { slots: unknown[] }).slots.length;
+  t.true(slots(q) >= 8192);
+  while (q.length > 0) q.shift();
+  t.is(slots(q), 16, 'released once empty');
+  q.push(7);
+  t.is(q.peek(), 7);
+  q.clear();
   t.is(q.shift(), undefined);
 });
 

@@ -144,7 +144,18 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' })];
   if (config.smpp.host === null) {
     children.push(
-      worker('smsc', EmbeddedSmsc, { runtime, options: { port: config.smpp.port, credentials: { [config.smpp.systemId]: config.smpp.password } }, started: (sim) => (gateway.simulator = sim) }, { timeout: Infinity, shutdown: 5000 }),
+      worker(
+        'smsc',
+        EmbeddedSmsc,
+        {
+          runtime,
+          // Failed binds are delayed but never locked out: the gateway's own bind comes from the
+          // same loopback address as any local process, which could otherwise lock it out.
+          options: { port: config.smpp.port, credentials: { [config.smpp.systemId]: config.smpp.password }, bindFailures: { lockoutTime: 0 } },
+          started: (sim) => (gateway.simulator = sim),
+        },
+        { timeout: Infinity, shutdown: 5000 },
+      ),
     );
   }
   for (let index = 0; index < config.smpp.binds; index++) {

@@ -6,6 +6,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import createDebug from 'debug';
 import { exited, startChild, startDynamicSupervisor, stop, whichChildren, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import { closeSession } from './session/api.js';
+import { BindGuard, type BindGuardOptions } from './session/bind-guard.js';
 import type { SessionOptions } from './session/options.js';
 import type { Session } from './session/session.js';
 import type { TransportArgs } from './session/state.js';
@@ -23,6 +24,13 @@ export interface McOptions<A> {
   readonly options?: SessionOptions;
   /** Most connections at once; more are closed on arrival. Default 1000. */
   readonly maxConnections?: number;
+  /**
+   * Failed binds (answered with a non-zero status by `handlePdu`) are answered after a delay that
+   * grows with each failure (1 s, 2 s, 4 s by default), and a system_id or peer address with too
+   * many failures is locked out: its binds get ESME_RBINDFAIL without reaching `handlePdu`. On by
+   * default with the defaults of {@link BindGuardOptions}; `false` turns it off.
+   */
+  readonly bindFailures?: BindGuardOptions | false;
 }
 
 export interface McServer {
@@ -30,6 +38,8 @@ export interface McServer {
   readonly supervisor: SupervisorPid;
   /** Session processes, one per connection. */
   sessions(): Promise<Pid[]>;
+  /** The failed-bind table of this MC (undefined when `bindFailures` is false). */
+  readonly bindGuard: BindGuard | undefined;
   /**
    * Stops accepting, unbinds every bound session and waits for the unbind_resps (up to `timeout`
    * ms on the runtime's clock, default 5,000), stops what is left, and resolves once every
@@ -42,13 +52,14 @@ export async function listenMc<A>(runtime: Runtime, options: McOptions<A>): Prom
   const maxConnections = options.maxConnections ?? 1000;
   const supervisor = await startDynamicSupervisor(runtime, { maxChildren: maxConnections, intensity: 1_000_000, period: 1 });
   const sessionOptions = options.options ?? {}; // one object: sessions share its resolved form
+  const bindGuard = options.bindFailures === false ? undefined : new BindGuard(runtime.clock, options.bindFailures ?? {});
   const onConnection = (socket: Socket): void => {
     const spec: ChildSpec = {
       id: 'smpp-session',
       restart: 'temporary',
       shutdown: 5000,
       start: ({ runtime: rt, supervisor: parent }) => {
-        const args: TransportArgs<A> = { socket, role: 'mc', tls: options.tls !== undefined, session: options.session, args: options.args, options: sessionOptions, clock: rt.clock };
+        const args: TransportArgs<A> = { socket, role: 'mc', tls: options.tls !== undefined, session: options.session, args: options.args, options: sessionOptions, clock: rt.clock, ...(bindGuard === undefined ? {} : { bindGuard }) };
         return rt.start(TransportSession, args as TransportArgs<unknown>, { link: parent, timeout: Infinity });
       },
     };
@@ -69,6 +80,7 @@ export async function listenMc<A>(runtime: Runtime, options: McOptions<A>): Prom
     port,
     supervisor,
     sessions,
+    bindGuard,
     async close({ timeout = 5000 } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const running = await sessions();

@@ -21,7 +21,7 @@ import {
   type Pdu,
 } from '@switchboard/smpp';
 import { Runtime, VirtualClock, exited, isAlive } from '@switchboard/actor';
-import { TestMc, TestEsme, bind, until } from './support/sessions.js';
+import { TestMc, TestEsme, bind, settleWithClock, until } from './support/sessions.js';
 
 const credentials = { esme01: 'secret' };
 const asEsme = { mode: 'transceiver', system_id: 'esme01', password: 'secret' } as const;
@@ -58,14 +58,15 @@ test('SmppClient against McSimulator: bind, submit with a message id, the receip
 });
 
 test('SmppClient: a wrong password and an unknown system_id reject with typed CommandStatusErrors', async (t) => {
-  const { rt } = runtime();
+  const { rt, clock } = runtime();
   const sim = await McSimulator.start(rt, { credentials });
   const client = await SmppClient.connect(rt, { port: sim.port });
-  const wrong = await t.throwsAsync(client.bind({ ...asEsme, password: 'nope' }), { instanceOf: CommandStatusError });
+  // Failed binds are answered late (bindFailures): the virtual clock moves on while we wait.
+  const wrong = await settleWithClock(clock, t.throwsAsync(client.bind({ ...asEsme, password: 'nope' }), { instanceOf: CommandStatusError }));
   t.is(wrong?.commandStatus, CommandStatus.ESME_RINVPASWD);
   t.is(wrong?.statusName, 'ESME_RINVPASWD');
   t.is(wrong?.code, 'ERR_SMPP_STATUS');
-  const unknown = await t.throwsAsync(client.bind({ ...asEsme, system_id: 'who' }), { instanceOf: CommandStatusError });
+  const unknown = await settleWithClock(clock, t.throwsAsync(client.bind({ ...asEsme, system_id: 'who' }), { instanceOf: CommandStatusError }));
   t.is(unknown?.commandStatus, CommandStatus.ESME_RINVSYSID);
   await t.throwsAsync(client.submit({ destination_addr: '1' }), { instanceOf: BindStateError, code: 'ERR_SMPP_BIND_STATE' });
   await client.bind(asEsme);

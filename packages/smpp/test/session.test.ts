@@ -11,7 +11,7 @@ import {
   type Pdu,
 } from '@switchboard/smpp';
 import { Runtime, VirtualClock, exited, isAlive, type Pid } from '@switchboard/actor';
-import { TestEsme, TestMc, bind, rawPeer, until } from './support/sessions.js';
+import { TestEsme, TestMc, bind, rawPeer, settleWithClock, until } from './support/sessions.js';
 
 async function setup(mcArgs: { hold?: boolean } = {}, esmeOptions = {}): Promise<{ rt: Runtime; clock: VirtualClock; mc: McServer; esme: Pid; mcLog: string[]; log: string[]; lost: string[] }> {
   const clock = new VirtualClock();
@@ -42,9 +42,10 @@ test('ESME and MC: bind, submit, receipt back, unbind — both sides in order', 
 });
 
 test('a wrong password gets ESME_RINVPASWD and the session stays unbound; requests before a bind are refused locally', async (t) => {
-  const { mc, esme, log } = await setup();
+  const { mc, esme, log, clock } = await setup();
   sendPdu(esme, createPdu('bind_transceiver', { system_id: 'esme01', password: 'nope' }));
-  await until(() => log.length >= 1, 'the bind response');
+  // The MC answers a failed bind late (listenMc's bindFailures): move the virtual clock on.
+  await settleWithClock(clock, until(() => log.length >= 1, 'the bind response'));
   t.is(log[0], `bind_transceiver#1->bind_transceiver_resp:${CommandStatus.ESME_RINVPASWD}`);
   t.is((await sessionStats(esme)).bindState, 'OPEN');
   sendPdu(esme, createPdu('submit_sm', { destination_addr: '1' }));

@@ -11,6 +11,8 @@ import { readTlv, TlvValueError } from './tlv-codec.js';
 import type { Pdu } from './types.js';
 
 export const HEADER_LENGTH = 16;
+/** The largest sequence_number (SMPP v3.4 §3.2). */
+export const MAX_SEQUENCE = 0x7fffffff;
 
 const cstringOptions = { zeroTerminated: true, encoding: 'latin1' } as const;
 const smeAddress = new Parser().uint8('dest_addr_ton').uint8('dest_addr_npi').string('destination_addr', cstringOptions);
@@ -128,6 +130,12 @@ export function decodePdu(frame: Buffer): Pdu {
     throw new PduDecodeError(`unknown command_id 0x${commandId.toString(16).padStart(8, '0')}`, commandId, sequenceNumber, CommandStatus.ESME_RINVCMDID);
   }
   const context: DecodeContext = { name, commandId, sequenceNumber };
+  // SMPP v3.4 §3.2 (v5.0 §3.2): sequence_number is 0x00000001..0x7FFFFFFF. generic_nack is exempt:
+  // it echoes whatever it answers (0 when the header could not be read). The spec has no status
+  // for a bad sequence number; ESME_RSYSERR is the one we answer with (generic_nack, §4.3).
+  if ((sequenceNumber === 0 || sequenceNumber > MAX_SEQUENCE) && name !== 'generic_nack') {
+    fail(context, `sequence_number 0x${sequenceNumber.toString(16).padStart(8, '0')} is outside 0x00000001..0x7FFFFFFF`, CommandStatus.ESME_RSYSERR, 'sequence_number');
+  }
   const body = frame.subarray(HEADER_LENGTH);
   const { parse, assemble, layout } = compiledFor(name);
   let fields: Record<string, unknown>;

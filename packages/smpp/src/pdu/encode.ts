@@ -2,19 +2,19 @@
 // every field is written in place. Invalid PDUs are refused with a PduEncodeError naming the field.
 import { CommandId } from './command-id.js';
 import { PduEncodeError } from './errors.js';
-import { HEADER_LENGTH } from './decode.js';
+import { HEADER_LENGTH, MAX_SEQUENCE } from './decode.js';
 import { LAYOUTS, type Field } from './layouts.js';
 import { planTlvs, TlvValueError, writeTlv, type PlannedTlv } from './tlv-codec.js';
 import type { DestAddress, Pdu, UnsuccessSme } from './types.js';
 
-const MAX_SEQUENCE = 0x7fffffff;
 /** Characters a C-Octet string cannot carry: NUL, and anything above one octet. */
 const BAD_CHARS = /[\u0000\u0100-\uffff]/;
 
 /**
  * Encodes a PDU. Checks, per the spec: C-Octet string lengths, times of 0 or 16 characters,
  * short_message of at most 254 octets, never both short_message and message_payload, and
- * sequence numbers 1..0x7FFFFFFF (0 is allowed for generic_nack).
+ * sequence numbers 1..0x7FFFFFFF. A generic_nack may carry any 32-bit sequence number: it echoes
+ * the one it answers as received, out of range or not (0 when the header could not be read).
  * @throws PduEncodeError naming the field
  */
 export function encodePdu(pdu: Pdu): Buffer {
@@ -25,7 +25,8 @@ export function encodePdu(pdu: Pdu): Buffer {
     throw new PduEncodeError(`${name}: ${message}`, name, field);
   };
   const sequence = pdu.sequence_number;
-  if (!Number.isInteger(sequence) || sequence > MAX_SEQUENCE || sequence < (name === 'generic_nack' ? 0 : 1)) {
+  const maxSequence = name === 'generic_nack' ? 0xffffffff : MAX_SEQUENCE;
+  if (!Number.isInteger(sequence) || sequence > maxSequence || sequence < (name === 'generic_nack' ? 0 : 1)) {
     fail(`sequence_number must be 1..0x7FFFFFFF, got ${sequence}`, 'sequence_number');
   }
   const status = pdu.command_status;

@@ -62,3 +62,36 @@ export class CommandStatusError extends SmppSessionError {
     this.statusName = name;
   }
 }
+
+/**
+ * The session's queue of requests waiting to be sent is full (`maxQueued`): the peer is not
+ * answering or not reading fast enough. The request was not queued.
+ */
+export class QueueFullError extends SmppSessionError {
+  readonly code = 'ERR_SMPP_QUEUE_FULL';
+  constructor(
+    readonly command: string,
+    readonly limit: number,
+  ) {
+    super(`${command} not queued: ${limit} request(s) already wait to be sent`);
+    this.name = 'QueueFullError';
+  }
+}
+
+/**
+ * The stop reason of a session whose peer stayed stuck — not reading what we write, or not
+ * answering so that our queue stayed full — for longer than `stallTimeout`.
+ */
+export class PeerStalledError extends SmppSessionError {
+  readonly code = 'ERR_SMPP_PEER_STALLED';
+  constructor(
+    readonly timeout: number,
+    /** Bytes still in the socket's write buffer when the session gave up. */
+    readonly writeBuffered: number,
+    /** Requests still waiting to be sent. */
+    readonly queued: number,
+  ) {
+    super(`the peer stayed stuck for ${timeout} ms (${writeBuffered} octets unwritten, ${queued} request(s) queued)`);
+    this.name = 'PeerStalledError';
+  }
+}

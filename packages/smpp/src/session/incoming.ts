@@ -7,12 +7,14 @@ import { createGenericNack, createPdu, createResponse } from '../pdu/build.js';
 import { commandName, isResponseId, responseNameOf } from '../pdu/command-id.js';
 import { decodePdu } from '../pdu/decode.js';
 import { FrameError, PduDecodeError } from '../pdu/errors.js';
-import type { Pdu } from '../pdu/types.js';
+import type { Pdu, PduOf } from '../pdu/types.js';
+import type { BindGuard } from './bind-guard.js';
 import { allows, boundStateOf, isBound } from './bind-state.js';
 import { CommandStatusError } from './errors.js';
 import { applyResult, pump, refusal, sendOut, write } from './outgoing.js';
 import { SessionReturn } from './session.js';
-import { READ_AHEAD, SUBMITS, bindEvent, isRequest, type State } from './state.js';
+import { SUBMITS, bindEvent, isRequest, type State } from './state.js';
+import { updateReading } from './flow-control.js';
 
 const log = createDebug('switchboard:smpp:session');
 
@@ -53,15 +55,8 @@ function onFrames(state: State, frames: Buffer[], from: number, frameError: Fram
     write(state, createGenericNack(frameError.sequenceNumber ?? 0, CommandStatus.ESME_RINVCMDLEN));
     return frameError;
   }
-  resumeReading(state);
+  updateReading(state);
   return undefined;
-}
-
-/** Reading goes on while the mailbox holds less than READ_AHEAD bytes and the write buffer is below the high-water mark. */
-export function resumeReading(state: State): void {
-  const socket = state.socket;
-  if (socket.writableLength >= state.options.highWaterMark) socket.pause();
-  else if (state.unread < READ_AHEAD && socket.isPaused()) socket.resume();
 }
 
 function onFrame(state: State, frame: Buffer): MaybePromise<Step> {
@@ -72,6 +67,14 @@ function onFrame(state: State, frame: Buffer): MaybePromise<Step> {
   } catch (error) {
     if (!(error instanceof PduDecodeError)) throw error;
     log('%s: unparsed PDU: %s', state.self, error.message);
+    if (error.field === 'sequence_number') {
+      // SMPP v3.4 §3.2: sequence_number is 0x00000001..0x7FFFFFFF. A request outside that range
+      // cannot be answered with its own response (which would repeat the bad number); the header is
+      // invalid, so it gets generic_nack (§4.3) echoing the number as received. Responses with such
+      // numbers match nothing we sent: dropped.
+      if (!isResponseId(error.commandId)) write(state, createGenericNack(error.sequenceNumber, error.commandStatus));
+      return undefined;
+    }
     if (state.session.handleUnparsedPdu) {
       return then(state.session.handleUnparsedPdu(Buffer.from(frame), error, state.user), (result) => applyResult(state, result, 'handleUnparsedPdu'));
     }
@@ -127,7 +130,7 @@ function overIncomingRate(state: State, pdu: Pdu): boolean {
   const limit = state.options.incomingThrottle;
   if (limit === Infinity || !SUBMITS.has(pdu.command)) return false;
   const now = state.clock.now();
-  while (state.recentIncoming.length > 0 && state.recentIncoming[0]! <= now - 1000) state.recentIncoming.shift();
+  while (state.recentIncoming.length > 0 && state.recentIncoming.peek()! <= now - 1000) state.recentIncoming.shift();
   if (state.recentIncoming.length >= limit) return true;
   state.recentIncoming.push(now);
   return false;
@@ -155,10 +158,50 @@ function onRequest(state: State, pdu: Pdu): MaybePromise<Step> {
     return 'normal';
   }
   if (pdu.command === 'outbind') bindEvent(state, { type: 'outbind' });
+  if (state.bindGuard !== undefined && state.role === 'mc' && isBindRequest(pdu)) return guardedBind(state, pdu, state.bindGuard);
   if (state.session.handlePdu === undefined) {
     const answer = responseNameOf(pdu.command) !== undefined ? createResponse(pdu as never) : undefined;
     if (answer !== undefined) sendOut(state, answer);
     return undefined;
   }
   return then(state.session.handlePdu(pdu, state.user), (result) => applyResult(state, result, 'handlePdu'));
+}
+
+type BindRequest = PduOf<'bind_transmitter'> | PduOf<'bind_receiver'> | PduOf<'bind_transceiver'>;
+
+function isBindRequest(pdu: Pdu): pdu is BindRequest {
+  return pdu.command === 'bind_transmitter' || pdu.command === 'bind_receiver' || pdu.command === 'bind_transceiver';
+}
+
+/** Waits `ms` on the session's clock. */
+function pauseFor(state: State, ms: number): Promise<void> {
+  return new Promise((resolve) => state.clock.setTimeout(resolve, ms));
+}
+
+/**
+ * A bind under the MC's guard. A locked-out system_id or address is refused with ESME_RBINDFAIL
+ * without reaching handlePdu; a bind the session refuses is answered late. The session process
+ * waits meanwhile: nothing more is read from this peer (its mailbox fills, reading pauses), so
+ * pipelined guesses are answered one delay at a time.
+ */
+function guardedBind(state: State, pdu: BindRequest, guard: BindGuard): MaybePromise<Step> {
+  const address = state.socket.remoteAddress;
+  if (guard.check(pdu.system_id, address).locked) {
+    const wait = guard.failed(pdu.system_id, address);
+    log('%s: %s as %s from %s refused: locked out', state.self, pdu.command, pdu.system_id, address);
+    return pauseFor(state, wait).then(() => {
+      write(state, refusal(pdu, CommandStatus.ESME_RBINDFAIL));
+      return undefined;
+    });
+  }
+  const handled = state.session.handlePdu === undefined ? SessionReturn.ok(state.user, [createResponse(pdu)]) : state.session.handlePdu(pdu, state.user);
+  return then(handled, (result) => {
+    const answer = Array.isArray(result?.pdus) ? result.pdus.find((p) => p.command === `${pdu.command}_resp` && p.sequence_number === pdu.sequence_number) : undefined;
+    if (answer === undefined || answer.command_status === CommandStatus.ESME_ROK) {
+      if (answer !== undefined) guard.succeeded(pdu.system_id);
+      return applyResult(state, result, 'handlePdu');
+    }
+    const wait = guard.failed(pdu.system_id, address);
+    return pauseFor(state, wait).then(() => applyResult(state, result, 'handlePdu'));
+  });
 }

@@ -19,7 +19,7 @@ export class Written {
   ) {}
 }
 export class Tick {
-  constructor(readonly kind: 'responses' | 'enquire_link' | 'inactivity' | 'pump') {}
+  constructor(readonly kind: 'responses' | 'enquire_link' | 'inactivity' | 'pump' | 'stall') {}
 }
 /** `sendPdu` travels as a cast of this. */
 export class SendPdu {
@@ -41,8 +41,10 @@ export interface SessionStats {
   readonly bindState: BindState;
   /** Requests sent and not answered. */
   readonly inFlight: number;
-  /** Requests waiting for a window slot (or the throttle). */
+  /** Requests waiting for a window slot, the throttle or the write buffer (at most `maxQueued`). */
   readonly waiting: number;
+  /** The `maxQueued` option: reading pauses while `waiting` is there. */
+  readonly maxQueued: number;
   readonly window: number;
   /** Bytes written and not yet taken by the kernel (the peer is slow to read when this grows). */
   readonly writeBuffered: number;

@@ -17,8 +17,22 @@ export interface SessionOptions {
   readonly inactivityTimeout?: number;
   /** Largest command_length accepted. Default 70,000. */
   readonly maxCommandLength?: number;
-  /** Socket write buffer (bytes) above which reading pauses until it drains. Default 1 MiB. */
+  /**
+   * Socket write buffer (bytes) above which reading pauses until it drains, and queued requests
+   * wait instead of being written. Default 1 MiB.
+   */
   readonly highWaterMark?: number;
+  /**
+   * Most requests waiting to be sent (for a window slot, the throttle, or the write buffer to
+   * drain). While the queue is full, reading from the peer pauses; a request beyond it fails with
+   * QueueFullError (reported like any unsent PDU). Default 1,000.
+   */
+  readonly maxQueued?: number;
+  /**
+   * A peer that keeps the session stuck — its write buffer above `highWaterMark` or its queue
+   * full — for this long (ms) is disconnected with PeerStalledError. Default 60,000.
+   */
+  readonly stallTimeout?: number;
   /** Most submit_sm / submit_multi / data_sm / broadcast_sm sent per second. Default unlimited. */
   readonly throttle?: number;
   /**
@@ -46,6 +60,8 @@ export function resolveSessionOptions(options: SessionOptions = {}): ResolvedSes
     inactivityTimeout: options.inactivityTimeout ?? Infinity,
     maxCommandLength: options.maxCommandLength ?? 70_000,
     highWaterMark: options.highWaterMark ?? 1024 * 1024,
+    maxQueued: options.maxQueued ?? 1000,
+    stallTimeout: options.stallTimeout ?? 60_000,
     throttle: options.throttle ?? Infinity,
     incomingThrottle: options.incomingThrottle ?? Infinity,
   };

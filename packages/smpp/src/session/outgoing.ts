@@ -8,7 +8,8 @@ import { responseNameOf } from '../pdu/command-id.js';
 import { encodePdu } from '../pdu/encode.js';
 import type { Pdu } from '../pdu/types.js';
 import { allows, boundStateOf, isBound } from './bind-state.js';
-import { BindStateError, SessionClosedError, WindowTimeoutError } from './errors.js';
+import { BindStateError, QueueFullError, SessionClosedError, WindowTimeoutError } from './errors.js';
+import { updateReading } from './flow-control.js';
 import { Tick, Written, type RequestOutcome } from './messages.js';
 import type { SessionResult } from './session.js';
 import { SUBMITS, bindEvent, countInFlight, isRequest, nextSequence, type State } from './state.js';
@@ -50,7 +51,15 @@ export function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): Ex
       return undefined;
     }
     if (state.waiting.length > 0 || !hasSlot(state, pdu)) {
+      // Bounded: a peer that neither reads nor answers must not grow our memory (the queue full
+      // also pauses reading, so its submits stop producing receipts).
+      if (state.waiting.length >= state.options.maxQueued) {
+        notifyResult(state, pdu, new QueueFullError(pdu.command, state.options.maxQueued), from);
+        updateReading(state);
+        return undefined;
+      }
       state.waiting.push({ pdu, since: state.clock.now(), from });
+      if (state.waiting.length >= state.options.maxQueued) updateReading(state);
       armPump(state);
       return undefined;
     }
@@ -71,9 +80,11 @@ export function awaitsBind(state: State, pdu: Pdu): boolean {
 
 export function hasSlot(state: State, pdu: Pdu): boolean {
   if (countInFlight(state) >= state.options.window) return false;
+  // A peer that does not read gets no more requests written: they wait (bounded) instead.
+  if (state.socket.writableLength >= state.options.highWaterMark) return false;
   if (state.options.throttle !== Infinity && SUBMITS.has(pdu.command)) {
     const horizon = state.clock.now() - 1000;
-    while (state.recentSubmits.length > 0 && state.recentSubmits[0]! <= horizon) state.recentSubmits.shift();
+    while (state.recentSubmits.length > 0 && state.recentSubmits.peek()! <= horizon) state.recentSubmits.shift();
     if (state.recentSubmits.length >= state.options.throttle) return false;
   }
   return true;
@@ -122,11 +133,17 @@ export function armPump(state: State): void {
   sendAfter(state.self, new Tick('pump') as never, Math.min(state.options.responseCheckInterval, 100));
 }
 
-/** Sends waiting requests while there is room; fails those that waited too long. */
+/** Sends waiting requests while there is room; fails those that waited too long. O(1) per request. */
 export function pump(state: State): ExitReason | undefined {
+  const stop = pumpQueue(state);
+  updateReading(state);
+  return stop;
+}
+
+function pumpQueue(state: State): ExitReason | undefined {
   const now = state.clock.now();
   while (state.waiting.length > 0) {
-    const next = state.waiting[0]!;
+    const next = state.waiting.peek()!;
     if (now - next.since >= state.options.windowTimeout) {
       state.waiting.shift();
       notifyResult(state, next.pdu, new WindowTimeoutError(state.options.windowTimeout), next.from);
@@ -150,5 +167,7 @@ export function pump(state: State): ExitReason | undefined {
 /** Unbinds a bound session (it stops on the unbind_resp, or when that times out); stops any other. */
 export function closeGracefully(state: State): ExitReason | undefined {
   if (!isBound(state.bindState)) return state.bindState === 'UNBOUND' ? undefined : 'shutdown';
+  // A peer that has filled our queue would never see the unbind: stop at once.
+  if (state.waiting.length >= state.options.maxQueued) return 'shutdown';
   return sendOut(state, createPdu('unbind'));
 }

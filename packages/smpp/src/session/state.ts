@@ -1,10 +1,11 @@
 // The state of a session process, and the small facts derived from it.
 import type { Socket } from 'node:net';
-import type { Clock, EmbeddedMachine, ExitReason, From, Pid } from '@switchboard/actor';
+import type { Clock, EmbeddedMachine, ExitReason, From, Pid, RingQueue } from '@switchboard/actor';
 import { CommandId, isResponseId } from '../pdu/command-id.js';
 import type { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
 import type { BindEvent, BindState, bindStateMachine } from './bind-state.js';
+import type { BindGuard } from './bind-guard.js';
 import type { RequestOutcome } from './messages.js';
 import type { ResolvedSessionOptions, SessionOptions } from './options.js';
 import type { Session } from './session.js';
@@ -34,6 +35,8 @@ export interface TransportArgs<A> {
   readonly clock: Clock;
   /** A bind to send as soon as the session starts; a refused bind stops it with a CommandStatusError. */
   readonly bind?: Pdu;
+  /** MC side: the failed-bind table shared by the MC's sessions (delays, lockouts). */
+  readonly bindGuard?: BindGuard;
 }
 
 export interface State {
@@ -48,22 +51,31 @@ export interface State {
   readonly bind: EmbeddedMachine<typeof bindStateMachine>;
   bindState: BindState;
   readonly inFlight: Map<number, InFlight>;
-  readonly waiting: Waiting[];
+  readonly waiting: RingQueue<Waiting>;
   sequence: number;
   responsesArmed: boolean;
   pumpArmed: boolean;
   lastReceived: number;
   /** Send times of recent submits, for the throttle. */
-  readonly recentSubmits: number[];
+  readonly recentSubmits: RingQueue<number>;
   /** Arrival times of recent incoming submits, for `incomingThrottle`. */
-  readonly recentIncoming: number[];
+  readonly recentIncoming: RingQueue<number>;
   /** The sequence number of the automatic bind, while it is in flight. */
   autoBind: number | undefined;
   stopping: ExitReason | undefined;
   /** An automatic enquire_link is in flight (at most one). */
   enquireLinkPending: boolean;
+  /** When the automatic enquire_link in flight times out. */
+  enquireLinkDeadline: number;
   /** Bytes read from the socket and still in the mailbox. */
   unread: number;
+  /** Since when the peer has kept us stuck (write buffer full or queue full); undefined when it does not. */
+  stalledSince: number | undefined;
+  /** A 'stall' tick is pending. */
+  stallArmed: boolean;
+  /** terminate has run (it closes the socket gracefully itself). */
+  terminated: boolean;
+  readonly bindGuard: BindGuard | undefined;
 }
 
 /** Bytes read ahead into the mailbox before reading pauses. */

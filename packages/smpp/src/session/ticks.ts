@@ -20,13 +20,17 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
     case 'responses': {
       state.responsesArmed = false;
       const expired: Pdu[] = [];
+      // Requests enter inFlight in the order they were sent, all with the same responseTimeout,
+      // so their deadlines only grow: stop at the first one still running. Only the automatic
+      // enquire_link (its own timeout, at most one) is skipped over. Each tick costs O(expired).
+      if (state.enquireLinkPending && state.enquireLinkDeadline <= now) {
+        state.enquireLinkPending = false;
+        return 'enquire_link_timeout';
+      }
       for (const [sequence, entry] of state.inFlight) {
-        if (entry.deadline > now) continue;
+        if (entry.enquireLink) continue;
+        if (entry.deadline > now) break;
         state.inFlight.delete(sequence);
-        if (entry.enquireLink) {
-          state.enquireLinkPending = false;
-          return 'enquire_link_timeout';
-        }
         if (entry.pdu.command === 'unbind') return 'unbind_timeout';
         if (sequence === state.autoBind) return new ResponseTimeoutError(entry.pdu.command);
         if (entry.from !== undefined) reply(entry.from, { ok: false, error: new ResponseTimeoutError(entry.pdu.command) });
@@ -46,12 +50,15 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
         if (write(state, pdu)) {
           state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.enquireLinkRespTimeout, enquireLink: true, from: undefined });
           state.enquireLinkPending = true;
+          state.enquireLinkDeadline = now + state.options.enquireLinkRespTimeout;
           armResponses(state);
         }
       }
       sendAfter(state.self, new Tick('enquire_link') as never, idle >= interval ? interval : interval - idle);
       return undefined;
     }
+    case 'stall':
+      return undefined; // handled by the transport process
     case 'inactivity': {
       const idle = now - state.lastReceived;
       if (idle >= state.options.inactivityTimeout) return 'inactivity_timeout';

@@ -3,16 +3,17 @@
 // receiving is in incoming.ts, sending and the window in outgoing.ts, timers in ticks.ts. The
 // user's Session callbacks only ever return PDUs to send.
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, reply, self, send, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, RingQueue, exited, reply, self, send, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
 import { encodePdu } from '../pdu/encode.js';
 import { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
 import { bindStateMachine, type BindState } from './bind-state.js';
-import { SessionClosedError } from './errors.js';
-import { onData, resumeReading, isThenable } from './incoming.js';
+import { PeerStalledError, SessionClosedError } from './errors.js';
+import { onData, isThenable } from './incoming.js';
+import { stalledTooLong } from './flow-control.js';
 import { GracefulClose, RequestPdu, SendPdu, SocketData, SocketEvent, StatsRequest, Tick, Written, type RequestOutcome, type SessionStats } from './messages.js';
 import { resolveSessionOptions } from './options.js';
-import { applyResult, closeGracefully, sendOut } from './outgoing.js';
+import { applyResult, closeGracefully, pump, sendOut } from './outgoing.js';
 import { SessionReturn, type ConnectionInfo, type SendResult, type Session, type SessionCallResult } from './session.js';
 import { READ_AHEAD, countInFlight, isRequest, nextSequence, type State, type TransportArgs } from './state.js';
 import { onTick } from './ticks.js';
@@ -40,21 +41,31 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       bind,
       bindState: 'OPEN',
       inFlight: new Map(),
-      waiting: [],
+      waiting: new RingQueue(),
       sequence: 0,
       responsesArmed: false,
       pumpArmed: false,
       lastReceived: clock.now(),
-      recentSubmits: [],
-      recentIncoming: [],
+      recentSubmits: new RingQueue(),
+      recentIncoming: new RingQueue(),
       autoBind: undefined,
       stopping: undefined,
       enquireLinkPending: false,
+      enquireLinkDeadline: 0,
       unread: 0,
+      stalledSince: undefined,
+      stallArmed: false,
+      terminated: false,
+      bindGuard: args.role === 'mc' ? args.bindGuard : undefined,
     };
 
     const socket = args.socket;
     socket.setNoDelay(true);
+    // A session killed without terminate (a supervisor's shutdown signal, a kill) still owns its
+    // socket: close it, or the connection — and the MC's server.close — would wait forever.
+    void exited(me).then(() => {
+      if (!state.terminated && !socket.destroyed) socket.destroy();
+    });
     socket.on('data', (chunk: Buffer) => {
       // Flow control: past READ_AHEAD bytes waiting in the mailbox, reading waits for the process.
       state.unread += chunk.length;
@@ -63,6 +74,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     });
     socket.on('close', () => send(me, new SocketEvent('close') as never));
     socket.on('error', (error: Error) => send(me, new SocketEvent('error', error) as never));
+    // One listener per socket for the session's life (never one per write).
     socket.on('drain', () => send(me, new SocketEvent('drain') as never));
 
     const connection: ConnectionInfo = { role: args.role, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, tls: args.tls };
@@ -96,6 +108,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
         bindState: state.bindState,
         inFlight: countInFlight(state),
         waiting: state.waiting.length,
+        maxQueued: state.options.maxQueued,
         window: state.options.window,
         writeBuffered: state.socket.writableLength,
         readPaused: state.socket.isPaused(),
@@ -125,6 +138,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
   },
 
   terminate(reason, state) {
+    state.terminated = true;
     const lost: Pdu[] = [];
     const closed = new SessionClosedError(reason);
     for (const entry of [...state.inFlight.values(), ...state.waiting]) {
@@ -133,7 +147,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       if (entry.from !== undefined) reply(entry.from, { ok: false, error: closed });
     }
     state.inFlight.clear();
-    state.waiting.length = 0;
+    state.waiting.clear();
     let last: readonly Pdu[] | void = undefined;
     try {
       last = state.session.terminate?.(reason, lost, state.user);
@@ -173,11 +187,19 @@ async function handleOtherInfo(message: unknown, state: State): Promise<InfoResu
     if (state.bindState === 'CLOSED' && state.stopping === undefined) return Result.stop('session_init_timeout', state);
     return Result.noreply(state);
   }
-  if (message instanceof Tick) return finish(state, await onTick(state, message.kind));
+  if (message instanceof Tick) {
+    if (message.kind === 'stall') {
+      if (!stalledTooLong(state)) return Result.noreply(state);
+      const error = new PeerStalledError(state.options.stallTimeout, state.socket.writableLength, state.waiting.length);
+      log('%s: %s', state.self, error.message);
+      return Result.stop(error, state);
+    }
+    return finish(state, await onTick(state, message.kind));
+  }
   if (message instanceof SocketEvent) {
     if (message.kind === 'drain') {
-      resumeReading(state);
-      return Result.noreply(state);
+      // Room again: queued requests go out, then reading resumes if nothing else holds it.
+      return finish(state, pump(state));
     }
     if (state.stopping !== undefined) return Result.stop(state.stopping, state);
     const reason =

@@ -1,6 +1,8 @@
 // McSimulator: an SMSC stand-in. It accepts binds for configured credentials, answers submits with
 // message ids, sends delivery receipts after a delay, delivers mobile-originated messages, and can
 // inject error statuses and throttling. Each connection is a session process of `listenMc`.
+// Memory is bounded whatever the traffic: it keeps the last `keepSubmitted` messages and counters,
+// and each session holds at most `maxPendingReceipts` receipts not yet due.
 import type { TlsOptions } from 'node:tls';
 import createDebug from 'debug';
 import { self, sendAfter, type Pid, type Runtime } from '@switchboard/actor';
@@ -9,6 +11,8 @@ import { createPdu, createResponse, type PduInit } from '../pdu/build.js';
 import type { Pdu, PduOf } from '../pdu/types.js';
 import { MessageState, formatReceipt, type MessageStateName } from '../encoding/receipt.js';
 import { listenMc, type McServer } from '../mc.js';
+import type { BindGuardOptions } from '../session/bind-guard.js';
+import { SubmittedRing } from './submitted-ring.js';
 import { sendPdu } from '../session/api.js';
 import type { SessionOptions } from '../session/options.js';
 import { SessionReturn, type Session } from '../session/session.js';
@@ -20,7 +24,10 @@ export interface McSimulatorOptions {
   /** Default 0: a free port, read from `simulator.port`. */
   readonly port?: number;
   readonly tls?: TlsOptions;
-  /** system_id → password. Without it every bind is accepted. */
+  /**
+   * system_id → password. Without it every bind is accepted (for tests; the `smpp-sim` command
+   * never runs that way unless given `--open`).
+   */
   readonly credentials?: Readonly<Record<string, string>>;
   /** The system_id the simulator answers binds with. Default 'SMPPSIM'. */
   readonly systemId?: string;
@@ -33,6 +40,31 @@ export interface McSimulatorOptions {
   readonly maxConnections?: number;
   /** Session options of every connection (timers, window, etc.). */
   readonly options?: SessionOptions;
+  /** How many accepted messages `submitted` keeps (the most recent). Default 1,000. */
+  readonly keepSubmitted?: number;
+  /**
+   * Receipts one session may have scheduled and not yet sent; a submit asking for a receipt
+   * beyond it is answered ESME_RTHROTTLED. Default 10,000.
+   */
+  readonly maxPendingReceipts?: number;
+  /** Delays and lockouts of failed binds (see `listenMc`'s `bindFailures`). Default on; `false` turns it off. */
+  readonly bindFailures?: BindGuardOptions | false;
+}
+
+/** The simulator's counters since it started. */
+export interface SimulatorStats {
+  /** Messages accepted (submit_sm, data_sm, submit_multi), including those `submitted` no longer keeps. */
+  readonly submitted: number;
+  /** Submits answered with an injected fault. */
+  readonly faulted: number;
+  /** Submits answered ESME_RTHROTTLED because the session had too many receipts pending. */
+  readonly throttled: number;
+  /** Delivery receipts sent (handed to a bound receiver's session). */
+  readonly receiptsSent: number;
+  /** Delivery receipts dropped: no receiver bound as the submitter's system_id. */
+  readonly receiptsDropped: number;
+  /** Binds refused (wrong password, unknown system_id). */
+  readonly bindsRefused: number;
 }
 
 /** A message the simulator accepted. */
@@ -59,6 +91,8 @@ interface SimSession {
 interface SimState {
   readonly core: SimulatorCore;
   systemId: string | undefined;
+  /** Receipts scheduled by this session and not yet due. */
+  pendingReceipts: number;
 }
 
 class ReceiptDue {
@@ -67,15 +101,33 @@ class ReceiptDue {
 
 /** The shared part of the simulator: credentials, ids, faults, and who is bound. */
 class SimulatorCore {
-  readonly submitted: SubmittedMessage[] = [];
+  readonly submitted: SubmittedRing;
   readonly bound = new Set<SimSession>();
   private nextId = 1;
   readonly faults: { status: number; left: number }[] = [];
+  readonly maxPendingReceipts: number;
+  readonly counters = { submitted: 0, faulted: 0, throttled: 0, receiptsSent: 0, receiptsDropped: 0, bindsRefused: 0 };
 
-  constructor(readonly options: McSimulatorOptions) {}
+  constructor(readonly options: McSimulatorOptions) {
+    this.submitted = new SubmittedRing(options.keepSubmitted ?? 1000);
+    this.maxPendingReceipts = options.maxPendingReceipts ?? 10_000;
+    if (!(Number.isInteger(this.maxPendingReceipts) && this.maxPendingReceipts >= 0)) throw new RangeError(`maxPendingReceipts must be a whole number, got ${String(options.maxPendingReceipts)}`);
+  }
 
   messageId(): string {
     return (this.nextId++).toString(16).padStart(8, '0');
+  }
+
+  /** Whether the simulator issued `messageId` (ids are a counter in hex: no table to search). */
+  issued(messageId: string): boolean {
+    if (!/^[0-9a-f]{8,}$/.test(messageId)) return false;
+    const n = parseInt(messageId, 16);
+    return n >= 1 && n < this.nextId;
+  }
+
+  accept(message: SubmittedMessage): void {
+    this.counters.submitted++;
+    this.submitted.push(message);
   }
 
   faultStatus(): number | undefined {
@@ -116,7 +168,7 @@ function receiptFor(core: SimulatorCore, submit: PduOf<'submit_sm'> | PduOf<'dat
 }
 
 const SimulatorSession: Session<SimState, SimulatorCore> = {
-  init: (core) => SessionReturn.init({ core, systemId: undefined }),
+  init: (core) => SessionReturn.init({ core, systemId: undefined, pendingReceipts: 0 }),
 
   handlePdu(pdu, state) {
     const core = state.core;
@@ -128,27 +180,37 @@ const SimulatorSession: Session<SimState, SimulatorCore> = {
       if (status === CommandStatus.ESME_ROK) {
         state.systemId = pdu.system_id;
         core.bound.add({ pid: self(), systemId: pdu.system_id, mode });
-      }
+      } else core.counters.bindsRefused++;
       log('bind %s as %s: status %d', pdu.system_id, mode, status);
       return SessionReturn.ok(state, [createResponse(pdu, { system_id: core.options.systemId ?? 'SMPPSIM', command_status: status }) as Pdu]);
     }
     if (pdu.command === 'submit_sm' || pdu.command === 'data_sm') {
       const fault = core.faultStatus();
-      if (fault !== undefined) return SessionReturn.ok(state, [createResponse(pdu as never, { command_status: fault } as never) as Pdu]);
+      if (fault !== undefined) {
+        core.counters.faulted++;
+        return SessionReturn.ok(state, [createResponse(pdu as never, { command_status: fault } as never) as Pdu]);
+      }
+      const wantsReceipt = (pdu.registered_delivery & 0x03) !== 0;
+      if (wantsReceipt && state.pendingReceipts >= core.maxPendingReceipts) {
+        // Bounded: a peer submitting faster than receipts can go out is throttled, not buffered.
+        core.counters.throttled++;
+        return SessionReturn.ok(state, [createResponse(pdu as never, { command_status: CommandStatus.ESME_RTHROTTLED } as never) as Pdu]);
+      }
       const messageId = core.messageId();
-      core.submitted.push({ messageId, systemId: state.systemId ?? '', pdu });
-      if ((pdu.registered_delivery & 0x03) !== 0) {
+      core.accept({ messageId, systemId: state.systemId ?? '', pdu });
+      if (wantsReceipt) {
+        state.pendingReceipts++;
         sendAfter(self() as Pid<{ info: ReceiptDue }>, new ReceiptDue(receiptFor(core, pdu, messageId, new Date())), core.options.receiptDelay ?? 1000);
       }
       return SessionReturn.ok(state, [createResponse(pdu as never, { message_id: messageId } as never) as Pdu]);
     }
     if (pdu.command === 'submit_multi') {
       const messageId = core.messageId();
-      core.submitted.push({ messageId, systemId: state.systemId ?? '', pdu });
+      core.accept({ messageId, systemId: state.systemId ?? '', pdu });
       return SessionReturn.ok(state, [createResponse(pdu, { message_id: messageId })]);
     }
     if (pdu.command === 'query_sm') {
-      const known = core.submitted.some((m) => m.messageId === pdu.message_id);
+      const known = core.issued(pdu.message_id);
       const answer = known
         ? createResponse(pdu, { message_id: pdu.message_id, message_state: MessageState[core.options.receiptState ?? 'DELIVERED'] })
         : createResponse(pdu, { message_id: pdu.message_id, command_status: CommandStatus.ESME_RINVMSGID });
@@ -161,11 +223,14 @@ const SimulatorSession: Session<SimState, SimulatorCore> = {
 
   handleInfo(message, state) {
     if (!(message instanceof ReceiptDue)) return SessionReturn.ok(state);
+    state.pendingReceipts--;
     const target = state.systemId === undefined ? undefined : state.core.receiver(state.systemId, self());
     if (target === undefined) {
+      state.core.counters.receiptsDropped++;
       log('receipt for %s dropped: no receiver bound as %s', message.receipt.tlvs.receipted_message_id, state.systemId);
       return SessionReturn.ok(state);
     }
+    state.core.counters.receiptsSent++;
     if (target === self()) return SessionReturn.ok(state, [message.receipt]);
     sendPdu(target, message.receipt);
     return SessionReturn.ok(state);
@@ -192,6 +257,7 @@ export class McSimulator {
   static async start(runtime: Runtime, options: McSimulatorOptions = {}): Promise<McSimulator> {
     const core = new SimulatorCore(options);
     const sessionOptions: SessionOptions = { ...options.options, ...(options.throttle === undefined ? {} : { incomingThrottle: options.throttle }) };
+    const bindFailures = options.bindFailures === undefined ? {} : { bindFailures: options.bindFailures };
     const server = await listenMc(runtime, {
       ...(options.host === undefined ? {} : { host: options.host }),
       port: options.port ?? 0,
@@ -200,6 +266,7 @@ export class McSimulator {
       session: SimulatorSession as Session<unknown, SimulatorCore>,
       args: core,
       options: sessionOptions,
+      ...bindFailures,
     });
     return new McSimulator(core, server);
   }
@@ -208,9 +275,17 @@ export class McSimulator {
     return this.server.port;
   }
 
-  /** Messages accepted so far, in order. */
+  /**
+   * The most recent messages accepted (at most `keepSubmitted`, default 1,000), oldest first. A
+   * fresh array each time: read it once, not in a loop. The total is `stats.submitted`.
+   */
   get submitted(): readonly SubmittedMessage[] {
-    return this.core.submitted;
+    return this.core.submitted.toArray();
+  }
+
+  /** Counters since the simulator started. */
+  get stats(): SimulatorStats {
+    return { ...this.core.counters };
   }
 
   /** Sessions bound now, by system_id and mode. */

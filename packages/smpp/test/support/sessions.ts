@@ -94,6 +94,22 @@ export async function until(predicate: () => boolean | Promise<boolean>, what: s
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Waits for `promise` while moving a virtual clock on in `step` ms strides (for answers the MC
+ * delays on purpose, such as a failed bind's); fails after `limit` ms of wall time.
+ */
+export async function settleWithClock<T>(clock: { advance(ms: number): Promise<void> }, promise: Promise<T>, step = 250, limit = 5000): Promise<T> {
+  let done = false;
+  const watched = promise.finally(() => (done = true));
+  watched.catch(() => {}); // the caller awaits the result below
+  const deadline = Date.now() + limit;
+  while (!done && Date.now() < deadline) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!done) await clock.advance(step);
+  }
+  return watched;
+}
+
 /** A raw TCP peer that speaks bytes and reads back decoded PDUs (or the close). */
 export async function rawPeer(port: number): Promise<{ socket: Socket; received: (Pdu | string)[]; closed: () => boolean }> {
   const socket = createConnection({ host: '127.0.0.1', port, noDelay: true });
