@@ -20,6 +20,12 @@ export interface GatewayConfig {
     /** Most TCP connections open at once, and with one remote address. */
     readonly maxConnections: number;
     readonly maxConnectionsPerAddress: number;
+    /** A TCP connection with no whole message, ping or write for this long is closed (ms). */
+    readonly idleTimeout: number;
+    /** A TCP connection holding part of a message this long is closed (ms; slowloris). */
+    readonly partialMessageTimeout: number;
+    /** The largest SIP message taken, head and body (octets; 413 past it). */
+    readonly maxMessageSize: number;
     /** The transaction timers' base (RFC 3261 §17.1.1.1), ms: T1, T2, T4. */
     readonly t1: number;
     readonly t2: number;
@@ -83,6 +89,9 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     maxTransactions: 50_000,
     maxConnections: 1024,
     maxConnectionsPerAddress: 64,
+    idleTimeout: 120_000,
+    partialMessageTimeout: 32_000,
+    maxMessageSize: 65_535,
     t1: 500,
     t2: 4000,
     t4: 5000,
@@ -173,7 +182,7 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
 
 /** The digest algorithms whose HA1s the store keeps (the -sess forms use the same ones). */
 export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
-const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
 

@@ -174,6 +174,9 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
         maxTransactions: config.sip.maxTransactions,
         maxConnections: config.sip.maxConnections,
         maxConnectionsPerAddress: config.sip.maxConnectionsPerAddress,
+        idleTimeout: config.sip.idleTimeout,
+        partialMessageTimeout: config.sip.partialMessageTimeout,
+        limits: { maxMessageSize: config.sip.maxMessageSize },
         core: (s) =>
           (core = new GatewayCore(s, {
             store,
