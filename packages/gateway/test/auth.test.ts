@@ -3,23 +3,18 @@
 // with `pnpm users` and kept as HA1s. Peers nobody here wrote (sipsak, sipp) authenticate with the
 // demo user of the embedded defaults; our own DigestClient answers the SHA-256 challenge.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { DigestClient, authParam, parseChallenges, parseMessage, serializeMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
-import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
+import { loadConfig, startGateway } from '@switchboard/gateway';
 import { UdpPeer, freePort, haveSipp, request, runSipp } from '@switchboard/test-support';
+import { bound, gatewayEnvironment } from './support/gateway.js';
 
 const scenarios = (name: string): string => fileURLToPath(new URL(`../scenarios/${name}`, import.meta.url));
 const DEMO = { user: '447700900123', password: 'switchboard' };
 
-async function bound(gateway: Gateway): Promise<void> {
-  for (let i = 0; i < 500 && gateway.pool.boundCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  if (gateway.pool.boundCount === 0) throw new Error('the gateway never bound to its SMSC');
-}
 
 function run(command: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -32,10 +27,6 @@ function run(command: string, args: string[], input?: string, env: Record<string
   });
 }
 
-async function environment(): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'gateway-auth-'));
-  return { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') };
-}
 
 function registration(sipPort: number, peerPort: number, user: string, seq: number, extra: string[] = [], contact = `<sip:${user}@127.0.0.1:${peerPort}>`): string {
   return request([
@@ -51,7 +42,7 @@ function registration(sipPort: number, peerPort: number, user: string, seq: numb
 }
 
 (haveSipp ? test.serial : test.skip)('the demo user registers with sipsak and sipp and sends MESSAGEs with sipp; a wrong password is refused', async (t) => {
-  const env = await environment();
+  const env = await gatewayEnvironment();
   const sipPort = Number(env.SWITCHBOARD_SIP_PORT);
   const gateway = await startGateway(new Runtime(), loadConfig({ env }));
   try {
@@ -75,7 +66,7 @@ function registration(sipPort: number, peerPort: number, user: string, seq: numb
 });
 
 test.serial('without credentials nothing changes: REGISTER and Contact: * get 401 (MD5 and SHA-256 challenges), MESSAGE gets 401 and never reaches the SMSC; acting as another user is 403', async (t) => {
-  const env = await environment();
+  const env = await gatewayEnvironment();
   const sipPort = Number(env.SWITCHBOARD_SIP_PORT);
   const gateway = await startGateway(new Runtime(), loadConfig({ env }));
   const peer = await UdpPeer.open(parseMessage);
@@ -137,7 +128,7 @@ test.serial('without credentials nothing changes: REGISTER and Contact: * get 40
 });
 
 test.serial('pnpm users adds a user as HA1s only (no password in the store), lists and removes them; the new user registers', async (t) => {
-  const env = await environment();
+  const env = await gatewayEnvironment();
   const sipPort = Number(env.SWITCHBOARD_SIP_PORT);
   const cli = fileURLToPath(new URL('../src/users-cli.ts', import.meta.url));
   const tsx = ['--import=tsx', '--conditions=@switchboard/source', cli];

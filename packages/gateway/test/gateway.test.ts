@@ -11,16 +11,13 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { createResponse, parseMessage, serializeMessage as serialize, type SipMessage, type SipRequest } from '@switchboard/sip';
-import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
+import { loadConfig, startGateway } from '@switchboard/gateway';
 import { UdpPeer, request, freePort, haveSipp, runSipp } from '@switchboard/test-support';
+import { bound } from './support/gateway.js';
 import { userMessage } from './support/message.js';
 
 const scenario = fileURLToPath(new URL('../scenarios/message.xml', import.meta.url));
 
-async function bound(gateway: Gateway): Promise<void> {
-  for (let i = 0; i < 500 && gateway.pool.boundCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  if (gateway.pool.boundCount === 0) throw new Error('the gateway never bound to its SMSC');
-}
 
 function sipsak(args: string[]): Promise<number | null> {
   return new Promise((resolve) => spawn('sipsak', args, { stdio: 'ignore' }).on('exit', resolve));

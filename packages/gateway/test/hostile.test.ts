@@ -2,31 +2,17 @@
 // header, a header bad only when the core reads it (1,000 in a row, past any restart intensity),
 // a MESSAGE needing too many SMS parts, contacts past the per-user limit, a MESSAGE retransmitted
 // after a restart, and a status page whose size does not grow with the traffic.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { parseMessage, type SipMessage, type SipResponse } from '@switchboard/sip';
-import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
-import { UdpPeer, freePort, request } from '@switchboard/test-support';
+import { loadConfig, startGateway } from '@switchboard/gateway';
+import { UdpPeer, request } from '@switchboard/test-support';
+import { bound, gatewayEnvironment } from './support/gateway.js';
 import { userMessage } from './support/message.js';
 
-async function bound(gateway: Gateway): Promise<void> {
-  for (let i = 0; i < 500 && gateway.pool.boundCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  if (gateway.pool.boundCount === 0) throw new Error('the gateway never bound to its SMSC');
-}
 
-async function environment(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'gateway-hostile-'));
-  return {
-    SWITCHBOARD_SIP_PORT: String(await freePort()),
-    SWITCHBOARD_SMPP_PORT: '0',
-    SWITCHBOARD_STATUS_PORT: '0',
-    SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'),
-    SWITCHBOARD_AUTH_MODE: 'off',
-    ...extra,
-  };
+function environment(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return gatewayEnvironment({ SWITCHBOARD_AUTH_MODE: 'off', ...extra });
 }
 
 async function status(peer: UdpPeer<SipMessage>): Promise<number> {

@@ -1,6 +1,7 @@
 // Authentication headers (RFC 3261 §20.7, §20.27, §20.28, §20.44; digest of RFC 2617 / 8760):
 // WWW-Authenticate, Proxy-Authenticate, Authorization, Proxy-Authorization. One challenge or
 // credentials per row; never split on commas between rows.
+import { SipParseError } from '../errors.js';
 import { Scanner, quote, tokenEnd } from '../scanner.js';
 
 export interface Credentials {
@@ -11,21 +12,10 @@ export interface Credentials {
 }
 
 export function parseCredentials(text: string, header: string): Credentials {
-  const s = new Scanner(text, header);
-  s.ws();
-  const scheme = s.token('the authentication scheme');
-  const params: [string, string][] = [];
-  s.ws();
-  while (!s.done) {
-    const name = s.token('an auth-param name');
-    s.expect('=');
-    const value = s.peek() === '"' ? s.quoted() : s.token('an auth-param value');
-    params.push([name, value]);
-    s.ws();
-    if (s.done) break;
-    s.expect(',');
-  }
-  return { scheme, params };
+  // the challenge grammar read for one scheme only: credentials are one per row
+  const all = parseChallenges(text, header);
+  if (all.length !== 1) throw new SipParseError('one scheme per row', 400, header);
+  return all[0]!;
 }
 
 /**
