@@ -56,7 +56,9 @@ export function markdown(result: SuiteResult): string {
   ];
   for (const r of result.results) {
     const target = r.target === undefined ? '' : `${r.higherIsBetter ? '>=' : '<='} ${fmt(r.target)}`;
-    lines.push(`| ${r.name} (${r.unit}) | ${fmt(r.ours)} | ${r.peer} | ${fmt(r.peerValue)} | ${r.ratio} | ${target} |`);
+    // a count that must be zero on both sides (crashes, lost messages) has no ratio: 0/0
+    const ratio = Number.isFinite(r.ratio) ? String(r.ratio) : '—';
+    lines.push(`| ${r.name} (${r.unit}) | ${fmt(r.ours)} | ${r.peer} | ${fmt(r.peerValue)} | ${ratio} | ${target} |`);
   }
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<Measurement[]>> = {
   'sip-message': sipMessageSuite,
   'sip-stack': sipStackSuite,
   gateway: gatewaySuite,
+  hostile: async () => (await import('./suites/hostile.js')).hostileSuite(),
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
