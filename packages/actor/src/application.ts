@@ -22,10 +22,13 @@ export const ExitStatus = {
 
 /** The part of `process` the application listens on (an EventEmitter in tests). */
 export interface SignalSource {
+  /** Calls `listener` the next time `signal` arrives; the application starts its shutdown there. */
   once(signal: NodeJS.Signals, listener: () => void): unknown;
+  /** Removes a listener added with `once`, once the application has ended. */
   off(signal: NodeJS.Signals, listener: () => void): unknown;
 }
 
+/** Options of `startApplication`: the runtime, the root's name, and how shutdown and signals work. */
 export interface ApplicationOptions {
   /** Default: a new Runtime on the system clock. */
   readonly runtime?: Runtime;
@@ -49,8 +52,14 @@ export interface ApplicationOptions {
   readonly keepAlive?: boolean;
 }
 
+/**
+ * A running application (`startApplication`): its runtime, its root supervisor, and the promises
+ * that say how and when it ended.
+ */
 export interface Application {
+  /** The runtime every process of the tree runs on. */
   readonly runtime: Runtime;
+  /** The root supervisor; `whichChildren(app.root)` walks the tree. */
   readonly root: SupervisorPid;
   /** Stops the tree as a signal would; resolves with the exit status. */
   shutdown(): Promise<number>;

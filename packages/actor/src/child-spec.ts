@@ -22,11 +22,16 @@ export type Shutdown = number | 'brutal_kill' | 'infinity';
 
 /** What a child's start function is given. */
 export interface ChildContext {
+  /** The runtime the supervisor runs on: start the child on it. */
   readonly runtime: Runtime;
   /** The supervisor: link the child to it (`{ link: context.supervisor }`). */
   readonly supervisor: Pid;
 }
 
+/**
+ * How a supervisor starts, restarts and stops one child (OTP's child specification). `worker` and
+ * `supervisorChild` build one for the usual cases.
+ */
 export interface ChildSpec {
   /** Unique among the supervisor's children. */
   readonly id: string;
@@ -44,8 +49,11 @@ export interface ChildSpec {
   readonly type?: 'worker' | 'supervisor';
 }
 
+/** Options of `worker`: the start options it passes on, and the child's restart and shutdown policy. */
 export interface WorkerOptions extends Pick<StartOptions, 'name' | 'timeout'> {
+  /** When the supervisor restarts the child (default `permanent`); see {@link RestartType}. */
   readonly restart?: RestartType;
+  /** How long the supervisor waits for the child's `terminate` when stopping it (default 5000 ms); see {@link Shutdown}. */
   readonly shutdown?: Shutdown;
 }
 

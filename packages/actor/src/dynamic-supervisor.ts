@@ -28,6 +28,10 @@ import {
 
 const log = createDebug('switchboard:actor:dynamic-supervisor');
 
+/**
+ * Limits of a DynamicSupervisor (OTP's `DynamicSupervisor`): children are added at run time with
+ * `startChild`, one per connection or transaction, and restarted one for one.
+ */
 export interface DynamicSupervisorSpec {
   /** Restarts allowed within `period` (default 3). */
   readonly intensity?: number;

@@ -11,11 +11,15 @@ import { cancelTimer, sendAfter, type TimerRef } from './timers.js';
 
 /** What `transition` hands back besides the snapshot: the actions to execute. */
 export interface MachineAction {
+  /** The action's name as the machine declares it (`'sendAck'`), or xstate's built-in type (`'xstate.emit'`). */
   readonly type: string;
+  /** The action's resolved parameters, when it has any. */
   readonly params?: unknown;
 }
 
+/** Options of an `EmbeddedMachine`: the machine's input and where its actions go. */
 export interface EmbeddedMachineOptions<M extends AnyStateMachine> {
+  /** The machine's input, as `createActor(machine, { input })` takes it. */
   readonly input?: InputFrom<M>;
   /** Actions other than delayed raises and cancels, in order, after each step. */
   readonly onAction?: (action: MachineAction) => void;
@@ -23,6 +27,7 @@ export interface EmbeddedMachineOptions<M extends AnyStateMachine> {
 
 /** A delayed event of an embedded machine, back in its owner's mailbox: pass it to `deliver`. */
 export class MachineTimeout {
+  /** @internal made by the machine when it schedules a delayed event. */
   constructor(
     /** @internal */ readonly machine: EmbeddedMachine<AnyStateMachine>,
     /** @internal */ readonly id: string,
@@ -102,6 +107,7 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
     this.execute(pure.actions.splice(0));
   }
 
+  /** The machine's current snapshot: state value, context and status, as xstate's `getSnapshot()` returns. */
   get snapshot(): SnapshotFrom<M> {
     return this.current;
   }

@@ -5,14 +5,19 @@ import type { Pid } from './pid.js';
 
 /** Base class of the runtime's errors. */
 export abstract class ActorError extends Error {
+  /** A stable string naming the error (`'ERR_…'`), for code that must tell errors apart. */
   abstract readonly code: string;
 }
 
 /** A `call` got no reply within its timeout; a reply that comes later is dropped. */
 export class CallTimeoutError extends ActorError {
+  /** Always `'ERR_CALL_TIMEOUT'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_CALL_TIMEOUT';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The process that was called. */
     readonly pid: Pid,
+    /** The timeout that ran out, in milliseconds. */
     readonly timeout: number,
   ) {
     super(`call to ${pid} timed out after ${timeout} ms`);
@@ -22,9 +27,13 @@ export class CallTimeoutError extends ActorError {
 
 /** A `stop` did not see the process terminate within its timeout. */
 export class StopTimeoutError extends ActorError {
+  /** Always `'ERR_STOP_TIMEOUT'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_STOP_TIMEOUT';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The process that was asked to stop. */
     readonly pid: Pid,
+    /** The timeout that ran out, in milliseconds. */
     readonly timeout: number,
   ) {
     super(`stop of ${pid} timed out after ${timeout} ms`);
@@ -34,8 +43,13 @@ export class StopTimeoutError extends ActorError {
 
 /** The target process does not exist (never started, or already exited). */
 export class NoProcError extends ActorError {
+  /** Always `'ERR_NOPROC'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_NOPROC';
-  constructor(readonly pid: Pid | string) {
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The process that was not there: a pid, or the registered name that resolved to nothing. */
+    readonly pid: Pid | string,
+  ) {
     super(`no process ${String(pid)}`);
     this.name = 'NoProcError';
   }
@@ -43,8 +57,11 @@ export class NoProcError extends ActorError {
 
 /** A process called (or stopped) itself, which would wait forever. */
 export class CallSelfError extends ActorError {
+  /** Always `'ERR_CALL_SELF'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_CALL_SELF';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The process that called itself. */
     readonly pid: Pid,
     operation: 'call' | 'stop',
   ) {
@@ -55,9 +72,13 @@ export class CallSelfError extends ActorError {
 
 /** The process exited before answering; `reason` is its exit reason. */
 export class ExitError extends ActorError {
+  /** Always `'ERR_EXIT'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_EXIT';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The process that exited. */
     readonly pid: Pid,
+    /** Why the process exited. */
     readonly reason: ExitReason,
   ) {
     super(`process ${pid} exited: ${describeReason(reason)}`, { cause: reason });
@@ -67,7 +88,9 @@ export class ExitError extends ActorError {
 
 /** An API that acts on behalf of the calling process was used outside any process. */
 export class NotInProcessError extends ActorError {
+  /** Always `'ERR_NOT_IN_PROCESS'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_NOT_IN_PROCESS';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(operation: string) {
     super(`${operation} must be called from inside a process callback (or given a pid)`);
     this.name = 'NotInProcessError';
@@ -76,9 +99,13 @@ export class NotInProcessError extends ActorError {
 
 /** A name is already registered; `pid` is the process that holds it. */
 export class AlreadyRegisteredError extends ActorError {
+  /** Always `'ERR_ALREADY_REGISTERED'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_ALREADY_REGISTERED';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The name that was asked for. */
     readonly registeredName: string,
+    /** The process that holds the name. */
     readonly pid: Pid,
   ) {
     super(`name ${JSON.stringify(registeredName)} is already registered to ${pid}`);
@@ -88,8 +115,13 @@ export class AlreadyRegisteredError extends ActorError {
 
 /** `init` returned a stop, threw, or returned something invalid; `reason` says which. */
 export class InitError extends ActorError {
+  /** Always `'ERR_INIT'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_INIT';
-  constructor(readonly reason: ExitReason) {
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** Why init failed: the reason of its `stop` result, or the `CallbackError` / `BadReturnError` it caused. */
+    readonly reason: ExitReason,
+  ) {
     super(`init failed: ${describeReason(reason)}`, { cause: reason });
     this.name = 'InitError';
   }
@@ -97,7 +129,9 @@ export class InitError extends ActorError {
 
 /** `init` returned `ignore`: no process was started. */
 export class InitIgnoredError extends ActorError {
+  /** Always `'ERR_INIT_IGNORED'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_INIT_IGNORED';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor() {
     super('init returned ignore');
     this.name = 'InitIgnoredError';
@@ -106,8 +140,13 @@ export class InitIgnoredError extends ActorError {
 
 /** An asynchronous `init` did not finish within the start timeout; the process was killed. */
 export class StartTimeoutError extends ActorError {
+  /** Always `'ERR_START_TIMEOUT'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_START_TIMEOUT';
-  constructor(readonly timeout: number) {
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The start timeout that ran out, in milliseconds. */
+    readonly timeout: number,
+  ) {
     super(`init did not finish within ${timeout} ms`);
     this.name = 'StartTimeoutError';
   }
@@ -115,9 +154,13 @@ export class StartTimeoutError extends ActorError {
 
 /** The exit reason of a process whose callback threw; `cause` is what was thrown. */
 export class CallbackError extends ActorError {
+  /** Always `'ERR_CALLBACK'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_CALLBACK';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The callback that failed, e.g. `handleCall`. */
     readonly callback: string,
+    /** The process whose callback threw. */
     readonly pid: Pid,
     cause: unknown,
   ) {
@@ -129,10 +172,15 @@ export class CallbackError extends ActorError {
 
 /** The exit reason of a process whose callback returned something that is not a valid result. */
 export class BadReturnError extends ActorError {
+  /** Always `'ERR_BAD_RETURN'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_BAD_RETURN';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The callback that failed, e.g. `handleCall`. */
     readonly callback: string,
+    /** The process whose callback returned the bad value. */
     readonly pid: Pid,
+    /** What the callback returned. */
     readonly value: unknown,
   ) {
     super(`${callback} of ${pid} returned an invalid result: ${safeInspect(value)}`);
@@ -142,10 +190,15 @@ export class BadReturnError extends ActorError {
 
 /** A server received a call or cast that its behaviour does not handle. */
 export class UnhandledMessageError extends ActorError {
+  /** Always `'ERR_UNHANDLED_MESSAGE'`: match on it rather than on the class or the message. */
   readonly code = 'ERR_UNHANDLED_MESSAGE';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
   constructor(
+    /** The callback that failed, e.g. `handleCall`. */
     readonly callback: 'handleCall' | 'handleCast',
+    /** The server that got the message. */
     readonly pid: Pid,
+    /** The request or message nobody handles. */
     readonly value: unknown,
   ) {
     super(`${pid} has no ${callback} for ${safeInspect(value)}`);

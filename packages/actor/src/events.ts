@@ -5,11 +5,47 @@ import type { Pid } from './pid.js';
 
 const log = createDebug('switchboard:actor:events');
 
+/**
+ * What the runtime reports to `runtime.on` listeners: a process spawned, a process exited, or a
+ * supervisor restarted a child. Tools and the gateway's status page read these instead of polling.
+ */
 export type RuntimeEvent =
-  | { readonly type: 'spawn'; readonly pid: Pid; readonly behaviour: string; readonly name: string | null; readonly parent: Pid | null }
-  | { readonly type: 'exit'; readonly pid: Pid; readonly reason: ExitReason }
-  | { readonly type: 'restart'; readonly supervisor: Pid; readonly childId: string; readonly pid: Pid | null; readonly reason: ExitReason };
+  | {
+      /** A process started: its `init` returned ok. */
+      readonly type: 'spawn';
+      /** The started process. */
+      readonly pid: Pid;
+      /** Its behaviour's `behaviourName` ('gen_server', 'supervisor', …). */
+      readonly behaviour: string;
+      /** The name it was registered under at start, or null. */
+      readonly name: string | null;
+      /** The process that started it linked, or null. */
+      readonly parent: Pid | null;
+    }
+  | {
+      /** A process exited. */
+      readonly type: 'exit';
+      /** The process, now gone. */
+      readonly pid: Pid;
+      /** Why it exited. */
+      readonly reason: ExitReason;
+    }
+  | {
+      /** A supervisor restarted a child after it exited. */
+      readonly type: 'restart';
+      /** The supervisor (static or dynamic) that restarted it. */
+      readonly supervisor: Pid;
+      /** The child's id in the supervisor's spec. */
+      readonly childId: string;
+      /** The restarted child's new pid, or null when it is not running after the restart. */
+      readonly pid: Pid | null;
+      /** Why the previous instance exited. */
+      readonly reason: ExitReason;
+    };
 
+/**
+ * Receives every `RuntimeEvent`, synchronously, on the stack of the process that caused it: keep it short.
+ */
 export type RuntimeEventListener = (event: RuntimeEvent) => void;
 
 /** A list of listeners; publishing with none costs one length check. */

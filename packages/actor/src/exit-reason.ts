@@ -16,7 +16,10 @@ export type ExitReason =
   | 'kill'
   | 'killed'
   | 'noproc'
-  | { readonly shutdown: unknown }
+  | {
+      /** Why the supervisor or caller asked for the shutdown, e.g. a connector's name or a drain. */
+      readonly shutdown: unknown;
+    }
   | Error
   | string
   | object;
@@ -32,26 +35,35 @@ export function isNormalExit(reason: unknown): boolean {
 
 /** Delivered to a process that traps exits when a linked process exits (or `exit` is called). */
 export class ExitSignal {
+  /** Discriminant: always `'EXIT'`, as in OTP's `{'EXIT', From, Reason}`. */
   readonly type = 'EXIT' as const;
+  /** @internal made by the runtime when it converts an exit signal into a message. */
   constructor(
     /** The process that exited or sent the signal; null when `exit` was called outside any process. */
     readonly from: Pid | null,
+    /** Why the linked process exited, or the reason given to `exit(pid, reason)`. */
     readonly reason: ExitReason,
   ) {}
 }
 
 /** Delivered to a monitoring process when the monitored process exits. */
 export class Down {
+  /** Discriminant: always `'DOWN'`, as in OTP's `{'DOWN', Ref, process, Pid, Reason}`. */
   readonly type = 'DOWN' as const;
+  /** @internal made by the runtime when a monitored process exits. */
   constructor(
+    /** The reference `monitor` returned, to tell which monitor fired. */
     readonly ref: Ref,
+    /** The monitored process, now gone. */
     readonly pid: Pid,
+    /** Why it exited; `'noproc'` when it was already dead when `monitor` was called. */
     readonly reason: ExitReason,
   ) {}
 }
 
 /** Delivered when a callback asked for an idle `timeout` and no message came in time. */
 export class IdleTimeout {
+  /** Discriminant: always `'timeout'`, as OTP's `timeout` message. */
   readonly type = 'timeout' as const;
 }
 

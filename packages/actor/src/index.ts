@@ -1,5 +1,12 @@
 // @switchboard/actor: Erlang/OTP processes for Node.js. This is the package's one public face.
 
+/**
+ * Erlang/OTP processes for Node.js: GenServer processes with mailboxes, links, monitors,
+ * supervisors, a registry and one injectable clock (see docs/actor.md).
+ *
+ * @module @switchboard/actor
+ */
+
 export { Runtime, DEFAULT_START_TIMEOUT } from './runtime.js';
 export type { RuntimeOptions, RuntimeStats, StartOptions, StartArgs } from './runtime.js';
 export type { SchedulerOptions } from './scheduler.js';
@@ -29,6 +36,8 @@ export type { CallOptions, StopOptions } from './messaging.js';
 export { self, isAlive, link, unlink, trapExit, exit, exited, monitor, demonitor } from './signals.js';
 export { sendAfter, cancelTimer, readTimer } from './timers.js';
 export type { TimerRef } from './timers.js';
+/** The class behind {@link TimerRef}: exported as a type so the reference resolves; only `sendAfter` makes one. */
+export type { SendAfterTimer } from './process-timers.js';
 
 export { Down, ExitSignal, IdleTimeout, isNormalExit } from './exit-reason.js';
 export type { ExitReason, SystemMessage } from './exit-reason.js';
@@ -70,7 +79,18 @@ export {
   whichChildren,
   countChildren,
 } from './supervisor.js';
-export type { ChildCounts, ChildInfo, ChildPage, Strategy, SupervisorPid, SupervisorProtocol, SupervisorSpec, SupervisorStartOptions } from './supervisor.js';
+export type {
+  ChildCounts,
+  ChildInfo,
+  ChildPage,
+  Outcome,
+  Strategy,
+  SupervisorPid,
+  SupervisorProtocol,
+  SupervisorRequest,
+  SupervisorSpec,
+  SupervisorStartOptions,
+} from './supervisor.js';
 export { ChildStartError, SupervisorError } from './supervisor-errors.js';
 export type { RuntimeEvent, RuntimeEventListener } from './events.js';
 export { startDynamicSupervisor } from './dynamic-supervisor.js';
@@ -80,6 +100,6 @@ export type { Application, ApplicationOptions, SignalSource } from './applicatio
 export { machineServer, getSnapshot } from './xstate-host.js';
 export { EmbeddedMachine, MachineTimeout } from './embedded-machine.js';
 export type { EmbeddedMachineOptions, MachineAction } from './embedded-machine.js';
-export type { MachineProtocol, MachineServerOptions } from './xstate-host.js';
+export type { HostState, MachineMessage, MachineProtocol, MachineServerOptions } from './xstate-host.js';
 export { processInfo, supervisionTree } from './introspection.js';
 export type { ProcessInfo, ProcessStatus, SupervisionNode, SupervisionTreeOptions } from './introspection.js';

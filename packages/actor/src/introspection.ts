@@ -4,9 +4,12 @@ import type { Pid } from './pid.js';
 import { ALIVE, EXITING, INITIALIZING } from './process.js';
 import { countChildren, whichChildren, type SupervisorPid } from './supervisor.js';
 
+/** What a process is doing at the moment `processInfo` looks: see `ProcessInfo.status`. */
 export type ProcessStatus = 'initializing' | 'running' | 'runnable' | 'waiting' | 'suspended' | 'exiting';
 
+/** A snapshot of one process (OTP's `Process.info`), for tools and status pages; `processInfo` returns it. */
 export interface ProcessInfo {
+  /** The process described. */
   readonly pid: Pid;
   /**
    * `running`: its callback is on the stack now; `runnable`: it has messages and awaits its turn;
@@ -14,13 +17,17 @@ export interface ProcessInfo {
    * `terminate` is running.
    */
   readonly status: ProcessStatus;
+  /** Messages waiting in its mailbox, not counting the one being handled. */
   readonly mailboxLength: number;
+  /** The name it is registered under in the runtime's `Registry`, or null. */
   readonly registeredName: string | null;
   /** The behaviour's `behaviourName` ('gen_server', 'supervisor', 'xstate:<id>', …). */
   readonly behaviour: string;
+  /** Whether it traps exits, receiving linked exits as `ExitSignal` messages instead of dying. */
   readonly trapExit: boolean;
   /** The process that started it linked, if any. */
   readonly parent: Pid | null;
+  /** The processes linked to it: their exits reach it, and its exit reaches them. */
   readonly links: Pid[];
   /** Processes this one monitors. */
   readonly monitors: Pid[];
@@ -52,10 +59,13 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
   };
 }
 
+/** One node of `supervisionTree`: a supervisor or worker, with the children of supervisors below it. */
 export interface SupervisionNode {
+  /** The child's id in its supervisor's spec; the root is named by `supervisionTree`'s `id`. */
   readonly id: string;
   /** null when the child is not running. */
   readonly pid: Pid | null;
+  /** Whether the child is a worker or a supervisor with children of its own. */
   readonly type: 'worker' | 'supervisor';
   /** Present for supervisors: their children, in start order (the first `maxChildren`). */
   readonly children?: SupervisionNode[];
@@ -63,6 +73,7 @@ export interface SupervisionNode {
   readonly omitted?: number;
 }
 
+/** Options of `supervisionTree`. */
 export interface SupervisionTreeOptions {
   /**
    * Most children listed per supervisor (default: all). A DynamicSupervisor of connections or

@@ -15,11 +15,13 @@ import { StopRequest } from './stop-request.js';
 /** Default `call` timeout, as OTP's: 5 seconds. */
 export const DEFAULT_CALL_TIMEOUT = 5000;
 
+/** Options of `call`. */
 export interface CallOptions {
   /** Milliseconds to wait for the reply (default 5000); `Infinity` waits forever. */
   readonly timeout?: number;
 }
 
+/** Options of `stop`. */
 export interface StopOptions {
   /** Milliseconds to wait for the process to terminate (default Infinity, as OTP). */
   readonly timeout?: number;

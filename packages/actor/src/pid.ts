@@ -18,16 +18,19 @@ export class Pid<P extends Protocol = Protocol> {
 
   /** @internal */
   constructor(
+    /** The process's number, unique within the Node.js process and never reused: the N of `<0.N.0>`. */
     readonly id: number,
     proc: Proc,
   ) {
     this.proc = proc;
   }
 
+  /** Prints the pid as Erlang does, `<0.N.0>`, for logs and error messages. */
   toString(): string {
     return `<0.${this.id}.0>`;
   }
 
+  /** Serializes the pid as its `<0.N.0>` string, so status pages and logs can show it. */
   toJSON(): string {
     return this.toString();
   }
@@ -35,10 +38,13 @@ export class Pid<P extends Protocol = Protocol> {
 
 /** A unique reference, as returned by `monitor` and `sendAfter`. */
 export class Ref {
+  /** The reference's number, unique within the Node.js process and never reused. */
   readonly id: number;
+  /** Makes a new reference, distinct from every other one (OTP's `make_ref/0`). */
   constructor() {
     this.id = nextRefId++;
   }
+  /** Prints the reference as `#Ref<N>`, for logs and error messages. */
   toString(): string {
     return `#Ref<${this.id}>`;
   }

@@ -7,6 +7,7 @@ import { TimerEntry } from './timer-queue.js';
 
 /** A message to deliver to a process later; returned (as `TimerRef`) by `sendAfter`. */
 export class SendAfterTimer extends TimerEntry {
+  /** @internal made by `sendAfter`. */
   constructor(
     /** @internal */ readonly target: Proc | null,
     /** @internal */ readonly message: unknown,
@@ -14,6 +15,7 @@ export class SendAfterTimer extends TimerEntry {
     super();
   }
 
+  /** @internal called by the runtime's timer queue: delivers the message to the target's mailbox. */
   onTimeout(): void {
     const target = this.target;
     if (target === null) return;

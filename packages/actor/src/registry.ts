@@ -5,6 +5,10 @@ import type { Pid } from './pid.js';
 import type { Proc } from './process.js';
 import type { AnyProtocol, Protocol } from './protocol.js';
 
+/**
+ * Names for processes (OTP's registered names): one name, one live process. A name is released when
+ * its process exits, so a restarted child can take it again. Each runtime has one, at `runtime.registry`.
+ */
 export class Registry {
   private readonly byName = new Map<string, Proc>();
 
@@ -44,6 +48,7 @@ export class Registry {
     return [...this.byName.keys()];
   }
 
+  /** How many names are registered now. */
   get size(): number {
     return this.byName.size;
   }

@@ -21,6 +21,7 @@ export class RingQueue<T> {
   private size = 0;
   private mask: number;
 
+  /** Makes an empty queue with room for `initialCapacity` items (rounded up to a power of two); it grows as needed. */
   constructor(initialCapacity = 16) {
     const capacity = nextPowerOfTwo(initialCapacity);
     this.slots = new Array<T | undefined>(capacity);

@@ -23,11 +23,13 @@ const log = createDebug('switchboard:actor:runtime');
 /** Default time an asynchronous `init` may take before `start` gives up. */
 export const DEFAULT_START_TIMEOUT = 5000;
 
+/** Options of a `Runtime`: its clock and its scheduler's budget. */
 export interface RuntimeOptions extends SchedulerOptions {
   /** Source of time for every timer; default the system clock. Pass a VirtualClock in tests. */
   readonly clock?: Clock;
 }
 
+/** Options of `runtime.start`: a name, a link, a timeout for `init`. */
 export interface StartOptions {
   /** Register the process under this name; start fails if the name is taken. */
   readonly name?: string;
@@ -41,6 +43,7 @@ export interface StartOptions {
   readonly timeout?: number;
 }
 
+/** Counters of a runtime, read by `runtime.stats()` for status pages and metrics. */
 export interface RuntimeStats {
   /** Processes started and not yet exited. */
   readonly processes: number;
@@ -59,8 +62,27 @@ export type StartArgs<A> = [A] extends [void]
     ? [args?: A, options?: StartOptions]
     : [args: A, options?: StartOptions];
 
+/**
+ * Where processes live: the clock, the timer queue, the scheduler and the registry they share.
+ * Every process, timer and supervisor belongs to one runtime, so tests can run many side by side,
+ * each on its own `VirtualClock`.
+ *
+ * @example
+ * ```ts
+ * const runtime = new Runtime();
+ * const counter = await runtime.start<number, { call: 'get'; reply: number; cast: number }, void>({
+ *   init: () => Result.ok(0),
+ *   handleCall: (_request, _from, n) => Result.reply(n, n),
+ *   handleCast: (add, n) => Result.noreply(n + add),
+ * });
+ * cast(counter, 2);
+ * await call(counter, 'get'); // 2
+ * ```
+ */
 export class Runtime {
+  /** The clock every timer of this runtime goes through (the system clock unless one was given). */
   readonly clock: Clock;
+  /** The names registered on this runtime. */
   readonly registry = new Registry();
   /** @internal */ readonly timers: TimerQueue;
   /** @internal */ readonly scheduler: Scheduler;
@@ -71,6 +93,9 @@ export class Runtime {
   private readonly events = new EventStream();
   private readonly detachClock: (() => void) | undefined;
 
+  /**
+   * Creates an empty runtime. Processes are started with `start`, `startSupervisor` or `startApplication`.
+   */
   constructor(options: RuntimeOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.timers = new TimerQueue(this.clock);

@@ -4,6 +4,10 @@ import { performance } from 'node:perf_hooks';
 import type { Proc } from './process.js';
 import { RingQueue } from './ring-queue.js';
 
+/**
+ * How much work the scheduler does before it lets others run: per process (`reductions`, as the
+ * BEAM's) and per turn of the event loop (`sliceMs`), so sockets are never starved.
+ */
 export interface SchedulerOptions {
   /** Messages one process handles per turn before the next runnable process gets a go. Default 64. */
   readonly reductions?: number;

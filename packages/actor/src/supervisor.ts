@@ -22,7 +22,9 @@ const log = createDebug('switchboard:actor:supervisor');
  */
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
 
+/** What a supervisor supervises and how (OTP's supervisor flags and child specs). */
 export interface SupervisorSpec {
+  /** The children, started in this order and stopped in the reverse order. */
   readonly children: readonly ChildSpec[];
   /** Default `one_for_one`. */
   readonly strategy?: Strategy;
@@ -32,7 +34,9 @@ export interface SupervisorSpec {
   readonly period?: number;
 }
 
+/** Options of `startSupervisor`. */
 export interface SupervisorStartOptions {
+  /** Register the supervisor under this name. */
   readonly name?: string;
   /** Link to the parent (`true`: the calling process); a nested supervisor passes its parent. */
   readonly link?: boolean | Pid;
@@ -40,16 +44,21 @@ export interface SupervisorStartOptions {
 
 /** One row of `whichChildren`. */
 export interface ChildInfo {
+  /** The child's id from its spec. */
   readonly id: string;
   /** null when the child is not running (ignored at start, terminated, or failed to restart). */
   readonly pid: Pid | null;
+  /** Whether the child is a worker or a supervisor. */
   readonly type: 'worker' | 'supervisor';
+  /** The child's restart type from its spec, defaults applied. */
   readonly restart: ResolvedChildSpec['restart'];
 }
 
 /** A window of a supervisor's children: `limit` rows from `offset` (in `whichChildren`'s order). */
 export interface ChildPage {
+  /** Rows to skip from the start (default 0). */
   readonly offset?: number;
+  /** Rows to return at most (default: all the rest). */
   readonly limit?: number;
 }
 
@@ -66,28 +75,90 @@ export function pageOf<T>(items: Iterable<T>, page: ChildPage | undefined): T[] 
   return out;
 }
 
+/** What `countChildren` returns (OTP's `count_children`). */
 export interface ChildCounts {
+  /** Child specs the supervisor holds, running or not. */
   readonly specs: number;
+  /** Children running now. */
   readonly active: number;
+  /** Children that are workers. */
   readonly workers: number;
+  /** Children that are supervisors. */
   readonly supervisors: number;
 }
 
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
+/**
+ * A supervisor's answer to a {@link SupervisorRequest}: the value, or the error the helper
+ * function (`startChild`, `terminateChild`, …) rejects with. Errors travel as values so that a
+ * refused request does not crash the supervisor.
+ */
+export type Outcome<T> =
+  | {
+      /** The request succeeded. */
+      readonly ok: true;
+      /** What the request produced: a pid, a list of children, counts, or nothing. */
+      readonly value: T;
+    }
+  | {
+      /** The request was refused or failed. */
+      readonly ok: false;
+      /** Why: usually a `SupervisorError` or a `ChildStartError`. */
+      readonly error: Error;
+    };
 
+/**
+ * The call requests a supervisor handles, one per helper function; prefer the functions
+ * (`startChild`, `terminateChild`, `restartChild`, `deleteChild`, `whichChildren`,
+ * `countChildren`), which unwrap the {@link Outcome}.
+ */
 export type SupervisorRequest =
-  | { readonly op: 'startChild'; readonly spec: ChildSpec }
-  | { readonly op: 'terminateChild'; readonly id: string | Pid }
-  | { readonly op: 'restartChild'; readonly id: string }
-  | { readonly op: 'deleteChild'; readonly id: string }
-  | { readonly op: 'whichChildren'; readonly page?: ChildPage }
-  | { readonly op: 'countChildren' };
+  | {
+      /** Add a child and start it (`startChild`). */
+      readonly op: 'startChild';
+      /** The new child's spec. */
+      readonly spec: ChildSpec;
+    }
+  | {
+      /** Stop a running child, keeping its spec (`terminateChild`). */
+      readonly op: 'terminateChild';
+      /** The child's id, or its pid. */
+      readonly id: string | Pid;
+    }
+  | {
+      /** Start a terminated child again (`restartChild`). */
+      readonly op: 'restartChild';
+      /** The child's id. */
+      readonly id: string;
+    }
+  | {
+      /** Remove a terminated child's spec (`deleteChild`). */
+      readonly op: 'deleteChild';
+      /** The child's id. */
+      readonly id: string;
+    }
+  | {
+      /** List children (`whichChildren`). */
+      readonly op: 'whichChildren';
+      /** Which rows to return; all of them without one. */
+      readonly page?: ChildPage;
+    }
+  | {
+      /** Count children (`countChildren`). */
+      readonly op: 'countChildren';
+    };
 
 /**
  * The messages a supervisor accepts (use the functions below rather than calling it directly).
  * Its info messages are its own retry notes; anything else sent to it is ignored.
  */
-export type SupervisorProtocol = { call: SupervisorRequest; reply: Outcome<unknown>; info: unknown };
+export type SupervisorProtocol = {
+  /** The requests the supervisor's helper functions send. */
+  call: SupervisorRequest;
+  /** Every request is answered with an outcome, so a refusal never crashes the supervisor. */
+  reply: Outcome<unknown>;
+  /** The supervisor's own retry notes; anything else is ignored. */
+  info: unknown;
+};
 
 /** @internal sent to itself when a restart failed, to try again (counted against the intensity) */
 class RetryRestart {
@@ -345,6 +416,7 @@ export function deleteChild(sup: SupervisorPid, id: string): Promise<void> {
 export function whichChildren(sup: SupervisorPid, page?: ChildPage): Promise<ChildInfo[]> {
   return request(sup, page === undefined ? { op: 'whichChildren' } : { op: 'whichChildren', page });
 }
+/** Counts a supervisor's children by kind and by state (OTP's `Supervisor.count_children`). */
 export function countChildren(sup: SupervisorPid): Promise<ChildCounts> {
   return request(sup, { op: 'countChildren' });
 }

@@ -30,6 +30,7 @@ export class VirtualClock implements Clock {
   private live = 0;
   private readonly settlers = new Set<Settler>();
 
+  /** Makes a clock that reads `start` (milliseconds, default 0) until it is advanced. */
   constructor(start = 0) {
     this.current = start;
   }

@@ -18,12 +18,17 @@ export const getSnapshot: unique symbol = Symbol('switchboard.getSnapshot');
 
 /** The protocol of a machine process: events in, snapshots out. */
 export type MachineProtocol<M extends AnyStateMachine> = {
+  /** An event for the machine, sent without waiting. */
   cast: EventFromLogic<M>;
+  /** An event for the machine, answered with the snapshot after it; or `getSnapshot` to read it. */
   call: EventFromLogic<M> | typeof getSnapshot;
+  /** The machine's snapshot after the call's event was processed. */
   reply: SnapshotFrom<M>;
+  /** The host's own notes to itself (timers, emitted events, errors); not for users to send. */
   info: MachineMessage;
 };
 
+/** Options of `machineServer`. */
 export interface MachineServerOptions<M extends AnyStateMachine> {
   /** The machine's input. */
   readonly input?: InputFrom<M>;
@@ -31,16 +36,29 @@ export interface MachineServerOptions<M extends AnyStateMachine> {
   readonly onEmit?: (event: EmittedFrom<M>, self: Pid<MachineProtocol<M>>) => void;
 }
 
-/** Messages the host sends itself; they are internal. */
-class MachineMessage {
+/**
+ * A note a machine process sends itself, so that xstate's callbacks (clock timers, emitted events,
+ * errors) run in the process's own turn rather than on a foreign stack. It appears in
+ * {@link MachineProtocol} only as the `info` type; user code never makes or handles one.
+ */
+export class MachineMessage {
+  /** @internal made by the host process only. */
   constructor(
+    /** What happened: a clock timer is due, the machine emitted an event, failed, or finished. */
     readonly kind: 'timer' | 'emitted' | 'error' | 'done',
+    /** The timer's callback, the emitted event, or the error. */
     readonly payload: unknown,
   ) {}
 }
 
-interface HostState<M extends AnyStateMachine> {
+/**
+ * The state of a process made by {@link machineServer}: the xstate actor it hosts and its own
+ * pid. It is the `S` of the server's `GenServer` type; code outside the process never sees it.
+ */
+export interface HostState<M extends AnyStateMachine> {
+  /** The root xstate actor, created on the runtime's clock and fed by the process's mailbox. */
   readonly actor: Actor<M>;
+  /** The hosting process, passed to `onEmit`. */
   readonly self: Pid<MachineProtocol<M>>;
 }
 

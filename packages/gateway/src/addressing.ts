@@ -3,20 +3,44 @@
 // E.164; digits alone unknown / E.164; letters an alphanumeric sender (source only).
 import { isSipUri, isTelUri, type Uri } from '@switchboard/sip';
 
+/**
+ * An SMPP address (SMPP v3.4 §5.2.5–§5.2.8): the number or name, with its type of number and
+ * numbering plan.
+ */
 export interface SmppAddress {
+  /** The digits without `+` or separators, or an alphanumeric sender name. */
   readonly addr: string;
+  /** The type of number (SMPP v3.4 §5.2.5), one of {@link TON}. */
   readonly ton: number;
+  /** The numbering plan indicator (SMPP v3.4 §5.2.6), one of {@link NPI}. */
   readonly npi: number;
 }
 
-export const TON = { UNKNOWN: 0, INTERNATIONAL: 1, ALPHANUMERIC: 5 } as const;
-export const NPI = { UNKNOWN: 0, E164: 1 } as const;
+/** The SMPP types of number (SMPP v3.4 §5.2.5) the gateway writes. */
+export const TON = {
+  /** A number without `+`: the SMSC applies its own rules. */
+  UNKNOWN: 0,
+  /** A number written with `+`: country code first (E.164). */
+  INTERNATIONAL: 1,
+  /** A sender name of letters and digits, source addresses only. */
+  ALPHANUMERIC: 5,
+} as const;
+/** The SMPP numbering plan indicators (SMPP v3.4 §5.2.6) the gateway writes. */
+export const NPI = {
+  /** No plan: used with alphanumeric senders. */
+  UNKNOWN: 0,
+  /** ISDN / telephone numbering (E.164), for every number. */
+  E164: 1,
+} as const;
 
 /** Why a URI is no destination: no number in it (484), or something else than a number (404). */
 export class AddressError extends Error {
+  /** A stable error code, `ERR_GATEWAY_ADDRESS`, to test for instead of the message. */
   readonly code = 'ERR_GATEWAY_ADDRESS';
+  /** Builds the error with the status the MESSAGE is to be answered with. */
   constructor(
     message: string,
+    /** The SIP status to answer with: 484 Address Incomplete or 404 Not Found. */
     readonly status: 404 | 484,
   ) {
     super(message);

@@ -1,17 +1,29 @@
 // The gateway's configuration: defaults for everything, then a JSON file, then environment
 // variables (SWITCHBOARD_<SECTION>_<KEY>), validated at start; a bad value is a ConfigError naming
-// its key.
+// its key. Relative paths (the file, store.path) are read from the directory the user ran the
+// command in: pnpm runs scripts in the package's folder, and says where it was called in INIT_CWD.
 import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 
+/**
+ * The gateway's whole configuration, one section per part: SIP, SMPP, authentication, store and
+ * status page. `loadConfig` builds it from `DEFAULT_CONFIG`, a JSON file and `SWITCHBOARD_*`
+ * variables, and checks every value (see docs/gateway.md, "Configuration").
+ */
 export interface GatewayConfig {
+  /** The SIP side: listeners, registrar limits, transport limits and transaction timers. */
   readonly sip: {
+    /** The address the UDP and TCP listeners bind to (default `127.0.0.1`). */
     readonly host: string;
+    /** The UDP and TCP listeners' port (default 5060, SIP's registered port). */
     readonly port: number;
     /** The domain of the users' AORs (sip:user@domain). */
     readonly domain: string;
     /** Registrations: default, least and most Expires (s). */
     readonly defaultExpires: number;
+    /** The shortest registration taken (s); a shorter one is answered 423 with Min-Expires (RFC 3261 §10.3). */
     readonly minExpires: number;
+    /** The longest registration granted (s); a longer one is cut down to it (RFC 3261 §10.3). */
     readonly maxExpires: number;
     /** Most contacts one user may register; past it a REGISTER is answered 403. */
     readonly maxBindingsPerUser: number;
@@ -19,6 +31,7 @@ export interface GatewayConfig {
     readonly maxTransactions: number;
     /** Most TCP connections open at once, and with one remote address. */
     readonly maxConnections: number;
+    /** Most TCP connections open at once with one remote address, so one host cannot take them all. */
     readonly maxConnectionsPerAddress: number;
     /** A TCP connection with no whole message, ping or write for this long is closed (ms). */
     readonly idleTimeout: number;
@@ -28,17 +41,24 @@ export interface GatewayConfig {
     readonly maxMessageSize: number;
     /** The transaction timers' base (RFC 3261 §17.1.1.1), ms: T1, T2, T4. */
     readonly t1: number;
+    /** T2: the longest retransmission interval of non-INVITE requests and INVITE responses (ms; RFC 3261 Table 4). */
     readonly t2: number;
+    /** T4: how long a message may remain in the network (ms; RFC 3261 Table 4); Timers I and K over UDP. */
     readonly t4: number;
   };
+  /** The SMPP side: the SMSC to bind to, the bind pool and its limits. */
   readonly smpp: {
     /** null: start the embedded MC simulator. */
     readonly host: string | null;
+    /** The SMSC's port (default 2775); 0 lets the embedded simulator pick a free one. */
     readonly port: number;
+    /** The system_id the binds send (SMPP v3.4 §5.2.1). */
     readonly systemId: string;
+    /** The password the binds send (SMPP v3.4 §5.2.2). */
     readonly password: string;
     /** Transceiver binds in the pool. */
     readonly binds: number;
+    /** Requests each bind may have in flight, waiting for their responses; more wait for a slot. */
     readonly window: number;
     /** Most submit_sm per second per bind (the SMSC's contract); 0 for no limit. */
     readonly throughput: number;
@@ -49,6 +69,7 @@ export interface GatewayConfig {
     /** Most SMS parts one MESSAGE may become; a longer text is answered 513. */
     readonly maxParts: number;
   };
+  /** Who may REGISTER and send MESSAGEs: digest authentication and its demo user. */
   readonly auth: {
     /** `digest`: REGISTER and MESSAGE need RFC 3261 §22 digest credentials; `off`: anyone may (tests, trusted networks). */
     readonly mode: string;
@@ -62,21 +83,29 @@ export interface GatewayConfig {
     readonly nonceLifetime: number;
     /** A user created at start with `demoPassword`, so the embedded defaults work; null for none. */
     readonly demoUser: string | null;
+    /** The demo user's password; set and cleared together with `demoUser`. */
     readonly demoPassword: string | null;
   };
+  /** Where registrations, users and messages waiting for delivery are kept. */
   readonly store: {
     /** The SQLite file (created with its folder). */
     readonly path: string;
     /** `normal`: durable across gateway crashes; `full`: across power loss too (an fsync per commit). */
     readonly synchronous: string;
   };
+  /** The HTTP status page's listener. */
   readonly status: {
     /** The HTTP status page (JSON at /status.json, HTML at /). */
     readonly host: string;
+    /** The status page's TCP port (default 8080). */
     readonly port: number;
   };
 }
 
+/**
+ * Every setting's default, under the file and the variables: local addresses, the embedded SMSC
+ * and a demo user, so a fresh clone starts with no configuration.
+ */
 export const DEFAULT_CONFIG: GatewayConfig = {
   sip: {
     host: '127.0.0.1',
@@ -102,8 +131,14 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   status: { host: '127.0.0.1', port: 8080 },
 };
 
+/**
+ * A configuration value that cannot be used, named by its key, so the user knows what to change;
+ * `pnpm start` exits 78 on it.
+ */
 export class ConfigError extends Error {
+  /** A stable code to test for, whatever the message says. */
   readonly code = 'ERR_GATEWAY_CONFIG';
+  /** Its message reads `config <key>: <message>`. */
   constructor(
     /** The offending key, as `section.key`. */
     readonly key: string,
@@ -117,29 +152,47 @@ export class ConfigError extends Error {
 type Section = keyof GatewayConfig;
 type Raw = Record<string, Record<string, unknown>>;
 
-function envName(section: string, key: string): string {
+/** The environment variable of a setting: `envName('sip', 'port')` is `SWITCHBOARD_SIP_PORT`. */
+export function envName(section: string, key: string): string {
   return `SWITCHBOARD_${section}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase();
+}
+
+/**
+ * The directory relative paths given by the user are read from: `INIT_CWD` (set by pnpm and npm to
+ * where the command was run, since they run scripts in the package's folder), else the process's.
+ */
+export function callerDirectory(env: Record<string, string | undefined> = process.env): string {
+  const given = env.INIT_CWD;
+  return given !== undefined && given !== '' && isAbsolute(given) ? given : process.cwd();
 }
 
 /**
  * Reads the configuration: `file` (JSON, optional) over the defaults, then `env` over both.
  *
+ * Options:
+ * - `file`: a JSON file; a relative name is read from `cwd`.
+ * - `env`: the variables (`SWITCHBOARD_<SECTION>_<KEY>`) over the file.
+ * - `cwd`: the directory relative paths (`file`, `store.path`) are resolved against; the returned
+ *   `store.path` is then absolute. Without it they stay as given (relative to the process's directory).
+ *
  * @example
  * loadConfig({ file: 'gateway.json', env: process.env }) // SWITCHBOARD_SIP_PORT=5070 wins over the file
  */
-export function loadConfig(options: { file?: string; env?: Record<string, string | undefined> } = {}): GatewayConfig {
+export function loadConfig(options: { file?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): GatewayConfig {
+  const fromCwd = (path: string): string => (options.cwd === undefined ? path : resolve(options.cwd, path));
   let fromFile: Raw = {};
   if (options.file !== undefined) {
+    const path = fromCwd(options.file);
     let text: string;
     try {
-      text = readFileSync(options.file, 'utf8');
+      text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError('(file)', `cannot read ${options.file}: ${(error as Error).message}`);
+      throw new ConfigError('(file)', `cannot read ${path}: ${(error as Error).message}`);
     }
     try {
       fromFile = JSON.parse(text) as Raw;
     } catch (error) {
-      throw new ConfigError('(file)', `${options.file} is not JSON: ${(error as Error).message}`);
+      throw new ConfigError('(file)', `${path} is not JSON: ${(error as Error).message}`);
     }
   }
   const out: Record<string, Record<string, unknown>> = {};
@@ -156,6 +209,7 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
     out[section] = merged;
   }
   for (const section of Object.keys(fromFile)) if (!(section in DEFAULT_CONFIG)) throw new ConfigError(section, 'unknown section');
+  if (out.store!.path !== ':memory:') out.store!.path = fromCwd(out.store!.path as string);
   const config = out as unknown as GatewayConfig;
   if (config.store.synchronous !== 'normal' && config.store.synchronous !== 'full') throw new ConfigError('store.synchronous', `expected normal or full, got ${JSON.stringify(config.store.synchronous)}`);
   if (config.auth.mode !== 'digest' && config.auth.mode !== 'off') throw new ConfigError('auth.mode', `expected digest or off, got ${JSON.stringify(config.auth.mode)}`);
@@ -169,6 +223,28 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
     throw new ConfigError('sip.defaultExpires', 'must lie between sip.minExpires and sip.maxExpires');
   }
   return config;
+}
+
+/**
+ * The configuration of `pnpm start` and `pnpm users`: `--config FILE` (or `--config=FILE`, else
+ * `SWITCHBOARD_CONFIG`), then the `SWITCHBOARD_*` variables; relative paths are read from the
+ * caller's directory (`callerDirectory`). Returns the arguments left once `--config` is taken out.
+ *
+ * @example
+ * const { config, args } = commandLineConfig(process.argv.slice(2), process.env);
+ */
+export function commandLineConfig(argv: readonly string[], env: Record<string, string | undefined>): { readonly config: GatewayConfig; readonly args: string[] } {
+  const args = [...argv];
+  let file = env.SWITCHBOARD_CONFIG === '' ? undefined : env.SWITCHBOARD_CONFIG;
+  const at = args.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (at >= 0) {
+    const arg = args[at]!;
+    const value = arg === '--config' ? args[at + 1] : arg.slice('--config='.length);
+    if (value === undefined || value === '') throw new ConfigError('(file)', '--config needs a file name');
+    file = value;
+    args.splice(at, arg === '--config' ? 2 : 1);
+  }
+  return { config: loadConfig({ ...(file === undefined ? {} : { file }), env, cwd: callerDirectory(env) }), args };
 }
 
 function fromEnv(raw: string, fallback: unknown, key: string): unknown {

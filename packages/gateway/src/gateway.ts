@@ -13,6 +13,7 @@ import { GatewayCore } from './sip-core.js';
 import { Outbox } from './outbox.js';
 import { SmppBind, SmppPool } from './smpp-pool.js';
 import { SqliteStore } from './sqlite-store.js';
+import { StoreOpenError } from './start-failure.js';
 import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
 import { actsAs, addUser, userAuthenticator } from './users.js';
@@ -25,13 +26,20 @@ const PURGE_INTERVAL = 60_000;
 /** esm_class bits 2–5 of a deliver_sm: 0x04 marks an SMSC delivery receipt (SMPP v3.4 §5.2.12). */
 const RECEIPT = 0x04;
 
+/**
+ * A running gateway, as `startGateway` returns it: its configuration, its supervision tree and
+ * the parts the status page and tests look at, and `stop` to shut it all down in order.
+ */
 export interface Gateway {
+  /** The configuration it was started with. */
   readonly config: GatewayConfig;
   /** The root of the gateway's supervision tree. */
   readonly supervisor: SupervisorPid;
   /** The SIP stack now running (a restarted stack replaces it). */
   readonly stack: SipStack;
+  /** The store of users, registrations and messages waiting for delivery (owned by the tree's first child). */
   readonly store: Store;
+  /** The SMPP binds that MESSAGEs are sent through, with their message counters. */
   readonly pool: SmppPool;
   /** The embedded SMSC, when no SMSC is configured. */
   readonly simulator: McSimulator | null;
@@ -39,6 +47,7 @@ export interface Gateway {
   readonly smppPort: number;
   /** The status page's port. */
   readonly statusPort: number;
+  /** Stops the tree in reverse order (status page, SIP, binds, SMSC, store); resolves once all have ended. */
   stop(): Promise<void>;
 }
 
@@ -51,7 +60,12 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   // runtime's clock (so a VirtualClock drives expiry in tests).
   const epoch = Date.now() - runtime.clock.now();
   const now = (): number => epoch + runtime.clock.now();
-  const store = new SqliteStore(config.store.path, { synchronous: config.store.synchronous === 'full' ? 'full' : 'normal' });
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(config.store.path, { synchronous: config.store.synchronous === 'full' ? 'full' : 'normal' });
+  } catch (error) {
+    throw new StoreOpenError(config.store.path, error);
+  }
   let core: GatewayCore | undefined;
   let pool: SmppPool | undefined;
 
@@ -82,7 +96,9 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
       const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text, message.contentType);
       if (status >= 200 && status < 300) {
         store.deleteInbound(message.id);
-        pool!.counters.delivered++;
+        // the stored list holds mobile-originated texts and the IMDNs made from receipts
+        if (message.contentType === IMDN_CONTENT_TYPE) pool!.counters.notificationsDelivered++;
+        else pool!.counters.moDelivered++;
       } else return; // kept: tried again at the next REGISTER
     }
   };

@@ -3,6 +3,10 @@
 // (Content-Type message/imdn+xml); its message-id is the Call-ID of the user's MESSAGE.
 import { MessageState } from '@switchboard/smpp';
 
+/**
+ * The IMDN delivery statuses (RFC 5438 §7.2.1.1) the gateway reports: a final SMPP receipt is one
+ * or the other.
+ */
 export type DeliveryStatus = 'delivered' | 'failed';
 
 /** The final states of SMPP v3.4 §5.2.28 as IMDN delivery statuses; intermediate ones give undefined. */
@@ -16,6 +20,10 @@ function escape(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * The body of a delivery notification (RFC 5438 §7.2.1.1): an IMDN XML document for the message
+ * whose Call-ID was `messageId`, sent to the sender with {@link IMDN_CONTENT_TYPE}.
+ */
 export function imdnDocument(messageId: string, recipientUri: string, status: DeliveryStatus, at: Date): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -30,4 +38,5 @@ export function imdnDocument(messageId: string, recipientUri: string, status: De
   ].join('\n');
 }
 
+/** The Content-Type of a delivery notification's body (RFC 5438 §7.2.1.1). */
 export const IMDN_CONTENT_TYPE = 'message/imdn+xml';

@@ -1,5 +1,12 @@
 // @switchboard/gateway: a SIP MESSAGE <-> SMPP gateway with a registrar. This is the package's one public face.
 
+/**
+ * A SIP MESSAGE (RFC 3428) and HTTP to SMPP gateway with a registrar, built only from the
+ * public APIs of the other packages (see docs/gateway.md).
+ *
+ * @module @switchboard/gateway
+ */
+
 export { startGateway, gatewayChild } from './gateway.js';
 export type { Gateway } from './gateway.js';
 export { loadConfig, ConfigError, DEFAULT_CONFIG } from './config.js';

@@ -1,20 +1,32 @@
+#!/usr/bin/env node
 // `pnpm start`: the gateway with its embedded defaults (config file from --config or
 // SWITCHBOARD_CONFIG, environment variables over it), until SIGINT / SIGTERM.
-import { startApplication } from '@switchboard/actor';
-import { ConfigError, loadConfig } from './config.js';
+// A start that fails prints one line naming the cause and the setting to change, and exits with a
+// sysexits(3) status (start-failure.ts): 78 a bad configuration, 69 a port in use, 73 a store that
+// cannot be written, 77 a port that needs privileges, 70 anything else (with its stack).
+// Relative paths (--config, store.path) are read from the directory `pnpm start` was run in.
+import { startApplication, ExitStatus } from '@switchboard/actor';
+import { ConfigError, commandLineConfig, type GatewayConfig } from './config.js';
 import { gatewayChild, type Gateway } from './gateway.js';
+import { StartExit, startFailure } from './start-failure.js';
 
-const at = process.argv.indexOf('--config');
-const file = at > 0 ? process.argv[at + 1] : process.env.SWITCHBOARD_CONFIG;
-let config;
+/** Writes the last words, waits for stdout and stderr to drain (a pipe may be asynchronous), exits. */
+function exitWith(status: number, line: string, stream: NodeJS.WriteStream = process.stderr): void {
+  process.exitCode = status;
+  const flushed = (s: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => s.write('', () => resolve()));
+  stream.write(`${line}\n`);
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(status));
+}
+/** Holds the program here while exitWith ends it. */
+const exiting = (): Promise<never> => new Promise<never>(() => {});
+
+let config!: GatewayConfig;
 try {
-  config = loadConfig({ ...(file === undefined ? {} : { file }), env: process.env });
+  ({ config } = commandLineConfig(process.argv.slice(2), process.env));
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
+  if (!(error instanceof ConfigError)) throw error;
+  exitWith(StartExit.CONFIG, error.message);
+  await exiting();
 }
 const { host, port, domain } = config.sip;
 const { demoUser, demoPassword } = config.auth;
@@ -36,6 +48,36 @@ const announce = (gateway: Gateway): void => {
     ].join('\n'),
   );
 };
+const STOPPED: Record<number, string> = {
+  [ExitStatus.OK]: 'Switchboard gateway stopped.',
+  [ExitStatus.CRASHED]: 'Switchboard gateway stopped: a part kept crashing (DEBUG=switchboard:* shows why).',
+  [ExitStatus.SHUTDOWN_TIMEOUT]: 'Switchboard gateway stopped: the shutdown took too long, what was left was killed.',
+};
+
+// Ctrl-C reaches every process of the terminal's foreground group, and pnpm forwards it to its
+// child again: one keypress may arrive twice. The first stops the gateway (startApplication's own
+// handler, or ours when it comes while the tree is still starting); a repeat within a second is the
+// same keypress; a later one means "now". Listening from the start keeps Node's default action
+// (death by the signal, status 130) from ending the process halfway.
+let firstSignalAt: number | null = null;
+const onSignal = (signal: NodeJS.Signals): void => {
+  const now = Date.now();
+  if (firstSignalAt === null) firstSignalAt = now;
+  else if (now - firstSignalAt > 1000) exitWith(128 + (signal === 'SIGINT' ? 2 : 15), `Switchboard gateway: ${signal} again, exiting before the shutdown finished.`);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 // startApplication handles SIGINT and SIGTERM: the tree stops in reverse order (status page, SIP,
-// binds with their unbinds, the SMSC, the store) and the process exits 0.
-await startApplication({ children: [gatewayChild(config, announce)] });
+// binds with their unbinds, the SMSC, the store), then "Switchboard gateway stopped." and status 0.
+try {
+  const application = await startApplication(
+    { children: [gatewayChild(config, announce)] },
+    { exit: (status) => exitWith(status, STOPPED[status] ?? `Switchboard gateway stopped (status ${status}).`, status === ExitStatus.OK ? process.stdout : process.stderr) },
+  );
+  if (firstSignalAt !== null) void application.shutdown(); // signalled while starting
+} catch (error) {
+  const failure = startFailure(error, config);
+  exitWith(failure.exitStatus, failure.message);
+  await exiting();
+}

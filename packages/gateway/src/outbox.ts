@@ -1,9 +1,10 @@
 // MESSAGEs on their way to the SMSC. Each is stored before it is submitted, so one taken while no
 // bind is up, or caught in flight when the connection drops, is kept and submitted again when a
 // bind comes back, within `smpp.validity`. Delivery is at least once: a submit whose response was
-// lost with the connection is sent again.
+// lost with the connection is sent again. A long text some of whose parts were accepted keeps the
+// accepted parts' ids: the first stands for the message in receipts, all are logged.
 import createDebug from 'debug';
-import { BindStateError, SessionClosedError } from '@switchboard/smpp';
+import { BindStateError, PartialSendError, SessionClosedError } from '@switchboard/smpp';
 import type { SmppPool } from './smpp-pool.js';
 import type { OutboundMessage, SentMessage, Store } from './store.js';
 
@@ -14,8 +15,12 @@ export type SubmitOutcome =
   | { readonly type: 'accepted'; readonly messageId: string }
   /** No bind could take it: it stays stored for the next bind. */
   | { readonly type: 'queued' }
-  /** The SMSC refused it (or it was not valid): it is dropped, and the error says why. */
-  | { readonly type: 'refused'; readonly error: unknown };
+  /**
+   * The SMSC refused it (or it was not valid): it is dropped, and `error` says why (for a text sent
+   * in part, why the first refused part was refused). `acceptedIds`: the message_ids of the parts
+   * the SMSC accepted all the same, in part order (empty when none was).
+   */
+  | { readonly type: 'refused'; readonly error: unknown; readonly acceptedIds: readonly string[] };
 
 /** Failures that a later bind may not have: the connection, not the message. */
 function isTransient(error: unknown): boolean {
@@ -52,18 +57,29 @@ export class Outbox {
       });
       this.store.deleteOutbound(message.id);
       const messageId = responses[0]?.message_id ?? '';
-      if (message.senderAor !== null && messageId !== '') {
-        this.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
-      }
+      this.remember(message, messageId);
       return { type: 'accepted', messageId };
     } catch (error) {
-      if (isTransient(error)) {
-        log('message %d to %s kept for the next bind: %s', message.id, message.destination, (error as Error).message);
+      const partial = error instanceof PartialSendError ? error : null;
+      const cause = partial?.firstError ?? error;
+      if (partial !== null) log('message %d to %s sent in part: parts %o accepted as %o; %s', message.id, message.destination, partial.parts.filter((p) => p.ok).map((p) => p.index + 1), partial.messageIds, partial.message);
+      if (isTransient(cause)) {
+        // at least once: the whole text goes again, so the parts already accepted are sent twice
+        log('message %d to %s kept for the next bind: %s', message.id, message.destination, (cause as Error).message);
         return { type: 'queued' };
       }
       this.store.deleteOutbound(message.id);
-      return { type: 'refused', error };
+      const acceptedIds = partial?.messageIds ?? [];
+      // the recipient has the accepted parts: the first one's receipt still reaches the sender
+      this.remember(message, acceptedIds[0] ?? '');
+      return { type: 'refused', error: cause, acceptedIds };
     }
+  }
+
+  /** Keeps the message_id that receipts will name, to notify the sender. */
+  private remember(message: OutboundMessage, messageId: string): void {
+    if (message.senderAor === null || messageId === '') return;
+    this.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
   }
 
   /** Submits what waits, oldest first (a bind came up); one run at a time. */

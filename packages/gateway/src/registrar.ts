@@ -5,11 +5,24 @@
 import { formatUri, isContactStar, isSipUri, paramValue, type SipRequest } from '@switchboard/sip';
 import type { Store } from './store.js';
 
+/**
+ * The registrar's policy: the domain it serves, the expiry bounds of RFC 3261 §10.3, and a cap on
+ * bindings per user.
+ */
 export interface RegistrarLimits {
   /** The domain of the AORs. */
   readonly domain: string;
+  /**
+   * Seconds a binding lasts when neither its `expires` parameter nor an Expires header says (RFC
+   * 3261 §10.3 step 7).
+   */
   readonly defaultExpires: number;
+  /**
+   * The shortest non-zero lifetime accepted; below it the REGISTER is answered 423 with Min-Expires
+   * (§10.3 step 7).
+   */
   readonly minExpires: number;
+  /** The longest lifetime granted; a longer one asked for is shortened to it. */
   readonly maxExpires: number;
   /** Most contacts bound to one AOR (a REGISTER that would pass it is answered 403). */
   readonly maxBindingsPerUser: number;
@@ -17,8 +30,11 @@ export interface RegistrarLimits {
 
 /** What to answer, and what changed. */
 export interface RegisterOutcome {
+  /** The SIP status to answer the REGISTER with. */
   readonly status: number;
+  /** A reason phrase to use instead of the standard one, naming what was wrong. */
   readonly reason?: string;
+  /** Headers to add to the answer: Contact rows of the current bindings, Date, Min-Expires… */
   readonly headers: [string, string][];
   /** The AOR, when the request named a usable one. */
   readonly aor?: string;
@@ -35,6 +51,18 @@ export function canonicalAor(uri: SipRequest['uri'], domain: string): string | u
   return `sip:${uri.user}@${domain.toLowerCase()}`;
 }
 
+/**
+ * Handles a REGISTER (RFC 3261 §10.3) against the store: adds, refreshes or removes the AOR's
+ * bindings, all or nothing, and says what to answer. Ordering by Call-ID and CSeq is checked, so a
+ * reordered retransmission cannot undo a newer request.
+ *
+ * @example
+ * ```ts
+ * const outcome = register(request, store, runtime.clock.now(), limits);
+ * transaction.respond(createResponse(request, outcome.status, { reason: outcome.reason, headers:
+ * outcome.headers }));
+ * ```
+ */
 export function register(request: SipRequest, store: Store, now: number, limits: RegistrarLimits): RegisterOutcome {
   const to = request.to!;
   const aor = canonicalAor(to.uri, limits.domain);

@@ -3,7 +3,7 @@
 // binds that are up.
 import createDebug from 'debug';
 import { Result, trapExit, type GenServer, type Runtime } from '@switchboard/actor';
-import { BindStateError, SmppClient, type DeliverHandler, type PduOf, type TextMessage } from '@switchboard/smpp';
+import { BindStateError, PartialSendError, SmppClient, type DeliverHandler, type PduOf, type TextMessage } from '@switchboard/smpp';
 
 const log = createDebug('switchboard:gateway:smpp');
 
@@ -25,8 +25,21 @@ interface Member {
 export class SmppPool {
   private next = 0;
   private readonly members: Member[];
-  /** Messages submitted and their outcomes, for the status page. */
-  readonly counters = { submitted: 0, accepted: 0, refused: 0, delivered: 0 };
+  /** Message counters, for the status page. */
+  readonly counters = {
+    /** MESSAGEs handed to a bind. */
+    submitted: 0,
+    /** Of those, every part accepted by the SMSC. */
+    accepted: 0,
+    /** Of those, refused or lost (at least one part). */
+    refused: 0,
+    /** Of the refused, those with some parts accepted: the recipient may have part of the text. */
+    partlyAccepted: 0,
+    /** Mobile-originated texts (deliver_sm) delivered to a SIP user as MESSAGEs. */
+    moDelivered: 0,
+    /** Delivery notifications (IMDNs made from the SMSC's receipts) delivered to the sender. */
+    notificationsDelivered: 0,
+  };
 
   constructor(
     size: number,
@@ -61,7 +74,10 @@ export class SmppPool {
     if (bound) this.onBound();
   }
 
-  /** Sends a text (split as needed) on the next bound member; rejects with BindStateError when none is bound. */
+  /**
+   * Sends a text (split as needed) on the next bound member; rejects as `SmppClient.sendText` does
+   * (`PartialSendError` when only some parts were accepted), or with BindStateError when none is bound.
+   */
   async sendText(message: TextMessage): Promise<PduOf<'submit_sm_resp'>[]> {
     const n = this.members.length;
     for (let i = 0; i < n; i++) {
@@ -75,6 +91,7 @@ export class SmppPool {
         return responses;
       } catch (error) {
         this.counters.refused++;
+        if (error instanceof PartialSendError) this.counters.partlyAccepted++;
         throw error;
       }
     }

@@ -72,6 +72,18 @@ interface SentRow {
   sent_at: number;
 }
 
+/**
+ * The {@link Store} on SQLite (better-sqlite3), one file in WAL mode. Each write is committed
+ * before the call returns, so a crash or restart of the gateway loses nothing; with `synchronous:
+ * 'normal'` (the default) an operating-system crash or power cut may lose the last commits, and
+ * `'full'` fsyncs each one at a cost in throughput.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore('/var/lib/switchboard/gateway.db');
+ * store.putUser({ username: 'alice', realm: 'example.com', ha1Md5, ha1Sha256 });
+ * ```
+ */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;

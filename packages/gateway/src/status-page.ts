@@ -9,13 +9,60 @@ import type { Gateway } from './gateway.js';
 
 const log = createDebug('switchboard:gateway:status');
 
+/**
+ * What the status page shows, as `/status.json` serves it: a snapshot of the gateway's health for
+ * tools and monitoring, made by `gatewayStatus`.
+ */
 export interface GatewayStatus {
+  /** Seconds since the status page started (about the gateway's uptime). */
   readonly uptimeSeconds: number;
-  readonly sip: { readonly listeners: string[]; readonly serverTransactions: number; readonly clientTransactions: number; readonly connections: number };
-  readonly smpp: { readonly smsc: string; readonly binds: { readonly bound: boolean; readonly bindState: string; readonly inFlight: number; readonly window: number }[] };
+  /** The SIP stack: where it listens and how many transactions and connections are live. */
+  readonly sip: {
+    /** Each listener as `<transport> <address>:<port>`, e.g. `udp 127.0.0.1:5060`. */
+    readonly listeners: string[];
+    /** Live server transactions (requests being answered). */
+    readonly serverTransactions: number;
+    /** Live client transactions (requests the gateway sent, such as MESSAGEs to users). */
+    readonly clientTransactions: number;
+    /** Open TCP connections, both directions. */
+    readonly connections: number;
+  };
+  /** The SMPP side: the SMSC and each bind's state. */
+  readonly smpp: {
+    /** The SMSC as `host:port`; the embedded simulator is named as such. */
+    readonly smsc: string;
+    /** One entry per bind of the pool, in order (a bind that is down reports CLOSED). */
+    readonly binds: {
+      /** Whether the bind is up and can submit. */
+      readonly bound: boolean;
+      /** The session's bind state (SMPP v3.4 §2.2), e.g. `BOUND_TRX` or `CLOSED`. */
+      readonly bindState: string;
+      /** Requests sent on the bind and waiting for their responses. */
+      readonly inFlight: number;
+      /** Most requests the bind may have in flight. */
+      readonly window: number;
+    }[];
+  };
+  /** Registered contacts not yet expired. */
   readonly registrations: number;
+  /** Stored messages waiting for their user to register (texts and delivery notifications). */
   readonly queued: number;
-  readonly counters: { readonly submitted: number; readonly accepted: number; readonly refused: number; readonly delivered: number };
+  /** Message counts since the gateway started. */
+  readonly counters: {
+    /** MESSAGEs handed to an SMPP bind; each ends accepted (every part) or refused (at least one part). */
+    readonly submitted: number;
+    /** MESSAGEs whose every part the SMSC accepted. */
+    readonly accepted: number;
+    /** MESSAGEs at least one of whose parts was refused or lost. */
+    readonly refused: number;
+    /** Refused MESSAGEs some of whose parts the SMSC accepted. */
+    readonly partlyAccepted: number;
+    /** Mobile-originated texts delivered to SIP users. */
+    readonly moDelivered: number;
+    /** Delivery notifications (IMDNs from the SMSC's receipts) delivered to the senders. */
+    readonly notificationsDelivered: number;
+  };
+  /** The gateway's supervision tree, each supervisor's children listed up to a bound (the rest counted). */
   readonly tree: TreeNode;
 }
 
@@ -69,6 +116,10 @@ function treeHtml(node: TreeNode): string {
   return `<span class="${node.type}">${escape(node.id)}</span> <code>${escape(node.pid ?? 'not running')}</code>${children}${omitted}`;
 }
 
+/**
+ * The status as a small HTML page for people (the status page's `/`): binds, traffic counters and
+ * the supervision tree, every string escaped.
+ */
 export function statusHtml(status: GatewayStatus): string {
   const binds = status.smpp.binds
     .map((b, i) => `<tr><td>${i}</td><td class="${b.bound ? 'up' : 'down'}">${escape(b.bindState)}</td><td>${b.inFlight} / ${b.window}</td></tr>`)
@@ -83,8 +134,9 @@ export function statusHtml(status: GatewayStatus): string {
 <h2>Traffic</h2><table id="counters">
 <tr><th>registrations</th><td id="registrations">${status.registrations}</td></tr>
 <tr><th>stored, waiting for their user</th><td id="queued">${status.queued}</td></tr>
-<tr><th>MESSAGEs submitted / accepted / refused</th><td id="submitted">${c.submitted} / ${c.accepted} / ${c.refused}</td></tr>
-<tr><th>mobile-originated delivered</th><td id="delivered">${c.delivered}</td></tr>
+<tr><th>MESSAGEs submitted / accepted / refused (of which partly accepted)</th><td id="submitted">${c.submitted} / ${c.accepted} / ${c.refused} (${c.partlyAccepted})</td></tr>
+<tr><th>mobile-originated texts delivered to SIP users</th><td id="mo-delivered">${c.moDelivered}</td></tr>
+<tr><th>delivery notifications delivered to senders</th><td id="notifications-delivered">${c.notificationsDelivered}</td></tr>
 <tr><th>SIP transactions (server / client), connections</th><td>${status.sip.serverTransactions} / ${status.sip.clientTransactions}, ${status.sip.connections}</td></tr>
 </table>
 <h2>Supervision tree</h2><div id="tree">${treeHtml(status.tree)}</div>
@@ -92,11 +144,24 @@ export function statusHtml(status: GatewayStatus): string {
 `;
 }
 
+/** A running status page, as `startStatusPage` returns it. */
 export interface StatusPage {
+  /** The port it listens on (the one picked, when started with port 0). */
   readonly port: number;
+  /** Stops listening; resolves once the server has closed. */
   close(): Promise<void>;
 }
 
+/**
+ * Serves the gateway's status over HTTP on `host:port`: `/status.json` for tools, `/` as HTML for
+ * people; `?children=N` lists up to N children per supervisor (default 20, at most 1000). Any other
+ * path is answered 404.
+ *
+ * @example
+ * const page = await startStatusPage(gateway, '127.0.0.1', 8080);
+ * // curl http://127.0.0.1:8080/status.json
+ * await page.close();
+ */
 export async function startStatusPage(gateway: Gateway, host: string, port: number): Promise<StatusPage> {
   const startedAt = Date.now();
   const server: Server = createServer((request, response) => {

@@ -1,9 +1,11 @@
+#!/usr/bin/env node
 // `pnpm users`: adds, removes and lists the users who may REGISTER and send MESSAGEs, in the store
 // the gateway's configuration names (the same --config / SWITCHBOARD_* settings as `pnpm start`).
 // Passwords are read from standard input, never from the command line, and stored as HA1s only.
 import { text } from 'node:stream/consumers';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, commandLineConfig, type GatewayConfig } from './config.js';
 import { SqliteStore } from './sqlite-store.js';
+import { StartExit, StoreOpenError, startFailure } from './start-failure.js';
 import { UserError, addUser } from './users.js';
 
 const USAGE = `usage: pnpm users add <username>     the password is read from standard input (first line)
@@ -18,21 +20,24 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-const args = process.argv.slice(2);
-const at = args.indexOf('--config');
-const file = at >= 0 ? args[at + 1] : process.env.SWITCHBOARD_CONFIG;
-if (at >= 0) args.splice(at, 2);
-const [command, username] = args;
-
-let config;
+// Relative paths (--config, store.path) are read from where `pnpm users` was run, as for `pnpm start`.
+let config: GatewayConfig;
+let args: string[];
 try {
-  config = loadConfig({ ...(file === undefined ? {} : { file }), env: process.env });
+  ({ config, args } = commandLineConfig(process.argv.slice(2), process.env));
 } catch (error) {
-  if (error instanceof ConfigError) fail(error.message, 78);
+  if (error instanceof ConfigError) fail(error.message, StartExit.CONFIG);
   throw error;
 }
+const [command, username] = args;
 
-const store = new SqliteStore(config.store.path, { synchronous: 'full' });
+let store: SqliteStore;
+try {
+  store = new SqliteStore(config.store.path, { synchronous: 'full' });
+} catch (error) {
+  const failure = startFailure(new StoreOpenError(config.store.path, error), config);
+  fail(failure.message, failure.exitStatus);
+}
 try {
   if (command === 'list' && username === undefined) {
     for (const name of store.usernames()) process.stdout.write(`${name}\n`);

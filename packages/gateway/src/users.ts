@@ -12,7 +12,9 @@ const USERNAME = /^[A-Za-z0-9._~+-]{1,64}$/;
 
 /** A bad username or password given to `addUser`. */
 export class UserError extends Error {
+  /** A stable error code, `ERR_GATEWAY_USER`, to test for instead of the message. */
   readonly code = 'ERR_GATEWAY_USER';
+  /** Builds the error; `message` says what is wrong with the username or password. */
   constructor(message: string) {
     super(message);
     this.name = 'UserError';

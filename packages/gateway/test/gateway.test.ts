@@ -77,10 +77,12 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.regex(imdn, /<delivered\/>/);
     t.regex(imdn, /<recipient-uri>sip:447700900123@switchboard.local<\/recipient-uri>/);
 
-    // The status page: JSON for tools, HTML for people.
-    const json = (await (await fetch(`http://127.0.0.1:${gateway.statusPort}/status.json`)).json()) as { registrations: number; counters: { accepted: number }; smpp: { binds: { bindState: string }[] }; tree: { id: string; children: { id: string }[] } };
+    // The status page: JSON for tools, HTML for people; MO texts and notifications counted apart.
+    for (let i = 0; i < 100 && gateway.pool.counters.notificationsDelivered === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const json = (await (await fetch(`http://127.0.0.1:${gateway.statusPort}/status.json`)).json()) as { registrations: number; counters: { accepted: number; moDelivered: number; notificationsDelivered: number }; smpp: { binds: { bindState: string }[] }; tree: { id: string; children: { id: string }[] } };
     t.is(json.registrations, 2);
     t.true(json.counters.accepted >= 6);
+    t.like(json.counters, { moDelivered: 1, notificationsDelivered: 1 });
     t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
     t.deepEqual(json.tree.children.map((c) => c.id), ['store', 'smsc', 'bind-0', 'sip', 'status', 'registration-sweep'], 'one tree for the whole gateway');
     t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['transactions', 'connections', 'core', 'udp-0', 'tcp-1']);

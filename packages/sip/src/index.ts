@@ -1,5 +1,12 @@
 // @switchboard/sip: SIP (RFC 3261) for Node.js. This is the package's one public face.
 
+/**
+ * SIP (RFC 3261) on the actor runtime: messages, transports, the four transaction machines,
+ * the Core behaviour, the stack and digest authentication (see docs/sip.md).
+ *
+ * @module @switchboard/sip
+ */
+
 export { SipParseError, SipValidationError } from './message/errors.js';
 export { parseUri, formatUri, uriParam, escapeUri, unescapeUri, isSipUri, isTelUri, sipUri } from './message/uri.js';
 export type { Uri, SipUri, TelUri, OtherUri, UriParam } from './message/uri.js';
@@ -46,11 +53,11 @@ export { TransactionTimeoutError, TransactionAbortedError } from './transaction/
 export { DEFAULT_TIMERS, transactionTimers } from './transaction/timers.js';
 export type { TimerBase, TransactionTimers } from './transaction/timers.js';
 export { inviteClientMachine } from './transaction/invite-client.js';
-export type { InviteClientEvent } from './transaction/invite-client.js';
+export type { InviteClientEvent, ClientContext as InviteClientContext } from './transaction/invite-client.js';
 export { nonInviteClientMachine } from './transaction/non-invite-client.js';
-export type { NonInviteClientEvent } from './transaction/non-invite-client.js';
+export type { NonInviteClientEvent, NonInviteClientContext } from './transaction/non-invite-client.js';
 export { inviteServerMachine } from './transaction/invite-server.js';
-export type { InviteServerEvent } from './transaction/invite-server.js';
+export type { InviteServerEvent, InviteServerContext } from './transaction/invite-server.js';
 export { nonInviteServerMachine } from './transaction/non-invite-server.js';
 export type { NonInviteServerEvent } from './transaction/non-invite-server.js';
 export { SipTransportError } from './transport/errors.js';

@@ -59,7 +59,12 @@ export const DEFAULT_STACK_LIMITS = {
   partialMessageTimeout: 32_000,
 } as const;
 
+/**
+ * One listener of a stack: a transport bound to an address and port (RFC 3261 §18: UDP and TCP on
+ * 5060, TLS on 5061 by default).
+ */
 export interface ListenOptions {
+  /** The transport to listen on; `tls` needs `tls` certificates. */
   readonly transport: 'udp' | 'tcp' | 'tls';
   /** Default 127.0.0.1; '::1' or '::' for IPv6. */
   readonly host?: string;
@@ -73,9 +78,17 @@ export interface ListenOptions {
   readonly bufferSize?: number;
 }
 
+/**
+ * Options of {@link startStack} and {@link stackChild}: the listeners, the core, the timers and the
+ * limits that keep a flood from the network bounded.
+ */
 export interface StackOptions {
   /** One or more listeners; several of one transport are allowed (IPv4 and IPv6, say). */
   readonly listen: readonly ListenOptions[];
+  /**
+   * Makes the core that receives requests, responses and errors (see {@link Core}); called again on
+   * each restart of the core process.
+   */
   readonly core: CoreFactory;
   /** T1, T2 and T4 in ms (defaults 500, 4000, 5000). */
   readonly timers?: Partial<TimerBase>;
@@ -100,7 +113,7 @@ export interface StackOptions {
   readonly partialMessageTimeout?: number;
   /**
    * Most live transactions, server and client; past it a new request is answered `503 Service
-   * Unavailable` with a Retry-After, statelessly, and no process is started (default 10,000; see
+   * Unavailable` with a Retry-After, statelessly, and no process is started (default 50,000; see
    * `DEFAULT_STACK_LIMITS` for the sizing; `Infinity` for no limit).
    */
   readonly maxTransactions?: number;
@@ -110,6 +123,7 @@ export interface StackOptions {
   readonly tlsClient?: ConnectionOptions;
 }
 
+/** Options of {@link SipStack.sendRequest}. */
 export interface SendRequestOptions {
   /** Send here instead of the next hop the Route set or Request-URI names. */
   readonly destination?: Destination | Uri;
@@ -127,9 +141,13 @@ export interface SendRequestOptions {
   readonly stateless?: boolean;
 }
 
+/** A snapshot of what a stack holds, for a status page or metrics. */
 export interface StackStats {
+  /** Live server transactions. */
   readonly serverTransactions: number;
+  /** Live client transactions. */
   readonly clientTransactions: number;
+  /** Open stream connections (TCP and TLS), both directions. */
   readonly connections: number;
 }
 
@@ -147,7 +165,9 @@ export class SipStack {
 
   /** @internal use startStack */
   constructor(
+    /** The runtime the stack's processes run on; its clock drives every transaction timer. */
     readonly runtime: Runtime,
+    /** The options the stack was started with. */
     readonly options: StackOptions,
   ) {
     this.transports = new TransportSet(
@@ -247,6 +267,7 @@ export class SipStack {
     this.transports.send({ ...target, connection }, serializeMessage(response), (error) => log('response not sent: %s', error.message));
   }
 
+  /** Counts what the stack holds now; cheap enough to call on every scrape. */
   stats(): StackStats {
     return { serverTransactions: this.table.servers.size, clientTransactions: this.table.clients.size, connections: this.transports.connectionCount };
   }

@@ -17,23 +17,45 @@ import type { SessionStats } from './session/messages.js';
 
 const log = createDebug('switchboard:smpp:client');
 
+/**
+ * Which bind to send, so the MC knows which way messages may flow: `transmitter` only submits,
+ * `receiver` only takes deliveries, `transceiver` does both (SMPP v3.4 §4.1.1, §4.1.3, §4.1.5).
+ */
 export type BindMode = 'transmitter' | 'receiver' | 'transceiver';
 
+/**
+ * The fields of a bind request: who the ESME is, how it authenticates and which addresses it
+ * serves (SMPP v3.4 §4.1.1). Unset optional fields go out empty or 0, as the spec's defaults.
+ */
 export interface BindParams {
+  /** Which bind PDU to send: bind_transmitter, bind_receiver or bind_transceiver. */
   readonly mode: BindMode;
+  /** The ESME's identity at the MC, at most 15 characters (SMPP v3.4 §5.2.1). */
   readonly system_id: string;
+  /** The password the MC checks with `system_id`, at most 8 characters (SMPP v3.4 §5.2.2). */
   readonly password: string;
+  /** The kind of ESME, e.g. `VMS`, when the MC asks for one; default empty (SMPP v3.4 §5.2.3). */
   readonly system_type?: string;
   /** Default 0x34 (SMPP 3.4); 0x50 for SMPP 5.0. */
   readonly interface_version?: number;
+  /** Type of number of the addresses in `address_range`; default 0, unknown (SMPP v3.4 §5.2.5). */
   readonly addr_ton?: number;
+  /** Numbering plan of the addresses in `address_range`; default 0, unknown (SMPP v3.4 §5.2.6). */
   readonly addr_npi?: number;
+  /**
+   * The addresses this ESME serves, as a regular expression (SMPP v3.4 §5.2.7), so a receiver
+   * gets only their deliveries; default empty (the MC decides).
+   */
   readonly address_range?: string;
 }
 
 /** What the MC sent (deliver_sm, data_sm, alert_notification…). Return the command_status to answer (default ESME_ROK). */
 export type DeliverHandler = (pdu: Pdu) => number | void | Promise<number | void>;
 
+/**
+ * How a client with `reconnect` backs off between attempts: `delay` after the first failure,
+ * doubling up to `maxDelay`, so a down MC is not hammered.
+ */
 export interface ReconnectOptions {
   /** First delay before reconnecting (ms, runtime clock). Default 1,000. */
   readonly delay?: number;
@@ -41,11 +63,20 @@ export interface ReconnectOptions {
   readonly maxDelay?: number;
 }
 
+/**
+ * Options of `SmppClient.connect`: where the MC is, how to speak to it, and what to do on
+ * deliveries, binds and dropped connections. Only `port` is required.
+ */
 export interface SmppClientOptions {
+  /** The MC's host name or address (default `'127.0.0.1'`). */
   readonly host?: string;
+  /** The MC's TCP port (2775 is SMPP's registered port; 3550 for SMPP over TLS). */
   readonly port: number;
+  /** TLS options (node:tls) to connect over TLS instead of plain TCP. */
   readonly tls?: ConnectionOptions;
+  /** Window, timers and limits of the session (every one has a default). */
   readonly options?: SessionOptions;
+  /** How long a connection attempt may take before it fails (ms, default 10,000). */
   readonly connectTimeout?: number;
   /** Requests from the MC; without it they are answered ESME_ROK. */
   readonly onDeliver?: DeliverHandler;
@@ -59,22 +90,105 @@ export interface SmppClientOptions {
 
 /** What `onStatus` is told: bound, the connection ended, or a reconnect attempt failed (the next follows after `delay` ms). */
 export type ClientStatus =
-  | { readonly type: 'bound'; readonly response: Pdu }
-  | { readonly type: 'closed'; readonly reason: unknown }
-  | { readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number; readonly error: Error };
+  | {
+      /** The bind succeeded: the client can submit (or receive, by its mode). */
+      readonly type: 'bound';
+      /** The MC's bind response (its system_id names the MC). */
+      readonly response: Pdu;
+    }
+  | {
+      /** The connection ended; with `reconnect`, a new attempt follows unless the client was closed. */
+      readonly type: 'closed';
+      /** Why the session ended: its stop reason (an error when the connection was lost or the bind refused). */
+      readonly reason: unknown;
+    }
+  | {
+      /** A reconnect attempt failed; the next one follows after `delay` ms. */
+      readonly type: 'reconnecting';
+      /** How many attempts in a row have failed, from 1 (reset by a successful bind). */
+      readonly attempt: number;
+      /** The wait before the next attempt (ms, runtime clock). */
+      readonly delay: number;
+      /** Why the connection attempt failed (refused, timed out, TLS handshake…). */
+      readonly error: Error;
+    };
 
 /** The fields of a submit_sm; destination_addr is required. */
-export type SubmitInit = PduInit<'submit_sm'> & { readonly destination_addr: string };
+export type SubmitInit = PduInit<'submit_sm'> & {
+  /** The recipient's address, at most 20 characters (SMPP v3.4 §5.2.9). */
+  readonly destination_addr: string;
+};
 
+/**
+ * A text for `sendText`, which splits and encodes it: the caller gives addresses and text, not
+ * PDU fields (those it wants set go in `fields`).
+ */
 export interface TextMessage {
+  /** The sender's address (source_addr); default empty, for the MC to fill in. */
   readonly source?: string;
+  /** The recipient's address (destination_addr of every part). */
   readonly destination: string;
+  /** The text, any Unicode: sent in the smallest encoding it fits (GSM 7-bit, else UCS-2; see `split`). */
   readonly text: string;
   /** 1: ask for a delivery receipt. */
   readonly registered_delivery?: number;
   /** Fields copied into every part (ton/npi, service_type, validity…). */
   readonly fields?: PduInit<'submit_sm'>;
+  /** How to split and encode: concatenation mode (UDH, SAR or message_payload), reference, encoding. */
   readonly split?: SplitOptions;
+}
+
+/** A part of a `sendText` that the MC accepted: its `submit_sm_resp` carries the part's message_id. */
+export interface AcceptedPart {
+  /** Always true: tells an accepted part from a refused one. */
+  readonly ok: true;
+  /** The part's place in the message, from 0. */
+  readonly index: number;
+  /** The MC's submit_sm_resp for the part; its message_id names the part in receipts. */
+  readonly response: PduOf<'submit_sm_resp'>;
+}
+
+/** A part of a `sendText` that was refused or lost: `CommandStatusError`, `ResponseTimeoutError`, `SessionClosedError`… */
+export interface RefusedPart {
+  /** Always false: tells a refused part from an accepted one. */
+  readonly ok: false;
+  /** The part's place in the message, from 0. */
+  readonly index: number;
+  /** Why the part was not sent: the MC's refusal, a timeout or a lost connection. */
+  readonly error: Error;
+}
+
+/** What became of one part of a `sendText`. */
+export type TextPartOutcome = AcceptedPart | RefusedPart;
+
+/**
+ * `sendText` got some parts accepted and others refused or lost: the recipient may get part of the
+ * text. Nothing is dropped: every part's outcome is here, in part order.
+ */
+export class PartialSendError extends Error {
+  /** A stable code to test for, whatever the message says. */
+  readonly code = 'ERR_SMPP_PARTIAL_SEND';
+  /** The accepted parts' message_ids, in part order (their receipts will name them). */
+  readonly messageIds: readonly string[];
+  /** Why the first part that failed (in part order) failed; also the error's `cause`. */
+  readonly firstError: Error;
+
+  /** Made by `sendText` from every part's outcome; the message counts the parts not sent. */
+  constructor(
+    /** Every part's outcome, in part order. */
+    readonly parts: readonly TextPartOutcome[],
+  ) {
+    const refused = parts.filter((p): p is RefusedPart => !p.ok);
+    const firstError = refused[0]?.error ?? new Error('no part failed');
+    super(`${refused.length} of ${parts.length} parts not sent (part ${(refused[0]?.index ?? 0) + 1}: ${firstError.message})`, { cause: firstError });
+    this.name = 'PartialSendError';
+    this.firstError = firstError;
+    this.messageIds = parts.filter((p): p is AcceptedPart => p.ok).map((p) => p.response.message_id);
+  }
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }
 
 interface ClientState {
@@ -242,7 +356,24 @@ export class SmppClient {
 
   /**
    * Sends text, split into as many submit_sm as it needs (UDH by default; SAR or message_payload
-   * by `split.mode`), in the smallest encoding; resolves with every part's response, in order.
+   * by `split.mode`), in the smallest encoding. The parts go out together (within the window) and
+   * every one is waited for, whatever happens to the others.
+   *
+   * Return values:
+   * - resolves with every part's `submit_sm_resp`, in part order, when all were accepted;
+   * - rejects with the first part's error (`CommandStatusError`, `BindStateError`,
+   *   `SessionClosedError`…) when no part was accepted: nothing went out, as with `submit`;
+   * - rejects with `PartialSendError` when some parts were accepted and others not: its `parts`
+   *   hold every part's outcome, `messageIds` the accepted parts' ids (for their receipts), and
+   *   `firstError` (also its `cause`) why the first failed part failed;
+   * - throws `MessageTooLongError` (before sending) when the text needs more than 255 parts.
+   *
+   * @example
+   * try {
+   *   const responses = await client.sendText({ destination: '447700900123', text });
+   * } catch (error) {
+   *   if (error instanceof PartialSendError) log('sent in part, ids %o', error.messageIds);
+   * }
    */
   async sendText(message: TextMessage): Promise<PduOf<'submit_sm_resp'>[]> {
     const split = splitMessage(message.text, message.split);
@@ -258,7 +389,15 @@ export class SmppClient {
         tlvs: { ...message.fields?.tlvs, ...part.tlvs },
       }),
     );
-    return Promise.all(parts.map(async (pdu) => (await this.request(pdu)) as PduOf<'submit_sm_resp'>));
+    const settled = await Promise.allSettled(parts.map(async (pdu) => (await this.request(pdu)) as PduOf<'submit_sm_resp'>));
+    const outcomes: TextPartOutcome[] = settled.map((result, index) =>
+      result.status === 'fulfilled' ? { ok: true, index, response: result.value } : { ok: false, index, error: asError(result.reason) },
+    );
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length === 0) return outcomes.map((o) => (o as AcceptedPart).response);
+    const first = (failed[0] as RefusedPart).error;
+    if (failed.length === outcomes.length) throw first;
+    throw new PartialSendError(outcomes);
   }
 
   /** The session's bind state and window occupancy. */

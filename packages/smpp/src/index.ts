@@ -1,23 +1,33 @@
 // @switchboard/smpp: SMPP 3.4 and 5.0. This is the package's one public face.
 
+/**
+ * SMPP 3.4 and 5.0: the PDU codec, text encodings, long messages and receipts, ESME and MC
+ * sessions as processes, and an MC simulator (see docs/smpp.md).
+ *
+ * @module @switchboard/smpp
+ */
+
 export { CommandId, commandName, isResponseId, responseNameOf } from './pdu/command-id.js';
 export type { CommandName } from './pdu/command-id.js';
-export { CommandStatus, CommandStatusAlias, describeStatus } from './pdu/command-status.js';
+export { COMMAND_STATUSES, CommandStatus, CommandStatusAlias, describeStatus } from './pdu/command-status.js';
 export type { CommandStatusName } from './pdu/command-status.js';
 export { TLVS, tlvByName, tlvByTag } from './pdu/tlv-registry.js';
 export type {
   BroadcastAreaIdentifier,
   BroadcastContentType,
   BroadcastFrequencyInterval,
+  Kind as TlvKind,
   NetworkErrorCode,
+  TlvDefinition,
   TlvName,
   TlvValues,
   Tlvs,
   UnknownTlvKey,
+  ValueOfKind,
 } from './pdu/tlv-registry.js';
 export { LAYOUTS } from './pdu/layouts.js';
 export type { Field } from './pdu/layouts.js';
-export type { DestAddress, Pdu, PduOf, UnsuccessSme } from './pdu/types.js';
+export type { DestAddress, FieldsOf, FieldValue, Pdu, PduOf, UnsuccessSme } from './pdu/types.js';
 export { decodePdu, HEADER_LENGTH } from './pdu/decode.js';
 export { encodePdu } from './pdu/encode.js';
 export { PduFramer, DEFAULT_MAX_COMMAND_LENGTH } from './pdu/framer.js';
@@ -46,7 +56,7 @@ export { MessageState, parseReceipt, parseReceiptDate, formatReceipt, receiptTlv
 export type { DeliveryReceipt, MessageStateName, ReceiptInit } from './encoding/receipt.js';
 
 export { allows, bindStateMachine, isBound } from './session/bind-state.js';
-export type { BindState } from './session/bind-state.js';
+export type { BindEvent, BindState, Direction } from './session/bind-state.js';
 export { SessionReturn } from './session/session.js';
 export type { ConnectionInfo, SendResult, Session, SessionCallResult, SessionInitResult, SessionResult } from './session/session.js';
 export type { SessionOptions } from './session/options.js';
@@ -63,7 +73,7 @@ export { listenMc } from './mc.js';
 export type { McOptions, McServer } from './mc.js';
 export { requestPdu, closeSession } from './session/api.js';
 export type { RequestOutcome } from './session/messages.js';
-export { SmppClient } from './client.js';
-export type { BindMode, BindParams, ClientStatus, DeliverHandler, ReconnectOptions, SmppClientOptions, SubmitInit, TextMessage } from './client.js';
+export { SmppClient, PartialSendError } from './client.js';
+export type { AcceptedPart, BindMode, BindParams, ClientStatus, DeliverHandler, ReconnectOptions, RefusedPart, SmppClientOptions, SubmitInit, TextMessage, TextPartOutcome } from './client.js';
 export { McSimulator } from './simulator/simulator.js';
-export type { InjectedFault, McSimulatorOptions, SimulatorStats, SubmittedMessage } from './simulator/simulator.js';
+export type { BoundMode, InjectedFault, McSimulatorOptions, SimulatorStats, SubmittedMessage } from './simulator/simulator.js';

@@ -14,13 +14,19 @@ import { TransportSession } from './session/transport.js';
 
 const log = createDebug('switchboard:smpp:mc');
 
+/** Options of `listenMc`: where to listen, the session each connection runs, and the MC's limits. */
 export interface McOptions<A> {
+  /** The address to listen on (default `'127.0.0.1'`; `'0.0.0.0'` for every interface). */
   readonly host?: string;
   /** 0 picks a free port (read it from `McServer.port`). */
   readonly port?: number;
+  /** TLS options (node:tls) to accept SMPP over TLS; `init` runs after the handshake. */
   readonly tls?: TlsOptions;
+  /** The callbacks each connection's session runs. */
   readonly session: Session<unknown, A>;
+  /** Passed to every session's `init`. */
   readonly args: A;
+  /** Window, timers and limits of every session (every one has a default). */
   readonly options?: SessionOptions;
   /** Most connections at once; more are closed on arrival. Default 1000. */
   readonly maxConnections?: number;
@@ -33,8 +39,11 @@ export interface McOptions<A> {
   readonly bindFailures?: BindGuardOptions | false;
 }
 
+/** A listening MC, as `listenMc` returns it: its port, its sessions, and how to close it. */
 export interface McServer {
+  /** The port it listens on (the one picked, when `port` was 0). */
   readonly port: number;
+  /** The DynamicSupervisor that holds one session process per connection. */
   readonly supervisor: SupervisorPid;
   /** Session processes, one per connection. */
   sessions(): Promise<Pid[]>;
@@ -48,6 +57,19 @@ export interface McServer {
   close(options?: { timeout?: number }): Promise<void>;
 }
 
+/**
+ * Listens for ESMEs (TCP, or TLS with `tls`) and runs one session process per connection under
+ * a DynamicSupervisor, refusing connections past `maxConnections`. Resolves once listening.
+ *
+ * @example
+ * const mc = await listenMc(runtime, {
+ *   port: 0,
+ *   session: { handlePdu: (pdu, state) => SessionReturn.ok(state, [createResponse(pdu)]) },
+ *   args: undefined,
+ * });
+ * // … later
+ * await mc.close();
+ */
 export async function listenMc<A>(runtime: Runtime, options: McOptions<A>): Promise<McServer> {
   const maxConnections = options.maxConnections ?? 1000;
   const supervisor = await startDynamicSupervisor(runtime, { maxChildren: maxConnections, intensity: 1_000_000, period: 1 });

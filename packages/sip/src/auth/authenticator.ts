@@ -43,6 +43,7 @@ export interface DigestAuthenticatorOptions {
    * makes every outstanding nonce forged. At least 16 octets.
    */
   readonly secret: string | Uint8Array;
+  /** Finds the stored HA1 of a user in a realm for an algorithm; see {@link DigestLookup}. */
   readonly lookup: DigestLookup;
   /**
    * The algorithms offered, one challenge each, in this order (RFC 7616 §3.7: preferred first).
@@ -167,6 +168,7 @@ function sameUri(digestUri: string, request: SipRequest): boolean {
  * });
  */
 export class DigestAuthenticator {
+  /** The realm challenges are issued in and credentials are checked against. */
   readonly realm: string;
   /** The algorithms offered, in challenge order. */
   readonly algorithms: readonly DigestAlgorithm[];
@@ -176,6 +178,10 @@ export class DigestAuthenticator {
   private readonly counts: NonceCounts | undefined;
   private readonly opaque: string;
 
+  /**
+   * Creates an authenticator from its options. Throws {@link DigestConfigError} on a bad option (a
+   * short secret, an unknown algorithm…).
+   */
   constructor(options: DigestAuthenticatorOptions) {
     const secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret);
     if (secret.length < MIN_SECRET_BYTES) throw new DigestConfigError(`at least ${MIN_SECRET_BYTES} octets are needed, got ${secret.length}`, 'secret');

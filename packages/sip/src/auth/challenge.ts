@@ -16,11 +16,15 @@ export interface DigestChallenge {
   /** `WWW-Authenticate` (401) or `Proxy-Authenticate` (407): the answer goes in the matching
    * `Authorization` or `Proxy-Authorization`. */
   readonly header: 'WWW-Authenticate' | 'Proxy-Authenticate';
+  /** The realm to answer in (RFC 7616 §3.3); the credentials' realm, when set, must match it. */
   readonly realm: string;
+  /** The server's nonce, echoed back in the answer. */
   readonly nonce: string;
+  /** The algorithm to hash with; a challenge without one means MD5 (RFC 7616 §3.3). */
   readonly algorithm: DigestAlgorithm;
   /** Whether the challenge offers `qop="auth"` (else the RFC 2069 form is used). */
   readonly qop: 'auth' | undefined;
+  /** The `opaque` value, echoed back unchanged; undefined when the challenge has none. */
   readonly opaque: string | undefined;
   /** `stale=true`: the previous credentials were right, only their nonce was old (RFC 7616 §3.3). */
   readonly stale: boolean;

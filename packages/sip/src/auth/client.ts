@@ -20,7 +20,9 @@ const log = createDebug('switchboard:sip:auth');
  * new DigestClient({ username: 'alice', password: 'wonderland', realm: 'example.com' });
  */
 export interface DigestCredentials {
+  /** The user name to authenticate as. */
   readonly username: string;
+  /** The user's password; only its hashes leave the process. */
   readonly password: string;
   /** Answer only challenges of this realm (default: every realm that challenges). */
   readonly realm?: string;
@@ -94,6 +96,10 @@ export class DigestClient {
   private readonly algorithms: readonly DigestAlgorithm[];
   private readonly cnonce: () => string;
 
+  /**
+   * Creates a client answering challenges with `credentials`; see {@link DigestClientOptions} for
+   * the options.
+   */
   constructor(
     private readonly credentials: DigestCredentials,
     options: DigestClientOptions = {},

@@ -71,9 +71,11 @@ export function digestHa1(username: string, realm: string, password: string, alg
  * const inputs: DigestInputs = { algorithm: 'SHA-256', ha1, nonce, method: 'REGISTER', uri: 'sip:example.com', qop: 'auth', nc: '00000001', cnonce };
  */
 export interface DigestInputs {
+  /** The algorithm to hash with (RFC 7616 §3.4.2); a `-sess` one mixes the nonces into HA1. */
   readonly algorithm: DigestAlgorithm;
   /** The stored HA1, H(username:realm:password), of the algorithm's base hash. */
   readonly ha1: string;
+  /** The server's nonce from the challenge. */
   readonly nonce: string;
   /** The request's method (RFC 3261 §22.4 uses it as HTTP does). */
   readonly method: string;

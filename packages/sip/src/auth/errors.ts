@@ -8,7 +8,9 @@
  * new DigestAuthenticator({ realm, secret: 'short', lookup }); // throws, code 'ERR_SIP_AUTH_CONFIG', option 'secret'
  */
 export class DigestConfigError extends Error {
+  /** A stable error code, `ERR_SIP_AUTH_CONFIG`, to test for instead of the message. */
   readonly code = 'ERR_SIP_AUTH_CONFIG';
+  /** Builds the error; the option's name is prefixed to `message`. */
   constructor(
     message: string,
     /** The option at fault. */
@@ -29,7 +31,9 @@ export class DigestConfigError extends Error {
  * catch (error) { if (error instanceof DigestChallengeError) return giveUp(error.status); throw error; }
  */
 export class DigestChallengeError extends Error {
+  /** A stable error code, `ERR_SIP_AUTH_CHALLENGE`, to test for instead of the message. */
   readonly code = 'ERR_SIP_AUTH_CHALLENGE';
+  /** Builds the error; the header, when given, is prefixed to `message`. */
   constructor(
     message: string,
     /** The status of the response that was to be answered. */

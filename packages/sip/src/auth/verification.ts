@@ -4,9 +4,13 @@ import type { DigestAlgorithm } from './digest-hash.js';
 
 /** The credentials are right: the request comes from `username`. */
 export interface DigestAccepted {
+  /** Always `ok`: go on with the request. */
   readonly kind: 'ok';
+  /** The authenticated user, as written in the credentials. */
   readonly username: string;
+  /** The realm the credentials were checked in. */
   readonly realm: string;
+  /** The algorithm the credentials used. */
   readonly algorithm: DigestAlgorithm;
 }
 
@@ -16,7 +20,12 @@ export interface DigestAccepted {
  * challenge.
  */
 export interface DigestMissing {
+  /** Always `missing`: answer with a challenge (401 or 407). */
   readonly kind: 'missing';
+  /**
+   * Why there was nothing to check: no credentials at all, or only some for another realm or
+   * scheme.
+   */
   readonly reason: 'no-credentials' | 'other-realm';
 }
 
@@ -26,8 +35,11 @@ export interface DigestMissing {
  * `stale=true` (RFC 7616 §3.3), so the client retries with a new nonce without asking its user.
  */
 export interface DigestStale {
+  /** Always `stale`: answer with a challenge carrying `stale=true`. */
   readonly kind: 'stale';
+  /** Why the nonce is no longer good: past its lifetime, or its nonce count already seen. */
   readonly reason: 'expired' | 'replayed';
+  /** The user the credentials were for; they were otherwise right. */
   readonly username: string;
 }
 
@@ -53,8 +65,11 @@ export type DigestRefusal =
  * and its user another prompt), or with 403 when retries are not welcome.
  */
 export interface DigestRefused {
+  /** Always `refused`: answer 403, or challenge again. */
   readonly kind: 'refused';
+  /** Why the credentials were refused. */
   readonly reason: DigestRefusal;
+  /** The user the credentials claimed to be, for the log. */
   readonly username: string;
 }
 
@@ -64,6 +79,7 @@ export interface DigestRefused {
  * 400 (RFC 7616 §3.4: a request that does not follow the syntax is a bad request).
  */
 export interface DigestMalformed {
+  /** Always `malformed`: answer 400. */
   readonly kind: 'malformed';
   /** What is wrong, for a log and the 400's reason phrase. */
   readonly reason: string;

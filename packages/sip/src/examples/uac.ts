@@ -9,6 +9,7 @@ import type { Core, CoreFactory } from '../core.js';
 import type { ClientTransaction } from '../transaction/handles.js';
 import type { SipStack } from '../stack.js';
 
+/** The final statuses of an example call: the INVITE's and, when it was answered, the BYE's. */
 export interface CallOutcome {
   /** The INVITE's final status. */
   readonly invite: number;
@@ -21,9 +22,14 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/**
+ * An example UAC core (RFC 3261 §8.1): places a call (INVITE, ACK, BYE) or sends an OPTIONS and
+ * resolves with the final statuses. Get one from {@link exampleUac}.
+ */
 export class ExampleUac implements Core {
   private readonly waiting = new Map<ClientTransaction['key'], Waiter>();
 
+  /** Creates the core for `stack`; {@link exampleUac} does this for you. */
   constructor(private readonly stack: SipStack) {}
 
   /** Sends `request` and resolves with its final response (or rejects with the transaction's error). */

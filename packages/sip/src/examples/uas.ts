@@ -7,12 +7,22 @@ import type { Core, CoreFactory } from '../core.js';
 import type { ServerTransaction } from '../transaction/handles.js';
 import type { SipStack } from '../stack.js';
 
+/**
+ * What the example UAS has seen, by kind; counts only go up, so a test or benchmark reads them at
+ * any time.
+ */
 export interface UasCounters {
+  /** INVITE requests received, retransmissions absorbed by the transaction not included. */
   invites: number;
+  /** ACK requests received (for the 2xx answers). */
   acks: number;
+  /** BYE requests received. */
   byes: number;
+  /** CANCEL requests that reached the core (each INVITE they cancel is answered 487). */
   cancels: number;
+  /** OPTIONS requests received. */
   options: number;
+  /** Transport and transaction errors the stack reported to the core. */
   errors: number;
 }
 
@@ -22,9 +32,15 @@ function sdpAnswer(host: string): string {
   return `v=0\r\no=switchboard 1 1 IN IP4 ${host}\r\ns=-\r\nc=IN IP4 ${host}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`;
 }
 
+/**
+ * An example UAS core (RFC 3261 §8.2): answers OPTIONS, INVITE (180, then 200 with an SDP answer),
+ * BYE and CANCEL, and 405 to anything else. Build it with {@link exampleUas}.
+ */
 export class ExampleUas implements Core {
+  /** Creates the core for `stack`; {@link exampleUas} does this for you. */
   constructor(
     private readonly stack: SipStack,
+    /** The counters this core increments. */
     readonly counters: UasCounters,
     private readonly options: { readonly ring: boolean },
   ) {}
@@ -77,6 +93,7 @@ export function exampleUas(counters: UasCounters = newUasCounters(), options: { 
   return (stack) => new ExampleUas(stack, counters, { ring: options.ring ?? true });
 }
 
+/** A fresh set of counters, all zero, to pass to {@link exampleUas} and read afterwards. */
 export function newUasCounters(): UasCounters {
   return { invites: 0, acks: 0, byes: 0, cancels: 0, options: 0, errors: 0 };
 }

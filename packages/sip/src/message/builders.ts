@@ -16,6 +16,10 @@ function random(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/**
+ * A new Via branch (RFC 3261 §8.1.1.7): the magic cookie followed by 96 random bits, unique across
+ * space and time.
+ */
 export function newBranch(): string {
   return `${MAGIC_COOKIE}${random(12)}`;
 }
@@ -25,6 +29,9 @@ export function newTag(): string {
   return random(8);
 }
 
+/**
+ * A new Call-ID (RFC 3261 §8.1.1.4): 128 random bits, with `@host` appended when a host is given.
+ */
 export function newCallId(host?: string): string {
   return host === undefined ? random(16) : `${random(16)}@${host}`;
 }
@@ -49,23 +56,40 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
   600: 'Busy Everywhere', 603: 'Decline', 604: 'Does Not Exist Anywhere', 606: 'Not Acceptable', 607: 'Unwanted', 608: 'Rejected',
 };
 
+/**
+ * What {@link createRequest} needs to build a request outside a dialog; what is left out gets the
+ * RFC 3261 §8.1.1 defaults.
+ */
 export interface RequestInit {
+  /** The method, case-sensitive (INVITE, MESSAGE, REGISTER…). */
   readonly method: string;
+  /** The Request-URI (RFC 3261 §8.1.1.1). */
   readonly uri: Uri;
+  /** The From value; a `tag` is added when it has none (RFC 3261 §8.1.1.3). */
   readonly from: NameAddr;
+  /** The To value, without a tag outside a dialog (RFC 3261 §8.1.1.2). */
   readonly to: NameAddr;
   /**
    * The top Via without its branch: a new branch is added. Leave it out for a request given to a
    * stack's `sendRequest`, which puts its own Via (sent-by, branch, rport).
    */
-  readonly via?: Omit<Via, 'params'> & { readonly params?: Via['params'] };
+  readonly via?: Omit<Via, 'params'> & {
+    /** Via parameters to keep (received, rport…); the branch is always replaced by a new one. */
+    readonly params?: Via['params'];
+  };
+  /** The Call-ID; default: a new one from {@link newCallId}. */
   readonly callId?: string;
+  /** The CSeq number; default 1. */
   readonly cseq?: number;
+  /** The Max-Forwards value; default 70 (RFC 3261 §8.1.1.6). */
   readonly maxForwards?: number;
+  /** A Contact to add (required in an INVITE, RFC 3261 §8.1.1.8); none by default. */
   readonly contact?: NameAddr;
   /** More headers, appended in order (raw values). */
   readonly headers?: readonly (readonly [name: string, value: string])[];
+  /** The body; a string is written as UTF-8. Default: none. */
   readonly body?: Buffer | string;
+  /** The Content-Type to set when there is a body, such as `text/plain`. */
   readonly contentType?: string;
 }
 
@@ -89,13 +113,19 @@ export function createRequest(init: RequestInit): SipRequest {
   return new SipRequest(init.method, init.uri, headers, body);
 }
 
+/**
+ * What {@link createResponse} may take beyond the request and the status; everything is optional.
+ */
 export interface ResponseInit {
   /** Default: the RFC's phrase for the status. */
   readonly reason?: string;
   /** The To tag to add when the request's To has none (default: a new one; not for 100 Trying). */
   readonly toTag?: string;
+  /** More headers, appended in order after the copied ones (raw values). */
   readonly headers?: readonly (readonly [name: string, value: string])[];
+  /** The body; a string is written as UTF-8. Default: none. */
   readonly body?: Buffer | string;
+  /** The Content-Type to set when there is a body. */
   readonly contentType?: string;
 }
 

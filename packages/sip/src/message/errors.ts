@@ -2,7 +2,11 @@
 
 /** A message (or one of its headers) that cannot be read. */
 export class SipParseError extends Error {
+  /** A stable error code, `ERR_SIP_PARSE`, to test for instead of the message. */
   readonly code = 'ERR_SIP_PARSE';
+  /**
+   * Builds the error; `message` says what is wrong, and the header (when given) is prefixed to it.
+   */
   constructor(
     message: string,
     /** The status a server answers a request with: 400, 505 (version), 413 (too large)… */
@@ -25,11 +29,14 @@ export class SipParseError extends Error {
 
 /** A message that parses but breaks a rule the transaction layer or a core relies on. */
 export class SipValidationError extends Error {
+  /** A stable error code, `ERR_SIP_INVALID`, to test for instead of the message. */
   readonly code = 'ERR_SIP_INVALID';
+  /** Builds the error; `message` says which rule the message breaks. */
   constructor(
     message: string,
     /** The status a server answers with (400, 416, 420…). */
     readonly status: number,
+    /** The header at fault, in canonical form, if one is. */
     readonly header?: string,
   ) {
     super(message);

@@ -8,6 +8,10 @@ import { SipParseError } from './errors.js';
 import { DEFAULT_LIMITS, parseHead, type ParseLimits } from './parser.js';
 import type { SipMessage } from './message.js';
 
+/**
+ * What {@link SipStreamFramer.push} reports as it cuts messages from the stream; each callback's
+ * return value is ignored.
+ */
 export interface FramerEvents {
   /** A whole message. */
   message(message: SipMessage, bytes: Buffer): void;
@@ -56,6 +60,7 @@ export class SipStreamFramer {
   private broken: SipParseError | null = null;
   private readonly limits: Required<ParseLimits>;
 
+  /** Creates a framer; `limits` default to {@link DEFAULT_LIMITS}. */
   constructor(limits: ParseLimits = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
@@ -65,6 +70,11 @@ export class SipStreamFramer {
     return this.end - this.start;
   }
 
+  /**
+   * Takes the next chunk of the stream and reports, through `events`, every whole message and
+   * keep-alive ping it completes, in order. Throws {@link SipParseError} on a framing error, after
+   * which the framer stays broken.
+   */
   push(chunk: Buffer, events: FramerEvents): void {
     if (this.broken !== null) throw this.broken;
     if (chunk.length === 0) return;

@@ -32,6 +32,19 @@ function keyOf(name: string): string {
   return canonicalName(name).toLowerCase();
 }
 
+/**
+ * The headers of a message (RFC 3261 §7.3): rows in their original order, names canonical, values
+ * raw and parsed on first typed read. Several rows of one header and the comma-separated elements
+ * within a row read as one list (§7.3.1); header names are case-insensitive everywhere.
+ *
+ * @example
+ * ```ts
+ * const headers = new HeaderList().append('Via', 'SIP/2.0/UDP
+ * pc33.example.com;branch=z9hG4bK776asdhds');
+ * headers.first('via')?.host; // 'pc33.example.com'
+ * headers.set('max-forwards', 70);
+ * ```
+ */
 export class HeaderList implements Iterable<readonly [name: string, value: string]> {
   private rows: Row[] = [];
   /** The head the parser read the rows from. */
@@ -61,10 +74,12 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     return (row.value ??= this.source.slice(row.start, row.end));
   }
 
+  /** How many rows there are (a list header's comma-separated elements in one row count once). */
   get size(): number {
     return this.rows.length;
   }
 
+  /** Every row as `[name, raw value]`, in order, names canonical. */
   *[Symbol.iterator](): Iterator<readonly [string, string]> {
     for (const row of this.rows) yield [row.name, this.valueOf(row)];
   }
@@ -86,6 +101,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     return out;
   }
 
+  /** Whether at least one row of `name` (case-insensitive) is present. */
   has(name: string): boolean {
     const key = keyOf(name);
     return this.rows.some((row) => row.key === key);
@@ -220,6 +236,10 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     return elements[0];
   }
 
+  /**
+   * A copy whose rows can be changed without touching this list (typed values are shared: they are
+   * read-only).
+   */
   clone(): HeaderList {
     const copy = new HeaderList();
     copy.source = this.source;

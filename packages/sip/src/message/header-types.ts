@@ -15,48 +15,102 @@ import { type RetryAfter, type WarningHeader, formatRetryAfter, formatWarning, p
 
 /** The typed value of each known header (by lowercase canonical name). */
 export interface HeaderTypes {
+  /** Via (RFC 3261 §20.42): one element per hop the request has crossed, topmost first. */
   via: Via;
+  /** From (RFC 3261 §20.20): the request's logical originator, with its `tag`. */
   from: NameAddr;
+  /** To (RFC 3261 §20.39): the request's logical recipient, with the UAS's `tag` once answered. */
   to: NameAddr;
+  /**
+   * Contact (RFC 3261 §20.10): where to reach the sender directly, or `*` in a REGISTER that
+   * removes every binding.
+   */
   contact: NameAddr | ContactStar;
+  /** Route (RFC 3261 §20.34): the proxies a request must still visit, in order. */
   route: NameAddr;
+  /** Record-Route (RFC 3261 §20.30): the proxies that asked to stay on the dialog's path. */
   'record-route': NameAddr;
+  /** Path (RFC 3327): the proxies between a registering UA and its registrar. */
   path: NameAddr;
+  /** Service-Route (RFC 3608): the route a registrar tells the UA to use for later requests. */
   'service-route': NameAddr;
+  /** Reply-To (RFC 3261 §20.31): where a reply should go if it differs from From. */
   'reply-to': NameAddr;
+  /** Refer-To (RFC 3515 §2.1): the target a REFER asks the recipient to contact. */
   'refer-to': NameAddr;
+  /** Referred-By (RFC 3892): who caused the request to be sent. */
   'referred-by': NameAddr;
+  /** P-Asserted-Identity (RFC 3325 §9.1): the identity a trusted network vouches for. */
   'p-asserted-identity': NameAddr;
+  /** P-Preferred-Identity (RFC 3325 §9.2): the identity the UA would like asserted. */
   'p-preferred-identity': NameAddr;
+  /**
+   * Call-ID (RFC 3261 §20.8): the opaque identifier shared by every message of a call or
+   * registration.
+   */
   'call-id': string;
+  /** CSeq (RFC 3261 §20.16): the request's sequence number and method. */
   cseq: CSeq;
+  /** RAck (RFC 3262 §7.2): which reliable provisional response a PRACK acknowledges. */
   rack: RAck;
+  /** RSeq (RFC 3262 §7.1): the sequence number of a reliable provisional response. */
   rseq: number;
+  /** Max-Forwards (RFC 3261 §20.22): how many more hops the request may take, 0–255. */
   'max-forwards': number;
+  /** Content-Length (RFC 3261 §20.14): the body's size in bytes. */
   'content-length': number;
+  /**
+   * Expires (RFC 3261 §20.19): a lifetime in seconds (of a registration, subscription or message).
+   */
   expires: number;
+  /**
+   * Min-Expires (RFC 3261 §20.23): the shortest registration lifetime a registrar accepts, in
+   * seconds.
+   */
   'min-expires': number;
+  /** Min-SE (RFC 4028 §5): the shortest session interval accepted, in seconds. */
   'min-se': number;
+  /** Session-Expires (RFC 4028 §4): the session refresh interval and who refreshes. */
   'session-expires': SessionExpires;
+  /** Content-Type (RFC 3261 §20.15): the body's media type. */
   'content-type': MediaType;
+  /** Require (RFC 3261 §20.32): one option tag the UAS must support. */
   require: string;
+  /** Supported (RFC 3261 §20.37): one option tag the sender supports. */
   supported: string;
+  /** Unsupported (RFC 3261 §20.40): one required option tag the UAS does not support. */
   unsupported: string;
+  /** Proxy-Require (RFC 3261 §20.29): one option tag proxies must support. */
   'proxy-require': string;
+  /** Allow (RFC 3261 §20.5): one method the sender supports. */
   allow: string;
+  /** Allow-Events (RFC 6665 §8.2.2): one event package the sender supports. */
   'allow-events': string;
+  /** Authorization (RFC 3261 §20.7): the UA's answer to a 401 challenge. */
   authorization: Credentials;
+  /** Proxy-Authorization (RFC 3261 §20.28): the UA's answer to a 407 challenge. */
   'proxy-authorization': Credentials;
+  /** WWW-Authenticate (RFC 3261 §20.44): a UAS's or registrar's challenge, in a 401. */
   'www-authenticate': Credentials;
+  /** Proxy-Authenticate (RFC 3261 §20.27): a proxy's challenge, in a 407. */
   'proxy-authenticate': Credentials;
+  /** Event (RFC 6665 §8.2.1): the event package a SUBSCRIBE or NOTIFY is about. */
   event: EventHeader;
+  /** Subscription-State (RFC 6665 §8.2.3): the state of the subscription a NOTIFY reports. */
   'subscription-state': SubscriptionState;
+  /** Reason (RFC 3326): why a request (often a CANCEL or BYE) was sent. */
   reason: ReasonHeader;
+  /** Warning (RFC 3261 §20.43): extra information about the response's status. */
   warning: WarningHeader;
+  /** Retry-After (RFC 3261 §20.33): how long until the service is expected back, in seconds. */
   'retry-after': RetryAfter;
+  /** Date (RFC 3261 §20.17): when the message was sent, in GMT. */
   date: DateHeader;
 }
 
+/**
+ * The lowercase canonical name of a header that has a typed value: the keys of {@link HeaderTypes}.
+ */
 export type TypedHeaderName = keyof HeaderTypes;
 
 interface Codec<T> {

@@ -6,6 +6,9 @@ import { HeaderList } from './header-list.js';
 import { SipParseError } from './errors.js';
 import { formatUri, parseCommonSipUri, parseRequestUri, type Uri } from './uri.js';
 
+/**
+ * The protocol version every message this stack writes carries on its start line (RFC 3261 §7.1).
+ */
 export const SIP_VERSION = 'SIP/2.0';
 
 /** The body of a message without one (zero octets: nothing in it can change). */
@@ -14,6 +17,7 @@ const NO_BODY = Buffer.alloc(0);
 abstract class SipMessageBase {
   /** "SIP/2.0" */
   version = SIP_VERSION;
+  /** The header rows, in order, typed on first read (see {@link HeaderList}). */
   headers: HeaderList;
   private bodyBytes: Buffer | undefined;
   /** A parsed message's body is cut from the received bytes when first read. */
@@ -26,10 +30,18 @@ abstract class SipMessageBase {
     this.bodyBytes = body;
   }
 
+  /**
+   * The body's octets; empty when the message has none. A parsed message's body is cut from the
+   * received bytes on first read.
+   */
   get body(): Buffer {
     return (this.bodyBytes ??= this.bodySource!.subarray(this.bodyStart, this.bodyEnd));
   }
 
+  /**
+   * Replaces the body. Content-Length is not updated here: the serializer writes it from the body's
+   * length.
+   */
   set body(value: Buffer) {
     this.bodyBytes = value;
     this.bodySource = undefined;
@@ -52,22 +64,30 @@ abstract class SipMessageBase {
     return this.headers.all('via');
   }
 
+  /**
+   * The topmost Via (RFC 3261 §8.1.1.7): the hop this message was last sent by, or will be;
+   * undefined when there is none.
+   */
   get topVia(): Via | undefined {
     return this.headers.first('via');
   }
 
+  /** The From value (RFC 3261 §8.1.1.3); undefined when missing. */
   get from(): NameAddr | undefined {
     return this.headers.first('from');
   }
 
+  /** The To value (RFC 3261 §8.1.1.2); undefined when missing. */
   get to(): NameAddr | undefined {
     return this.headers.first('to');
   }
 
+  /** The Call-ID (RFC 3261 §8.1.1.4); undefined when missing. */
   get callId(): string | undefined {
     return this.headers.first('call-id');
   }
 
+  /** The CSeq (RFC 3261 §8.1.1.5); undefined when missing. */
   get cseq(): CSeq | undefined {
     return this.headers.first('cseq');
   }
@@ -78,7 +98,22 @@ abstract class SipMessageBase {
   }
 }
 
+/**
+ * A SIP request (RFC 3261 §7.1): a method, a Request-URI, headers and a body. Parsed requests read
+ * their URI and headers lazily, so a malformed value throws {@link SipParseError} only when read
+ * (or from `check()`).
+ *
+ * @example
+ * ```ts
+ * const request = new SipRequest('OPTIONS', parseUri('sip:bob@example.com'));
+ * request.headers.append('max-forwards', 70);
+ * ```
+ */
 export class SipRequest extends SipMessageBase {
+  /**
+   * Always `request`: tells a {@link SipRequest} from a {@link SipResponse} in a
+   * {@link SipMessage}.
+   */
   readonly kind = 'request' as const;
   private parsedUri: Uri | undefined;
   /** The Request-URI as received, read on first use. */
@@ -87,6 +122,7 @@ export class SipRequest extends SipMessageBase {
   private targetStart = 0;
   private targetEnd = 0;
 
+  /** Builds a request from parts; {@link createRequest} fills in the mandatory headers for you. */
   constructor(
     /** Case-sensitive (RFC 3261 §7.1). */
     public method: string,
@@ -121,6 +157,7 @@ export class SipRequest extends SipMessageBase {
     return (source === undefined ? undefined : parseCommonSipUri(source, this.targetStart, this.targetEnd)) ?? parseRequestUri(this.target!);
   }
 
+  /** Replaces the Request-URI (a proxy retargeting, a UAC following a Route). */
   set uri(value: Uri) {
     this.parsedUri = value;
     this.target = undefined;
@@ -143,10 +180,24 @@ export class SipRequest extends SipMessageBase {
   }
 }
 
+/**
+ * A SIP response (RFC 3261 §7.2): a status code, a reason phrase, headers and a body. Build one for
+ * a request with {@link createResponse}, which copies the headers §8.2.6.2 requires.
+ */
 export class SipResponse extends SipMessageBase {
+  /**
+   * Always `response`: tells a {@link SipResponse} from a {@link SipRequest} in a
+   * {@link SipMessage}.
+   */
   readonly kind = 'response' as const;
+  /**
+   * Builds a response from parts; {@link createResponse} copies Via, From, To, Call-ID and CSeq
+   * from the request for you.
+   */
   constructor(
+    /** The status code, 100 to 699 (RFC 3261 §7.2). */
     public status: number,
+    /** The reason phrase, for humans (RFC 3261 §7.2); machines read `status`. */
     public reason: string,
     headers?: HeaderList,
     body?: Buffer,
@@ -155,4 +206,5 @@ export class SipResponse extends SipMessageBase {
   }
 }
 
+/** Either kind of SIP message; tell them apart with `kind`. */
 export type SipMessage = SipRequest | SipResponse;

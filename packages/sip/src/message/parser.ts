@@ -10,6 +10,10 @@ import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message
 import { NAME_STEP, ROOT, knownAt, otherName } from './name-table.js';
 import { isToken } from './scanner.js';
 
+/**
+ * Bounds on what the parser accepts, so a peer cannot make it hold or scan unbounded input; a
+ * message beyond one is a {@link SipParseError} (413 or 400).
+ */
 export interface ParseLimits {
   /** Largest message, head and body (default 65,535 octets). */
   readonly maxMessageSize?: number;
@@ -19,6 +23,7 @@ export interface ParseLimits {
   readonly maxLineLength?: number;
 }
 
+/** Options of {@link parseMessage}: the limits, and how the message was framed by its transport. */
 export interface ParseOptions extends ParseLimits {
   /**
    * 'datagram' (UDP, the default): without Content-Length the body runs to the end, extra octets
@@ -28,6 +33,10 @@ export interface ParseOptions extends ParseLimits {
   readonly framing?: 'datagram' | 'stream';
 }
 
+/**
+ * The limits used when none are given: 65,535-octet messages (the largest UDP datagram), 256 header
+ * rows, 8,192-octet rows.
+ */
 export const DEFAULT_LIMITS: Required<ParseLimits> = { maxMessageSize: 65_535, maxHeaders: 256, maxLineLength: 8192 };
 
 const CR = 13;

@@ -8,6 +8,16 @@ export function startLine(message: SipMessage): string {
   return message.kind === 'request' ? `${message.method} ${message.requestTarget} ${message.version}` : `${message.version} ${message.status} ${message.reason}`;
 }
 
+/**
+ * Writes a message in wire format (RFC 3261 §7): the start line, one row per header, Content-Length
+ * set to the body's length, then the body. A received request's URI and header values are written
+ * as received unless replaced.
+ *
+ * @example
+ * ```ts
+ * socket.send(serializeMessage(createResponse(request, 200)));
+ * ```
+ */
 export function serializeMessage(message: SipMessage): Buffer {
   const body = message.body;
   const head = `${startLine(message)}\r\n${message.headers.wireRows(body.length)}\r\n`;

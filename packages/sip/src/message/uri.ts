@@ -7,12 +7,23 @@ import { sameName } from './params.js';
 /** A URI parameter or header: name, and value (null for a bare name like `lr`). */
 export type UriParam = readonly [name: string, value: string | null];
 
+/**
+ * A SIP or SIPS URI (RFC 3261 §19.1): `sip:user:password@host:port;params?headers`, with escapes
+ * decoded.
+ */
 export interface SipUri {
+  /** `sips` asks for TLS on every hop (RFC 3261 §19.1.1); lower case. */
   readonly scheme: 'sip' | 'sips';
+  /** The user part, decoded; null when the URI names a host only. */
   readonly user: string | null;
+  /**
+   * The password after `user:`, decoded; null when absent (RFC 3261 §19.1.1 advises against using
+   * one).
+   */
   readonly password: string | null;
   /** A hostname, an IPv4 address, or an IPv6 reference with its brackets ([2001:db8::1]). */
   readonly host: string;
+  /** The port; null when absent, which means the transport's default (5060, or 5061 for sips). */
   readonly port: number | null;
   /** In order; names as written (compare them case-insensitively: use `uriParam`). */
   readonly params: readonly UriParam[];
@@ -20,25 +31,36 @@ export interface SipUri {
   readonly headers: readonly (readonly [name: string, value: string])[];
 }
 
+/** A tel URI (RFC 3966): a telephone number with parameters such as `phone-context`. */
 export interface TelUri {
+  /** Always `tel`. */
   readonly scheme: 'tel';
   /** The telephone-subscriber: global (+…) or local number, visual separators kept. */
   readonly number: string;
+  /** In order; names as written (compare them case-insensitively: use `uriParam`). */
   readonly params: readonly UriParam[];
 }
 
 /** Any other absolute URI (mailto:, urn:, http:…), kept as written. */
 export interface OtherUri {
+  /** The scheme, lower case. */
   readonly scheme: string;
+  /** The whole URI as written, scheme included; written back unchanged. */
   readonly raw: string;
 }
 
+/**
+ * Any URI a SIP message may carry: narrow it with {@link isSipUri}, {@link isTelUri} or its
+ * `scheme`.
+ */
 export type Uri = SipUri | TelUri | OtherUri;
 
+/** Whether a URI is a `sip:` or `sips:` URI, narrowing it to {@link SipUri}. */
 export function isSipUri(uri: Uri): uri is SipUri {
   return uri.scheme === 'sip' || uri.scheme === 'sips';
 }
 
+/** Whether a URI is a `tel:` URI, narrowing it to {@link TelUri}. */
 export function isTelUri(uri: Uri): uri is TelUri {
   return uri.scheme === 'tel';
 }

@@ -22,6 +22,10 @@ export function hasRfc3261Branch(via: Via): boolean {
   return typeof branch === 'string' && branch.length > MAGIC_COOKIE.length && branch.startsWith(MAGIC_COOKIE);
 }
 
+/**
+ * The optional checks {@link validateRequest} makes beyond the mandatory headers: what this element
+ * serves, supports and accepts.
+ */
 export interface RequestChecks {
   /** URI schemes this element serves; another one is answered 416. Default sip, sips, tel. */
   readonly schemes?: readonly string[];
@@ -59,7 +63,13 @@ export function validateRequest(request: SipRequest, checks: RequestChecks = {})
 
 /** A 420: the answer lists the tags in Unsupported. */
 export class UnsupportedExtensionError extends SipValidationError {
-  constructor(readonly unsupported: readonly string[]) {
+  /**
+   * Builds the error from the option tags the request required and this element does not support.
+   */
+  constructor(
+    /** The required option tags this element does not support, for the Unsupported header (§20.40). */
+    readonly unsupported: readonly string[],
+  ) {
     super(`unsupported extensions: ${unsupported.join(', ')}`, 420, 'Require');
   }
 }

@@ -11,19 +11,35 @@ type ClientPid = Pid<ClientTransactionProtocol>;
 
 /** A server transaction: the request it was created for, and how to answer it. */
 export class ServerTransaction {
+  /**
+   * Always `server`: tells a {@link ServerTransaction} from a {@link ClientTransaction} in a
+   * {@link Transaction}.
+   */
   readonly kind = 'server' as const;
   /** @internal set when its process runs */
   pid: ServerPid | null = null;
   /** @internal the To tag of the final response it sent (RFC 2543 ACK matching) */
   toTag: string | undefined;
 
+  /**
+   * Made by the stack when a request creates a server transaction; a core receives it and never
+   * builds one.
+   */
   constructor(
+    /**
+     * The key that matches retransmissions, ACKs and CANCELs to this transaction (RFC 3261
+     * §17.2.3).
+     */
     readonly key: ServerKey,
+    /** The request the transaction was created for. */
     readonly request: SipRequest,
     /** Where the request came from. */
     readonly source: Source,
   ) {}
 
+  /**
+   * The request's method (INVITE server transactions follow a different machine, RFC 3261 §17.2.1).
+   */
   get method(): string {
     return this.request.method;
   }
@@ -44,16 +60,25 @@ export class ServerTransaction {
 
 /** A client transaction: the request sent, where it went. */
 export class ClientTransaction {
+  /**
+   * Always `client`: tells a {@link ClientTransaction} from a {@link ServerTransaction} in a
+   * {@link Transaction}.
+   */
   readonly kind = 'client' as const;
   /** @internal */
   pid: ClientPid | null = null;
 
+  /** Made by the stack's `sendRequest`; a core receives it and never builds one. */
   constructor(
+    /** The key that matches responses to this transaction (RFC 3261 §17.1.3). */
     readonly key: ClientKey,
+    /** The request sent, with the Via the stack put on it. */
     readonly request: SipRequest,
+    /** Where the request was sent. */
     readonly destination: Destination,
   ) {}
 
+  /** The request's method. */
   get method(): string {
     return this.request.method;
   }
@@ -64,4 +89,5 @@ export class ClientTransaction {
   }
 }
 
+/** Either kind of transaction handle; tell them apart with `kind`. */
 export type Transaction = ServerTransaction | ClientTransaction;

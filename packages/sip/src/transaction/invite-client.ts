@@ -7,17 +7,55 @@ import type { TransactionTimers } from './timers.js';
 
 /** Responses and transport events, as classified by the owner process. */
 export type InviteClientEvent =
-  | { readonly type: 'provisional' }
-  | { readonly type: 'success' }
-  | { readonly type: 'failure' }
-  | { readonly type: 'transportError' };
+  | {
+      /** A 1xx response arrived. */
+      readonly type: 'provisional';
+    }
+  | {
+      /** A 2xx response arrived (the first, a retransmission, or one from another fork). */
+      readonly type: 'success';
+    }
+  | {
+      /** A 300–699 response arrived. */
+      readonly type: 'failure';
+    }
+  | {
+      /** The transport could not send the request or the ACK (RFC 3261 §17.1.4). */
+      readonly type: 'transportError';
+    };
 
+/**
+ * The context of {@link inviteClientMachine}: the transaction's timers and the current Timer A
+ * interval, which doubles with each retransmission.
+ */
 export interface ClientContext {
+  /** The transaction's timer values, fixed when the transaction starts. */
   readonly timers: TransactionTimers;
   /** The current retransmission interval (Timer A or E). */
   readonly interval: number;
 }
 
+/**
+ * The INVITE client transaction (RFC 3261 §17.1.1, Figure 5, as amended by RFC 6026 §7.2), as an
+ * xstate machine: `calling` (Timer A retransmits on unreliable transports, Timer B times out),
+ * `proceeding`, `accepted` (2xx retransmissions go to the core until Timer M), `completed` (each
+ * retransmitted failure is ACKed until Timer D) and the final `terminated`.
+ *
+ * The machine decides and its owner acts: it names the actions `retransmit`, `passToCore`,
+ * `sendAck`, `timeout`, `transportError` and `unexpected` (an event the state has no transition
+ * for), and the owner carries each out on the message it is handling. Its input is
+ * `{ timers }`, from {@link transactionTimers}. The stack runs one per client INVITE; use it
+ * directly only to build your own transaction layer or to test against the RFC's figure.
+ *
+ * @example
+ * ```ts
+ * const machine = new EmbeddedMachine(inviteClientMachine, {
+ *   input: { timers: transactionTimers(DEFAULT_TIMERS, false) },
+ *   onAction: (action) => console.log(action.type), // 'retransmit', 'passToCore', 'sendAck'…
+ * });
+ * machine.send({ type: 'failure' }); // logs passToCore, sendAck; the state is now `completed`
+ * ```
+ */
 export const inviteClientMachine = setup({
   types: { context: {} as ClientContext, events: {} as InviteClientEvent, input: {} as { timers: TransactionTimers } },
   actions: {

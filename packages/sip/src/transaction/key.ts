@@ -8,10 +8,16 @@ import { paramValue } from '../message/params.js';
 import { hasRfc3261Branch } from '../message/validate.js';
 import type { Via } from '../message/headers/via.js';
 
-/** A server transaction key: a string, one per transaction. */
-export type ServerKey = string & { readonly __serverKey?: never };
-/** A client transaction key. */
-export type ClientKey = string & { readonly __clientKey?: never };
+/** A server transaction key: a string, one per transaction (RFC 3261 §17.2.3). */
+export type ServerKey = string & {
+  /** A type-only brand, never set: keeps a server key from being mistaken for a client key or any string. */
+  readonly __serverKey?: never;
+};
+/** A client transaction key: a string, one per transaction (RFC 3261 §17.1.3). */
+export type ClientKey = string & {
+  /** A type-only brand, never set: keeps a client key from being mistaken for a server key or any string. */
+  readonly __clientKey?: never;
+};
 
 function sentBy(via: Via): string {
   return `${via.host.toLowerCase()}:${via.port ?? (via.transport === 'TLS' ? 5061 : 5060)}`;

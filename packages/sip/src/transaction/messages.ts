@@ -2,6 +2,7 @@
 import type { SipRequest, SipResponse } from '../message/message.js';
 import type { SipTransportError } from '../transport/errors.js';
 
+/** Options of {@link ServerTransaction.respond}. */
 export interface RespondOptions {
   /**
    * A UAS's 2xx to an INVITE over an unreliable transport: retransmit it (T1 doubling to T2) until

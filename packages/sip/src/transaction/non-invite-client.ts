@@ -4,12 +4,27 @@
 import { assign, setup } from 'xstate';
 import type { TransactionTimers } from './timers.js';
 
+/** Responses and transport events, as classified by the owner process. */
 export type NonInviteClientEvent =
-  | { readonly type: 'provisional' }
-  | { readonly type: 'final' }
-  | { readonly type: 'transportError' };
+  | {
+      /** A 1xx response arrived. */
+      readonly type: 'provisional';
+    }
+  | {
+      /** A 200–699 response arrived. */
+      readonly type: 'final';
+    }
+  | {
+      /** The transport could not send the request (RFC 3261 §17.1.4). */
+      readonly type: 'transportError';
+    };
 
-interface NonInviteClientContext {
+/**
+ * The context of {@link nonInviteClientMachine}: the transaction's timers, the current Timer E
+ * interval, and whether a provisional response has been seen (which pins Timer E to T2).
+ */
+export interface NonInviteClientContext {
+  /** The transaction's timer values, fixed when the transaction starts. */
   readonly timers: TransactionTimers;
   /** The current Timer E interval. */
   readonly interval: number;
@@ -17,14 +32,39 @@ interface NonInviteClientContext {
   readonly proceeding: boolean;
 }
 
+/**
+ * The non-INVITE client transaction (RFC 3261 §17.1.2, Figure 6), as an xstate machine: `active`
+ * (Trying then Proceeding, with Timer E retransmitting on unreliable transports, doubling up to T2
+ * in Trying and at T2 in Proceeding, and Timer F timing out), `completed` (retransmitted responses
+ * absorbed until Timer K) and the final `terminated`.
+ *
+ * The machine decides and its owner acts: it names the actions `retransmit`, `passToCore`,
+ * `timeout`, `transportError` and `unexpected`, which the owner carries out on the message it is
+ * handling. Its input is `{ timers }`, from {@link transactionTimers}. The stack runs one per
+ * client request other than INVITE and ACK; use it directly only to build your own transaction
+ * layer or to test.
+ *
+ * @example
+ * ```ts
+ * const machine = new EmbeddedMachine(nonInviteClientMachine, {
+ *   input: { timers: transactionTimers(DEFAULT_TIMERS, false) },
+ *   onAction: (action) => console.log(action.type),
+ * });
+ * machine.send({ type: 'final' }); // logs passToCore; the state is now `completed` until Timer K
+ * ```
+ */
 export const nonInviteClientMachine = setup({
   types: { context: {} as NonInviteClientContext, events: {} as NonInviteClientEvent, input: {} as { timers: TransactionTimers } },
   actions: {
+    /** Send the request again. */
     retransmit: () => {},
+    /** Hand the response being handled to the core. */
     passToCore: () => {},
     /** Timer F fired. */
     timeout: () => {},
+    /** Tell the core the transport failed. */
     transportError: () => {},
+    /** An event the current state has no transition for: log it. */
     unexpected: () => {},
   },
   guards: { retransmits: ({ context }) => context.timers.retransmit },

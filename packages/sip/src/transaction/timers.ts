@@ -11,6 +11,10 @@ export interface TimerBase {
   readonly t4: number;
 }
 
+/**
+ * The RFC 3261 defaults (§17.1.1.1, Table 4): T1 500 ms, T2 4 s, T4 5 s. Raise T1 on high-latency
+ * links.
+ */
 export const DEFAULT_TIMERS: TimerBase = { t1: 500, t2: 4000, t4: 5000 };
 
 /** Timer values for one transaction; on a reliable transport the wait timers are zero (Table 4). */
@@ -52,6 +56,16 @@ const TIMER_D_UNRELIABLE = 32_000;
 /** RFC 3261 §17.2.1: a 100 Trying if the TU will not answer within 200 ms. */
 const TRYING_DELAY = 200;
 
+/**
+ * Every timer of one transaction (RFC 3261 Table 4, RFC 6026 L and M), derived from the base
+ * values; `reliable` zeroes the wait timers and turns retransmission off.
+ *
+ * @example
+ * ```ts
+ * transactionTimers(DEFAULT_TIMERS, false).B; // 32_000 (64·T1)
+ * transactionTimers(DEFAULT_TIMERS, true).K; // 0: no response retransmissions to absorb over TCP
+ * ```
+ */
 export function transactionTimers(base: TimerBase, reliable: boolean): TransactionTimers {
   const { t1, t2, t4 } = base;
   const sixtyFourT1 = 64 * t1;

@@ -12,11 +12,15 @@ export function isReliable(transport: TransportName): boolean {
 
 /** A stream connection (TCP or TLS) the stack holds, in either direction. */
 export interface Connection {
+  /** The stream transport the connection runs. */
   readonly transport: 'TCP' | 'TLS';
   /** The connection's process, once it runs. */
   readonly pid: Pid | null;
+  /** The connection's socket; the connection's process owns it. */
   readonly socket: Socket;
+  /** The peer's IP address. */
   readonly remoteAddress: string;
+  /** The peer's port. */
   readonly remotePort: number;
   /** The runtime clock's time of the last read or write. */
   lastActive: number;
@@ -24,8 +28,14 @@ export interface Connection {
 
 /** Where a received message came from (RFC 3261 §18.2.1 needs the source address and port). */
 export interface Source {
+  /** The transport the message arrived on. */
   readonly transport: TransportName;
+  /**
+   * The IP address it came from: what RFC 3261 §18.2.1 compares with the Via's sent-by, and writes
+   * in `received`.
+   */
   readonly address: string;
+  /** The port it came from, for `rport` (RFC 3581). */
   readonly port: number;
   /** The connection it arrived on (stream transports). */
   readonly connection: Connection | null;
@@ -33,8 +43,11 @@ export interface Source {
 
 /** Where to send a message. */
 export interface Destination {
+  /** The transport to send on. */
   readonly transport: TransportName;
+  /** The IP address to send to (names are resolved before a destination is made). */
   readonly address: string;
+  /** The port to send to. */
   readonly port: number;
   /** Send on this connection while it is open (responses, §18.2.2); else one is found or opened. */
   readonly connection?: Connection | null;
@@ -42,7 +55,9 @@ export interface Destination {
 
 /** What a listener advertises in the Via of requests it sends (sent-by). */
 export interface SentBy {
+  /** The host written in the Via: a name or an address. */
   readonly host: string;
+  /** The port written in the Via. */
   readonly port: number;
 }
 

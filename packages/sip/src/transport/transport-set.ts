@@ -13,10 +13,13 @@ const log = createDebug('switchboard:sip:transport');
 
 /** A listening socket of the stack. */
 export interface Listener {
+  /** The transport the listener serves. */
   readonly transport: TransportName;
+  /** The IP version of the bound address. */
   readonly family: 4 | 6;
   /** The bound address and port. */
   readonly address: string;
+  /** The bound port (the one the OS chose, when 0 was asked for). */
   readonly port: number;
   /** What goes in the sent-by of Vias this listener's requests carry. */
   readonly sentBy: SentBy;

@@ -5,8 +5,11 @@ import { dataCodingFor } from './data-coding.js';
 import { countGsm7, DEFAULT_TABLES, type GsmTables } from './gsm7.js';
 import type { NationalLanguage } from './gsm-tables.js';
 
+/** What `chooseEncoding` picked: the charset, its data_coding, and the tables and length for gsm7. */
 export interface EncodingChoice {
+  /** The smallest charset that carries the text. */
   readonly charset: 'gsm7' | 'latin1' | 'ucs2';
+  /** The data_coding to send with it (v3.4 §5.2.19). */
   readonly dataCoding: number;
   /** For gsm7: the tables (national ones need UDH elements; see buildUdh). */
   readonly tables?: GsmTables;
@@ -14,6 +17,7 @@ export interface EncodingChoice {
   readonly length: number;
 }
 
+/** Options of `chooseEncoding`: which national tables and which charsets the recipients and the MC accept. */
 export interface ChooseOptions {
   /** National languages whose shift tables the recipients' handsets support (default none). */
   readonly languages?: readonly NationalLanguage[];

@@ -2,6 +2,10 @@
 // coding scheme groups of 3GPP TS 23.038 §4 (general data coding, auto-deletion, message
 // waiting indication, data coding / message class).
 
+/**
+ * The character set a data_coding value selects: the SMPP ones of v3.4 §5.2.19 (0x00–0x0E),
+ * and the GSM alphabets of 3GPP TS 23.038 above them. `reserved` marks values the specs leave undefined.
+ */
 export type Charset =
   | 'gsm7'
   | 'ascii'
@@ -17,7 +21,9 @@ export type Charset =
   | 'ks-c-5601'
   | 'reserved';
 
+/** What a data_coding value means, as {@link describeDataCoding} reads it: a charset and the DCS flags. */
 export interface DataCoding {
+  /** The character set of short_message or message_payload. */
   readonly charset: Charset;
   /** Message class 0–3 (0 flash, 1 ME-specific, 2 SIM-specific, 3 TE-specific), when the DCS sets one. */
   readonly messageClass?: 0 | 1 | 2 | 3;
@@ -26,7 +32,14 @@ export interface DataCoding {
   /** Marked for automatic deletion (group 01xx). */
   readonly autoDelete?: boolean;
   /** Message waiting indication groups 1100–1110. */
-  readonly messageWaiting?: { readonly store: boolean; readonly active: boolean; readonly type: 'voicemail' | 'fax' | 'email' | 'other' };
+  readonly messageWaiting?: {
+    /** False for group 1100 (the handset may discard the text), true for 1101 and 1110 (store it). */
+    readonly store: boolean;
+    /** The indication sense: true sets the waiting indicator, false clears it. */
+    readonly active: boolean;
+    /** What is waiting, from the DCS's two low bits. */
+    readonly type: 'voicemail' | 'fax' | 'email' | 'other';
+  };
 }
 
 const SMPP_CHARSETS: Charset[] = ['gsm7', 'ascii', 'binary', 'latin1', 'binary', 'jis', 'cyrillic', 'hebrew', 'ucs2', 'pictogram', 'iso-2022-jp', 'reserved', 'reserved', 'extended-kanji', 'ks-c-5601', 'reserved'];

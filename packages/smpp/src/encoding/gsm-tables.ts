@@ -54,6 +54,7 @@ const PORTUGUESE_SINGLE = shift({
 
 /** National language identifiers (§6.2.1.2.4) with tables here. */
 export type NationalLanguage = 'turkish' | 'spanish' | 'portuguese';
+/** The national language identifier of each language, as carried in the shift UDH elements (3GPP TS 23.038 §6.2.1.2.4). */
 export const LANGUAGE_ID: Readonly<Record<NationalLanguage, number>> = { turkish: 1, spanish: 2, portuguese: 3 };
 
 export const LOCKING_TABLES: Readonly<Record<'default' | 'turkish' | 'portuguese', string>> = {

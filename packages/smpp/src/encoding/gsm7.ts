@@ -3,6 +3,7 @@
 import { endianness } from 'node:os';
 import { LOCKING_TABLES, SINGLE_SHIFT_TABLES, type NationalLanguage } from './gsm-tables.js';
 
+/** The escape septet (0x1B) that selects the single shift (extension) table for the next septet (3GPP TS 23.038 §6.2.1.1). */
 export const ESC = 0x1b;
 
 /** The pair of tables a GSM 7-bit text uses; national ones are announced in the UDH. */
@@ -13,6 +14,7 @@ export interface GsmTables {
   readonly single: 'default' | NationalLanguage;
 }
 
+/** The GSM 7-bit default alphabet with its default extension table: what a message without national shift UDH elements uses. */
 export const DEFAULT_TABLES: GsmTables = { locking: 'default', single: 'default' };
 
 interface Compiled {

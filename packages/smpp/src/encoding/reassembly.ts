@@ -11,23 +11,51 @@ const UDHI = 0x40;
 
 /** The fields of a received deliver_sm / data_sm that reassembly needs. */
 export interface ReceivedMessage {
+  /** The sender's address: with the destination and the reference, it keys the parts of one message. */
   readonly source_addr: string;
+  /** The recipient's address. */
   readonly destination_addr: string;
+  /** The PDU's esm_class: bit 6 (0x40, UDHI) says short_message starts with a UDH. */
   readonly esm_class: number;
+  /** The PDU's data_coding, which says how to decode the joined octets. */
   readonly data_coding: number;
+  /** The PDU's short_message (empty when the text is in message_payload). */
   readonly short_message: Buffer;
+  /** The PDU's TLVs that concern reassembly; other TLVs may be present and are ignored. */
   readonly tlvs?: {
+    /** SAR reference of the message (v3.4 §5.3.2.22). */
     readonly sar_msg_ref_num?: number;
+    /** SAR part count (v3.4 §5.3.2.23). */
     readonly sar_total_segments?: number;
+    /** SAR part number, from 1 (v3.4 §5.3.2.24). */
     readonly sar_segment_seqnum?: number;
+    /** The text, when it came in message_payload rather than short_message (v3.4 §5.3.2.32). */
     readonly message_payload?: Buffer;
   };
 }
 
+/** What `Reassembler.add` returns: the whole message, or how far along it is. */
 export type Reassembly =
-  | { readonly status: 'complete'; readonly text: string; readonly octets: Buffer; readonly parts: number }
-  | { readonly status: 'partial'; readonly received: number; readonly total: number };
+  | {
+      /** Every part is in (or the message had only one). */
+      readonly status: 'complete';
+      /** The decoded text of the whole message. */
+      readonly text: string;
+      /** The joined user data, UDHs removed, before decoding. */
+      readonly octets: Buffer;
+      /** How many parts it came in. */
+      readonly parts: number;
+    }
+  | {
+      /** Parts are still missing; the message is kept until they come or it is purged. */
+      readonly status: 'partial';
+      /** Distinct parts received so far. */
+      readonly received: number;
+      /** Parts the message has in all. */
+      readonly total: number;
+    };
 
+/** Options of a {@link Reassembler}: how long partial messages are kept, and the clock. */
 export interface ReassemblerOptions {
   /** Milliseconds a partial message is kept (default 10 minutes). */
   readonly maxAge?: number;
@@ -42,11 +70,22 @@ interface Pending {
   tables: GsmTables;
 }
 
+/**
+ * Joins the parts of long messages received in deliver_sm / data_sm, whether tied by a UDH
+ * (3GPP TS 23.040 §9.2.3.24.1) or by SAR TLVs (v3.4 §5.3.2.22–24), and decodes the whole text.
+ * It keeps no timers: partial messages older than `maxAge` are purged on the next `add`.
+ *
+ * @example
+ * const reassembler = new Reassembler();
+ * const result = reassembler.add(pdu); // a deliver_sm
+ * if (result.status === 'complete') console.log(result.text);
+ */
 export class Reassembler {
   private readonly pending = new Map<string, Pending>();
   private readonly maxAge: number;
   private readonly now: () => number;
 
+  /** Makes an empty reassembler. */
   constructor(options: ReassemblerOptions = {}) {
     this.maxAge = options.maxAge ?? 10 * 60_000;
     this.now = options.now ?? Date.now;

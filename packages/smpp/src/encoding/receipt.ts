@@ -16,6 +16,7 @@ export const MessageState = {
   REJECTED: 8,
   SKIPPED: 9,
 } as const;
+/** The name of a message_state, e.g. `'DELIVERED'`: a key of {@link MessageState}. */
 export type MessageStateName = keyof typeof MessageState;
 
 const STAT_WORDS: Record<string, MessageStateName> = {
@@ -48,19 +49,28 @@ const STAT_OF: Record<MessageStateName, string> = {
   SKIPPED: 'SKIPPED',
 };
 
+/**
+ * A delivery receipt read from deliver_sm text (v3.4 Appendix B): the fields MCs send, each
+ * present only when the text had it in a readable form.
+ */
 export interface DeliveryReceipt {
   /** The message id the MC gave in submit_sm_resp. */
   readonly id: string;
+  /** `sub`: how many messages were originally submitted (usually 1). */
   readonly submitted?: number;
+  /** `dlvrd`: how many of them were delivered. */
   readonly delivered?: number;
   /** As UTC dates; the receipt has no zone, so read them as the MC's local time in UTC fields. */
   readonly submitDate?: Date;
+  /** `done date`: when the message reached its final state, read as `submitDate` is. */
   readonly doneDate?: Date;
   /** The final state, normalised from the `stat` word. */
   readonly state?: MessageStateName;
   /** The `stat` word as sent. */
   readonly stat?: string;
+  /** `err`: the network or MC error code, as sent (often three digits; vendor-specific). */
   readonly err?: string;
+  /** `text`: the first characters of the original message (20 by Appendix B), as sent. */
   readonly text?: string;
   /** Fields the parser did not know, by lower-case name. */
   readonly extra: Readonly<Record<string, string>>;
@@ -115,12 +125,19 @@ function formatDate(date: Date): string {
   return `${two(date.getUTCFullYear() % 100)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}`;
 }
 
+/** What `formatReceipt` writes: the fields of a receipt an MC (or the simulator) sends. */
 export interface ReceiptInit {
+  /** The message id given in submit_sm_resp. */
   readonly id: string;
+  /** The final state; written as its `stat` word (`DELIVRD`, `UNDELIV`, …). */
   readonly state: MessageStateName;
+  /** When the message was submitted; written as YYMMDDhhmm from the UTC fields. */
   readonly submitDate: Date;
+  /** When it reached its final state; written as `submitDate` is. */
   readonly doneDate: Date;
+  /** `sub` (default 1). */
   readonly submitted?: number;
+  /** `dlvrd` (default 1 when delivered, else 0). */
   readonly delivered?: number;
   /** Network error code, three digits (default '000'). */
   readonly err?: string;
@@ -141,8 +158,11 @@ export function formatReceipt(receipt: ReceiptInit): string {
 
 /** The receipt TLVs of a deliver_sm, read together: what an ESME needs to match and record. */
 export function receiptTlvs(tlvs: { receipted_message_id?: string; message_state?: number; network_error_code?: NetworkErrorCode }): {
+  /** receipted_message_id: the MC's id of the original message. */
   id?: string;
+  /** message_state, by name; absent for a value outside {@link MessageState}. */
   state?: MessageStateName;
+  /** network_error_code, when the network reported one. */
   networkError?: NetworkErrorCode;
 } {
   const state = (Object.entries(MessageState) as [MessageStateName, number][]).find(([, v]) => v === tlvs.message_state)?.[0];

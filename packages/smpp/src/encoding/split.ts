@@ -14,7 +14,9 @@ import { buildUdh, concatElement, shiftElements, type InformationElement } from 
  */
 export type ConcatenationMode = 'udh8' | 'udh16' | 'sar' | 'payload';
 
+/** Options of `splitMessage`: how parts are joined, their reference, and the encoding (else chosen as `chooseEncoding` does). */
 export interface SplitOptions extends ChooseOptions {
+  /** How the parts are tied together (default `udh8`); see {@link ConcatenationMode}. */
   readonly mode?: ConcatenationMode;
   /** The concatenation reference (default: random). */
   readonly reference?: number;
@@ -24,25 +26,36 @@ export interface SplitOptions extends ChooseOptions {
 
 /** One PDU's worth of a message: put these into a submit_sm / deliver_sm. */
 export interface MessagePart {
+  /** The part's user data: its UDH (when `udhi`) then its encoded text; empty in `payload` mode. */
   readonly short_message: Buffer;
   /** Set esm_class bit 6 (0x40, UDHI): short_message starts with a UDH. */
   readonly udhi: boolean;
+  /** The TLVs to add to the PDU: the SAR trio in `sar` mode, message_payload in `payload` mode, else none. */
   readonly tlvs: {
+    /** The message's reference, the same in every part (v3.4 §5.3.2.22). */
     sar_msg_ref_num?: number;
+    /** How many parts the message has (v3.4 §5.3.2.23). */
     sar_total_segments?: number;
+    /** This part's number, from 1 (v3.4 §5.3.2.24). */
     sar_segment_seqnum?: number;
+    /** The whole encoded text, up to 64 KiB, for the MC to split (v3.4 §5.3.2.32). */
     message_payload?: Buffer;
   };
 }
 
+/** What `splitMessage` returns: the encoding used and one {@link MessagePart} per PDU to send, in order. */
 export interface SplitMessage {
+  /** The encoding the text was encoded in. */
   readonly encoding: EncodingChoice;
+  /** The data_coding to set in every part's PDU. */
   readonly data_coding: number;
+  /** The parts, in sequence order. */
   readonly parts: MessagePart[];
 }
 
 /** Raised when a message needs more than 255 parts. */
 export class MessageTooLongError extends Error {
+  /** Always `'ERR_SMPP_MESSAGE_TOO_LONG'`: match on it rather than on the message. */
   readonly code = 'ERR_SMPP_MESSAGE_TOO_LONG';
 }
 

@@ -6,9 +6,12 @@ import { DEFAULT_TABLES, decodeGsm7, encodeGsm7, packSeptets, unpackSeptets, typ
 
 /** Raised when text cannot be carried in the charset asked for. */
 export class EncodingError extends Error {
+  /** Always `'ERR_SMPP_ENCODING'`: match on it rather than on the message. */
   readonly code = 'ERR_SMPP_ENCODING';
+  /** Made by `encodeText`; exported for `instanceof` checks and tests. */
   constructor(
     message: string,
+    /** The charset the text was to be encoded in. */
     readonly charset: string,
     /** The first character that could not be encoded. */
     readonly character?: string,
@@ -18,6 +21,7 @@ export class EncodingError extends Error {
   }
 }
 
+/** Options of `encodeText` and `decodeText` for GSM 7-bit: which tables, and whether septets are packed. */
 export interface TextOptions {
   /** GSM 7-bit tables (national shifts). Default: the default alphabet and extension table. */
   readonly tables?: GsmTables;

@@ -3,44 +3,74 @@
 // 0x05) and national language shifts (0x24 single, 0x25 locking).
 import { LANGUAGE_ID, type NationalLanguage } from './gsm-tables.js';
 
+/** The information element identifiers this module types (3GPP TS 23.040 §9.2.3.24); others are kept raw. */
 export const IEI = {
+  /** Concatenated short messages, 8-bit reference (§9.2.3.24.1). */
   CONCAT_8: 0x00,
+  /** Application port addressing, 8-bit ports (§9.2.3.24.3). */
   PORTS_8: 0x04,
+  /** Application port addressing, 16-bit ports (§9.2.3.24.4). */
   PORTS_16: 0x05,
+  /** Concatenated short messages, 16-bit reference (§9.2.3.24.8). */
   CONCAT_16: 0x08,
+  /** National language single shift table (§9.2.3.24.15). */
   SINGLE_SHIFT: 0x24,
+  /** National language locking shift table (§9.2.3.24.16). */
   LOCKING_SHIFT: 0x25,
 } as const;
 
+/** One information element of a UDH: its identifier and its data, without the length octet. */
 export interface InformationElement {
+  /** The information element identifier (see {@link IEI}). */
   readonly iei: number;
+  /** The element's data octets. */
   readonly data: Buffer;
 }
 
+/** The concatenation element of one part of a long message (3GPP TS 23.040 §9.2.3.24.1 and .8). */
 export interface Concatenation {
+  /** The message's reference number, the same in every part (0–255 or 0–65535). */
   readonly reference: number;
+  /** How many parts the message has (1–255). */
   readonly total: number;
+  /** This part's number, from 1. */
   readonly sequence: number;
+  /** Whether the reference takes 8 bits (IEI 0x00) or 16 (IEI 0x08). */
   readonly referenceBits: 8 | 16;
 }
 
+/** A parsed User Data Header: every element, and the typed ones picked out. */
 export interface Udh {
   /** Every element, in order (unknown ones too). */
   readonly elements: InformationElement[];
+  /** The concatenation element, when the message is one part of a long one. */
   readonly concat?: Concatenation;
-  readonly ports?: { readonly destination: number; readonly source: number };
+  /** The application ports (8-bit or 16-bit element), when the message is addressed to one. */
+  readonly ports?: {
+    /** The destination port on the handset. */
+    readonly destination: number;
+    /** The originator's port. */
+    readonly source: number;
+  };
   /** National language identifiers announced by shift elements. */
   readonly lockingShift?: number;
+  /** The national language identifier of the single shift table, when announced (see {@link LANGUAGE_ID}). */
   readonly singleShift?: number;
 }
 
 /** Raised for a UDH whose lengths do not add up. */
 export class UdhError extends Error {
+  /** Always `'ERR_SMPP_UDH'`: match on it rather than on the message. */
   readonly code = 'ERR_SMPP_UDH';
 }
 
 /** Splits a short_message that starts with a UDH (esm_class UDHI set) into header and payload. */
-export function parseUdh(userData: Uint8Array): { udh: Udh; payload: Buffer } {
+export function parseUdh(userData: Uint8Array): {
+  /** The parsed header. */
+  udh: Udh;
+  /** The octets after the header: the text or data, a view on `userData`. */
+  payload: Buffer;
+} {
   const data = Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength);
   if (data.length < 1) throw new UdhError('empty user data: no UDH length');
   const length = data[0]!;
@@ -91,6 +121,7 @@ export function buildUdh(elements: readonly InformationElement[]): Buffer {
   return out;
 }
 
+/** The information element for one part of a long message: IEI 0x00 or 0x08 by `referenceBits`. */
 export function concatElement(concat: Concatenation): InformationElement {
   if (concat.referenceBits === 8) return { iei: IEI.CONCAT_8, data: Buffer.from([concat.reference & 0xff, concat.total, concat.sequence]) };
   const data = Buffer.alloc(4);

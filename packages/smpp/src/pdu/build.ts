@@ -10,6 +10,7 @@ export type PduInit<N extends CommandName> = Partial<Omit<PduOf<N>, 'command'>>;
 
 /** Commands that have a response, and the name of that response. */
 export type RequestName = { [N in CommandName]: `${N}_resp` extends CommandName ? N : never }[CommandName];
+/** The name of the response to request `N`, e.g. `'submit_sm_resp'` for `'submit_sm'`. */
 export type ResponseName<N extends RequestName> = `${N}_resp` & CommandName;
 
 /**

@@ -1,5 +1,13 @@
 // Command ids of SMPP v3.4 (§5.1.2.1) and v5.0 (§4.7.5): every operation, request and response.
 
+/**
+ * Every SMPP command_id by operation name, requests and responses (v3.4 §5.1.2.1, v5.0 §4.7.5).
+ * A response's id is its request's with bit 31 set; generic_nack has no request.
+ *
+ * @example
+ * CommandId.submit_sm; // 0x00000004
+ * commandName(0x80000004); // 'submit_sm_resp'
+ */
 export const CommandId = {
   generic_nack: 0x80000000,
   bind_receiver: 0x00000001,

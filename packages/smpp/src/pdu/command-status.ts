@@ -1,7 +1,14 @@
 // command_status values of SMPP v3.4 (§5.1.3) and v5.0 (§4.7.6, table 4-45), with the spec's
 // descriptions, so errors and logs can say what a status means.
 
-const TABLE = {
+/**
+ * Every standard command_status of v3.4 (§5.1.3) and v5.0 (§4.7.6): name → `[value, the spec's
+ * description]`. {@link CommandStatus} and {@link describeStatus} are derived from it.
+ *
+ * @example
+ * COMMAND_STATUSES.ESME_RTHROTTLED; // [0x58, 'Throttling error (ESME has exceeded allowed message limits)']
+ */
+export const COMMAND_STATUSES = {
   ESME_ROK: [0x00000000, 'No error'],
   ESME_RINVMSGLEN: [0x00000001, 'Message length is invalid'],
   ESME_RINVCMDLEN: [0x00000002, 'Command length is invalid'],
@@ -72,18 +79,18 @@ const TABLE = {
 } as const;
 
 /** The name of a standard command_status, e.g. `'ESME_RTHROTTLED'`. */
-export type CommandStatusName = keyof typeof TABLE;
+export type CommandStatusName = keyof typeof COMMAND_STATUSES;
 
 /**
  * command_status values by name. v3.4 calls 0xC0–0xC4 ESME_RINVOPTPARSTREAM, ESME_ROPTPARNOTALLWD,
  * ESME_RINVPARLEN, ESME_RMISSINGOPTPARAM and ESME_RINVOPTPARAMVAL; v5.0 renamed them (the names
  * here); `CommandStatusAlias` maps the old names.
  */
-export const CommandStatus = Object.fromEntries(Object.entries(TABLE).map(([name, [value]]) => [name, value])) as {
-  readonly [K in CommandStatusName]: (typeof TABLE)[K][0];
+export const CommandStatus = Object.fromEntries(Object.entries(COMMAND_STATUSES).map(([name, [value]]) => [name, value])) as {
+  readonly [K in CommandStatusName]: (typeof COMMAND_STATUSES)[K][0];
 };
 
-/** v3.4 names of statuses v5.0 renamed. */
+/** v3.4 names of statuses v5.0 renamed, mapped to their values, for peers that log the old names. */
 export const CommandStatusAlias = {
   ESME_RINVOPTPARSTREAM: CommandStatus.ESME_RINVTLVSTREAM,
   ESME_ROPTPARNOTALLWD: CommandStatus.ESME_RTLVNOTALLWD,
@@ -93,14 +100,19 @@ export const CommandStatusAlias = {
 } as const;
 
 const byValue = new Map<number, { name: CommandStatusName; description: string }>(
-  Object.entries(TABLE).map(([name, [value, description]]) => [value, { name: name as CommandStatusName, description }]),
+  Object.entries(COMMAND_STATUSES).map(([name, [value, description]]) => [value, { name: name as CommandStatusName, description }]),
 );
 
 /**
  * Describes a command_status: its name and the spec's description. Values 0x400–0x4FF are
  * reserved for MC vendors; anything else unknown is reported as such.
  */
-export function describeStatus(status: number): { name: string; description: string } {
+export function describeStatus(status: number): {
+  /** The status's name (`'ESME_RTHROTTLED'`), `vendor_0x…` for a vendor code, or its hex value. */
+  name: string;
+  /** The spec's description of the status, or what kind of unknown status it is. */
+  description: string;
+} {
   const known = byValue.get(status);
   if (known !== undefined) return known;
   if (status >= 0x400 && status <= 0x4ff) return { name: `vendor_0x${status.toString(16)}`, description: 'MC vendor-specific error' };

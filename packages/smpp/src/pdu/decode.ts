@@ -10,6 +10,7 @@ import { LAYOUTS, type Field } from './layouts.js';
 import { readTlv, TlvValueError } from './tlv-codec.js';
 import type { Pdu } from './types.js';
 
+/** Octets of the PDU header: command_length, command_id, command_status, sequence_number (v3.4 §3.2). */
 export const HEADER_LENGTH = 16;
 /** The largest sequence_number (SMPP v3.4 §3.2). */
 export const MAX_SEQUENCE = 0x7fffffff;

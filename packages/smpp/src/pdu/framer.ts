@@ -8,17 +8,31 @@ import { HEADER_LENGTH } from './decode.js';
 /** Default maximum command_length: room for a 64 KiB message_payload plus a data_sm's fields. */
 export const DEFAULT_MAX_COMMAND_LENGTH = 70_000;
 
+/** Options of a {@link PduFramer}: how large a PDU it accepts. */
 export interface FramerOptions {
   /** Largest command_length accepted (default 70,000 octets). */
   readonly maxCommandLength?: number;
 }
 
+/**
+ * Cuts a TCP byte stream into whole PDUs by their command_length (v3.4 §3.2), without copying
+ * frames that arrive in one chunk. An impossible command_length breaks the framer for good:
+ * the stream cannot be resynchronised, so the session answers generic_nack and closes.
+ *
+ * @example
+ * const framer = new PduFramer({ maxCommandLength: 70_000 });
+ * socket.on('data', (chunk) => framer.push(chunk, (frame) => handle(decodePdu(frame))));
+ */
 export class PduFramer {
   private readonly max: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
   private broken: FrameError | null = null;
 
+  /**
+   * Makes an empty framer.
+   * @throws RangeError when `maxCommandLength` is below 16
+   */
   constructor(options: FramerOptions = {}) {
     this.max = options.maxCommandLength ?? DEFAULT_MAX_COMMAND_LENGTH;
     if (!(this.max >= HEADER_LENGTH)) throw new RangeError('maxCommandLength must be at least 16');

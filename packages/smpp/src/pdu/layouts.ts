@@ -2,17 +2,53 @@
 // encoder and the PDU types are all derived from this one table.
 import type { CommandName } from './command-id.js';
 
+/**
+ * One mandatory field of a PDU body, in wire order: its name (the spec's, also the key in the
+ * decoded body) and how it is encoded (v3.4 §4, v5.0 §4). {@link LAYOUTS} lists them per command.
+ */
 export type Field =
-  | { readonly name: string; readonly type: 'u8' | 'u32' }
-  | { readonly name: string; readonly type: 'cstring'; readonly max: number }
+  | {
+      /** The field's name as the spec spells it, e.g. `'esm_class'`. */
+      readonly name: string;
+      /** An Integer of 1 or 4 octets, big-endian. */
+      readonly type: 'u8' | 'u32';
+    }
+  | {
+      /** The field's name as the spec spells it, e.g. `'system_id'`. */
+      readonly name: string;
+      /** A C-Octet String: ASCII text ended by a NUL octet. */
+      readonly type: 'cstring';
+      /** The spec's maximum size in octets, the NUL included; longer values are refused. */
+      readonly max: number;
+    }
   /** A C-Octet string of 17: empty, or a 16-character absolute or relative time. */
-  | { readonly name: string; readonly type: 'time' }
+  | {
+      /** The field's name, e.g. `'validity_period'`. */
+      readonly name: string;
+      /** An SMPP absolute or relative time (v3.4 §7.1). */
+      readonly type: 'time';
+    }
   /** sm_length (1 octet) then short_message (0–254 octets). */
-  | { readonly name: 'short_message'; readonly type: 'sm' }
+  | {
+      /** Always `short_message`; sm_length is implied by its length. */
+      readonly name: 'short_message';
+      /** A length octet then that many octets. */
+      readonly type: 'sm';
+    }
   /** number_of_dests then that many SME addresses or distribution list names (submit_multi). */
-  | { readonly name: 'dest_address'; readonly type: 'dests' }
+  | {
+      /** Always `dest_address`; number_of_dests is implied by the list's length. */
+      readonly name: 'dest_address';
+      /** A count octet then that many destinations (v3.4 §4.5.1). */
+      readonly type: 'dests';
+    }
   /** no_unsuccess then that many failed addresses with their error (submit_multi_resp). */
-  | { readonly name: 'unsuccess_sme'; readonly type: 'unsuccess' };
+  | {
+      /** Always `unsuccess_sme`; no_unsuccess is implied by the list's length. */
+      readonly name: 'unsuccess_sme';
+      /** A count octet then that many failed destinations (v3.4 §4.5.2). */
+      readonly type: 'unsuccess';
+    };
 
 const u8 = <N extends string>(name: N) => ({ name, type: 'u8' }) as const;
 
@@ -41,6 +77,14 @@ const submitTail = [
 const submit = [c('service_type', 6), ...source21, ...dest21, ...submitTail] as const;
 const none = [] as const;
 
+/**
+ * The mandatory fields of every PDU body, per command, in wire order (v3.4 §4, v5.0 §4.1–4.6).
+ * The decoder, the encoder and the typed PDU bodies are all derived from this one table, so a
+ * field is added or fixed in one place.
+ *
+ * @example
+ * LAYOUTS.submit_sm_resp; // [{ name: 'message_id', type: 'cstring', max: 65 }]
+ */
 export const LAYOUTS = {
   generic_nack: none,
   bind_receiver: bind,

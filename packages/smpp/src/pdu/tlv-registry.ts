@@ -5,32 +5,65 @@
 export interface NetworkErrorCode {
   /** 1 ANSI-136, 2 IS-95, 3 GSM, 4 ANSI-41 (v3.4); v5.0 adds 5 SMPP, 6 MC, 7 GSM SS7, 8 … */
   readonly network_type: number;
+  /** The error code in that network's own numbering (v3.4 §5.3.2), 2 octets. */
   readonly error_code: number;
 }
 /** broadcast_content_type (3 octets). */
 export interface BroadcastContentType {
+  /** The broadcast network: 0 generic, 1 GSM (3GPP TS 23.041), 2 TDMA (IS-824), 3 CDMA (IS-637) (v5.0 §4.8.4). */
   readonly network_type: number;
+  /** The service the content belongs to (news, weather, …), in that network's numbering (2 octets). */
   readonly content_type: number;
 }
 /** broadcast_frequency_interval (3 octets). */
 export interface BroadcastFrequencyInterval {
   /** 0x00 as frequently as possible, 0x08 seconds, 0x09 minutes, 0x0A hours, 0x0B days, … */
   readonly unit: number;
+  /** How many `unit`s between repetitions (2 octets; v5.0 §4.8.4). */
   readonly value: number;
 }
 /** broadcast_area_identifier: a format octet and the area's description. */
 export interface BroadcastAreaIdentifier {
   /** 0x00 alias / name, 0x01 ellipsoid arc, 0x02 polygon. */
   readonly format: number;
+  /** The area's description in that format, raw (v5.0 §4.8.4). */
   readonly area: Buffer;
 }
 
-type Kind =
-  | { readonly type: 'u8' | 'u16' | 'u32' }
-  | { readonly type: 'uint'; readonly size: number }
-  | { readonly type: 'cstring'; readonly max: number }
-  | { readonly type: 'octets'; readonly min?: number; readonly max?: number }
-  | { readonly type: 'network_error_code' | 'broadcast_content_type' | 'broadcast_frequency_interval' | 'broadcast_area_identifier' };
+/**
+ * How a TLV's value is encoded: an unsigned integer (`uint` has an odd `size` in octets), a
+ * C-Octet string of at most `max` octets, raw octets (with the spec's length bounds), or one of
+ * the small structured values (v3.4 §5.3.2, v5.0 §4.8.4).
+ */
+export type Kind =
+  | {
+      /** An unsigned big-endian integer of 1, 2 or 4 octets. */
+      readonly type: 'u8' | 'u16' | 'u32';
+    }
+  | {
+      /** An unsigned big-endian integer of another size. */
+      readonly type: 'uint';
+      /** Its size in octets (5 for dest_addr_np_country). */
+      readonly size: number;
+    }
+  | {
+      /** A C-Octet String: ASCII text ended by a NUL octet. */
+      readonly type: 'cstring';
+      /** The spec's maximum size in octets, the NUL included. */
+      readonly max: number;
+    }
+  | {
+      /** Raw octets, kept as a `Buffer`. */
+      readonly type: 'octets';
+      /** The fewest octets the spec allows, when it sets a bound. */
+      readonly min?: number;
+      /** The most octets the spec allows, when it sets a bound. */
+      readonly max?: number;
+    }
+  | {
+      /** One of the small structured values, decoded to its record type. */
+      readonly type: 'network_error_code' | 'broadcast_content_type' | 'broadcast_frequency_interval' | 'broadcast_area_identifier';
+    };
 
 const u8 = { type: 'u8' } as const;
 const u16 = { type: 'u16' } as const;
@@ -106,27 +139,55 @@ export const TLVS = {
   its_session_info: { tag: 0x1383, kind: octets(2, 2) },
 } as const satisfies Record<string, { tag: number; kind: Kind; repeatable?: boolean }>;
 
+/** The name of a known TLV, as the spec spells it (`'message_payload'`, `'sar_msg_ref_num'`, …). */
 export type TlvName = keyof typeof TLVS;
 
-type ValueOfKind<K> = K extends { type: 'u8' | 'u16' | 'u32' | 'uint' }
+/** The TypeScript type of a TLV value of encoding `K`: numbers, strings, `Buffer`s or the structured records above. */
+export type ValueOfKind<K> = K extends {
+    /** Integers, decoded to a number. */
+    type: 'u8' | 'u16' | 'u32' | 'uint';
+  }
   ? number
-  : K extends { type: 'cstring' }
+  : K extends {
+      /** C-Octet Strings, decoded to a string. */
+      type: 'cstring';
+    }
     ? string
-    : K extends { type: 'octets' }
+    : K extends {
+        /** Raw octets, kept as a Buffer. */
+        type: 'octets';
+      }
       ? Buffer
-      : K extends { type: 'network_error_code' }
+      : K extends {
+          /** Decoded to a `NetworkErrorCode`. */
+          type: 'network_error_code';
+        }
         ? NetworkErrorCode
-        : K extends { type: 'broadcast_content_type' }
+        : K extends {
+            /** Decoded to a `BroadcastContentType`. */
+            type: 'broadcast_content_type';
+          }
           ? BroadcastContentType
-          : K extends { type: 'broadcast_frequency_interval' }
+          : K extends {
+              /** Decoded to a `BroadcastFrequencyInterval`. */
+              type: 'broadcast_frequency_interval';
+            }
             ? BroadcastFrequencyInterval
-            : K extends { type: 'broadcast_area_identifier' }
+            : K extends {
+                /** Decoded to a `BroadcastAreaIdentifier`. */
+                type: 'broadcast_area_identifier';
+              }
               ? BroadcastAreaIdentifier
               : never;
 
 /** The typed value of each known TLV; repeatable TLVs hold an array. */
 export type TlvValues = {
-  [N in TlvName]: (typeof TLVS)[N] extends { repeatable: true } ? ValueOfKind<(typeof TLVS)[N]['kind']>[] : ValueOfKind<(typeof TLVS)[N]['kind']>;
+  [N in TlvName]: (typeof TLVS)[N] extends {
+    /** Set on the TLVs that may appear more than once in a PDU. */
+    repeatable: true;
+  }
+    ? ValueOfKind<(typeof TLVS)[N]['kind']>[]
+    : ValueOfKind<(typeof TLVS)[N]['kind']>;
 };
 
 /** A TLV whose tag is not in the registry: kept raw under its hex tag, e.g. `'0x1401'`. */
@@ -138,10 +199,15 @@ export type UnknownTlvKey = `0x${string}`;
  */
 export type Tlvs = Partial<TlvValues> & { [tag: UnknownTlvKey]: Buffer | Buffer[] };
 
+/** One row of the TLV registry, as `tlvByTag` and `tlvByName` return it. */
 export interface TlvDefinition {
+  /** The TLV's name, also its key in {@link Tlvs}. */
   readonly name: TlvName;
+  /** The 16-bit tag it has on the wire. */
   readonly tag: number;
+  /** How its value is encoded. */
   readonly kind: Kind;
+  /** Whether it may appear more than once in a PDU (its value is then an array). */
   readonly repeatable: boolean;
 }
 
@@ -153,10 +219,15 @@ for (const [name, def] of Object.entries(TLVS)) {
   byName.set(name, definition);
 }
 
+/**
+ * Looks up a TLV by its wire tag, as the decoder does; `undefined` for a tag not in the registry
+ * (kept raw under {@link UnknownTlvKey}).
+ */
 export function tlvByTag(tag: number): TlvDefinition | undefined {
   return byTag.get(tag);
 }
 
+/** Looks up a TLV by its spec name, as the encoder does; `undefined` for a name not in the registry. */
 export function tlvByName(name: string): TlvDefinition | undefined {
   return byName.get(name);
 }

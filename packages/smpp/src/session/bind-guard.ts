@@ -59,6 +59,7 @@ export class BindGuard {
   private readonly lockoutTime: number;
   private readonly maxEntries: number;
 
+  /** Makes a guard that reads time from `clock` (the runtime's, so tests can drive it). */
   constructor(
     private readonly clock: Clock,
     options: BindGuardOptions = {},

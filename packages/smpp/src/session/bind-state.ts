@@ -4,16 +4,40 @@
 import { setup } from 'xstate';
 import type { CommandName } from '../pdu/command-id.js';
 
+/**
+ * An SMPP session state (v5.0 §2.3, v3.4 §2.2): `OPEN` connected and not bound yet; `BOUND_TX`,
+ * `BOUND_RX`, `BOUND_TRX` bound as transmitter, receiver or transceiver; `OUTBOUND` an MC sent
+ * outbind and awaits the ESME's bind; `UNBOUND` an unbind was sent or received; `CLOSED` the
+ * connection is gone.
+ */
 export type BindState = 'OPEN' | 'BOUND_TX' | 'BOUND_RX' | 'BOUND_TRX' | 'UNBOUND' | 'CLOSED' | 'OUTBOUND';
+/** Which way a PDU goes, for {@link allows}: `in` received from the peer, `out` sent to it. */
 export type Direction = 'in' | 'out';
 
 /** What moves the session between states: PDUs seen (successful responses only), and the socket. */
 export type BindEvent =
-  | { readonly type: 'bound'; readonly as: 'BOUND_TX' | 'BOUND_RX' | 'BOUND_TRX' }
-  | { readonly type: 'outbind' }
-  | { readonly type: 'unbind' }
-  | { readonly type: 'unbound' }
-  | { readonly type: 'close' };
+  | {
+      /** A successful bind response was sent or received. */
+      readonly type: 'bound';
+      /** The bound state it leads to: transmitter, receiver or transceiver, by the bind. */
+      readonly as: 'BOUND_TX' | 'BOUND_RX' | 'BOUND_TRX';
+    }
+  | {
+      /** An outbind was sent or received (v3.4 §4.1.7). */
+      readonly type: 'outbind';
+    }
+  | {
+      /** An unbind was sent or received. */
+      readonly type: 'unbind';
+    }
+  | {
+      /** An unbind_resp was sent or received. */
+      readonly type: 'unbound';
+    }
+  | {
+      /** The socket closed. */
+      readonly type: 'close';
+    };
 
 const BOUND_AS: Record<string, 'BOUND_TX' | 'BOUND_RX' | 'BOUND_TRX'> = {
   bind_transmitter_resp: 'BOUND_TX',
@@ -27,6 +51,9 @@ export function boundStateOf(response: CommandName): 'BOUND_TX' | 'BOUND_RX' | '
 }
 
 /**
+ * The session-state machine of v5.0 §2.3 (v3.4 §2.2) in xstate: bind responses, outbind and
+ * unbinds move it, and it starts in `OPEN`. Each session embeds one (an `EmbeddedMachine`).
+ *
  * The machine's only timer is session_init: a connection that is not bound within
  * `sessionInitTime` ms goes to CLOSED (SMPP v5.0 §2.3.1, SMPPEX's session_init_limit).
  */

@@ -3,15 +3,21 @@ import { describeStatus } from '../pdu/command-status.js';
 import type { Pdu } from '../pdu/types.js';
 import type { BindState } from './bind-state.js';
 
+/** Base class of the errors SMPP sessions report: unsent PDUs, timeouts, refused requests, stalls. */
 export abstract class SmppSessionError extends Error {
+  /** A stable code naming the error (`ERR_SMPP_…`): match on it rather than on the message. */
   abstract readonly code: string;
 }
 
 /** The PDU may not be sent in the session's current bind state. */
 export class BindStateError extends SmppSessionError {
+  /** Always `'ERR_SMPP_BIND_STATE'`. */
   readonly code = 'ERR_SMPP_BIND_STATE';
+  /** Made by the session; exported for `instanceof` checks and tests. */
   constructor(
+    /** The command that was refused. */
     readonly command: string,
+    /** The bind state it was refused in (v3.4 §2.3 says which PDUs each state allows). */
     readonly bindState: BindState,
   ) {
     super(`${command} cannot be sent in bind state ${bindState}`);
@@ -21,8 +27,13 @@ export class BindStateError extends SmppSessionError {
 
 /** A request waited longer than the window timeout for a slot. */
 export class WindowTimeoutError extends SmppSessionError {
+  /** Always `'ERR_SMPP_WINDOW_TIMEOUT'`. */
   readonly code = 'ERR_SMPP_WINDOW_TIMEOUT';
-  constructor(readonly timeout: number) {
+  /** Made by the session; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The `windowTimeout` that ran out, in milliseconds. */
+    readonly timeout: number,
+  ) {
     super(`no window slot within ${timeout} ms`);
     this.name = 'WindowTimeoutError';
   }
@@ -30,8 +41,13 @@ export class WindowTimeoutError extends SmppSessionError {
 
 /** The session closed before the PDU could be sent or answered. */
 export class SessionClosedError extends SmppSessionError {
+  /** Always `'ERR_SMPP_SESSION_CLOSED'`. */
   readonly code = 'ERR_SMPP_SESSION_CLOSED';
-  constructor(readonly reason?: unknown) {
+  /** Made by the session; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The session's exit reason, when it was known. */
+    readonly reason?: unknown,
+  ) {
     super(`the SMPP session closed${reason === undefined ? '' : `: ${String(reason instanceof Error ? reason.message : reason)}`}`);
     this.name = 'SessionClosedError';
   }
@@ -39,8 +55,13 @@ export class SessionClosedError extends SmppSessionError {
 
 /** No response came within the response timeout. */
 export class ResponseTimeoutError extends SmppSessionError {
+  /** Always `'ERR_SMPP_RESPONSE_TIMEOUT'`. */
   readonly code = 'ERR_SMPP_RESPONSE_TIMEOUT';
-  constructor(readonly command: string) {
+  /** Made by the session; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The request that went unanswered. */
+    readonly command: string,
+  ) {
     super(`no response to ${command} in time`);
     this.name = 'ResponseTimeoutError';
   }
@@ -48,10 +69,15 @@ export class ResponseTimeoutError extends SmppSessionError {
 
 /** The peer answered with a non-zero command_status. */
 export class CommandStatusError extends SmppSessionError {
+  /** Always `'ERR_SMPP_STATUS'`. */
   readonly code = 'ERR_SMPP_STATUS';
+  /** The status's name, e.g. `'ESME_RTHROTTLED'` (see `describeStatus`). */
   readonly statusName: string;
+  /** Made by the client and the session API; exported for `instanceof` checks and tests. */
   constructor(
+    /** The request that was refused. */
     readonly command: string,
+    /** The response's command_status. */
     readonly commandStatus: number,
     /** The response that carried the status, when there was one. */
     readonly response?: Pdu,
@@ -68,9 +94,13 @@ export class CommandStatusError extends SmppSessionError {
  * answering or not reading fast enough. The request was not queued.
  */
 export class QueueFullError extends SmppSessionError {
+  /** Always `'ERR_SMPP_QUEUE_FULL'`. */
   readonly code = 'ERR_SMPP_QUEUE_FULL';
+  /** Made by the session; exported for `instanceof` checks and tests. */
   constructor(
+    /** The request that was not queued. */
     readonly command: string,
+    /** The `maxQueued` limit that was reached. */
     readonly limit: number,
   ) {
     super(`${command} not queued: ${limit} request(s) already wait to be sent`);
@@ -83,8 +113,11 @@ export class QueueFullError extends SmppSessionError {
  * answering so that our queue stayed full — for longer than `stallTimeout`.
  */
 export class PeerStalledError extends SmppSessionError {
+  /** Always `'ERR_SMPP_PEER_STALLED'`. */
   readonly code = 'ERR_SMPP_PEER_STALLED';
+  /** Made by the session; exported for `instanceof` checks and tests. */
   constructor(
+    /** The `stallTimeout` that ran out, in milliseconds. */
     readonly timeout: number,
     /** Bytes still in the socket's write buffer when the session gave up. */
     readonly writeBuffered: number,

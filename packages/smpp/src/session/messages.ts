@@ -32,12 +32,25 @@ export class RequestPdu {
 /** `closeSession`: unbind when bound (and stop on unbind_resp), else stop at once. */
 export class GracefulClose {}
 /** What a `RequestPdu` call is answered with. */
-export type RequestOutcome = { readonly ok: true; readonly response: Pdu } | { readonly ok: false; readonly error: Error };
+export type RequestOutcome =
+  | {
+      /** A response came (its command_status may still be non-zero). */
+      readonly ok: true;
+      /** The response PDU. */
+      readonly response: Pdu;
+    }
+  | {
+      /** No response: the request was not sent, timed out, or the session closed. */
+      readonly ok: false;
+      /** Why: a `ResponseTimeoutError`, `SessionClosedError`, `BindStateError`, `QueueFullError`, … */
+      readonly error: Error;
+    };
 /** Asks the session for its counters. */
 export class StatsRequest {}
 
 /** What `sessionStats` returns. */
 export interface SessionStats {
+  /** The session's bind state now. */
   readonly bindState: BindState;
   /** Requests sent and not answered. */
   readonly inFlight: number;
@@ -45,6 +58,7 @@ export interface SessionStats {
   readonly waiting: number;
   /** The `maxQueued` option: reading pauses while `waiting` is there. */
   readonly maxQueued: number;
+  /** The `window` option: most requests in flight at once. */
   readonly window: number;
   /** Bytes written and not yet taken by the kernel (the peer is slow to read when this grows). */
   readonly writeBuffered: number;

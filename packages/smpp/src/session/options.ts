@@ -1,5 +1,9 @@
 // Session options, with SMPPEX's defaults where it has them.
 
+/**
+ * Options of an SMPP session: window, timers, limits and flow control. Both `connectEsme` and
+ * `listenMc` take them; every one has a default.
+ */
 export interface SessionOptions {
   /** Most requests in flight at once; more wait for a slot. Default 10. */
   readonly window?: number;

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // smpp-sim: run McSimulator as an SMSC stand-in until SIGINT / SIGTERM.
 //   smpp-sim --port 2775 --user esme01:secret --receipt-delay 1000 --throttle 100
 // Binds need credentials unless --open is given: without --user, one account is made up at start
@@ -9,11 +10,13 @@ import { McSimulator } from './simulator.js';
 
 const DEFAULT_SYSTEM_ID = 'smppclient1';
 
-const USAGE = `usage: smpp-sim [--host 0.0.0.0] [--port 2775] [--user system_id:password]... [--open]
+const USAGE = `usage: smpp-sim [--host 127.0.0.1] [--port 2775] [--user system_id:password]... [--open]
                 [--receipt-delay ms] [--receipt-state DELIVERED|UNDELIVERABLE|...] [--throttle submits-per-second]
                 [--system-id SMPPSIM] [--keep-submitted 1000]
                 [--max-bind-failures 5] [--bind-failure-window ms] [--lockout ms]
 
+--host: the address to listen on; 127.0.0.1 (this machine only) unless told otherwise, e.g.
+--host 0.0.0.0 to take binds from other machines.
 Binds are checked against --user accounts (repeat it for several). Without --user, the simulator
 accepts one account, system_id ${DEFAULT_SYSTEM_ID} with a random password printed at start.
 --open accepts every bind, whatever its system_id and password (only on a trusted network).
@@ -32,7 +35,8 @@ let values;
 try {
   ({ values } = parseArgs({
     options: {
-      host: { type: 'string', default: '0.0.0.0' },
+      // loopback unless told otherwise: a test SMSC should not be reachable from the network by default
+      host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '2775' },
       user: { type: 'string', multiple: true },
       open: { type: 'boolean', default: false },

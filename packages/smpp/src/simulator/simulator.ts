@@ -19,10 +19,13 @@ import { SessionReturn, type Session } from '../session/session.js';
 
 const log = createDebug('switchboard:smpp:simulator');
 
+/** Options of `McSimulator.start`: where it listens, whom it accepts, and how it answers. */
 export interface McSimulatorOptions {
+  /** The address to listen on (default `'127.0.0.1'`). */
   readonly host?: string;
   /** Default 0: a free port, read from `simulator.port`. */
   readonly port?: number;
+  /** TLS options (node:tls) to accept SMPP over TLS. */
   readonly tls?: TlsOptions;
   /**
    * system_id → password. Without it every bind is accepted (for tests; the `smpp-sim` command
@@ -37,6 +40,7 @@ export interface McSimulatorOptions {
   readonly receiptState?: MessageStateName;
   /** Submits accepted per second per session; more get ESME_RTHROTTLED. Default unlimited. */
   readonly throttle?: number;
+  /** Most connections at once; more are closed on arrival. Default 1,000 (as `listenMc`). */
   readonly maxConnections?: number;
   /** Session options of every connection (timers, window, etc.). */
   readonly options?: SessionOptions;
@@ -69,18 +73,24 @@ export interface SimulatorStats {
 
 /** A message the simulator accepted. */
 export interface SubmittedMessage {
+  /** The message_id the simulator answered with (and that its receipt carries). */
   readonly messageId: string;
+  /** The system_id of the session that submitted it. */
   readonly systemId: string;
+  /** The submit_sm, data_sm or submit_multi as received. */
   readonly pdu: Pdu;
 }
 
 /** An error the simulator answers the next `count` submits with. */
 export interface InjectedFault {
+  /** The command_status to answer with, e.g. `CommandStatus.ESME_RSYSERR`. */
   readonly status: number;
+  /** How many submits get it (default 1); faults queue up one after the other. */
   readonly count?: number;
 }
 
-type BoundMode = 'transmitter' | 'receiver' | 'transceiver';
+/** How a session is bound to the simulator, from its bind command. */
+export type BoundMode = 'transmitter' | 'receiver' | 'transceiver';
 
 interface SimSession {
   readonly pid: Pid;
@@ -254,6 +264,7 @@ export class McSimulator {
     private readonly server: McServer,
   ) {}
 
+  /** Starts listening on `runtime`; resolves once ESMEs can connect (read the port from `port`). */
   static async start(runtime: Runtime, options: McSimulatorOptions = {}): Promise<McSimulator> {
     const core = new SimulatorCore(options);
     const sessionOptions: SessionOptions = { ...options.options, ...(options.throttle === undefined ? {} : { incomingThrottle: options.throttle }) };
@@ -271,6 +282,7 @@ export class McSimulator {
     return new McSimulator(core, server);
   }
 
+  /** The port it listens on (the one picked, when `port` was 0). */
   get port(): number {
     return this.server.port;
   }
@@ -289,7 +301,14 @@ export class McSimulator {
   }
 
   /** Sessions bound now, by system_id and mode. */
-  get bound(): readonly { readonly systemId: string; readonly mode: BoundMode; readonly pid: Pid }[] {
+  get bound(): readonly {
+    /** The system_id it bound as. */
+    readonly systemId: string;
+    /** Transmitter, receiver or transceiver. */
+    readonly mode: BoundMode;
+    /** Its session process. */
+    readonly pid: Pid;
+  }[] {
     return [...this.core.bound];
   }
 

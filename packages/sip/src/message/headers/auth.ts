@@ -4,6 +4,10 @@
 import { SipParseError } from '../errors.js';
 import { Scanner, quote, tokenEnd } from '../scanner.js';
 
+/**
+ * A challenge or credentials value (RFC 3261 §22.4, §25.1): the scheme and its auth-params, as in
+ * WWW-Authenticate, Proxy-Authenticate, Authorization and Proxy-Authorization.
+ */
 export interface Credentials {
   /** "Digest", or another scheme as written. */
   readonly scheme: string;

@@ -4,8 +4,14 @@ import { Scanner, isToken, tokenEnd } from '../scanner.js';
 /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
 export const MAX_CSEQ = 2 ** 31 - 1;
 
+/**
+ * A CSeq value (RFC 3261 §20.16): orders requests within a dialog and ties a response to its
+ * request.
+ */
 export interface CSeq {
+  /** The sequence number, below 2^31. */
   readonly seq: number;
+  /** The method of the request, as written (case-sensitive). */
   readonly method: string;
 }
 
@@ -63,9 +69,16 @@ export function formatCSeq(value: CSeq): string {
   return `${value.seq} ${value.method}`;
 }
 
+/**
+ * A RAck value (RFC 3262 §7.2): identifies, in a PRACK, the reliable provisional response it
+ * acknowledges.
+ */
 export interface RAck {
+  /** The RSeq of the provisional response being acknowledged. */
   readonly rseq: number;
+  /** The CSeq number of the request that response answered. */
   readonly cseq: number;
+  /** The method of the request that response answered. */
   readonly method: string;
 }
 

@@ -1,7 +1,23 @@
 // Date (RFC 3261 §20.17): an RFC 1123 date, always in GMT. A malformed Date is not fatal to a
 // message (RFC 4475 §3.1.2.12): it reads as `{ valid: false }`, raw text kept.
 
-export type DateHeader = { readonly valid: true; readonly date: Date } | { readonly valid: false; readonly raw: string };
+/**
+ * A Date value (RFC 3261 §20.17). A malformed date does not fail the message (RFC 4475 §3.1.2.12):
+ * it reads as `valid: false` with the raw text kept, so check `valid` before using `date`.
+ */
+export type DateHeader =
+  | {
+      /** True: the value is a well-formed RFC 1123 date. */
+      readonly valid: true;
+      /** The instant the value names. */
+      readonly date: Date;
+    }
+  | {
+      /** False: the value is not a date this parser accepts. */
+      readonly valid: false;
+      /** The value as received, trimmed; written back unchanged. */
+      readonly raw: string;
+    };
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

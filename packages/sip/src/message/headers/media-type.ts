@@ -2,11 +2,15 @@
 import { type Param, formatParams, readParams, readSimpleParams } from '../params.js';
 import { Scanner, tokenEnd } from '../scanner.js';
 
+/**
+ * A Content-Type value (RFC 3261 §20.15): a media type and subtype, lower-cased, with parameters.
+ */
 export interface MediaType {
   /** Lower case. */
   readonly type: string;
   /** Lower case. */
   readonly subtype: string;
+  /** Parameters after the subtype, such as `charset`; names and values as written. */
   readonly params: readonly Param[];
 }
 

@@ -4,9 +4,14 @@ import { type Param, formatParams, readParams, readSimpleParams } from '../param
 import { Scanner, isTokenChar, quote } from '../scanner.js';
 import { formatUri, parseCommonSipUri, parseUri, parseUriGeneral, type Uri } from '../uri.js';
 
+/**
+ * A name-addr or addr-spec value (RFC 3261 §25.1) with header parameters: From, To, Contact, Route,
+ * Record-Route and the like.
+ */
 export interface NameAddr {
   /** The display name, unquoted; null when there is none. */
   readonly displayName: string | null;
+  /** The address itself. */
   readonly uri: Uri;
   /** Header parameters (tag, expires, q…), after the URI. */
   readonly params: readonly Param[];
@@ -14,7 +19,9 @@ export interface NameAddr {
 
 /** `Contact: *` (RFC 3261 §10.2.2), with its parameters (expires=0). */
 export interface ContactStar {
+  /** Always true: tells a `*` apart from a {@link NameAddr}. */
   readonly star: true;
+  /** Header parameters after the `*`, usually `expires=0`. */
   readonly params: readonly Param[];
 }
 
@@ -151,6 +158,10 @@ export function parseContact(text: string): NameAddr | ContactStar {
   return parseNameAddr(text, 'Contact');
 }
 
+/**
+ * Whether a Contact value is the `*` of a REGISTER that removes every binding (RFC 3261 §10.2.2)
+ * rather than an address.
+ */
 export function isContactStar(value: NameAddr | ContactStar): value is ContactStar {
   return 'star' in value;
 }

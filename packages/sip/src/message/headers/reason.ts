@@ -2,9 +2,14 @@
 import { SipParseError } from '../errors.js';
 import { type Param, formatParams, paramValue, parseTokenWithParams } from '../params.js';
 
+/**
+ * One Reason value (RFC 3326 §2): the protocol whose cause explains why the request was sent, with
+ * `cause` and `text` parameters.
+ */
 export interface ReasonHeader {
   /** SIP, Q.850, or another token. */
   readonly protocol: string;
+  /** Parameters after the protocol: `cause` (checked to be a number) and `text`. */
   readonly params: readonly Param[];
 }
 

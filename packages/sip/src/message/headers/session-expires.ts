@@ -2,8 +2,14 @@
 import { type Param, formatParams, readParams } from '../params.js';
 import { Scanner } from '../scanner.js';
 
+/**
+ * A Session-Expires value (RFC 4028 §4): the session interval and, in `refresher`, which side
+ * refreshes.
+ */
 export interface SessionExpires {
+  /** The session interval in seconds. */
   readonly seconds: number;
+  /** Parameters after the interval, such as `refresher=uac` or `refresher=uas`. */
   readonly params: readonly Param[];
 }
 

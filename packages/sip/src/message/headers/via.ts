@@ -2,13 +2,20 @@
 import { type Param, formatParams, paramValue, readParams, sameName } from '../params.js';
 import { Scanner, tokenEnd } from '../scanner.js';
 
+/**
+ * One Via value (RFC 3261 §20.42): the protocol and transport of a hop, where it was sent from, and
+ * its parameters (branch, received, rport…).
+ */
 export interface Via {
   /** "SIP/2.0" */
   readonly protocol: string;
   /** Upper case: UDP, TCP, TLS, SCTP, WS, WSS, or another token. */
   readonly transport: string;
+  /** The sent-by host: a name, an IPv4 address, or an IPv6 reference in brackets. */
   readonly host: string;
+  /** The sent-by port; null when absent, which means the transport's default (RFC 3261 §18.2.2). */
   readonly port: number | null;
+  /** Via parameters in order: branch, received, rport (RFC 3581), maddr, ttl and extensions. */
   readonly params: readonly Param[];
 }
 

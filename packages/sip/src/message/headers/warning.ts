@@ -3,10 +3,16 @@ import { type Param, formatParams, readParams } from '../params.js';
 import { Scanner, quote } from '../scanner.js';
 import { MAX_DELTA_SECONDS } from './scalars.js';
 
+/**
+ * One Warning value (RFC 3261 §20.43): a warn-code, the agent that added it and a human-readable
+ * text.
+ */
 export interface WarningHeader {
   /** Three digits. */
   readonly code: number;
+  /** The warn-agent: the host (and port) or pseudonym of the element that added the warning. */
   readonly agent: string;
+  /** The warn-text, unquoted; meant for a human, not for machines. */
   readonly text: string;
 }
 
@@ -30,9 +36,13 @@ export function formatWarning(value: WarningHeader): string {
   return `${value.code} ${value.agent} ${quote(value.text)}`;
 }
 
+/** A Retry-After value (RFC 3261 §20.33): how long the sender should wait before trying again. */
 export interface RetryAfter {
+  /** The delay in seconds. */
   readonly seconds: number;
+  /** The parenthesised comment, without its parentheses; null when there is none. */
   readonly comment: string | null;
+  /** Parameters after the delay, such as `duration`. */
   readonly params: readonly Param[];
 }
 
