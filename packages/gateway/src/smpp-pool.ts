@@ -127,18 +127,21 @@ export interface BindArgs {
  * that is down must not hold up the rest of the gateway: MESSAGEs wait in the outbox), and
  * terminate unbinds. It traps exits, so a shutdown of the tree unbinds cleanly.
  */
-export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: Promise<SmppClient | null> }, { call: never; reply: never; cast: never; info: never }, BindArgs> = {
+export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: Promise<SmppClient | null>; readonly abort: AbortController }, { call: never; reply: never; cast: never; info: never }, BindArgs> = {
   behaviourName: 'smpp_bind',
 
   init(args) {
     trapExit(true);
     const target = args.target();
-    // SmppClient.connect with reconnect resolves once the first connection is up, after retries.
+    // SmppClient.connect with reconnect resolves once the first connection is up, after retries;
+    // the abort signal ends those retries when this process stops first.
+    const abort = new AbortController();
     const client = SmppClient.connect(args.runtime, {
       host: target.host,
       port: target.port,
       bind: { mode: 'transceiver', system_id: target.systemId, password: target.password },
       reconnect: true,
+      signal: abort.signal,
       options: { window: target.window, ...(target.throughput > 0 ? { throttle: target.throughput } : {}) },
       onDeliver: args.pool.onDeliver,
       onStatus: (status) => {
@@ -151,22 +154,17 @@ export const SmppBind: GenServer<{ readonly args: BindArgs; readonly client: Pro
         return connected;
       },
       (error: unknown) => {
-        log('bind %d could not start: %O', args.index, error);
+        if (!abort.signal.aborted) log('bind %d could not start: %O', args.index, error);
         return null;
       },
     );
-    return Result.ok({ args, client });
+    return Result.ok({ args, client, abort });
   },
 
   async terminate(_reason, state) {
     state.args.pool.attach(state.args.index, null);
-    // A connect still retrying is closed as soon as it resolves, without holding up the shutdown.
-    let settled = false;
-    const closing = state.client.then((client) => {
-      settled = true;
-      return client?.close();
-    });
-    await Promise.race([closing, new Promise((resolve) => setImmediate(resolve))]);
-    if (settled) await closing;
+    // Closes a bound client (it unbinds), and stops one still trying to connect.
+    state.abort.abort();
+    await (await state.client)?.close();
   },
 };

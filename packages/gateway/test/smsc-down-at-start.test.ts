@@ -40,3 +40,16 @@ test('SMSC down at start: SIP answers, the MESSAGE waits in the outbox and goes 
     await smsc?.close({ timeout: 200 });
   }
 });
+
+test('stopped while its SMSC is still down: the bind stops retrying and nothing of the gateway is left running', async (t) => {
+  const runtime = new Runtime();
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-down-'));
+  const gateway = await startGateway(
+    runtime,
+    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(await freePort()), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
+  );
+  t.is(gateway.pool.boundCount, 0);
+  await gateway.stop();
+  // the reconnect loop's supervisor and its session were processes of this runtime
+  t.is(runtime.processCount, 0);
+});

@@ -10,7 +10,7 @@ import type { Pdu, PduOf } from './pdu/types.js';
 import { splitMessage, type SplitOptions } from './encoding/split.js';
 import { connectEsme } from './esme.js';
 import { closeSession, requestPdu, sessionStats } from './session/api.js';
-import { CommandStatusError, SessionClosedError } from './session/errors.js';
+import { CommandStatusError, ConnectAbortedError, SessionClosedError } from './session/errors.js';
 import type { SessionOptions } from './session/options.js';
 import { SessionReturn, type Session } from './session/session.js';
 import type { SessionStats } from './session/messages.js';
@@ -86,6 +86,12 @@ export interface SmppClientOptions {
   readonly reconnect?: ReconnectOptions | boolean;
   /** Told when the client binds, and when its connection ends (with the reason). */
   readonly onStatus?: (status: ClientStatus) => void;
+  /**
+   * Aborting it closes the client: a `connect` still trying (with `reconnect`, it retries until the
+   * MC answers) stops at once and rejects with `ConnectAbortedError`; a connected client unbinds.
+   * The owner of a client that may never connect (a process being shut down) needs it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What `onStatus` is told: bound, the connection ended, or a reconnect attempt failed (the next follows after `delay` ms). */
@@ -229,6 +235,16 @@ const ClientSession: Session<ClientState, ClientState> = {
   },
 };
 
+/** Whether `signal` has aborted (a function, so that the checker reads it anew after an await). */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Closes `client` when `signal` aborts (a close that fails has nobody to tell: it is logged). */
+function abortWith(signal: AbortSignal, client: SmppClient): void {
+  signal.addEventListener('abort', () => client.close().catch((error: unknown) => log('close on abort failed: %s', (error as Error).message)), { once: true });
+}
+
 function delay(runtime: Runtime, ms: number, cancelled: { wake?: () => void }): Promise<void> {
   return new Promise((resolve) => {
     const handle = runtime.clock.setTimeout(resolve, ms);
@@ -250,11 +266,13 @@ function delay(runtime: Runtime, ms: number, cancelled: { wake?: () => void }): 
  */
 export class SmppClient {
   private closing = false;
-  private readonly wake: { wake?: () => void } = {};
+  private unbinding: Promise<void> | undefined;
 
   private constructor(
     private current: Pid | undefined,
     private readonly supervisor: SupervisorPid | undefined,
+    /** Wakes a reconnect loop waiting out its backoff (shared with `connect`'s loop). */
+    private readonly wake: { wake?: () => void } = {},
   ) {}
 
   /** Connects (and binds, with `bind`); with `reconnect`, resolves once the first connection is up. */
@@ -280,14 +298,26 @@ export class SmppClient {
       args: state,
       options: options.options ?? {},
     };
+    const signal = options.signal;
+    if (signal?.aborted === true) throw new ConnectAbortedError(signal.reason);
     if (reconnect === undefined) {
       const pid = await connectEsme(runtime, esme);
-      return new SmppClient(pid, undefined);
+      const connected = new SmppClient(pid, undefined);
+      if (aborted(signal)) {
+        await connected.close();
+        throw new ConnectAbortedError(signal?.reason);
+      }
+      if (signal !== undefined) abortWith(signal, connected);
+      return connected;
     }
 
     const first = Math.max(1, reconnect.delay ?? 1000);
     const maxDelay = Math.max(first, reconnect.maxDelay ?? 30_000);
     let client: SmppClient | undefined;
+    const wake: { wake?: () => void } = {};
+    const stopped = (): boolean => client?.closing === true || signal?.aborted === true;
+    const onAbort = (): void => wake.wake?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
     const backoff = (): number => Math.min(maxDelay, first * 2 ** Math.max(0, failedAttempts - 1));
     const supervisor = await startSupervisor(runtime, {
       strategy: 'one_for_one',
@@ -301,9 +331,9 @@ export class SmppClient {
           shutdown: 5000,
           start: async ({ supervisor: parent }) => {
             for (;;) {
-              if (client?.closing) throw new InitIgnoredError();
-              if (failedAttempts > 0) await delay(runtime, backoff(), client?.wake ?? {});
-              if (client?.closing) throw new InitIgnoredError();
+              if (stopped()) throw new InitIgnoredError();
+              if (failedAttempts > 0) await delay(runtime, backoff(), wake);
+              if (stopped()) throw new InitIgnoredError();
               failedAttempts++; // reset by a successful bind
               try {
                 const pid = await connectEsme(runtime, { ...esme, link: parent });
@@ -319,7 +349,15 @@ export class SmppClient {
       ],
     });
     const [child] = await whichChildren(supervisor);
-    client = new SmppClient(child?.pid ?? undefined, supervisor);
+    client = new SmppClient(child?.pid ?? undefined, supervisor, wake);
+    if (signal !== undefined) {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) {
+        await client.close();
+        throw new ConnectAbortedError(signal.reason);
+      }
+      abortWith(signal, client);
+    }
     return client;
   }
 
@@ -406,7 +444,12 @@ export class SmppClient {
   }
 
   /** Unbinds and closes the connection (no reconnect follows); resolves once the session has ended. */
-  async unbind(): Promise<void> {
+  unbind(): Promise<void> {
+    // one unbind, however many callers (an abort signal and the owner may both ask)
+    return (this.unbinding ??= this.closeNow());
+  }
+
+  private async closeNow(): Promise<void> {
     this.closing = true;
     this.wake.wake?.();
     const pid = this.current;

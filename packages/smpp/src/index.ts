@@ -64,7 +64,7 @@ export { sendPdu, sessionStats } from './session/api.js';
 export type { SessionPid } from './session/api.js';
 export { nextSequenceNumber } from './session/state.js';
 export type { SessionStats } from './session/messages.js';
-export { BindStateError, CommandStatusError, PeerStalledError, QueueFullError, ResponseTimeoutError, SessionClosedError, SmppSessionError, WindowTimeoutError } from './session/errors.js';
+export { BindStateError, CommandStatusError, ConnectAbortedError, PeerStalledError, QueueFullError, ResponseTimeoutError, SessionClosedError, SmppSessionError, WindowTimeoutError } from './session/errors.js';
 export { BindGuard } from './session/bind-guard.js';
 export type { BindGuardOptions, BindVerdict } from './session/bind-guard.js';
 export { connectEsme } from './esme.js';

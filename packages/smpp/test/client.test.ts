@@ -6,6 +6,7 @@ import {
   BindStateError,
   CommandStatus,
   CommandStatusError,
+  ConnectAbortedError,
   McSimulator,
   SmppClient,
   createPdu,
@@ -143,6 +144,36 @@ test('reconnect: a supervised client reconnects and rebinds after the connection
   t.like(await client.submit({ destination_addr: '1' }), { command_status: 0 });
   await client.close();
   t.deepEqual(statuses, ['bound', 'closed', 'reconnecting', 'bound', 'closed']);
+  await sim.close();
+});
+
+test('signal: aborting a reconnecting client that never connected stops its retries and rejects connect; aborting a bound one unbinds it', async (t) => {
+  const { rt, clock } = runtime();
+  const dead = createServer();
+  dead.listen(0, '127.0.0.1');
+  await once(dead, 'listening');
+  const port = (dead.address() as { port: number }).port;
+  dead.close(); // nothing listens there now
+  const before = rt.processCount;
+  const abort = new AbortController();
+  const statuses: string[] = [];
+  const connecting = SmppClient.connect(rt, { port, bind: asEsme, reconnect: { delay: 1000 }, signal: abort.signal, onStatus: (s) => statuses.push(s.type) });
+  await until(() => statuses.includes('reconnecting'), 'a failed attempt');
+  abort.abort();
+  await t.throwsAsync(connecting, { instanceOf: ConnectAbortedError, code: 'ERR_SMPP_CONNECT_ABORTED' });
+  await clock.advance(60_000);
+  t.is(statuses.filter((s) => s === 'reconnecting').length, 1, 'no attempt after the abort');
+  t.is(rt.processCount, before, 'its supervisor and session are gone');
+
+  const sim = await McSimulator.start(rt, { credentials });
+  const bound = new AbortController();
+  const client = await SmppClient.connect(rt, { port: sim.port, bind: asEsme, reconnect: true, signal: bound.signal, onStatus: (s) => statuses.push(s.type) });
+  await until(() => statuses.includes('bound'), 'the bind');
+  const session = client.pid!;
+  bound.abort();
+  await until(() => !isAlive(session), 'the session to end');
+  await client.close(); // the same unbind, not a second one
+  t.deepEqual(statuses.slice(-2), ['bound', 'closed']);
   await sim.close();
 });
 

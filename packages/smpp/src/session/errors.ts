@@ -40,6 +40,20 @@ export class WindowTimeoutError extends SmppSessionError {
 }
 
 /** The session closed before the PDU could be sent or answered. */
+/** A client's `connect` stopped because its `signal` was aborted before it connected. */
+export class ConnectAbortedError extends SmppSessionError {
+  /** Always `'ERR_SMPP_CONNECT_ABORTED'`. */
+  readonly code = 'ERR_SMPP_CONNECT_ABORTED';
+  /** Made by `SmppClient.connect`; exported for `instanceof` checks. */
+  constructor(
+    /** The signal's reason (`signal.reason`). */
+    readonly reason: unknown,
+  ) {
+    super('connect aborted before the MC answered', { cause: reason });
+    this.name = 'ConnectAbortedError';
+  }
+}
+
 export class SessionClosedError extends SmppSessionError {
   /** Always `'ERR_SMPP_SESSION_CLOSED'`. */
   readonly code = 'ERR_SMPP_SESSION_CLOSED';
