@@ -5,8 +5,10 @@
 // sysexits(3) status (start-failure.ts): 78 a bad configuration, 69 a port in use, 73 a store that
 // cannot be written, 77 a port that needs privileges, 70 anything else (with its stack).
 // Relative paths (--config, store.path) are read from the directory `pnpm start` was run in.
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startApplication, ExitStatus } from '@switchboard/actor';
-import { ConfigError, commandLineConfig, type GatewayConfig } from './config.js';
+import { ConfigError, callerDirectory, commandLineConfig, type GatewayConfig } from './config.js';
 import { gatewayChild, type Gateway } from './gateway.js';
 import { StartExit, startFailure } from './start-failure.js';
 
@@ -34,14 +36,16 @@ const digest = config.auth.mode === 'digest';
 const user = demoUser ?? '447700900123';
 const credentials = digest ? ` -u ${user} -a ${demoPassword ?? 'PASSWORD'}` : '';
 const sippCredentials = digest ? ` -au ${user} -ap ${demoPassword ?? 'PASSWORD'}` : '';
+// The sipp scenario ships with the package: in a clone and in node_modules alike it is beside src/ and dist/.
+const SCENARIO = relative(callerDirectory(), fileURLToPath(new URL('../scenarios/message.xml', import.meta.url))) || 'message.xml';
 const announce = (gateway: Gateway): void => {
   process.stdout.write(
     [
       `Switchboard gateway: SIP on udp/tcp ${host}:${port} (domain ${domain}), SMPP ${config.smpp.host === null ? `embedded simulator on 127.0.0.1:${gateway.smppPort}` : `${config.smpp.host}:${gateway.smppPort}`}, store ${config.store.path}`,
-      digest ? `Users need digest credentials (pnpm users add NAME);${demoUser === null ? '' : ` the demo user is ${demoUser} / ${demoPassword ?? ''}.`}` : 'Authentication is off (auth.mode): anyone may register and send.',
+      digest ? `Users need digest credentials (pnpm users add NAME in a clone, switchboard-users add NAME from npm);${demoUser === null ? '' : ` the demo user is ${demoUser} / ${demoPassword ?? ''}.`}` : 'Authentication is off (auth.mode): anyone may register and send.',
       'Try:',
       `  sipsak -U -C sip:${user}@127.0.0.1:9998 -s sip:${user}@${host}:${port} -x 300 -i${credentials}   # register a user`,
-      `  sipp -sf packages/gateway/scenarios/message.xml -set user ${user}${sippCredentials} -auth_uri 447700900124@${host}:${port} -s 447700900124 ${host}:${port} -m 3   # MESSAGEs -> submit_sm -> 202`,
+      `  sipp -sf ${SCENARIO} -set user ${user}${sippCredentials} -auth_uri 447700900124@${host}:${port} -s 447700900124 ${host}:${port} -m 3   # MESSAGEs -> submit_sm -> 202`,
       `Status: http://${config.status.host}:${gateway.statusPort}/ (JSON at /status.json)`,
       'DEBUG=switchboard:* shows every PDU and SIP message.',
       '',

@@ -11,6 +11,7 @@ import { UserError, addUser } from './users.js';
 const USAGE = `usage: pnpm users add <username>     the password is read from standard input (first line)
        pnpm users remove <username>
        pnpm users list
+(installed from npm, the command is switchboard-users: switchboard-users add <username> …)
 The store and the realm (sip.domain) come from --config FILE or SWITCHBOARD_CONFIG, and SWITCHBOARD_* variables, as for pnpm start.
 Example: printf '%s\\n' 'a long passphrase' | pnpm users add 447700900555
 `;
