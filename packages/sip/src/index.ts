@@ -8,7 +8,7 @@
  */
 
 export { SipParseError, SipValidationError } from './message/errors.js';
-export { parseUri, formatUri, uriParam, escapeUri, unescapeUri, isSipUri, isTelUri, sipUri } from './message/uri.js';
+export { parseUri, formatUri, uriParam, escapeUri, unescapeUri, isSipUri, isTelUri, sipUri, isIpv6Reference } from './message/uri.js';
 export type { Uri, SipUri, TelUri, OtherUri, UriParam } from './message/uri.js';
 export { paramValue, withParam } from './message/params.js';
 export type { Param } from './message/params.js';

@@ -1,6 +1,7 @@
 // URIs of RFC 3261 §19.1 (sip, sips), RFC 3966 (tel), and any other absolute URI kept intact.
 // Components are held %-decoded; formatting escapes what must be escaped, so parse(format(u))
 // equals u (the bytes may differ where the sender escaped more than it had to).
+import { isIPv6 } from 'node:net';
 import { SipParseError } from './errors.js';
 import { sameName } from './params.js';
 
@@ -124,6 +125,19 @@ function fail(text: string, what: string, header?: string): never {
 }
 
 const IPV6_REF = /^\[[0-9A-Fa-f:.]+\]$/;
+
+/**
+ * Whether `host` is an IPv6 reference: `[` IPv6address `]` (RFC 3261 §25.1 as corrected by RFC
+ * 5954 §4.1, which takes RFC 3986's IPv6address: at most one `::`, eight groups in all, a dotted
+ * IPv4 tail whose parts are 0–255). No zone identifier: SIP URIs have none.
+ *
+ * @example
+ * isIpv6Reference('[2001:db8::10]'); // true
+ * isIpv6Reference('[::1::2]');       // false
+ */
+export function isIpv6Reference(host: string): boolean {
+  return IPV6_REF.test(host) && isIPv6(host.slice(1, -1));
+}
 
 const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -322,7 +336,7 @@ function parseSipUri(scheme: 'sip' | 'sips', rest: string, whole: string, header
       if (!after.startsWith(':')) fail(whole, 'junk after the IPv6 reference', header);
       port = parsePort(after.slice(1), whole, header);
     }
-    if (!IPV6_REF.test(host)) fail(whole, 'a bad IPv6 reference', header);
+    if (!isIpv6Reference(host)) fail(whole, 'a bad IPv6 reference', header);
   } else {
     const pc = hostport.indexOf(':');
     host = pc < 0 ? hostport : hostport.slice(0, pc);

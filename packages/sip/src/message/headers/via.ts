@@ -1,6 +1,7 @@
 // Via (RFC 3261 §20.42, §18.2.1; rport of RFC 3581): sent-protocol, sent-by and parameters.
 import { type Param, formatParams, paramValue, readParams, sameName } from '../params.js';
 import { Scanner, tokenEnd } from '../scanner.js';
+import { isIpv6Reference } from '../uri.js';
 
 /**
  * One Via value (RFC 3261 §20.42): the protocol and transport of a hop, where it was sent from, and
@@ -138,6 +139,7 @@ export function parseViaGeneral(text: string): Via {
     const close = text.indexOf(']', s.pos);
     if (close < 0) s.fail('an unclosed IPv6 reference');
     host = text.slice(s.pos, close + 1);
+    if (!isIpv6Reference(host)) s.fail('a bad IPv6 reference');
     s.pos = close + 1;
   } else {
     const start = s.pos;
