@@ -5,15 +5,13 @@
 // conditions, no workspace links.
 import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@switchboard/test-support';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '..', '..', '..');
@@ -62,23 +60,6 @@ function run(command: string, args: readonly string[], options: { cwd: string; e
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
   });
-}
-
-/** A loopback port free for both UDP and TCP (the gateway's SIP listens on both). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const server = createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as AddressInfo).port;
-    server.close();
-    const udp = createSocket('udp4');
-    const free = await new Promise<boolean>((answer) => {
-      udp.once('error', () => answer(false));
-      udp.bind(port, '127.0.0.1', () => answer(true));
-    });
-    udp.close();
-    if (free) return port;
-  }
 }
 
 function getJson(port: number, path: string): Promise<unknown> {
