@@ -123,6 +123,26 @@ test('unanswered requests time out into handleRespTimeout; on close, what is sti
   t.deepEqual(lost, ['submit_sm#4']);
 });
 
+test('each request times out at its own deadline, not at the next periodic check', async (t) => {
+  const { clock, mc, esme, log } = await setup({ hold: true }, { window: 5, responseTimeout: 5_000, enquireLinkInterval: 1e9 });
+  sendPdu(esme, bind());
+  await until(() => log.length >= 1, 'the bind');
+  sendPdu(esme, createPdu('submit_sm', { destination_addr: '1' }));
+  await until(async () => (await sessionStats(esme)).inFlight === 1, 'the first in flight');
+  await clock.advance(300);
+  sendPdu(esme, createPdu('submit_sm', { destination_addr: '2' }));
+  await until(async () => (await sessionStats(esme)).inFlight === 2, 'the second in flight');
+  await clock.advance(4_700); // the first's deadline
+  await until(() => log.some((l) => l.startsWith('timeout:')), 'the first timeout');
+  t.true(log.includes('timeout:submit_sm#2'));
+  await clock.advance(299); // 1 ms before the second's deadline (a 1 s check would wait until 6,000)
+  t.false(log.includes('timeout:submit_sm#3'));
+  await clock.advance(1);
+  await until(() => log.includes('timeout:submit_sm#3'), 'the second timeout, at 5,300');
+  t.pass();
+  await mc.close({ timeout: 100 });
+});
+
 test('a connection that does not bind within session_init is closed', async (t) => {
   const clock = new VirtualClock();
   const rt = new Runtime({ clock });

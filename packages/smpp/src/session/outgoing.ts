@@ -1,7 +1,7 @@
 // Sending: requests are numbered, held to the window and the throttle, tracked for their
 // responses; responses go straight out; callbacks' results are applied here.
 import createDebug from 'debug';
-import { reply, send, sendAfter, type ExitReason, type From } from '@switchboard/actor';
+import { cancelTimer, reply, send, sendAfter, type ExitReason, type From } from '@switchboard/actor';
 import { CommandStatus } from '../pdu/command-status.js';
 import { createGenericNack, createPdu, createResponse } from '../pdu/build.js';
 import { responseNameOf } from '../pdu/command-id.js';
@@ -121,10 +121,26 @@ export function write(state: State, pdu: Pdu, from?: From<RequestOutcome>): bool
   return true;
 }
 
+/**
+ * Arms the response timer for the earliest deadline in flight, so each request times out at its
+ * deadline, not at the next periodic check (SMPPEX checks every 100 ms; a timer per deadline is
+ * exact and costs less). Requests enter `inFlight` in send order with one responseTimeout, so the
+ * first one that is not the automatic enquire_link holds the earliest request deadline; the
+ * enquire_link (at most one, its own timeout) may come earlier. A timer already armed for an
+ * earlier or equal time is kept.
+ */
 export function armResponses(state: State): void {
-  if (state.responsesArmed) return;
-  state.responsesArmed = true;
-  sendAfter(state.self, new Tick('responses') as never, state.options.responseCheckInterval);
+  let next = state.enquireLinkPending ? state.enquireLinkDeadline : Infinity;
+  for (const entry of state.inFlight.values()) {
+    if (entry.enquireLink) continue;
+    if (entry.deadline < next) next = entry.deadline;
+    break;
+  }
+  if (next === Infinity) return;
+  if (state.responsesAt !== null && state.responsesAt <= next) return;
+  if (state.responsesTimer !== null) cancelTimer(state.responsesTimer);
+  state.responsesAt = next;
+  state.responsesTimer = sendAfter(state.self, new Tick('responses') as never, Math.max(0, next - state.clock.now()));
 }
 
 export function armPump(state: State): void {

@@ -1,6 +1,6 @@
 // The state of a session process, and the small facts derived from it.
 import type { Socket } from 'node:net';
-import type { Clock, EmbeddedMachine, ExitReason, From, Pid, RingQueue } from '@switchboard/actor';
+import type { Clock, EmbeddedMachine, ExitReason, From, Pid, RingQueue, TimerRef } from '@switchboard/actor';
 import { CommandId, isResponseId } from '../pdu/command-id.js';
 import type { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
@@ -53,7 +53,9 @@ export interface State {
   readonly inFlight: Map<number, InFlight>;
   readonly waiting: RingQueue<Waiting>;
   sequence: number;
-  responsesArmed: boolean;
+  /** The response-deadline timer: when it fires (runtime clock, ms), or null when none is armed. */
+  responsesAt: number | null;
+  responsesTimer: TimerRef | null;
   pumpArmed: boolean;
   lastReceived: number;
   /** Send times of recent submits, for the throttle. */

@@ -18,7 +18,8 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
       state.pumpArmed = false;
       return pump(state);
     case 'responses': {
-      state.responsesArmed = false;
+      state.responsesAt = null;
+      state.responsesTimer = null;
       const expired: Pdu[] = [];
       // Requests enter inFlight in the order they were sent, all with the same responseTimeout,
       // so their deadlines only grow: stop at the first one still running. Only the automatic
