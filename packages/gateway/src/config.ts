@@ -17,6 +17,13 @@ export interface GatewayConfig {
     readonly host: string;
     /** The UDP and TCP listeners' port (default 5060, SIP's registered port). */
     readonly port: number;
+    /**
+     * The SIP over WebSocket listener's port (RFC 7118), on `host`, for web pages (SIP.js, JsSIP):
+     * `ws://host:wsPort`, any path, subprotocol `sip`. 0 (the default) leaves it off: a port that
+     * browsers reach is opened on purpose (5066 is the usual choice; serve it behind a TLS proxy as
+     * wss:// for pages on https).
+     */
+    readonly wsPort: number;
     /** The domain of the users' AORs (sip:user@domain). */
     readonly domain: string;
     /** Registrations: default, least and most Expires (s). */
@@ -74,9 +81,10 @@ export interface GatewayConfig {
     /** `digest`: REGISTER and MESSAGE need RFC 3261 §22 digest credentials; `off`: anyone may (tests, trusted networks). */
     readonly mode: string;
     /**
-     * The digest algorithms challenged with, one WWW-Authenticate each, in this order. MD5 comes
-     * first by default: sipp, sipsak and many phones read only the first challenge and know only
-     * MD5; clients that follow RFC 8760 pick SHA-256 from the second.
+     * The digest algorithms challenged with, one WWW-Authenticate each, in this order. MD5 alone by
+     * default: sipp, sipsak and many phones read only the first challenge, SIP.js only the last,
+     * and all of them know only MD5. `SHA-256,MD5` (or `SHA-256`) for clients that follow RFC 8760
+     * and pick the strongest.
      */
     readonly algorithms: string;
     /** How long a nonce is good for (s); after it the client is asked again with stale=true. */
@@ -110,6 +118,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   sip: {
     host: '127.0.0.1',
     port: 5060,
+    wsPort: 0,
     domain: 'switchboard.local',
     defaultExpires: 3600,
     minExpires: 60,
@@ -126,7 +135,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     t4: 5000,
   },
   smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10 },
-  auth: { mode: 'digest', algorithms: 'MD5,SHA-256', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
+  auth: { mode: 'digest', algorithms: 'MD5', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal' },
   status: { host: '127.0.0.1', port: 8080 },
 };
@@ -265,7 +274,7 @@ const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
 function check(value: unknown, fallback: unknown, key: string): unknown {
   if (typeof fallback === 'number') {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ConfigError(key, `expected a whole number, got ${JSON.stringify(value)}`);
-    if (key.endsWith('port') && value > 65_535) throw new ConfigError(key, `a port is at most 65535, got ${value}`);
+    if (key.toLowerCase().endsWith('port') && value > 65_535) throw new ConfigError(key, `a port is at most 65535, got ${value}`);
     if (AT_LEAST_ONE.has(key) && value < 1) throw new ConfigError(key, 'must be at least 1');
     return value;
   }

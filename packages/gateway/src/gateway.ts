@@ -185,6 +185,9 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
         listen: [
           { transport: 'udp', host: config.sip.host, port: config.sip.port },
           { transport: 'tcp', host: config.sip.host, port: config.sip.port },
+          // RFC 7118: web pages register and send MESSAGEs over a WebSocket; MESSAGEs to them go
+          // back over it (the stack maps their `;transport=ws` Contacts to the connection).
+          ...(config.sip.wsPort === 0 ? [] : [{ transport: 'ws' as const, host: config.sip.host, port: config.sip.wsPort }]),
         ],
         timers: { t1: config.sip.t1, t2: config.sip.t2, t4: config.sip.t4 },
         maxTransactions: config.sip.maxTransactions,

@@ -49,6 +49,9 @@ const LISTENER_KEYS: Readonly<Record<string, { readonly host: string; readonly p
   smsc: { host: 'smpp.host', port: 'smpp.port', what: 'the embedded SMPP simulator' },
 };
 
+/** The SIP stack's WebSocket listeners (children `ws-N` under `sip`) have their own port. */
+const WS_LISTENER = { host: 'sip.host', port: 'sip.wsPort', what: 'SIP over WebSocket' } as const;
+
 interface SystemError extends Error {
   readonly code?: string;
   readonly syscall?: string;
@@ -101,7 +104,7 @@ export function startFailure(error: unknown, config: GatewayConfig): StartFailur
   }
   // the first child under the gateway's own supervisor names the part that failed: gateway/sip/tcp-1
   const part = childIds.find((id) => id in LISTENER_KEYS);
-  const listener = part === undefined ? undefined : LISTENER_KEYS[part];
+  const listener = part === undefined ? undefined : part === 'sip' && childIds.some((id) => id.startsWith('ws-')) ? WS_LISTENER : LISTENER_KEYS[part];
   if (part !== undefined && listener !== undefined && isSystemError(rootCause) && (rootCause.syscall === 'listen' || rootCause.syscall === 'bind')) {
     const error = rootCause;
     const where = `${error.address ?? hostOf(listener.host, config)}:${error.port ?? portOf(listener.port, config)}`;
@@ -131,5 +134,6 @@ function hostOf(key: string, config: GatewayConfig): string {
 function portOf(key: string, config: GatewayConfig): number {
   if (key === 'sip.port') return config.sip.port;
   if (key === 'status.port') return config.status.port;
+  if (key === 'sip.wsPort') return config.sip.wsPort;
   return config.smpp.port;
 }

@@ -65,8 +65,8 @@ function registration(sipPort: number, peerPort: number, user: string, seq: numb
   }
 });
 
-test.serial('without credentials nothing changes: REGISTER and Contact: * get 401 (MD5 and SHA-256 challenges), MESSAGE gets 401 and never reaches the SMSC; acting as another user is 403', async (t) => {
-  const env = await gatewayEnvironment();
+test.serial('without credentials nothing changes: REGISTER and Contact: * get 401 (with auth.algorithms SHA-256,MD5: both challenges), MESSAGE gets 401 and never reaches the SMSC; acting as another user is 403', async (t) => {
+  const env = await gatewayEnvironment({ SWITCHBOARD_AUTH_ALGORITHMS: 'SHA-256,MD5' });
   const sipPort = Number(env.SWITCHBOARD_SIP_PORT);
   const gateway = await startGateway(new Runtime(), loadConfig({ env }));
   const peer = await UdpPeer.open(parseMessage);
@@ -93,7 +93,7 @@ test.serial('without credentials nothing changes: REGISTER and Contact: * get 40
     const challenge = await next();
     t.is(challenge.status, 401);
     const offered = challenge.headers.getAll('WWW-Authenticate').map((row) => authParam(parseChallenges(row, 'WWW-Authenticate')[0]!, 'algorithm'));
-    t.deepEqual(offered, ['MD5', 'SHA-256']);
+    t.deepEqual(offered, ['SHA-256', 'MD5']);
     t.is(challenge.headers.get('Contact'), undefined, 'the 401 reveals no contact');
     peer.send(registration(sipPort, peer.port, DEMO.user, 11, ['Expires: 0'], '*'), sipPort);
     t.is((await next()).status, 401);

@@ -48,6 +48,7 @@ for (const [key, env] of [
   ['sip.port', 'SWITCHBOARD_SIP_PORT'],
   ['status.port', 'SWITCHBOARD_STATUS_PORT'],
   ['smpp.port', 'SWITCHBOARD_SMPP_PORT'],
+  ['sip.wsPort', 'SWITCHBOARD_SIP_WS_PORT'],
 ] as const) {
   test(`${key} in use: one line naming ${key}, status 69`, async (t) => {
     const { port, server } = await occupy();

@@ -80,3 +80,8 @@ export { digestHa1, digestResponse, digestAlgorithm, DIGEST_ALGORITHMS } from '.
 export type { DigestAlgorithm, DigestInputs } from './auth/digest-hash.js';
 export { DigestConfigError, DigestChallengeError } from './auth/errors.js';
 export { parseChallenges, formatChallenge } from './message/headers/auth.js';
+
+// ---- WebSocket (RFC 7118) ----
+export { isWebSocket } from './transport/endpoint.js';
+export type { ConnectionTransport } from './transport/endpoint.js';
+export { SIP_SUBPROTOCOL } from './transport/ws-listener.js';

@@ -6,12 +6,13 @@ import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import { createHash } from 'node:crypto';
 import { send, startChild, startDynamicSupervisor, startSupervisor, stop, worker, type ChildSpec, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import type { WebSocket } from 'ws';
 import { MAGIC_COOKIE, newBranch } from './message/builders.js';
 import { cancelFor } from './transaction/cancel.js';
 import type { SipRequest, SipResponse } from './message/message.js';
-import type { ParseLimits } from './message/parser.js';
+import { DEFAULT_LIMITS, type ParseLimits } from './message/parser.js';
 import { serializeMessage } from './message/serializer.js';
-import type { Uri } from './message/uri.js';
+import { isSipUri, uriParam, type Uri } from './message/uri.js';
 import type { Via } from './message/headers/via.js';
 import { CoreProcess, type CoreFactory, type CoreProtocol } from './core.js';
 import { Router } from './router.js';
@@ -22,13 +23,15 @@ import { clientKeyOfRequest } from './transaction/key.js';
 import { TransactionTable } from './transaction/table.js';
 import { DEFAULT_TIMERS, transactionTimers, type TimerBase } from './transaction/timers.js';
 import { ConnectionProcess, StreamConnection } from './transport/connection.js';
-import type { Destination, TransportName } from './transport/endpoint.js';
+import { isWebSocket, type Destination, type TransportName } from './transport/endpoint.js';
 import { SipTransportError } from './transport/errors.js';
 import { nextHopUri, resolveUri } from './transport/next-hop.js';
 import { responseTarget } from './transport/response-target.js';
 import { StreamListener } from './transport/stream-listener.js';
 import { TransportSet, type Listener } from './transport/transport-set.js';
 import { DEFAULT_UDP_BUFFER, UdpTransport } from './transport/udp.js';
+import { WsConnection, WsConnectionProcess } from './transport/ws-connection.js';
+import { WsListener } from './transport/ws-listener.js';
 
 const log = createDebug('switchboard:sip:stack');
 
@@ -61,18 +64,33 @@ export const DEFAULT_STACK_LIMITS = {
 
 /**
  * One listener of a stack: a transport bound to an address and port (RFC 3261 §18: UDP and TCP on
- * 5060, TLS on 5061 by default).
+ * 5060, TLS on 5061 by default; RFC 7118: SIP over WebSocket, `ws` and `wss`, on HTTP's 80 and 443).
+ *
+ * A `ws` or `wss` listener takes WebSocket upgrades (on any path) that ask for the `sip`
+ * subprotocol and refuses others with a 400 (RFC 7118 §4.1); each WebSocket message carries one
+ * SIP message, text or binary, with or without Content-Length (§5.1); our Vias say `WS` or `WSS`
+ * (§5.2.1). The stack never opens a WebSocket: a request to a Contact with `;transport=ws` (or
+ * `wss`) goes over the open WebSocket whose client sent that Contact (§5), and fails with
+ * `SipTransportError` once it has closed. WebSockets count against the same connection limits as
+ * TCP (`maxConnections`, `maxConnectionsPerAddress`, `idleTimeout`, `partialMessageTimeout`);
+ * a WebSocket message over `limits.maxMessageSize` closes the connection with 1009.
+ *
+ * @example
+ * const listen: ListenOptions[] = [{ transport: 'udp', port: 5060 }, { transport: 'ws', port: 5066 }];
  */
 export interface ListenOptions {
-  /** The transport to listen on; `tls` needs `tls` certificates. */
-  readonly transport: 'udp' | 'tcp' | 'tls';
+  /** The transport to listen on; `tls` and `wss` need `tls` certificates. */
+  readonly transport: 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
   /** Default 127.0.0.1; '::1' or '::' for IPv6. */
   readonly host?: string;
-  /** Default 5060 (5061 for TLS); 0 picks a free port (read it from `stack.listeners`). */
+  /**
+   * Default 5060 (5061 for TLS, 80 for WS, 443 for WSS); 0 picks a free port (read it from
+   * `stack.listeners`).
+   */
   readonly port?: number;
   /** The sent-by host of our Vias (default the bound address). */
   readonly advertise?: string;
-  /** Certificates for a TLS listener. */
+  /** Certificates for a TLS or WSS listener. */
   readonly tls?: TlsOptions;
   /** UDP: socket buffer sizes in bytes (default 4 MiB, capped by the kernel). */
   readonly bufferSize?: number;
@@ -147,7 +165,7 @@ export interface StackStats {
   readonly serverTransactions: number;
   /** Live client transactions. */
   readonly clientTransactions: number;
-  /** Open stream connections (TCP and TLS), both directions. */
+  /** Open connections (TCP, TLS and WebSocket), both directions. */
   readonly connections: number;
 }
 
@@ -212,7 +230,8 @@ export class SipStack {
    * Options: `destination` overrides the next hop; `via: 'keep'` keeps the request's own top Via.
    */
   async sendRequest(request: SipRequest, options: SendRequestOptions = {}): Promise<ClientTransaction | null> {
-    let destination = options.destination === undefined ? await resolveUri(nextHopUri(request)) : 'transport' in options.destination ? options.destination : await resolveUri(options.destination);
+    const target = options.destination ?? nextHopUri(request);
+    let destination = 'transport' in target ? target : (this.webSocketDestination(target) ?? (await resolveUri(target)));
     if (options.via !== 'keep') this.addVia(request, destination, options.stateless === true);
     else if (request.topVia === undefined) throw new SipTransportError('via: keep, but the request has no Via', destination);
     let bytes = serializeMessage(request);
@@ -257,14 +276,35 @@ export class SipStack {
 
   /**
    * Sends a response with no server transaction (a stateless proxy, §16.11): to the connection it
-   * came on if still open, else by its top Via (§18.2.2).
+   * came on if still open, else by its top Via (§18.2.2). A Via of WS or WSS names a WebSocket
+   * client: the response goes over its connection, found by the received address and rport, or
+   * by the Via host its Contacts named (RFC 7118 §5).
    */
   sendResponse(response: SipResponse): void {
     const via = response.topVia;
     if (via === undefined) throw new SipTransportError('a response without a Via');
-    const target = responseTarget(via, null);
+    let target = responseTarget(via, null);
+    const transport = via.transport.toUpperCase() as TransportName;
+    if (isWebSocket(transport)) {
+      const connection = this.transports.findConnection(transport, target.address, target.port) ?? this.transports.aliasConnection(via.host, via.port);
+      target = connection === undefined ? { ...target, transport } : { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort };
+    }
     const connection = target.transport === 'UDP' ? null : (this.transports.findConnection(target.transport, target.address, target.port) ?? null);
     this.transports.send({ ...target, connection }, serializeMessage(response), (error) => log('response not sent: %s', error.message));
+  }
+
+  /**
+   * RFC 7118 §5: a URI with `;transport=ws` or `wss` names a WebSocket client, reachable only over
+   * the connection whose client named that host in a Contact. Returns that connection's
+   * destination, undefined for any other URI; throws when no such connection is open.
+   */
+  private webSocketDestination(uri: Uri): Destination | undefined {
+    if (!isSipUri(uri)) return undefined;
+    const param = uriParam(uri, 'transport');
+    if (typeof param !== 'string' || !/^wss?$/i.test(param)) return undefined;
+    const connection = this.transports.aliasConnection(uri.host, uri.port);
+    if (connection === undefined) throw new SipTransportError(`no open WebSocket connection from the client ${uri.host}${uri.port === null ? '' : `:${uri.port}`} (RFC 7118 §5: it is reachable only over its own)`);
+    return { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort, connection };
   }
 
   /** Counts what the stack holds now; cheap enough to call on every scrape. */
@@ -283,6 +323,42 @@ export class SipStack {
     const branch = stateless ? statelessBranch(request) : newBranch();
     const via: Via = { protocol: 'SIP/2.0', transport: destination.transport, host: listener.sentBy.host, port: listener.sentBy.port, params: [['branch', branch], ['rport', null]] };
     request.headers.prepend('Via', via);
+  }
+
+  /** @internal an accepted WebSocket: its process under the connection supervisor */
+  startWsConnection(transport: 'WS' | 'WSS', ws: WebSocket, socket: Socket): WsConnection {
+    const connection = new WsConnection(transport, ws, socket, socket.remoteAddress ?? '', socket.remotePort ?? 0, this.runtime.clock.now());
+    const supervisor = this.connectionSupervisor;
+    if (supervisor === null) {
+      ws.terminate();
+      return connection;
+    }
+    const spec: ChildSpec = {
+      id: 'sip-ws-connection',
+      restart: 'temporary',
+      // Not brutal_kill: terminate must run to close the WebSocket.
+      shutdown: 1000,
+      start: ({ runtime, supervisor: parent }) =>
+        runtime.start(
+          WsConnectionProcess,
+          {
+            connection,
+            transports: this.transports,
+            inbound: this.router,
+            limits: this.options.limits ?? {},
+            idleTimeout: this.options.idleTimeout ?? DEFAULT_STACK_LIMITS.idleTimeout,
+            partialMessageTimeout: this.options.partialMessageTimeout ?? DEFAULT_STACK_LIMITS.partialMessageTimeout,
+            now: () => runtime.clock.now(),
+          },
+          { link: parent },
+        ),
+    };
+    startChild(supervisor, spec).catch((error: unknown) => {
+      log('WebSocket connection process not started: %s', error instanceof Error ? error.message : String(error));
+      this.transports.removeConnection(connection);
+      ws.terminate();
+    });
+    return connection;
   }
 
   /** @internal a stream connection opened or accepted: its process under the connection supervisor */
@@ -321,6 +397,9 @@ export class SipStack {
     return connection;
   }
 }
+
+/** The port of a listener that names none: RFC 3261 §19.1.2 for SIP, HTTP's for WebSocket (RFC 6455 §3). */
+const DEFAULT_PORTS = { udp: 5060, tcp: 5060, tls: 5061, ws: 80, wss: 443 } as const;
 
 function finite(limit: number): number | undefined {
   return Number.isFinite(limit) ? limit : undefined;
@@ -362,8 +441,23 @@ export async function startStack(runtime: Runtime, options: StackOptions, startO
   ];
   for (const [index, listen] of options.listen.entries()) {
     const host = listen.host ?? '127.0.0.1';
-    const port = listen.port ?? (listen.transport === 'tls' ? 5061 : 5060);
-    if (listen.transport === 'udp') {
+    const port = listen.port ?? DEFAULT_PORTS[listen.transport];
+    if (listen.transport === 'ws' || listen.transport === 'wss') {
+      const transport = listen.transport === 'wss' ? 'WSS' : 'WS';
+      children.push(
+        worker(`${listen.transport}-${index}`, WsListener, {
+          transport,
+          transports: stack.transports,
+          host,
+          port,
+          advertise: listen.advertise,
+          tls: listen.tls,
+          maxMessageSize: options.limits?.maxMessageSize ?? DEFAULT_LIMITS.maxMessageSize,
+          handshakeTimeout: options.partialMessageTimeout ?? DEFAULT_STACK_LIMITS.partialMessageTimeout,
+          accept: (t: 'WS' | 'WSS', ws: WebSocket, socket: Socket) => stack.startWsConnection(t, ws, socket),
+        }),
+      );
+    } else if (listen.transport === 'udp') {
       children.push(worker(`udp-${index}`, UdpTransport, { transports: stack.transports, inbound: stack.router, host, port, advertise: listen.advertise, limits: options.limits ?? {}, bufferSize: listen.bufferSize ?? DEFAULT_UDP_BUFFER }));
     } else {
       const transport = listen.transport === 'tls' ? 'TLS' : 'TCP';

@@ -30,6 +30,16 @@ export class StreamConnection implements Connection {
   ) {
     this.lastActive = now;
   }
+
+  /** True once the socket is destroyed. */
+  get closed(): boolean {
+    return this.socket.destroyed;
+  }
+
+  /** Writes the message to the stream (its Content-Length frames it, RFC 3261 §18.3). */
+  write(bytes: Buffer, done: (error?: Error | null) => void): void {
+    this.socket.write(bytes, done);
+  }
 }
 
 export interface ConnectionArgs {

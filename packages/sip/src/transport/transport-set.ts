@@ -1,12 +1,13 @@
 // The stack's transports as one table (like an ETS table the transport processes share): the
 // listeners, the open connections by remote address for reuse (RFC 3261 §18.1.1, §18.2.2) and
-// counted per remote address for the limits, and `send`, which picks the socket, the connection,
-// or opens one.
+// counted per remote address for the limits, the hosts WebSocket clients name in their Contacts
+// (RFC 7118 §5: reachable only over their own connection), and `send`, which picks the socket,
+// the connection, or opens one.
 import type { Socket as DatagramSocket } from 'node:dgram';
 import { connect as connectTcp, isIPv6, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import createDebug from 'debug';
-import type { Connection, Destination, SentBy, TransportName } from './endpoint.js';
+import { isWebSocket, type Connection, type Destination, type SentBy, type TransportName } from './endpoint.js';
 import { SipTransportError } from './errors.js';
 
 const log = createDebug('switchboard:sip:transport');
@@ -43,6 +44,10 @@ export class TransportSet {
   private readonly connections = new Map<string, Connection>();
   /** Connections in `connections` by lower-cased remote address. */
   private readonly perAddress = new Map<string, number>();
+  /** WebSocket connections by the `host:port` their clients' Contacts name (see `claimAlias`). */
+  private readonly aliases = new Map<string, Connection>();
+  /** The aliases each connection holds, to drop them when it closes. */
+  private readonly aliasesOf = new Map<Connection, string[]>();
   /** Set by the stack once its connection supervisor runs. */
   opener: ConnectionOpener | undefined;
   readonly maxConnections: number;
@@ -124,6 +129,36 @@ export class TransportSet {
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(address, left);
     else this.perAddress.delete(address);
+    for (const alias of this.aliasesOf.get(connection) ?? []) if (this.aliases.get(alias) === connection) this.aliases.delete(alias);
+    this.aliasesOf.delete(connection);
+  }
+
+  static aliasKey(host: string, port: number | null | undefined): string {
+    return `${host.toLowerCase()}:${port ?? ''}`;
+  }
+
+  /**
+   * Notes that a Contact received over the WebSocket `connection` names `host:port` (RFC 7118 §5: a
+   * browser's `sip:x@abc.invalid;transport=ws`), so that requests to it go over that connection.
+   * The first live connection to claim a name keeps it until it closes: another cannot take its
+   * requests over by naming the same host. Returns false when the name is held by another.
+   */
+  claimAlias(host: string, port: number | null | undefined, connection: Connection): boolean {
+    const key = TransportSet.aliasKey(host, port);
+    const holder = this.aliases.get(key);
+    if (holder === connection) return true;
+    if (holder !== undefined && !holder.closed) return false;
+    this.aliases.set(key, connection);
+    const held = this.aliasesOf.get(connection);
+    if (held === undefined) this.aliasesOf.set(connection, [key]);
+    else held.push(key);
+    return true;
+  }
+
+  /** The live WebSocket connection whose client named `host:port` in a Contact, if any. */
+  aliasConnection(host: string, port: number | null | undefined): Connection | undefined {
+    const connection = this.aliases.get(TransportSet.aliasKey(host, port));
+    return connection === undefined || connection.closed ? undefined : connection;
   }
 
   findConnection(transport: TransportName, address: string, port: number): Connection | undefined {
@@ -148,14 +183,20 @@ export class TransportSet {
       return;
     }
     let connection = destination.connection;
-    if (connection === undefined || connection === null || connection.socket.destroyed) {
-      connection = this.findConnection(destination.transport, destination.address, destination.port) ?? this.open(destination, onError);
+    if (connection === undefined || connection === null || connection.closed) {
+      const found = this.findConnection(destination.transport, destination.address, destination.port);
+      connection = found !== undefined && !found.closed ? found : isWebSocket(destination.transport) ? this.unreachable(destination, onError) : this.open(destination, onError);
       if (connection === undefined) return;
     }
     connection.lastActive = this.now();
-    connection.socket.write(bytes, (error) => {
+    connection.write(bytes, (error) => {
       if (error) onError(new SipTransportError(`write failed: ${error.message}`, destination, error));
     });
+  }
+
+  /** RFC 7118 §5: the stack does not open WebSocket connections; a closed one cannot be replaced. */
+  private unreachable(destination: Destination, onError: (error: SipTransportError) => void): undefined {
+    return fail(onError, new SipTransportError('no open WebSocket connection (a WebSocket client is reachable only over its own connection)', destination));
   }
 
   private open(destination: Destination, onError: (error: SipTransportError) => void): Connection | undefined {
