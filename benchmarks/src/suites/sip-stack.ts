@@ -1,9 +1,12 @@
 // `pnpm bench sip-stack`: sipp's uac against our example UAS at increasing call rates, over UDP and
 // TCP, beside sipp's own uas measured the same way in the same run. A rate holds when every call
 // succeeds and sipp saw no retransmission. Also: heap per live transaction while Timers J and L
-// hold them, and the live count back to zero once they expire.
+// hold them, and the live count back to zero once they expire. And a stateful proxy row: sipp uac →
+// our `statefulProxy` → sipp uas, beside Kamailio (tm's t_relay, record_route) as the same proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -114,6 +117,102 @@ function xstateActorHeap(): number {
   return (after - before) / n;
 }
 
+const PROXY_RATES = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000];
+const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+
+interface Proxy {
+  readonly port: number;
+  stop(): void;
+}
+
+function kamailioVersion(): string {
+  const out = spawnSync('kamailio', ['-v'], { encoding: 'utf8' }).stdout ?? '';
+  return /kamailio (\d+\.\d+\.\d+)/.exec(out)?.[1] ?? 'unknown';
+}
+
+/** Our stateful proxy in its own process, forwarding everything to `uasPort`. */
+async function ourProxy(uasPort: number): Promise<Proxy> {
+  const port = nextPort++;
+  const file = fileURLToPath(new URL('../peers/sip-proxy.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=@switchboard/source', '--import=tsx', file, String(port), String(uasPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await once(createInterface({ input: child.stdout! }), 'line');
+  return { port, stop: () => child.kill('SIGKILL') };
+}
+
+/**
+ * Kamailio as the same stateful proxy: tm's t_relay to `uasPort`, record_route on the INVITE,
+ * loose_route in the dialog; one UDP worker (with two, it can relay a 180 after its 200), 256 MB
+ * of shared memory. Ready once it answers an OPTIONS to itself.
+ */
+async function kamailioProxy(uasPort: number): Promise<Proxy> {
+  const port = nextPort++;
+  const dir = mkdtempSync(join(tmpdir(), 'kamailio-bench-'));
+  const file = join(dir, 'k.cfg');
+  writeFileSync(
+    file,
+    `#!KAMAILIO
+debug=0
+log_stderror=yes
+children=1
+listen=udp:127.0.0.1:${port}
+mpath="${KAMAILIO_MODULES}"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "maxfwd.so"
+loadmodule "pv.so"
+loadmodule "siputils.so"
+loadmodule "textops.so"
+request_route {
+  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+  if (is_method("OPTIONS") && $rU == "probe") { sl_send_reply("200", "OK"); exit; }
+  if (has_totag()) { loose_route(); }
+  else if (is_method("INVITE")) { record_route(); }
+  $du = "sip:127.0.0.1:${uasPort}";
+  if (!t_relay()) sl_reply_error();
+}
+`,
+  );
+  const child = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '256', '-M', '16', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: 'ignore' });
+  const probe = createSocket('udp4');
+  probe.bind(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const answered = new Promise<void>((resolve) => probe.once('message', () => resolve()));
+  for (let i = 0; ; i++) {
+    const text = [`OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.address().port};branch=z9hG4bKbench${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: bench-probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n');
+    probe.send(text, port, '127.0.0.1');
+    const ready = await Promise.race([answered.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200))]);
+    if (ready) break;
+    if (i === 50) throw new Error('kamailio did not start');
+  }
+  probe.close();
+  // SIGTERM: the main process stops its workers (a SIGKILL would orphan them).
+  return { port, stop: () => child.kill('SIGTERM') };
+}
+
+/** The highest rate of PROXY_RATES sipp uac → proxy → sipp uas held with 0 failed calls. */
+async function highestProxyRate(start: (uasPort: number) => Promise<Proxy>, log: string): Promise<number> {
+  let best = 0;
+  for (const rate of PROXY_RATES) {
+    const uas = sippUas('udp');
+    const proxy = await start(uas.port);
+    const result = await runUac(proxy.port, rate, 'udp');
+    proxy.stop();
+    uas.stop();
+    process.stderr.write(`${log} proxy ${rate}/s: ${result.ok ? 'held' : `failed ${result.failed}, retransmissions ${result.retransmissions}`}\n`);
+    if (!result.ok) break;
+    best = rate;
+  }
+  return best;
+}
+
+/** The proxy row alone: ours and Kamailio as the same stateful proxy between sipp's uac and uas. */
+export async function sipProxyRows(): Promise<Measurement[]> {
+  const ours = await highestProxyRate(ourProxy, 'ours');
+  const theirs = await highestProxyRate(kamailioProxy, 'kamailio');
+  return [{ name: `stateful proxy: highest call rate with 0 failed calls and 0 retransmissions, UDP (sipp uac → proxy → sipp uas, Record-Route, ${SECONDS} s per step)`, unit: 'calls/s', ours, peer: `Kamailio ${kamailioVersion()} (tm t_relay, 1 UDP worker)`, peerValue: theirs, higherIsBetter: true }];
+}
+
 export async function sipStackSuite(): Promise<Measurement[]> {
   const sipp = `sipp ${sippVersion()} uas`;
   const out: Measurement[] = [];
@@ -136,5 +235,6 @@ export async function sipStackSuite(): Promise<Measurement[]> {
   // Not a ratio: reported beside the table (and a non-zero count is a leak).
   process.stderr.write(`live transactions: ${loaded.transactions} at the end of the load, ${drained.transactions} 34 s later\n`);
   if (drained.transactions !== 0) process.stderr.write('LEAK: transactions outlived Timers J and L\n');
+  out.push(...(await sipProxyRows()));
   return out;
 }

@@ -81,6 +81,24 @@ export type { DigestAlgorithm, DigestInputs } from './auth/digest-hash.js';
 export { DigestConfigError, DigestChallengeError } from './auth/errors.js';
 export { parseChallenges, formatChallenge } from './message/headers/auth.js';
 
+// ---- proxy ----
+export { StatefulProxy, statefulProxy, DEFAULT_TIMER_C } from './proxy/stateful-proxy.js';
+export type { StatefulProxyOptions, ProxyLocator } from './proxy/stateful-proxy.js';
+export { statelessProxy, statelessBranch } from './proxy/stateless-proxy.js';
+export type { StatelessProxyOptions } from './proxy/stateless-proxy.js';
+export type { ProxyTarget } from './proxy/target.js';
+export { validateProxyRequest } from './proxy/validate.js';
+export type { ProxyValidation } from './proxy/validate.js';
+export { loopHash } from './proxy/loop-hash.js';
+export { preprocessRoute } from './proxy/route-preprocess.js';
+export { branchRequest, fixStrictRoute } from './proxy/branch-request.js';
+export type { BranchOptions } from './proxy/branch-request.js';
+export { addRecordRoute, recordRouteUri } from './proxy/record-route.js';
+export { chooseBestResponse } from './proxy/best-response.js';
+export { isOwnUri } from './proxy/own-uri.js';
+export { ProxyTimerCError } from './proxy/errors.js';
+export type { CancelHandling } from './router.js';
+
 // ---- WebSocket (RFC 7118) ----
 export { isWebSocket } from './transport/endpoint.js';
 export type { ConnectionTransport } from './transport/endpoint.js';

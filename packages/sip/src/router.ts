@@ -33,12 +33,22 @@ export interface RouterLimits {
 
 const UNLIMITED: RouterLimits = { maxTransactions: Infinity, retryAfter: 0 };
 
+/**
+ * Who answers a CANCEL (RFC 3261 §9.2): `'answer'` (the default) — the stack answers 200 (or 481
+ * when no INVITE matches) and hands the core the INVITE's server transaction; `'core'` — the CANCEL
+ * gets its own server transaction like any request and the core answers it, as a stateless proxy
+ * that forwards it downstream must (§16.11).
+ */
+export type CancelHandling = 'answer' | 'core';
+
 export class Router implements Inbound {
   constructor(
     private readonly env: TransactionEnvironment,
     /** The stack's transaction supervisor (null until it runs; a restart replaces it). */
     private readonly transactionSupervisor: () => SupervisorPid | null,
     private readonly limits: RouterLimits = UNLIMITED,
+    /** Who answers a CANCEL; see {@link CancelHandling}. */
+    private readonly cancel: CancelHandling = 'answer',
   ) {}
 
   receive(message: SipMessage, source: Source): void {
@@ -90,7 +100,7 @@ export class Router implements Inbound {
       castTo(existing, new Retransmission(request));
       return;
     }
-    if (request.method === 'CANCEL') {
+    if (request.method === 'CANCEL' && this.cancel === 'answer') {
       // §9.2: a CANCEL matching an INVITE server transaction is answered 200 and reaches the core
       // with that INVITE's transaction; one matching nothing is answered 481.
       const invite = table.servers.get(serverKey(request, 'INVITE'));

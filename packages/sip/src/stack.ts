@@ -15,7 +15,7 @@ import { serializeMessage } from './message/serializer.js';
 import { isSipUri, uriParam, type Uri } from './message/uri.js';
 import type { Via } from './message/headers/via.js';
 import { CoreProcess, type CoreFactory, type CoreProtocol } from './core.js';
-import { Router } from './router.js';
+import { Router, type CancelHandling } from './router.js';
 import { ClientTransactionProcess } from './transaction/client-transaction.js';
 import type { CoreMessage, TransactionEnvironment } from './transaction/environment.js';
 import { ClientTransaction } from './transaction/handles.js';
@@ -137,6 +137,13 @@ export interface StackOptions {
   readonly maxTransactions?: number;
   /** Seconds in the Retry-After of the 503 sent past `maxTransactions` (default 10). */
   readonly retryAfter?: number;
+  /**
+   * Who answers a CANCEL (RFC 3261 §9.2): `'answer'` (default): the stack answers 200 (481 when no
+   * INVITE matches) and hands the core the INVITE's server transaction; `'core'`: the CANCEL gets
+   * its own server transaction and reaches the core like any request, as a stateless proxy that
+   * forwards it needs (§16.11).
+   */
+  readonly cancel?: CancelHandling;
   /** Options for TLS connections the stack opens (CA, servername…). */
   readonly tlsClient?: ConnectionOptions;
 }
@@ -208,7 +215,7 @@ export class SipStack {
     this.router = new Router(this.env, () => this.transactionSupervisor, {
       maxTransactions: options.maxTransactions ?? DEFAULT_STACK_LIMITS.maxTransactions,
       retryAfter: options.retryAfter ?? DEFAULT_STACK_LIMITS.retryAfter,
-    });
+    }, options.cancel ?? 'answer');
   }
 
   /** The bound listeners (ports filled in when 0 was asked). */

@@ -1,0 +1,163 @@
+// The stateful proxy between real peers: sipp's uac and uas through it (calls with Record-Route,
+// the ACK and BYE through the proxy), a sipp UAC that cancels while ringing, forking to a sipp UAS
+// that is busy and one that answers, and a chain with Kamailio (sipp → ours → Kamailio → sipp).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { Runtime } from '@switchboard/actor';
+import { createResponse, parseMessage, paramValue, parseUri, startStack, statefulProxy, type Core, type ProxyTarget, type ServerTransaction, type SipStack } from '@switchboard/sip';
+import { freePort, haveSipp, runSipp, UdpPeer, request } from '@switchboard/test-support';
+
+const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
+const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
+const target = (port: number): ProxyTarget => ({ uri: parseUri(`sip:uas@127.0.0.1:${port}`) });
+
+/** A sipp UAS (built-in or a scenario file) on a free port, for `calls` calls. */
+async function sippUas(calls: number, scenario: string[] = ['-sn', 'uas']): Promise<{ port: number; run: ReturnType<typeof runSipp> }> {
+  const port = await freePort();
+  return { port, run: runSipp([...scenario, '-i', '127.0.0.1', '-p', String(port), '-m', String(calls)]) };
+}
+
+async function proxyStack(locate: Parameters<typeof statefulProxy>[0]): Promise<{ stack: SipStack; port: number }> {
+  const port = await freePort();
+  const stack = await startStack(new Runtime(), { listen: [{ transport: 'udp', port }], core: statefulProxy(locate) });
+  return { stack, port };
+}
+
+async function uac(proxyPort: number, calls: number, scenario: string[] = ['-sn', 'uac']) {
+  return runSipp([...scenario, `127.0.0.1:${proxyPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', String(calls), '-r', '50']).done;
+}
+
+(haveSipp ? test : test.skip)('sipp uac → our stateful proxy → sipp uas: 50 calls, INVITE, ACK and BYE through the proxy', async (t) => {
+  const uas = await sippUas(50);
+  const { stack, port } = await proxyStack({ locate: () => [target(uas.port)] });
+  try {
+    const run = await uac(port, 50);
+    t.is(run.status, 0, run.output.slice(-4000));
+    t.is(run.successful, 50);
+    const served = await uas.run.done;
+    t.is(served.status, 0, served.output.slice(-3000));
+    t.is(served.successful, 50);
+  } finally {
+    uas.run.kill();
+    await stack.stop();
+  }
+});
+
+(haveSipp ? test : test.skip)('a sipp uac cancelling while it rings (fixture proxy-uac-cancel.xml): CANCEL reaches the UAS, 487 comes back', async (t) => {
+  let cancels = 0;
+  const ringing = new Map<string, ServerTransaction>();
+  // The UAS rings and waits; the CANCEL the proxy forwards ends the INVITE with 487.
+  const ringingUas = (): Core => ({
+    receiveRequest(req, transaction) {
+      if (req.method === 'INVITE' && transaction !== null) {
+        transaction.respond(createResponse(req, 180, { toTag: 'ringing' }));
+        ringing.set(req.callId!, transaction);
+      } else if (req.method === 'CANCEL' && transaction !== null) {
+        cancels++;
+        transaction.respond(createResponse(transaction.request, 487, { toTag: 'ringing' }));
+      }
+    },
+    receiveResponse() {},
+    receiveError() {},
+  });
+  const uasPort = await freePort();
+  const uas = await startStack(new Runtime(), { listen: [{ transport: 'udp', port: uasPort }], core: ringingUas });
+  const { stack, port } = await proxyStack({ locate: () => [target(uasPort)] });
+  try {
+    const run = await uac(port, 20, ['-sf', fixture('proxy-uac-cancel.xml')]);
+    t.is(run.status, 0, run.output.slice(-4000));
+    t.is(run.successful, 20);
+    t.is(cancels, 20);
+    t.is(ringing.size, 20);
+  } finally {
+    await stack.stop();
+    await uas.stop();
+  }
+});
+
+(haveSipp ? test : test.skip)('forking to two sipp UASes, one busy (486) and one answering: every call completes with the 200', async (t) => {
+  const answering = await sippUas(30);
+  const busy = await sippUas(30, ['-sf', fixture('proxy-uas-busy.xml')]);
+  // A new call forks to both; the dialog's ACK and BYE (sipp's uac sends them to the proxy's
+  // address, To-tagged) go to the UAS that answered.
+  const { stack, port } = await proxyStack({
+    locate: (req) => (paramValue(req.to?.params ?? [], 'tag') === undefined ? [target(busy.port), target(answering.port)] : [target(answering.port)]),
+  });
+  try {
+    const run = await uac(port, 30);
+    t.is(run.status, 0, run.output.slice(-4000));
+    t.is(run.successful, 30);
+    const [a, b] = await Promise.all([answering.run.done, busy.run.done]);
+    t.is(a.successful, 30, a.output.slice(-2000));
+    t.is(b.successful, 30, b.output.slice(-2000));
+  } finally {
+    answering.run.kill();
+    busy.run.kill();
+    await stack.stop();
+  }
+});
+
+function kamailioConfig(port: number, uasPort: number): string {
+  return `#!KAMAILIO
+debug=1
+log_stderror=yes
+children=1
+listen=udp:127.0.0.1:${port}
+mpath="${MODULES}"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "maxfwd.so"
+loadmodule "pv.so"
+loadmodule "siputils.so"
+loadmodule "textops.so"
+request_route {
+  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+  if (is_method("OPTIONS") && $rU == "probe") { sl_send_reply("200", "OK"); exit; }
+  if (has_totag()) { loose_route(); }
+  else if (is_method("INVITE")) { record_route(); }
+  $du = "sip:127.0.0.1:${uasPort}";
+  if (!t_relay()) sl_reply_error();
+}
+`;
+}
+
+(haveSipp && haveKamailio ? test : test.skip)('sipp uac → our stateful proxy → Kamailio → sipp uas: 50 calls complete', async (t) => {
+  const uas = await sippUas(50);
+  const kamailioPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'kamailio-proxy-'));
+  const file = join(dir, 'k.cfg');
+  writeFileSync(file, kamailioConfig(kamailioPort, uas.port));
+  const check = spawnSync('kamailio', ['-c', '-f', file], { encoding: 'utf8' });
+  t.is(check.status, 0, check.stderr);
+  const kamailio: ChildProcess = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  kamailio.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const { stack, port } = await proxyStack({ locate: () => [{ uri: parseUri(`sip:uas@127.0.0.1:${kamailioPort}`) }] });
+  try {
+    // Kamailio is up once it answers an OPTIONS addressed to it.
+    const probe = await UdpPeer.open(parseMessage);
+    for (let i = 0; ; i++) {
+      probe.send(request([`OPTIONS sip:probe@127.0.0.1:${kamailioPort} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKkprobe${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: kprobe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), kamailioPort);
+      try {
+        await probe.next(200);
+        break;
+      } catch (error) {
+        if (i === 50) throw error;
+      }
+    }
+    probe.close();
+    const run = await uac(port, 50);
+    t.is(run.status, 0, `${run.output.slice(-4000)}\n${log.slice(-1500)}`);
+    t.is(run.successful, 50);
+  } finally {
+    kamailio.kill('SIGTERM');
+    uas.run.kill();
+    await stack.stop();
+  }
+});
