@@ -12,7 +12,6 @@ import {
   statefulProxy,
   statelessProxy,
   parseUri,
-  type CancelHandling,
   type ProxyTarget,
   type SipMessage,
   type SipRequest,
