@@ -81,6 +81,17 @@ export type { DigestAlgorithm, DigestInputs } from './auth/digest-hash.js';
 export { DigestConfigError, DigestChallengeError } from './auth/errors.js';
 export { parseChallenges, formatChallenge } from './message/headers/auth.js';
 
+// ---- dialogs ----
+export { Dialog, TARGET_REFRESH_METHODS } from './dialog/dialog.js';
+export type { DialogState, DialogRole, DialogId, InDialogRequestInit } from './dialog/dialog.js';
+export { DialogTable, DEFAULT_MAX_DIALOGS } from './dialog/table.js';
+export type { DialogTableOptions, UasDialogOptions, DialogTransaction } from './dialog/table.js';
+export type { DialogRequestMatch, OutsideDialog, InDialog, NoDialog, OutOfOrder, DialogResponseOutcome, NoDialogChange, EarlyDialog, AckToSend, DialogUpdated, DialogsTerminated, DialogRefused } from './dialog/outcomes.js';
+export { routeInDialog, routeSetOf, isLooseRoute } from './dialog/route-set.js';
+export type { DialogRouting } from './dialog/route-set.js';
+export { noDialogResponse, outOfOrderResponse, dialogLimitResponse } from './dialog/refusals.js';
+export { DialogLimitError, DialogStateError } from './dialog/errors.js';
+
 // ---- proxy ----
 export { StatefulProxy, statefulProxy, DEFAULT_TIMER_C } from './proxy/stateful-proxy.js';
 export type { StatefulProxyOptions, ProxyLocator } from './proxy/stateful-proxy.js';

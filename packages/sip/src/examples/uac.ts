@@ -1,20 +1,31 @@
-// An example UAC core: places a call (INVITE; ACK for the 2xx, built per RFC 3261 §13.2.2.4;
-// BYE), or sends one OPTIONS, and resolves with the final statuses. Non-2xx finals are ACKed by
-// the INVITE client transaction itself (§17.1.1.3).
+// An example UAC core with dialogs (RFC 3261 §12): places a call (INVITE; the ACK for each 2xx,
+// §13.2.2.4; an optional re-INVITE; BYE, all through the dialog's route set), or sends one
+// request, and resolves with the final statuses. Non-2xx finals are ACKed by the INVITE client
+// transaction itself (§17.1.1.3).
 import { createRequest, createResponse } from '../message/builders.js';
-import { HeaderList } from '../message/header-list.js';
-import { SipRequest, type SipResponse } from '../message/message.js';
-import { parseUri, type Uri } from '../message/uri.js';
+import type { SipRequest, SipResponse } from '../message/message.js';
+import { paramValue } from '../message/params.js';
+import { parseUri } from '../message/uri.js';
 import type { Core, CoreFactory } from '../core.js';
-import type { ClientTransaction } from '../transaction/handles.js';
-import type { SipStack } from '../stack.js';
+import type { Dialog } from '../dialog/dialog.js';
+import { DialogTable } from '../dialog/table.js';
+import type { ClientTransaction, ServerTransaction } from '../transaction/handles.js';
+import type { SendRequestOptions, SipStack } from '../stack.js';
 
 /** The final statuses of an example call: the INVITE's and, when it was answered, the BYE's. */
 export interface CallOutcome {
   /** The INVITE's final status. */
   readonly invite: number;
+  /** The re-INVITE's final status, when one was asked for and the call was answered. */
+  readonly reinvite?: number;
   /** The BYE's final status, when the call was answered. */
   readonly bye?: number;
+}
+
+/** Options of {@link ExampleUac.call}. */
+export interface CallOptions {
+  /** Send a re-INVITE in the dialog (a target refresh, §14.1) before the BYE. Default false. */
+  readonly reinvite?: boolean;
 }
 
 interface Waiter {
@@ -23,24 +34,33 @@ interface Waiter {
 }
 
 /**
- * An example UAC core (RFC 3261 §8.1): places a call (INVITE, ACK, BYE) or sends an OPTIONS and
- * resolves with the final statuses. Get one from {@link exampleUac}.
+ * An example UAC core (RFC 3261 §8.1) with dialogs (§12): places a call (INVITE, ACK, BYE, through
+ * the route set the 2xx set up) or sends a request and resolves with the final statuses. Get one
+ * from {@link exampleUac}.
  */
 export class ExampleUac implements Core {
+  /** The dialogs of the calls this core placed (early ones included, one per fork). */
+  readonly dialogs = new DialogTable();
   private readonly waiting = new Map<ClientTransaction['key'], Waiter>();
 
   /** Creates the core for `stack`; {@link exampleUac} does this for you. */
   constructor(private readonly stack: SipStack) {}
 
-  /** Sends `request` and resolves with its final response (or rejects with the transaction's error). */
-  async request(request: SipRequest): Promise<SipResponse> {
-    const transaction = await this.stack.sendRequest(request);
+  /**
+   * Sends `request` and resolves with its final response (or rejects with the transaction's
+   * error). `options` go to the stack's `sendRequest` (a `destination`, say).
+   */
+  async request(request: SipRequest, options: SendRequestOptions = {}): Promise<SipResponse> {
+    const transaction = await this.stack.sendRequest(request, options);
     if (transaction === null) throw new TypeError('an ACK has no response');
     return new Promise((resolve, reject) => this.waiting.set(transaction.key, { resolve, reject }));
   }
 
-  /** INVITE `target`; on a 2xx, ACK and then BYE. `callId` reuses a Call-ID (a REGISTER's, say). */
-  async call(target: string, from = 'sip:uac@switchboard.invalid', callId?: string): Promise<CallOutcome> {
+  /**
+   * INVITE `target`; on a 2xx, the ACK (sent as the 2xx arrives), a re-INVITE when asked, then
+   * BYE, each within the dialog. `callId` reuses a Call-ID (a REGISTER's, say).
+   */
+  async call(target: string, from = 'sip:uac@switchboard.invalid', callId?: string, options: CallOptions = {}): Promise<CallOutcome> {
     const local = this.stack.listeners[0]!.sentBy;
     const invite = createRequest({
       method: 'INVITE',
@@ -48,23 +68,43 @@ export class ExampleUac implements Core {
       from: { displayName: null, uri: parseUri(from), params: [] },
       to: { displayName: null, uri: parseUri(target), params: [] },
       contact: { displayName: null, uri: parseUri(`sip:uac@${local.host}:${local.port}`), params: [] },
-      body: `v=0\r\no=uac 1 1 IN IP4 ${local.host}\r\ns=-\r\nc=IN IP4 ${local.host}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n`,
+      body: sdp(local.host),
       contentType: 'application/sdp',
       ...(callId === undefined ? {} : { callId, cseq: 2 }),
     });
     const answer = await this.request(invite);
     if (answer.status < 200 || answer.status >= 300) return { invite: answer.status };
-    await this.stack.sendRequest(inDialog(invite, answer, 'ACK', invite.cseq!.seq));
-    const bye = await this.request(inDialog(invite, answer, 'BYE', invite.cseq!.seq + 1));
-    return { invite: answer.status, bye: bye.status };
+    const dialog = this.dialogs.get({ callId: invite.callId!, localTag: paramValue(invite.from!.params, 'tag')!, remoteTag: paramValue(answer.to!.params, 'tag') ?? '' });
+    if (dialog === undefined) return { invite: answer.status }; // refused by a full table: ACKed and BYEd already
+    let reinvite: number | undefined;
+    if (options.reinvite === true) reinvite = (await this.request(dialog.createRequest('INVITE', { body: sdp(local.host), contentType: 'application/sdp' }), { destination: dialog.nextHop })).status;
+    const bye = await this.request(dialog.createRequest('BYE'), { destination: dialog.nextHop });
+    return { invite: answer.status, ...(reinvite === undefined ? {} : { reinvite }), bye: bye.status };
   }
 
-  receiveRequest(request: SipRequest, transaction: Parameters<Core['receiveRequest']>[1]): void {
-    // A UAC here takes no calls; answer what needs answering.
-    if (transaction !== null && request.method !== 'ACK') transaction.respond(createResponseFor(request));
+  receiveRequest(request: SipRequest, transaction: ServerTransaction | null): void {
+    const match = this.dialogs.receiveRequest(request);
+    if (match.outcome === 'no-dialog' || match.outcome === 'out-of-order') {
+      if (match.response !== null) transaction?.respond(match.response);
+      return;
+    }
+    if (transaction === null || request.method === 'ACK') return;
+    // A UAC here takes no calls: a BYE from the callee ends its dialog (the table did), 200;
+    // OPTIONS 200; anything else 405.
+    const ok = request.method === 'OPTIONS' || (match.outcome === 'dialog' && request.method === 'BYE');
+    transaction.respond(createResponse(request, ok ? 200 : 405));
   }
 
-  receiveResponse(response: SipResponse, transaction: ClientTransaction | null): void {
+  async receiveResponse(response: SipResponse, transaction: ClientTransaction | null): Promise<void> {
+    const outcome = this.dialogs.receiveResponse(response, transaction?.request ?? null);
+    // §13.2.2.4: an ACK for every 2xx, retransmissions included (RFC 6026), through the route set.
+    if (outcome.outcome === 'ack') {
+      await this.send(outcome.ack, outcome.dialog);
+      if (outcome.forked && !outcome.retransmission) await this.send(outcome.dialog.createRequest('BYE'), outcome.dialog); // a second fork: not wanted
+    } else if (outcome.outcome === 'refused' && outcome.ack !== null && outcome.bye !== null) {
+      await this.stack.sendRequest(outcome.ack).catch(() => undefined);
+      await this.stack.sendRequest(outcome.bye).catch(() => undefined);
+    }
     if (transaction === null || response.status < 200) return; // provisional, or a 2xx retransmission
     const waiter = this.waiting.get(transaction.key);
     if (waiter === undefined) return;
@@ -72,33 +112,22 @@ export class ExampleUac implements Core {
     waiter.resolve(response);
   }
 
-  receiveError(error: Error, transaction: Parameters<Core['receiveError']>[1]): void {
+  receiveError(error: Error, transaction: ServerTransaction | ClientTransaction): void {
+    this.dialogs.receiveError(transaction); // §12.2.1.2: a request in a dialog that timed out ends it
     const waiter = this.waiting.get(transaction.key as ClientTransaction['key']);
     if (waiter === undefined) return;
     this.waiting.delete(transaction.key as ClientTransaction['key']);
     waiter.reject(error);
   }
+
+  private async send(request: SipRequest, dialog: Dialog): Promise<void> {
+    await this.stack.sendRequest(request, { destination: dialog.nextHop }).catch(() => undefined);
+  }
 }
 
-function createResponseFor(request: SipRequest): SipResponse {
-  return createResponse(request, request.method === 'OPTIONS' ? 200 : 405);
-}
-
-/**
- * A request inside the dialog the 2xx set up (§12.2.1.1): to the remote target (the 2xx's
- * Contact), the route set from Record-Route in reverse, the To tag of the response.
- */
-function inDialog(invite: SipRequest, answer: SipResponse, method: string, seq: number): SipRequest {
-  const headers = new HeaderList();
-  const contact = answer.headers.first('contact');
-  const target: Uri = contact !== undefined && 'uri' in contact ? contact.uri : invite.uri;
-  for (const route of answer.headers.getAll('Record-Route').reverse()) headers.append('Route', route);
-  headers.append('Max-Forwards', 70);
-  headers.append('From', invite.headers.get('From')!);
-  headers.append('To', answer.headers.get('To')!);
-  headers.append('Call-ID', invite.callId!);
-  headers.append('CSeq', { seq, method });
-  return new SipRequest(method, target, headers);
+function sdp(host: string): string {
+  const address = host.replace(/^\[|\]$/g, '');
+  return `v=0\r\no=uac 1 1 IN IP4 ${address}\r\ns=-\r\nc=IN IP4 ${address}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n`;
 }
 
 /** The core factory; `ready` receives the core, to place calls with. */
