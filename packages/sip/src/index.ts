@@ -114,3 +114,19 @@ export type { CancelHandling } from './router.js';
 export { isWebSocket } from './transport/endpoint.js';
 export type { ConnectionTransport } from './transport/endpoint.js';
 export { SIP_SUBPROTOCOL } from './transport/ws-listener.js';
+
+// ---- server location (RFC 3263) ----
+export { ServerLocator, DEFAULT_LOCATE_OPTIONS } from './locate/server-locator.js';
+export type { ServerLocatorOptions, LocateFilter } from './locate/server-locator.js';
+export { TargetList } from './locate/target-list.js';
+export type { LocatedTarget } from './locate/target-list.js';
+export { firstAttempt } from './locate/failover.js';
+export type { LocateOption } from './locate/failover.js';
+export { orderSrv } from './locate/srv-order.js';
+export { sipNaptrs, srvName } from './locate/naptr.js';
+export type { SipNaptr } from './locate/naptr.js';
+export { DnsCache } from './locate/dns-cache.js';
+export type { CacheClock } from './locate/dns-cache.js';
+export { dnsResolver } from './locate/dns-resolver.js';
+export type { DnsResolver, LocateRecordType } from './locate/dns-resolver.js';
+export { DnsLookupError } from './locate/errors.js';

@@ -32,6 +32,7 @@ import { TransportSet, type Listener } from './transport/transport-set.js';
 import { DEFAULT_UDP_BUFFER, UdpTransport } from './transport/udp.js';
 import { WsConnection, WsConnectionProcess } from './transport/ws-connection.js';
 import { WsListener } from './transport/ws-listener.js';
+import { Failover, type LocateOption } from './locate/failover.js';
 
 const log = createDebug('switchboard:sip:stack');
 
@@ -146,6 +147,13 @@ export interface StackOptions {
   readonly cancel?: CancelHandling;
   /** Options for TLS connections the stack opens (CA, servername…). */
   readonly tlsClient?: ConnectionOptions;
+  /**
+   * Server location (RFC 3263): a `ServerLocator`, or its options for one on the runtime's clock.
+   * With it, `sendRequest` finds the next hop through NAPTR, SRV and A/AAAA records and fails over
+   * to the next target on a transport error, a timeout or a 503 (§4.3). Without it a host name
+   * gets an A/AAAA lookup and one target.
+   */
+  readonly locate?: LocateOption;
 }
 
 /** Options of {@link SipStack.sendRequest}. */
@@ -187,6 +195,8 @@ export class SipStack {
   /** The stack's root supervisor. */
   supervisor!: SupervisorPid;
   private readonly env: TransactionEnvironment;
+  /** @internal RFC 3263 §4.3 failover; null without `options.locate` */
+  readonly failover: Failover | null;
 
   /** @internal use startStack */
   constructor(
@@ -201,6 +211,7 @@ export class SipStack {
       () => runtime.clock.now(),
     );
     const timers: TimerBase = { ...DEFAULT_TIMERS, ...options.timers };
+    this.failover = options.locate === undefined ? null : new Failover(this, options.locate);
     this.env = {
       transports: this.transports,
       table: this.table,
@@ -208,6 +219,7 @@ export class SipStack {
       unreliableTimers: transactionTimers(timers, false),
       reliableTimers: transactionTimers(timers, true),
       toCore: (message: CoreMessage) => {
+        if (this.failover?.intercept(message) === true) return;
         if (this.core !== null) send(this.core, message);
         else log('no core running: %s dropped', message.constructor.name);
       },
@@ -238,7 +250,10 @@ export class SipStack {
    */
   async sendRequest(request: SipRequest, options: SendRequestOptions = {}): Promise<ClientTransaction | null> {
     const target = options.destination ?? nextHopUri(request);
-    let destination = 'transport' in target ? target : (this.webSocketDestination(target) ?? (await resolveUri(target)));
+    const webSocket = 'transport' in target ? undefined : this.webSocketDestination(target);
+    // RFC 3263 §4: with a locator, the next hop's targets in order, to fail over along (§4.3).
+    const located = options.destination === undefined && webSocket === undefined && this.failover !== null ? await this.failover.locate(request) : undefined;
+    let destination = 'transport' in target ? target : (webSocket ?? located?.current ?? (await resolveUri(target)));
     if (options.via !== 'keep') this.addVia(request, destination, options.stateless === true);
     else if (request.topVia === undefined) throw new SipTransportError('via: keep, but the request has no Via', destination);
     let bytes = serializeMessage(request);
@@ -257,6 +272,7 @@ export class SipStack {
     const supervisor = this.transactionSupervisor;
     if (supervisor === null) throw new SipTransportError('the stack is not running', destination);
     this.table.clients.set(handle.key, handle);
+    if (located !== undefined) this.failover!.track(handle, located);
     try {
       await startChild(supervisor, {
         id: 'sip-client-transaction',

@@ -9,6 +9,7 @@ import { parseUri } from '../message/uri.js';
 import type { Core, CoreFactory } from '../core.js';
 import type { Dialog } from '../dialog/dialog.js';
 import { DialogTable } from '../dialog/table.js';
+import { firstAttempt } from '../locate/failover.js';
 import type { ClientTransaction, ServerTransaction } from '../transaction/handles.js';
 import type { SendRequestOptions, SipStack } from '../stack.js';
 
@@ -106,17 +107,21 @@ export class ExampleUac implements Core {
       await this.stack.sendRequest(outcome.bye).catch(() => undefined);
     }
     if (transaction === null || response.status < 200) return; // provisional, or a 2xx retransmission
-    const waiter = this.waiting.get(transaction.key);
+    // after an RFC 3263 failover the response comes on the retry's transaction: the waiter is under the first one's key
+    const key = firstAttempt(transaction).key;
+    const waiter = this.waiting.get(key);
     if (waiter === undefined) return;
-    this.waiting.delete(transaction.key);
+    this.waiting.delete(key);
     waiter.resolve(response);
   }
 
   receiveError(error: Error, transaction: ServerTransaction | ClientTransaction): void {
     this.dialogs.receiveError(transaction); // §12.2.1.2: a request in a dialog that timed out ends it
-    const waiter = this.waiting.get(transaction.key as ClientTransaction['key']);
+    if (transaction.kind !== 'client') return;
+    const key = firstAttempt(transaction).key;
+    const waiter = this.waiting.get(key);
     if (waiter === undefined) return;
-    this.waiting.delete(transaction.key as ClientTransaction['key']);
+    this.waiting.delete(key);
     waiter.reject(error);
   }
 

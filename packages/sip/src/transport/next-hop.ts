@@ -1,6 +1,7 @@
-// Where a request goes (RFC 3261 §8.1.2, §16.12; the address part of RFC 3263 §4): the first Route
-// when it is a loose router, else the Request-URI; its maddr, host, port and transport parameter;
-// a host name is looked up in the system resolver (A/AAAA). NAPTR and SRV records are not used.
+// Where a request goes (RFC 3261 §8.1.2, §16.12; RFC 3263 §4): the first Route when it is a loose
+// router, else the Request-URI; its maddr, host, port and transport parameter. Without a server
+// locator a host name is looked up in the system resolver (A/AAAA) here; with one (`src/locate/`),
+// NAPTR, SRV and A/AAAA records give an ordered list of targets to fail over along (RFC 3263 §4.3).
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { SipRequest } from '../message/message.js';
@@ -8,14 +9,35 @@ import { isSipUri, uriParam, type SipUri, type Uri } from '../message/uri.js';
 import type { Destination, TransportName } from './endpoint.js';
 import { SipTransportError } from './errors.js';
 
-function transportOf(uri: SipUri): TransportName {
+/**
+ * The transport a URI's `transport` parameter names (RFC 3261 §19.1.1; `ws`, `wss`: RFC 7118 §5.2),
+ * TLS for `transport=tcp` in a sips: URI; undefined when it names none. An unknown one throws
+ * `SipTransportError`.
+ */
+export function uriTransport(uri: SipUri): TransportName | undefined {
   const param = uriParam(uri, 'transport');
-  if (typeof param === 'string') {
-    const upper = param.toUpperCase();
-    if (upper === 'UDP' || upper === 'TCP' || upper === 'TLS') return uri.scheme === 'sips' && upper === 'TCP' ? 'TLS' : upper;
-    throw new SipTransportError(`unsupported transport ${param}`);
-  }
-  return uri.scheme === 'sips' ? 'TLS' : 'UDP';
+  if (typeof param !== 'string') return undefined;
+  const upper = param.toUpperCase();
+  const secure = uri.scheme === 'sips';
+  if (upper === 'UDP' || upper === 'TLS') return upper;
+  if (upper === 'TCP') return secure ? 'TLS' : 'TCP';
+  if (upper === 'WS' || upper === 'WSS') return secure ? 'WSS' : upper;
+  throw new SipTransportError(`unsupported transport ${param}`);
+}
+
+/** The default port of a transport (RFC 3261 §19.1.2, RFC 3263 §4.2): 5061 over TLS, else 5060. */
+export function defaultPort(transport: TransportName): number {
+  return transport === 'TLS' || transport === 'WSS' ? 5061 : 5060;
+}
+
+/**
+ * The host a URI sends to (RFC 3263 §4: its `maddr` when present, else its host), without the
+ * brackets of an IPv6 reference.
+ */
+export function uriTargetHost(uri: SipUri): string {
+  const maddr = uriParam(uri, 'maddr');
+  const host = typeof maddr === 'string' ? maddr : uri.host;
+  return host.startsWith('[') ? host.slice(1, -1) : host;
 }
 
 /** The URI a request is sent towards: a loose-routing first Route, else the Request-URI. */
@@ -25,14 +47,16 @@ export function nextHopUri(request: SipRequest): Uri {
   return route?.uri ?? request.uri;
 }
 
-/** Resolves a sip: or sips: URI to the transport, address and port to send to. */
+/**
+ * Resolves a sip: or sips: URI to the transport, address and port to send to, with the system
+ * resolver's A/AAAA lookup for a host name (no NAPTR, no SRV: the stack's `locate` option does
+ * those).
+ */
 export async function resolveUri(uri: Uri): Promise<Destination> {
   if (!isSipUri(uri)) throw new SipTransportError(`cannot send to a ${uri.scheme}: URI`);
-  const transport = transportOf(uri);
-  const maddr = uriParam(uri, 'maddr');
-  let host = typeof maddr === 'string' ? maddr : uri.host;
-  if (host.startsWith('[')) host = host.slice(1, -1);
-  const port = uri.port ?? (transport === 'TLS' ? 5061 : 5060);
+  const transport = uriTransport(uri) ?? (uri.scheme === 'sips' ? 'TLS' : 'UDP');
+  const host = uriTargetHost(uri);
+  const port = uri.port ?? defaultPort(transport);
   if (isIP(host) !== 0) return { transport, address: host, port };
   try {
     const { address } = await lookup(host);
