@@ -22,7 +22,7 @@ import { ClientTransaction } from './transaction/handles.js';
 import { clientKeyOfRequest } from './transaction/key.js';
 import { TransactionTable } from './transaction/table.js';
 import { DEFAULT_TIMERS, transactionTimers, type TimerBase } from './transaction/timers.js';
-import { ConnectionProcess, StreamConnection } from './transport/connection.js';
+import { ConnectionProcess, StreamConnection, type ConnectionArgs } from './transport/connection.js';
 import { isWebSocket, type Destination, type TransportName } from './transport/endpoint.js';
 import { SipTransportError } from './transport/errors.js';
 import { nextHopUri, resolveUri } from './transport/next-hop.js';
@@ -351,57 +351,42 @@ export class SipStack {
   /** @internal an accepted WebSocket: its process under the connection supervisor */
   startWsConnection(transport: 'WS' | 'WSS', ws: WebSocket, socket: Socket): WsConnection {
     const connection = new WsConnection(transport, ws, socket, socket.remoteAddress ?? '', socket.remotePort ?? 0, this.runtime.clock.now());
-    const supervisor = this.connectionSupervisor;
-    if (supervisor === null) {
-      ws.terminate();
-      return connection;
-    }
-    const spec: ChildSpec = {
-      id: 'sip-ws-connection',
-      restart: 'temporary',
-      // Not brutal_kill: terminate must run to close the WebSocket.
-      shutdown: 1000,
-      start: ({ runtime, supervisor: parent }) =>
-        runtime.start(
-          WsConnectionProcess,
-          {
-            connection,
-            transports: this.transports,
-            inbound: this.router,
-            limits: this.options.limits ?? {},
-            idleTimeout: this.options.idleTimeout ?? DEFAULT_STACK_LIMITS.idleTimeout,
-            partialMessageTimeout: this.options.partialMessageTimeout ?? DEFAULT_STACK_LIMITS.partialMessageTimeout,
-            now: () => runtime.clock.now(),
-          },
-          { link: parent },
-        ),
-    };
-    startChild(supervisor, spec).catch((error: unknown) => {
-      log('WebSocket connection process not started: %s', error instanceof Error ? error.message : String(error));
-      this.transports.removeConnection(connection);
-      ws.terminate();
-    });
+    this.superviseConnection('sip-ws-connection', connection, (runtime, common, parent) => runtime.start(WsConnectionProcess, { ...common, connection }, { link: parent }), () => ws.terminate());
     return connection;
   }
 
   /** @internal a stream connection opened or accepted: its process under the connection supervisor */
   startConnection(transport: 'TCP' | 'TLS', socket: Socket, address: string, port: number): StreamConnection {
     const connection = new StreamConnection(transport, socket, address, port, this.runtime.clock.now());
+    this.superviseConnection('sip-connection', connection, (runtime, common, parent) => runtime.start(ConnectionProcess, { ...common, connection }, { link: parent }), () => socket.destroy());
+    return connection;
+  }
+
+  /**
+   * Starts a connection's process under the connection supervisor with the stack's limits; when it
+   * cannot run (the stack stopping, the supervisor refusing), the connection leaves the table and
+   * `abandon` closes its socket.
+   */
+  private superviseConnection(
+    id: string,
+    connection: StreamConnection | WsConnection,
+    start: (runtime: Runtime, common: Omit<ConnectionArgs, 'connection'>, parent: Pid) => Promise<Pid>,
+    abandon: () => void,
+  ): void {
     const supervisor = this.connectionSupervisor;
     if (supervisor === null) {
-      socket.destroy();
-      return connection;
+      abandon();
+      return;
     }
     const spec: ChildSpec = {
-      id: 'sip-connection',
+      id,
       restart: 'temporary',
       // Not brutal_kill: terminate must run to close the socket.
       shutdown: 1000,
       start: ({ runtime, supervisor: parent }) =>
-        runtime.start(
-          ConnectionProcess,
+        start(
+          runtime,
           {
-            connection,
             transports: this.transports,
             inbound: this.router,
             limits: this.options.limits ?? {},
@@ -409,15 +394,14 @@ export class SipStack {
             partialMessageTimeout: this.options.partialMessageTimeout ?? DEFAULT_STACK_LIMITS.partialMessageTimeout,
             now: () => runtime.clock.now(),
           },
-          { link: parent },
+          parent,
         ),
     };
     startChild(supervisor, spec).catch((error: unknown) => {
-      log('connection process not started: %s', error instanceof Error ? error.message : String(error));
+      log('%s process not started: %s', id, error instanceof Error ? error.message : String(error));
       this.transports.removeConnection(connection);
-      socket.destroy();
+      abandon();
     });
-    return connection;
   }
 }
 
