@@ -1,6 +1,7 @@
 // The stateful proxy between real peers: sipp's uac and uas through it (calls with Record-Route,
 // the ACK and BYE through the proxy), a sipp UAC that cancels while ringing, forking to a sipp UAS
-// that is busy and one that answers, and a chain with Kamailio (sipp → ours → Kamailio → sipp).
+// that is busy and one that answers, and chains with Kamailio (sipp → ours → Kamailio → sipp, and
+// our UAC → ours → Kamailio → our UAS with a re-INVITE).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
-import { createResponse, parseMessage, paramValue, parseUri, startStack, statefulProxy, type Core, type ProxyTarget, type ServerTransaction, type SipStack } from '@switchboard/sip';
+import { createResponse, exampleUac, exampleUas, newUasCounters, parseMessage, paramValue, parseUri, startStack, statefulProxy, type Core, type ExampleUac, type ProxyTarget, type ServerTransaction, type SipStack } from '@switchboard/sip';
 import { freePort, haveSipp, runSipp, UdpPeer, request } from '@switchboard/test-support';
 
 const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
@@ -161,3 +162,68 @@ request_route {
     await stack.stop();
   }
 });
+
+(haveKamailio ? test : test.skip)('our UAC → our stateful proxy → Kamailio → our UAS: the re-INVITE, the ACKs and the BYE follow both Record-Routes', async (t) => {
+  const counters = newUasCounters();
+  const uasPort = await freePort();
+  const uas = await startStack(new Runtime(), { listen: [{ transport: 'udp', port: uasPort }], core: exampleUas(counters, { ring: false }) });
+  const kamailioPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'kamailio-chain-'));
+  const file = join(dir, 'k.cfg');
+  writeFileSync(file, kamailioConfig(kamailioPort, uasPort));
+  const kamailio: ChildProcess = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  kamailio.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  // initial requests go to Kamailio; in-dialog ones follow their Route set (locate: undefined)
+  const proxyPort = await freePort();
+  const seen: string[] = [];
+  const proxyCore = statefulProxy({ locate: (request) => (paramValue(request.to!.params, 'tag') === undefined ? [{ uri: parseUri(`sip:uas@127.0.0.1:${kamailioPort}`) }] : undefined) });
+  const proxy = await startStack(new Runtime(), {
+    listen: [{ transport: 'udp', port: proxyPort }],
+    core: (stack) => {
+      const inner = proxyCore(stack);
+      return {
+        receiveRequest: (request, transaction) => {
+          seen.push(request.method);
+          return inner.receiveRequest(request, transaction);
+        },
+        receiveResponse: (response, transaction) => inner.receiveResponse(response, transaction),
+        receiveError: (error, transaction) => inner.receiveError(error, transaction),
+      };
+    },
+  });
+  let client: ExampleUac | undefined;
+  const uac = await startStack(new Runtime(), { listen: [{ transport: 'udp', port: await freePort() }], core: exampleUac((u) => (client = u)) });
+  try {
+    await untilKamailioAnswers(kamailioPort);
+    const outcome = await client!.call(`sip:uas@127.0.0.1:${proxyPort}`, 'sip:uac@127.0.0.1', 'chain-1', { reinvite: true });
+    t.deepEqual(outcome, { invite: 200, reinvite: 200, bye: 200 }, log.slice(-2000));
+    t.is(counters.invites, 2, 'the INVITE and the re-INVITE reached the UAS');
+    t.is(counters.acks, 2, 'both ACKs went through the proxies to the UAS');
+    t.is(counters.byes, 1);
+    t.deepEqual(seen.filter((m) => m !== 'OPTIONS'), ['INVITE', 'ACK', 'INVITE', 'ACK', 'BYE'], 'every request of the call went through our proxy');
+  } finally {
+    kamailio.kill('SIGTERM');
+    await uac.stop();
+    await proxy.stop();
+    await uas.stop();
+  }
+});
+
+/** Kamailio is up once it answers an OPTIONS addressed to it (wall time: it is another process). */
+async function untilKamailioAnswers(port: number): Promise<void> {
+  const probe = await UdpPeer.open(parseMessage);
+  try {
+    for (let i = 0; ; i++) {
+      probe.send(request([`OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKchain${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: chain-probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), port);
+      try {
+        await probe.next(200);
+        return;
+      } catch (error) {
+        if (i === 50) throw error;
+      }
+    }
+  } finally {
+    probe.close();
+  }
+}
