@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import test from 'ava';
+import { WebSocket } from 'ws';
 import { chromium } from 'playwright-core';
 import { Runtime } from '@switchboard/actor';
 import { loadConfig, startGateway, type Gateway } from '@switchboard/gateway';
@@ -20,12 +21,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'websocket');
 /** The installed sip.js package (its lib/ holds ES modules with relative imports only). */
 const SIPJS = dirname(createRequire(import.meta.url).resolve('sip.js/package.json'));
-/**
- * The `ws` package's WebSocket, for SIP.js in Node: `ws` is a dependency of @switchboard/sip (its
- * WebSocket transport), not of the gateway, so it is loaded from there.
- */
-const requireFromSip = createRequire(createRequire(import.meta.url).resolve('@switchboard/sip/package.json'));
-const NodeWebSocket = (requireFromSip('ws') as { WebSocket: unknown }).WebSocket;
+/** The `ws` package's WebSocket, for SIP.js in Node (Node 20 has no global WebSocket). */
+const NodeWebSocket: unknown = WebSocket;
 const USER = '447700900123';
 const PASSWORD = 'switchboard';
 const DOMAIN = 'switchboard.local';
