@@ -23,7 +23,8 @@ export function runSipp(args: string[], limitMs = 120_000): { done: Promise<Sipp
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const done = new Promise<SippRun>((resolve) => {
-    child.on('exit', (status) => {
+    // 'close', not 'exit': the summary sipp prints last may still be in the stdout pipe at 'exit'
+    child.on('close', (status) => {
       const count = (label: string): number => {
         const match = new RegExp(`${label}\\s*\\|[^|]*\\|\\s*(\\d+)`).exec(output);
         return match === null ? -1 : Number(match[1]);
