@@ -1,9 +1,6 @@
 // Digest authentication against real peers over loopback UDP: sipsak registering with our
 // authenticator (MD5), our client registering with Kamailio's auth module, and our client and
 // server together (SHA-256). Every peer is started here on free ports and killed at the end.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
 import { Runtime, VirtualClock } from '@switchboard/actor';
 import {
@@ -20,7 +17,7 @@ import {
   type ExampleUac,
   type SipStack,
 } from '@switchboard/sip';
-import { freePort, runPeer } from '@switchboard/test-support';
+import { KAMAILIO_MODULES, freePort, runPeer, startKamailio, type Kamailio } from '@switchboard/test-support';
 
 const REALM = '127.0.0.1';
 const USERS: Record<string, string> = { alice: 'wonderland' };
@@ -135,7 +132,7 @@ log_stderror=yes
 children=1
 auto_aliases=no
 listen=udp:127.0.0.1:${port}
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+mpath="${KAMAILIO_MODULES}"
 loadmodule "sl.so"
 loadmodule "pv.so"
 loadmodule "xlog.so"
@@ -159,45 +156,39 @@ request_route {
 
 for (const algorithm of ['MD5', 'SHA-256']) {
   test.serial(`Kamailio's auth module challenges (${algorithm}); our client answers and is registered`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'kamailio-auth-'));
     const port = await freePort();
-    writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(port, algorithm));
-    const kamailio = runPeer('kamailio', ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-Y', dir, '-P', join(dir, 'kamailio.pid'), '-m', '32', '-M', '8'], { cwd: dir });
     const { stack, uac } = await uacStack();
+    let kamailio: Kamailio | undefined;
     try {
-      // the socket is bound once Kamailio has sized its receive buffer; what arrives after waits in it
-      await waitForStderr(kamailio, /SO_RCVBUF is finally/, 15_000);
+      kamailio = await startKamailio(kamailioConfig(port, algorithm), { port, memory: [32, 8] });
       const request = register(stack, port, 'alice');
       const challenge = await uac.request(request);
-      t.is(challenge.status, 401, kamailio.stderr.join(''));
+      t.is(challenge.status, 401, kamailio.log());
       const offered = challenge.headers.get('WWW-Authenticate')!;
       t.regex(offered, new RegExp(`algorithm=${algorithm}`));
       t.regex(offered, /qop="auth"/);
       const again = new DigestClient({ username: 'alice', password: 'wonderland' }).authorize(request, challenge, { via: 'drop' });
       const ok = await uac.request(again);
-      t.is(ok.status, 200, kamailio.stderr.join('').slice(-3000));
-      await waitForStderr(kamailio, /AUTH: ok alice/, 5000); // xlog writes after the reply is sent
+      t.is(ok.status, 200, kamailio.log().slice(-3000));
+      await untilLogged(kamailio, /AUTH: ok alice/, 5000); // xlog writes after the reply is sent
 
       const wrong = register(stack, port, 'alice');
       const refused = await uac.request(new DigestClient({ username: 'alice', password: 'looking-glass' }).authorize(wrong, await uac.request(wrong), { via: 'drop' }));
       t.is(refused.status, 401, 'Kamailio challenges again: the wrong password is refused');
     } finally {
-      // SIGTERM: Kamailio's main process then stops its workers (a SIGKILL would orphan them)
-      kamailio.child.kill('SIGTERM');
-      await kamailio.exit(10_000).catch(() => kamailio.kill());
+      await kamailio?.stop();
       await stack.stop();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 }
 
 /** Waits (in wall time: Kamailio is another process) for its log to show `pattern`. */
-function waitForStderr(peer: ReturnType<typeof runPeer>, pattern: RegExp, limit: number): Promise<void> {
+function untilLogged(kamailio: Kamailio, pattern: RegExp, limit: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = (): void => {
-      if (pattern.test(peer.stderr.join(''))) return resolve();
-      if (Date.now() - started > limit || peer.child.exitCode !== null) return reject(new Error(`Kamailio did not log ${pattern} within ${limit} ms:\n${peer.stderr.join('')}`));
+      if (pattern.test(kamailio.log())) return resolve();
+      if (Date.now() - started > limit) return reject(new Error(`Kamailio did not log ${pattern} within ${limit} ms:\n${kamailio.log()}`));
       setTimeout(poll, 50);
     };
     poll();

@@ -2,18 +2,12 @@
 // dialog-reinvite-uac.xml) against our example UAS, and our example UAC through Kamailio, which
 // Record-Routes, to sipp's answering side (dialog-reinvite-uas.xml): the ACKs, the re-INVITE and
 // the BYE follow the route set (Kamailio logs each in-dialog request it routes by its Route).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
-import { exampleUac, exampleUas, formatUri, newUasCounters, parseMessage, startStack, type ExampleUac, type ExampleUas } from '@switchboard/sip';
-import { freePort, haveSipp, request, runSipp, UdpPeer } from '@switchboard/test-support';
+import { exampleUac, exampleUas, formatUri, newUasCounters, startStack, type ExampleUac, type ExampleUas } from '@switchboard/sip';
+import { KAMAILIO_MODULES, freePort, haveKamailio, haveSipp, runSipp, startKamailio, type Kamailio } from '@switchboard/test-support';
 
-const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
-const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 const SCENARIO = fileURLToPath(new URL('./fixtures/dialog-reinvite-uac.xml', import.meta.url));
 const UAS_SCENARIO = fileURLToPath(new URL('./fixtures/dialog-reinvite-uas.xml', import.meta.url));
 
@@ -43,7 +37,7 @@ debug=1
 log_stderror=yes
 children=1
 listen=udp:127.0.0.1:${port}
-mpath="${MODULES}"
+mpath="${KAMAILIO_MODULES}"
 loadmodule "tm.so"
 loadmodule "sl.so"
 loadmodule "rr.so"
@@ -76,30 +70,13 @@ request_route {
   const calls = 10;
   const sippPort = await freePort();
   const proxyPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'kamailio-'));
-  const file = join(dir, 'k.cfg');
-  writeFileSync(file, config(proxyPort, sippPort));
-  const check = spawnSync('kamailio', ['-c', '-f', file], { encoding: 'utf8' });
-  t.is(check.status, 0, check.stderr);
-  const proxy = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  proxy.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const sipp = runSipp(['-sf', UAS_SCENARIO, '-i', '127.0.0.1', '-p', String(sippPort), '-m', String(calls)]);
   let uac!: ExampleUac;
   const port = await freePort();
   const stack = await startStack(new Runtime(), { listen: [{ transport: 'udp', port }], core: exampleUac((core) => (uac = core)) });
+  let proxy: Kamailio | undefined;
   try {
-    const probe = await UdpPeer.open(parseMessage);
-    for (let i = 0; ; i++) {
-      probe.send(request([`OPTIONS sip:probe@127.0.0.1:${proxyPort} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKprobe${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), proxyPort);
-      try {
-        await probe.next(200);
-        break;
-      } catch (error) {
-        if (i === 50) throw error;
-      }
-    }
-    probe.close();
+    proxy = await startKamailio(config(proxyPort, sippPort), { port: proxyPort });
     // Watch the first call's dialog: its route set is Kamailio's Record-Route.
     let routeSet: string[] = [];
     const original = uac.dialogs.receiveResponse.bind(uac.dialogs);
@@ -110,6 +87,7 @@ request_route {
     };
     for (let i = 0; i < calls; i++) t.deepEqual(await uac.call(`sip:service@127.0.0.1:${proxyPort}`, undefined, undefined, { reinvite: true }), { invite: 200, reinvite: 200, bye: 200 });
     const run = await sipp.done;
+    const log = proxy.log();
     t.is(run.status, 0, `${run.output.slice(-3000)}\n${log.slice(-1500)}`);
     t.is(routeSet.length, 1);
     t.true(routeSet[0]!.startsWith(`sip:127.0.0.1:${proxyPort};lr`), routeSet[0]); // Kamailio adds its ftag
@@ -121,7 +99,7 @@ request_route {
     t.is(uac.dialogs.size, 0);
   } finally {
     sipp.kill();
-    proxy.kill('SIGTERM');
+    await proxy?.stop();
     await stack.stop();
   }
 });

@@ -2,18 +2,12 @@
 // the ACK and BYE through the proxy), a sipp UAC that cancels while ringing, forking to a sipp UAS
 // that is busy and one that answers, and chains with Kamailio (sipp → ours → Kamailio → sipp, and
 // our UAC → ours → Kamailio → our UAS with a re-INVITE).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
-import { createResponse, exampleUac, exampleUas, newUasCounters, parseMessage, paramValue, parseUri, startStack, statefulProxy, type Core, type ExampleUac, type ProxyTarget, type ServerTransaction, type SipStack } from '@switchboard/sip';
-import { freePort, haveSipp, runSipp, UdpPeer, request } from '@switchboard/test-support';
+import { createResponse, exampleUac, exampleUas, newUasCounters, paramValue, parseUri, startStack, statefulProxy, type Core, type ExampleUac, type ProxyTarget, type ServerTransaction, type SipStack } from '@switchboard/sip';
+import { KAMAILIO_MODULES, freePort, haveKamailio, haveSipp, runSipp, startKamailio, type Kamailio } from '@switchboard/test-support';
 
-const haveKamailio = spawnSync('kamailio', ['-v']).error === undefined;
-const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
 const target = (port: number): ProxyTarget => ({ uri: parseUri(`sip:uas@127.0.0.1:${port}`) });
 
@@ -109,7 +103,7 @@ debug=1
 log_stderror=yes
 children=1
 listen=udp:127.0.0.1:${port}
-mpath="${MODULES}"
+mpath="${KAMAILIO_MODULES}"
 loadmodule "tm.so"
 loadmodule "sl.so"
 loadmodule "rr.so"
@@ -131,33 +125,15 @@ request_route {
 (haveSipp && haveKamailio ? test : test.skip)('sipp uac → our stateful proxy → Kamailio → sipp uas: 50 calls complete', async (t) => {
   const uas = await sippUas(50);
   const kamailioPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'kamailio-proxy-'));
-  const file = join(dir, 'k.cfg');
-  writeFileSync(file, kamailioConfig(kamailioPort, uas.port));
-  const check = spawnSync('kamailio', ['-c', '-f', file], { encoding: 'utf8' });
-  t.is(check.status, 0, check.stderr);
-  const kamailio: ChildProcess = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  kamailio.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const { stack, port } = await proxyStack({ locate: () => [{ uri: parseUri(`sip:uas@127.0.0.1:${kamailioPort}`) }] });
+  let kamailio: Kamailio | undefined;
   try {
-    // Kamailio is up once it answers an OPTIONS addressed to it.
-    const probe = await UdpPeer.open(parseMessage);
-    for (let i = 0; ; i++) {
-      probe.send(request([`OPTIONS sip:probe@127.0.0.1:${kamailioPort} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKkprobe${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: kprobe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), kamailioPort);
-      try {
-        await probe.next(200);
-        break;
-      } catch (error) {
-        if (i === 50) throw error;
-      }
-    }
-    probe.close();
+    kamailio = await startKamailio(kamailioConfig(kamailioPort, uas.port), { port: kamailioPort });
     const run = await uac(port, 50);
-    t.is(run.status, 0, `${run.output.slice(-4000)}\n${log.slice(-1500)}`);
+    t.is(run.status, 0, `${run.output.slice(-4000)}\n${kamailio.log().slice(-1500)}`);
     t.is(run.successful, 50);
   } finally {
-    kamailio.kill('SIGTERM');
+    await kamailio?.stop();
     uas.run.kill();
     await stack.stop();
   }
@@ -168,12 +144,6 @@ request_route {
   const uasPort = await freePort();
   const uas = await startStack(new Runtime(), { listen: [{ transport: 'udp', port: uasPort }], core: exampleUas(counters, { ring: false }) });
   const kamailioPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'kamailio-chain-'));
-  const file = join(dir, 'k.cfg');
-  writeFileSync(file, kamailioConfig(kamailioPort, uasPort));
-  const kamailio: ChildProcess = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  kamailio.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   // initial requests go to Kamailio; in-dialog ones follow their Route set (locate: undefined)
   const proxyPort = await freePort();
   const seen: string[] = [];
@@ -194,36 +164,19 @@ request_route {
   });
   let client: ExampleUac | undefined;
   const uac = await startStack(new Runtime(), { listen: [{ transport: 'udp', port: await freePort() }], core: exampleUac((u) => (client = u)) });
+  let kamailio: Kamailio | undefined;
   try {
-    await untilKamailioAnswers(kamailioPort);
+    kamailio = await startKamailio(kamailioConfig(kamailioPort, uasPort), { port: kamailioPort });
     const outcome = await client!.call(`sip:uas@127.0.0.1:${proxyPort}`, 'sip:uac@127.0.0.1', 'chain-1', { reinvite: true });
-    t.deepEqual(outcome, { invite: 200, reinvite: 200, bye: 200 }, log.slice(-2000));
+    t.deepEqual(outcome, { invite: 200, reinvite: 200, bye: 200 }, kamailio.log().slice(-2000));
     t.is(counters.invites, 2, 'the INVITE and the re-INVITE reached the UAS');
     t.is(counters.acks, 2, 'both ACKs went through the proxies to the UAS');
     t.is(counters.byes, 1);
     t.deepEqual(seen.filter((m) => m !== 'OPTIONS'), ['INVITE', 'ACK', 'INVITE', 'ACK', 'BYE'], 'every request of the call went through our proxy');
   } finally {
-    kamailio.kill('SIGTERM');
+    await kamailio?.stop();
     await uac.stop();
     await proxy.stop();
     await uas.stop();
   }
 });
-
-/** Kamailio is up once it answers an OPTIONS addressed to it (wall time: it is another process). */
-async function untilKamailioAnswers(port: number): Promise<void> {
-  const probe = await UdpPeer.open(parseMessage);
-  try {
-    for (let i = 0; ; i++) {
-      probe.send(request([`OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=z9hG4bKchain${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: chain-probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70']), port);
-      try {
-        await probe.next(200);
-        return;
-      } catch (error) {
-        if (i === 50) throw error;
-      }
-    }
-  } finally {
-    probe.close();
-  }
-}

@@ -34,3 +34,5 @@ export {
   SMPP_CREDENTIALS,
 } from './fuzz-campaign.js';
 export type { Attack, CampaignOptions, CampaignResult, FuzzFailure, HealthReport, TcpItem } from './fuzz-campaign.js';
+export { startKamailio, haveKamailio, KAMAILIO_MODULES } from './kamailio.js';
+export type { Kamailio, KamailioOptions } from './kamailio.js';
