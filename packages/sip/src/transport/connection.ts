@@ -4,13 +4,11 @@
 // trickle), and leaves the connection table when the socket closes.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { Result, trapExit, self, send, sendAfter, type GenServer, type Pid } from '@switchboard/actor';
+import { Result, trapExit, self, send, type GenServer, type Pid } from '@switchboard/actor';
 import { SipParseError } from '../message/errors.js';
 import { SipStreamFramer, type FramerEvents } from '../message/framer.js';
-import type { ParseLimits } from '../message/parser.js';
 import type { Connection, Source } from './endpoint.js';
-import type { Inbound } from './inbound.js';
-import type { TransportSet } from './transport-set.js';
+import { IdleCheck, PartialCheck, armIdleCheck, idleExpired, partialExpired, startPartial, type ConnectionProcessArgs, type PartialClock } from './connection-clock.js';
 
 const log = createDebug('switchboard:sip:connection');
 
@@ -42,38 +40,23 @@ export class StreamConnection implements Connection {
   }
 }
 
-export interface ConnectionArgs {
-  readonly connection: StreamConnection;
-  readonly transports: TransportSet;
-  readonly inbound: Inbound;
-  readonly limits: ParseLimits;
-  /** Close after this many ms without a whole message or ping read, or a write. */
-  readonly idleTimeout: number;
-  /** Close when part of a message has been held this many ms. */
-  readonly partialMessageTimeout: number;
-  readonly now: () => number;
-}
+/** What a TCP or TLS connection's process needs. */
+export type ConnectionArgs = ConnectionProcessArgs<StreamConnection>;
 
 class Chunk {
   constructor(readonly data: Buffer) {}
 }
 class Closed {}
-class IdleCheck {}
-class PartialCheck {}
 
 type Info = Chunk | Closed | IdleCheck | PartialCheck;
 
-interface State {
+interface State extends PartialClock {
   readonly args: ConnectionArgs;
   readonly framer: SipStreamFramer;
   readonly source: Source;
   readonly events: FramerEvents;
   /** Messages the framer handed out (to tell whether a push completed one). */
   messages: number;
-  /** Since when the framer holds part of a message (the clock's time), or null. */
-  partialSince: number | null;
-  /** A PartialCheck is scheduled. */
-  partialCheckArmed: boolean;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -112,7 +95,7 @@ export const ConnectionProcess: GenServer<State, { call: never; reply: never; ca
       partialCheckArmed: false,
     };
     if (socket.destroyed) send(me, new Closed());
-    if (args.idleTimeout !== Infinity) sendAfter(me, new IdleCheck(), args.idleTimeout);
+    armIdleCheck(args);
     return Result.ok(state);
   },
 
@@ -135,31 +118,24 @@ export const ConnectionProcess: GenServer<State, { call: never; reply: never; ca
       return Result.noreply(state);
     }
     if (message instanceof PartialCheck) {
-      state.partialCheckArmed = false;
-      if (state.partialSince === null) return Result.noreply(state);
-      const held = state.args.now() - state.partialSince;
-      if (held >= state.args.partialMessageTimeout) {
-        log('%s %s:%d: part of a message (%d octets) held for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, state.framer.buffered, held);
-        transports.removeConnection(connection);
-        connection.socket.destroy();
-        return Result.stop('normal', state);
-      }
-      armPartialCheck(state, state.args.partialMessageTimeout - held);
-      return Result.noreply(state);
+      const held = partialExpired(state, state.args);
+      if (held === undefined) return Result.noreply(state);
+      log('%s %s:%d: part of a message (%d octets) held for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, state.framer.buffered, held);
+      transports.removeConnection(connection);
+      connection.socket.destroy();
+      return Result.stop('normal', state);
     }
     if (message instanceof Closed) {
       transports.removeConnection(connection);
       return Result.stop('normal', state);
     }
     if (message instanceof IdleCheck) {
-      const idle = state.args.now() - connection.lastActive;
-      if (idle >= state.args.idleTimeout) {
-        log('%s %s:%d idle for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, idle);
-        transports.removeConnection(connection);
-        connection.socket.end();
-        return Result.stop('normal', state);
-      }
-      sendAfter(self(), new IdleCheck(), state.args.idleTimeout - idle);
+      const idle = idleExpired(state.args);
+      if (idle === undefined) return Result.noreply(state);
+      log('%s %s:%d idle for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, idle);
+      transports.removeConnection(connection);
+      connection.socket.end();
+      return Result.stop('normal', state);
     }
     return Result.noreply(state);
   },
@@ -180,12 +156,5 @@ function notePartial(state: State, completed: boolean): void {
     return;
   }
   if (state.partialSince !== null && !completed) return;
-  state.partialSince = state.args.now();
-  if (!state.partialCheckArmed) armPartialCheck(state, state.args.partialMessageTimeout);
-}
-
-function armPartialCheck(state: State, after: number): void {
-  if (state.args.partialMessageTimeout === Infinity) return;
-  state.partialCheckArmed = true;
-  sendAfter(self(), new PartialCheck(), after);
+  startPartial(state, state.args);
 }

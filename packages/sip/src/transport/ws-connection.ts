@@ -6,14 +6,14 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import type { RawData, WebSocket } from 'ws';
-import { Result, trapExit, self, send, sendAfter, type GenServer, type Pid } from '@switchboard/actor';
+import { Result, trapExit, self, send, type GenServer, type Pid } from '@switchboard/actor';
 import { isContactStar } from '../message/headers/name-addr.js';
 import { SipParseError } from '../message/errors.js';
 import type { SipMessage } from '../message/message.js';
-import { parseMessage, type ParseLimits } from '../message/parser.js';
+import { parseMessage } from '../message/parser.js';
 import { isSipUri, uriParam } from '../message/uri.js';
 import type { Connection, Source } from './endpoint.js';
-import type { Inbound } from './inbound.js';
+import { IdleCheck, PartialCheck, armIdleCheck, idleExpired, partialExpired, startPartial, type ConnectionProcessArgs, type PartialClock } from './connection-clock.js';
 import type { TransportSet } from './transport-set.js';
 
 const log = createDebug('switchboard:sip:ws');
@@ -62,22 +62,7 @@ export class WsConnection implements Connection {
 }
 
 /** What a WebSocket connection's process needs. */
-export interface WsConnectionArgs {
-  /** The connection (already in the transport set's table). */
-  readonly connection: WsConnection;
-  /** The stack's transports: the connection leaves their table when it closes. */
-  readonly transports: TransportSet;
-  /** Where parsed messages go (the router). */
-  readonly inbound: Inbound;
-  /** Parser limits. */
-  readonly limits: ParseLimits;
-  /** Close after this many ms without a whole message, ping or write. */
-  readonly idleTimeout: number;
-  /** Close when part of a WebSocket frame has been held this many ms. */
-  readonly partialMessageTimeout: number;
-  /** The runtime clock. */
-  readonly now: () => number;
-}
+export type WsConnectionArgs = ConnectionProcessArgs<WsConnection>;
 
 class Frame {
   constructor(readonly data: Buffer) {}
@@ -90,19 +75,12 @@ class Closed {
     readonly reason: string,
   ) {}
 }
-class IdleCheck {}
-class PartialCheck {}
-
 type Info = Frame | Octets | Ping | Closed | IdleCheck | PartialCheck;
 type Protocol = { call: never; reply: never; cast: never; info: Info };
 
-interface State {
+interface State extends PartialClock {
   readonly args: WsConnectionArgs;
   readonly source: Source;
-  /** Since when octets have arrived without a whole message or ping, or null. */
-  partialSince: number | null;
-  /** A PartialCheck is scheduled. */
-  partialCheckArmed: boolean;
 }
 
 /** RFC 5626 §3.5.1, as RFC 7118 §6 allows: a double CRLF is a ping, a CRLF its pong. */
@@ -139,7 +117,7 @@ export const WsConnectionProcess: GenServer<State, Protocol, WsConnectionArgs> =
     ws.on('error', (error: Error) => log('%s %s:%d: %s', connection.transport, connection.remoteAddress, connection.remotePort, error.message));
     const source: Source = { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort, connection };
     if (connection.closed) send(me, new Closed(1006, 'closed before its process ran'));
-    if (args.idleTimeout !== Infinity) sendAfter(me, new IdleCheck(), args.idleTimeout);
+    armIdleCheck(args);
     return Result.ok({ args, source, partialSince: null, partialCheckArmed: false });
   },
 
@@ -167,10 +145,7 @@ export const WsConnectionProcess: GenServer<State, Protocol, WsConnectionArgs> =
       return Result.noreply(state);
     }
     if (message instanceof Octets) {
-      if (state.partialSince === null) {
-        state.partialSince = now();
-        if (!state.partialCheckArmed) armPartialCheck(state, state.args.partialMessageTimeout);
-      }
+      if (state.partialSince === null) startPartial(state, state.args);
       return Result.noreply(state);
     }
     if (message instanceof Ping) {
@@ -179,17 +154,12 @@ export const WsConnectionProcess: GenServer<State, Protocol, WsConnectionArgs> =
       return Result.noreply(state);
     }
     if (message instanceof PartialCheck) {
-      state.partialCheckArmed = false;
-      if (state.partialSince === null) return Result.noreply(state);
-      const held = now() - state.partialSince;
-      if (held >= state.args.partialMessageTimeout) {
-        log('%s %s:%d: part of a frame held for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, held);
-        transports.removeConnection(connection);
-        connection.ws.terminate();
-        return Result.stop('normal', state);
-      }
-      armPartialCheck(state, state.args.partialMessageTimeout - held);
-      return Result.noreply(state);
+      const held = partialExpired(state, state.args);
+      if (held === undefined) return Result.noreply(state);
+      log('%s %s:%d: part of a frame held for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, held);
+      transports.removeConnection(connection);
+      connection.ws.terminate();
+      return Result.stop('normal', state);
     }
     if (message instanceof Closed) {
       log('%s %s:%d closed (%d %s)', connection.transport, connection.remoteAddress, connection.remotePort, message.code, message.reason);
@@ -197,16 +167,13 @@ export const WsConnectionProcess: GenServer<State, Protocol, WsConnectionArgs> =
       return Result.stop('normal', state);
     }
     if (message instanceof IdleCheck) {
-      const idle = now() - connection.lastActive;
-      if (idle >= state.args.idleTimeout) {
-        log('%s %s:%d idle for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, idle);
-        transports.removeConnection(connection);
-        // RFC 6455 §7.4.1: 1001, the endpoint is going away.
-        connection.ws.close(1001, 'idle');
-        return Result.stop('normal', state);
-      }
-      sendAfter(self(), new IdleCheck(), state.args.idleTimeout - idle);
-      return Result.noreply(state);
+      const idle = idleExpired(state.args);
+      if (idle === undefined) return Result.noreply(state);
+      log('%s %s:%d idle for %d ms; closing', connection.transport, connection.remoteAddress, connection.remotePort, idle);
+      transports.removeConnection(connection);
+      // RFC 6455 §7.4.1: 1001, the endpoint is going away.
+      connection.ws.close(1001, 'idle');
+      return Result.stop('normal', state);
     }
     log('unexpected message %O', message);
     return Result.noreply(state);
@@ -239,10 +206,4 @@ function noteContacts(request: SipMessage, connection: WsConnection, transports:
   } catch (error) {
     if (!(error instanceof SipParseError)) throw error;
   }
-}
-
-function armPartialCheck(state: State, after: number): void {
-  if (state.args.partialMessageTimeout === Infinity) return;
-  state.partialCheckArmed = true;
-  sendAfter(self(), new PartialCheck(), after);
 }
