@@ -4,15 +4,15 @@
 // hold them, and the live count back to zero once they expire. And a stateful proxy row: sipp uac →
 // our `statefulProxy` → sipp uas, beside Kamailio (tm's t_relay, record_route) as the same proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createActor } from 'xstate';
 import { DEFAULT_TIMERS, inviteServerMachine, transactionTimers } from '@switchboard/sip';
+import { KAMAILIO_MODULES, startKamailio } from '@switchboard/test-support';
 import type { Measurement } from '../report.js';
 import { xstateVersion } from '../versions.js';
 
@@ -118,7 +118,6 @@ function xstateActorHeap(): number {
 }
 
 const PROXY_RATES = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000];
-const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 
 interface Proxy {
   readonly port: number;
@@ -146,10 +145,7 @@ async function ourProxy(uasPort: number): Promise<Proxy> {
  */
 async function kamailioProxy(uasPort: number): Promise<Proxy> {
   const port = nextPort++;
-  const dir = mkdtempSync(join(tmpdir(), 'kamailio-bench-'));
-  const file = join(dir, 'k.cfg');
-  writeFileSync(
-    file,
+  const kamailio = await startKamailio(
     `#!KAMAILIO
 debug=0
 log_stderror=yes
@@ -172,22 +168,9 @@ request_route {
   if (!t_relay()) sl_reply_error();
 }
 `,
+    { port, memory: [256, 16] },
   );
-  const child = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', '256', '-M', '16', '-P', join(dir, 'k.pid'), '-Y', dir], { stdio: 'ignore' });
-  const probe = createSocket('udp4');
-  probe.bind(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const answered = new Promise<void>((resolve) => probe.once('message', () => resolve()));
-  for (let i = 0; ; i++) {
-    const text = [`OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${probe.address().port};branch=z9hG4bKbench${i}`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:probe@127.0.0.1>', `Call-ID: bench-probe-${i}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n');
-    probe.send(text, port, '127.0.0.1');
-    const ready = await Promise.race([answered.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200))]);
-    if (ready) break;
-    if (i === 50) throw new Error('kamailio did not start');
-  }
-  probe.close();
-  // SIGTERM: the main process stops its workers (a SIGKILL would orphan them).
-  return { port, stop: () => child.kill('SIGTERM') };
+  return { port, stop: () => void kamailio.stop() };
 }
 
 /** The highest rate of PROXY_RATES sipp uac → proxy → sipp uas held with 0 failed calls. */
