@@ -97,6 +97,46 @@ export class NotInProcessError extends ActorError {
   }
 }
 
+/**
+ * Code that belongs to a process that has exited ran a runtime call: an `await` continuation of a
+ * killed process, say. A dead process does nothing more (OTP), so the call fails and the code
+ * unwinds; the same error is the `reason` of the process's `abortSignal()`.
+ */
+export class ProcessExitedError extends ActorError {
+  /** Always `'ERR_PROCESS_EXITED'`: match on it rather than on the class or the message. */
+  readonly code = 'ERR_PROCESS_EXITED';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The process that has exited. */
+    readonly pid: Pid,
+    /** Its exit reason. */
+    readonly reason: ExitReason,
+    /** The runtime call it tried to make, if the error comes from one. */
+    readonly operation?: string,
+  ) {
+    const base = `process ${pid} has exited: ${describeReason(reason)}`;
+    super(operation === undefined ? base : `${base}; code of a dead process cannot call ${operation}`);
+    this.name = 'ProcessExitedError';
+  }
+}
+
+/**
+ * A bare name was used outside any process, and more than one runtime has a process under it:
+ * call from inside a process (names resolve on its runtime) or say which with `via(runtime.registry, name)`.
+ */
+export class AmbiguousNameError extends ActorError {
+  /** Always `'ERR_AMBIGUOUS_NAME'`: match on it rather than on the class or the message. */
+  readonly code = 'ERR_AMBIGUOUS_NAME';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The name that more than one runtime holds. */
+    readonly registeredName: string,
+  ) {
+    super(`${JSON.stringify(registeredName)} is registered on more than one runtime: use via(runtime.registry, name) outside a process`);
+    this.name = 'AmbiguousNameError';
+  }
+}
+
 /** A name is already registered; `pid` is the process that holds it. */
 export class AlreadyRegisteredError extends ActorError {
   /** Always `'ERR_ALREADY_REGISTERED'`: match on it rather than on the class or the message. */

@@ -33,7 +33,9 @@ export { Pid, Ref } from './pid.js';
 
 export { call, cast, send, reply, stop, DEFAULT_CALL_TIMEOUT } from './messaging.js';
 export type { CallOptions, StopOptions } from './messaging.js';
-export { self, isAlive, link, unlink, trapExit, exit, exited, monitor, demonitor } from './signals.js';
+export { self, abortSignal, isAlive, link, unlink, trapExit, exit, exited, monitor, demonitor } from './signals.js';
+export { via } from './destination.js';
+export type { Dest, NameResolver, Via } from './destination.js';
 export { sendAfter, cancelTimer, readTimer } from './timers.js';
 export type { TimerRef } from './timers.js';
 /** The class behind {@link TimerRef}: exported as a type so the reference resolves; only `sendAfter` makes one. */
@@ -53,6 +55,7 @@ export type { Settler } from './virtual-clock.js';
 export {
   ActorError,
   AlreadyRegisteredError,
+  AmbiguousNameError,
   BadReturnError,
   CallbackError,
   CallSelfError,
@@ -62,6 +65,7 @@ export {
   InitIgnoredError,
   NoProcError,
   NotInProcessError,
+  ProcessExitedError,
   StartTimeoutError,
   StopTimeoutError,
   UnhandledMessageError,

@@ -67,7 +67,7 @@ export interface SupervisionNode {
   readonly pid: Pid | null;
   /** Whether the child is a worker or a supervisor with children of its own. */
   readonly type: 'worker' | 'supervisor';
-  /** Present for supervisors: their children, in start order (the first `maxChildren`). */
+  /** Present for supervisors: their children in `whichChildren`'s order (the first `maxChildren`). */
   readonly children?: SupervisionNode[];
   /** Present for supervisors with more children than shown: how many were left out. */
   readonly omitted?: number;

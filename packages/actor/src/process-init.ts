@@ -1,7 +1,7 @@
 // Starting a process: `init` runs on the starter's stack; an asynchronous init is awaited within
 // the start timeout. A failed init ends the process without `terminate` and without an exit
 // signal to the linker (OTP 26 `proc_lib:init_fail`); `start` rejects instead.
-import { enterProc } from './current.js';
+import { enterProc, leaveProc, trackAsync } from './current.js';
 import { BadReturnError, CallbackError, InitError, InitIgnoredError } from './errors.js';
 import type { ExitReason } from './exit-reason.js';
 import type { Pid } from './pid.js';
@@ -15,14 +15,15 @@ export function initProcess(proc: Proc, args: unknown, startTimeout: number): Pr
   try {
     result = proc.behaviour.init === undefined ? { type: 'ok', state: args } : proc.behaviour.init(args);
   } catch (error) {
-    enterProc(previous);
+    leaveProc(previous);
     return Promise.reject(failInit(proc, new CallbackError('init', proc.pid, error)));
   }
-  enterProc(previous);
+  leaveProc(previous);
   if (!isThenable(result)) {
     const error = completeInit(proc, result);
     return error === null ? Promise.resolve(proc.pid) : Promise.reject(error);
   }
+  trackAsync();
   return new Promise<Pid>((resolve, reject) => {
     proc.starter = { resolve, reject };
     proc.suspended = true;

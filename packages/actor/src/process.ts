@@ -3,8 +3,8 @@
 // links, with OTP's semantics (RFC-like reference: Erlang Reference Manual, "Processes").
 import createDebug from 'debug';
 import type { CallRecord } from './call-record.js';
-import { enterProc } from './current.js';
-import { BadReturnError, CallbackError, ExitError, InitError, UnhandledMessageError } from './errors.js';
+import { enterProc, leaveProc, trackAsync } from './current.js';
+import { BadReturnError, CallbackError, ExitError, InitError, ProcessExitedError, UnhandledMessageError } from './errors.js';
 import { Down, ExitSignal, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
 import { CALL, CAST, EMPTY, INFO, Mailbox, STOP } from './mailbox.js';
@@ -78,6 +78,12 @@ export class Proc {
   /** Resolvers of `exited(pid)` promises (out-of-band: they do not need a mailbox). */
   exitWaiters: ((reason: ExitReason) => void)[] | null = null;
   exitReason: ExitReason | undefined = undefined;
+  /** The `stop` request being carried out: the one `stop` call that resolves (OTP: the others exit). */
+  stopCause: StopRequest | null = null;
+  /** A `Result.stopReply` answer, sent once `terminate` has run (OTP's order). */
+  stopReply: { readonly to: CallRecord; readonly value: unknown } | null = null;
+  /** Made on first `abortSignal()`; aborted when the process exits. */
+  abort: AbortController | null = null;
 
   constructor(
     readonly rt: Runtime,
@@ -173,14 +179,16 @@ export class Proc {
         this.invoke(K_CALL, a, b as CallRecord);
         return;
       case INFO:
-        // OTP gen_server: an EXIT from the parent, when trapping, means "terminate now".
-        if (a instanceof ExitSignal && this.parent !== null && a.from === this.parent.pid) {
+        // OTP gen_server: an EXIT from the parent, when trapping, means "terminate now". A server
+        // started without a link is its own parent (gen:start's Parent = self()).
+        if (a instanceof ExitSignal && a.from === (this.parent === null ? this.pid : this.parent.pid)) {
           this.beginExit(a.reason);
           return;
         }
         this.invoke(K_INFO, a, null);
         return;
       case STOP:
+        this.stopCause = b as StopRequest;
         this.beginExit(a as ExitReason);
         return;
     }
@@ -203,7 +211,7 @@ export class Proc {
         case K_INFO:
           if (behaviour.handleInfo === undefined) {
             if (log.enabled) log('%s: unhandled info %O', this.pid, a);
-            enterProc(previous);
+            leaveProc(previous);
             return;
           }
           result = behaviour.handleInfo(a as never, this.state);
@@ -213,16 +221,17 @@ export class Proc {
           result = behaviour.handleContinue(a, this.state);
       }
     } catch (error) {
-      enterProc(previous);
+      leaveProc(previous);
       this.crash(kind, error);
       return;
     }
-    enterProc(previous);
+    leaveProc(previous);
     if (isThenable(result)) this.awaitResult(kind, result, from);
     else this.applyResult(kind, result, from);
   }
 
   private awaitResult(kind: number, promise: PromiseLike<unknown>, from: CallRecord | null): void {
+    trackAsync();
     this.suspended = true;
     promise.then(
       (result) => {
@@ -256,7 +265,7 @@ export class Proc {
       case 'stop':
         if (result.withReply === true) {
           if (kind !== K_CALL) return this.badReturn(kind, value);
-          from!.settle(result.reply);
+          this.stopReply = { to: from!, value: result.reply };
         }
         if ('state' in result) this.state = result.state;
         this.beginExit(result.reason as ExitReason);
@@ -297,21 +306,33 @@ export class Proc {
     if (this.status >= EXITING) return;
     this.status = EXITING;
     const terminate = this.behaviour.terminate;
-    if (terminate === undefined) return this.finalize(reason);
+    if (terminate === undefined) return this.terminated(reason);
     const previous = enterProc(this);
     let result: unknown;
     try {
       result = terminate.call(this.behaviour, reason, this.state);
     } catch (error) {
-      enterProc(previous);
+      leaveProc(previous);
       return this.finalize(new CallbackError('terminate', this.pid, error));
     }
-    enterProc(previous);
-    if (!isThenable(result)) return this.finalize(reason);
+    leaveProc(previous);
+    if (!isThenable(result)) return this.terminated(reason);
+    trackAsync();
     result.then(
-      () => this.finalize(reason),
+      () => this.terminated(reason),
       (error: unknown) => this.finalize(new CallbackError('terminate', this.pid, error)),
     );
+  }
+
+  /** `terminate` has run: a `stopReply` answer goes now (OTP replies after terminate), then the exit. */
+  private terminated(reason: ExitReason): void {
+    if (this.status === DEAD) return;
+    const answer = this.stopReply;
+    if (answer !== null) {
+      this.stopReply = null;
+      answer.to.settle(answer.value);
+    }
+    this.finalize(reason);
   }
 
   /** Ends the process now: no `terminate` (an exit signal or a kill). */
@@ -341,7 +362,10 @@ export class Proc {
     }
     const stops = this.stopRequests;
     this.stopRequests = null;
-    if (stops !== null) for (const request of stops) request.settle(reason);
+    const cause = this.stopCause;
+    this.stopCause = null;
+    this.stopReply = null;
+    if (stops !== null) for (const request of stops) request.settle(reason, request === cause);
     this.mailbox.drain();
     this.state = undefined;
     pid.proc = null;
@@ -364,12 +388,14 @@ export class Proc {
     this.exitWaiters = null;
     if (waiters !== null) for (const resolve of waiters) resolve(reason);
     if (links !== null) {
-      const signal = reason === 'kill' ? 'killed' : reason;
+      // A process that ended with reason 'kill' (not killed by the signal) sends 'kill' to its
+      // links as an ordinary, trappable reason, as OTP does; one killed by the signal sends 'killed'.
       for (const linked of links) {
         linked.links?.delete(this);
-        rt.exitSignal(linked, pid, signal, true);
+        rt.exitSignal(linked, pid, reason, true);
       }
     }
+    if (this.abort !== null) this.abort.abort(new ProcessExitedError(pid, reason));
   }
 
   /** Removes every link without signalling (used when init fails). */

@@ -1,6 +1,7 @@
 // Unique names for processes (OTP's registered names). A name is released when its process
 // exits; claiming a taken name fails with the pid that holds it.
 import { AlreadyRegisteredError, NoProcError } from './errors.js';
+import { registryInUse } from './destination.js';
 import type { Pid } from './pid.js';
 import type { Proc } from './process.js';
 import type { AnyProtocol, Protocol } from './protocol.js';
@@ -30,6 +31,7 @@ export class Registry {
     if (proc === undefined) return false;
     this.byName.delete(name);
     proc.name = null;
+    if (this.byName.size === 0) registryInUse(this, false);
     return true;
   }
 
@@ -60,11 +62,15 @@ export class Registry {
     if (proc.name !== null) throw new TypeError(`${proc.pid} is already registered as ${JSON.stringify(proc.name)}`);
     this.byName.set(name, proc);
     proc.name = name;
+    if (this.byName.size === 1) registryInUse(this, true);
   }
 
   /** @internal the process exited */
   release(proc: Proc): void {
-    if (proc.name !== null && this.byName.get(proc.name) === proc) this.byName.delete(proc.name);
+    if (proc.name !== null && this.byName.get(proc.name) === proc) {
+      this.byName.delete(proc.name);
+      if (this.byName.size === 0) registryInUse(this, false);
+    }
     proc.name = null;
   }
 }

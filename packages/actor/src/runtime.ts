@@ -2,7 +2,8 @@
 // share (an Erlang node, in one Node.js thread). Tests create one per test on a VirtualClock.
 import createDebug from 'debug';
 import { systemClock, type Clock } from './clock.js';
-import { currentProc } from './current.js';
+import { liveCaller } from './caller.js';
+import { trackAsync, tracksAsync } from './current.js';
 import { NotInProcessError, StartTimeoutError } from './errors.js';
 import { ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
@@ -116,9 +117,16 @@ export class Runtime {
    */
   start<S, P extends Protocol, A>(behaviour: GenServer<S, P, A>, ...rest: StartArgs<A>): Promise<Pid<P>> {
     const [args, options] = rest as [A, StartOptions | undefined];
+    let caller: Proc | null;
+    try {
+      caller = liveCaller('start');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!tracksAsync() && hasAsyncCallback(behaviour as GenServer<unknown, AnyProtocol, unknown>)) trackAsync();
     let parent: Proc | null = null;
     if (options?.link !== undefined && options.link !== false) {
-      parent = options.link === true ? currentProc() : options.link.proc;
+      parent = options.link === true ? caller : options.link.proc;
       if (parent === null) {
         return Promise.reject(options.link === true ? new NotInProcessError('start with link: true') : new TypeError('the parent to link to has exited'));
       }
@@ -269,6 +277,20 @@ export class Runtime {
     }
     starter?.reject(new StartTimeoutError(timeout));
   }
+}
+
+const AsyncFunction = (async () => {}).constructor;
+
+/** Whether any callback is an `async function`: its `await` continuations need tracking from the start. */
+function hasAsyncCallback(behaviour: GenServer<unknown, AnyProtocol, unknown>): boolean {
+  return (
+    behaviour.init instanceof AsyncFunction ||
+    behaviour.handleCall instanceof AsyncFunction ||
+    behaviour.handleCast instanceof AsyncFunction ||
+    behaviour.handleInfo instanceof AsyncFunction ||
+    behaviour.handleContinue instanceof AsyncFunction ||
+    behaviour.terminate instanceof AsyncFunction
+  );
 }
 
 class StartTimer extends TimerEntry {

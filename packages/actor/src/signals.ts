@@ -1,28 +1,48 @@
 // Links, monitors, exit signals and the identity of the running process (OTP's `link/1`,
 // `monitor/2`, `exit/2`, `process_flag(trap_exit, …)`, `self/0`).
+import { liveCaller, sentByTheDead } from './caller.js';
 import { currentProc } from './current.js';
-import { NotInProcessError } from './errors.js';
+import { NoProcError, NotInProcessError, ProcessExitedError } from './errors.js';
 import { Down, type ExitReason } from './exit-reason.js';
 import { INFO } from './mailbox.js';
 import { Ref, type Pid } from './pid.js';
 import { DEAD, type Proc } from './process.js';
 import type { AnyProtocol, Protocol } from './protocol.js';
 
+/** The process an operation acts for: the running one, or `as`. Code of a dead process may not act. */
 function acting(operation: string, as: Pid | undefined): Proc {
-  const proc = as === undefined ? currentProc() : as.proc;
+  const running = liveCaller(operation);
+  const proc = as === undefined ? running : as.proc;
   if (proc === null) throw new NotInProcessError(operation);
   return proc;
 }
 
 /**
- * The pid of the process whose callback is running. Valid during the synchronous part of a
- * callback: read it before the first `await`.
- * @throws NotInProcessError outside a callback
+ * The pid of the process whose code is running: its callback, or (once some process has an
+ * async callback, see docs/actor.md) what that callback runs after an `await`.
+ * @throws NotInProcessError outside a process
+ * @throws ProcessExitedError in code of a process that has exited
  */
 export function self<P extends Protocol = AnyProtocol>(): Pid<P> {
-  const proc = currentProc();
+  const proc = liveCaller('self()');
   if (proc === null) throw new NotInProcessError('self()');
   return proc.pid as Pid<P>;
+}
+
+/**
+ * An `AbortSignal` that aborts when the process exits (the running one, or `pid`), with a
+ * `ProcessExitedError` as its reason: pass it to the sockets, fetches and timers the process
+ * starts, so they end with it even when it is killed and `terminate` does not run.
+ * @throws NotInProcessError outside a process when no pid is given
+ */
+export function abortSignal(pid?: Pid): AbortSignal {
+  const proc = pid === undefined ? currentProc() : pid.proc;
+  if (proc === null) {
+    if (pid === undefined) throw new NotInProcessError('abortSignal()');
+    return AbortSignal.abort(new ProcessExitedError(pid, 'noproc'));
+  }
+  if (proc.status === DEAD) return AbortSignal.abort(new ProcessExitedError(proc.pid, proc.exitReason ?? 'noproc'));
+  return (proc.abort ??= new AbortController()).signal;
 }
 
 /** True while the process exists (including while its `terminate` runs). */
@@ -33,13 +53,17 @@ export function isAlive(pid: Pid): boolean {
 
 /**
  * Links the running process (or `as`) with `pid`: when either exits, the other receives an exit
- * signal. Linking to a process that does not exist sends the linker a `noproc` exit signal.
+ * signal. Linking to a process that does not exist is OTP's `noproc`: a linker that traps exits
+ * gets an `ExitSignal` with reason `'noproc'`; any other linker gets a thrown `NoProcError`
+ * (uncaught in a callback, it crashes the process through `terminate`).
+ * @throws NoProcError when `pid` has exited and the linker does not trap exits
  */
 export function link(pid: Pid, as?: Pid): void {
   const me = acting('link', as);
   const other = pid.proc;
   if (other === me) return;
   if (other === null || other.status === DEAD) {
+    if (!me.trapExit) throw new NoProcError(pid);
     me.rt.exitSignal(me, pid, 'noproc', true);
     return;
   }
@@ -75,6 +99,7 @@ export function trapExit(flag: boolean, as?: Pid): boolean {
  * that traps exits gets an `ExitSignal` — or, if the sender is its parent, runs `terminate`.
  */
 export function exit(pid: Pid, reason: ExitReason, as?: Pid): void {
+  if (sentByTheDead('exit')) return;
   const target = pid.proc;
   if (target === null) return;
   const sender = as ?? currentProc()?.pid ?? null;

@@ -24,12 +24,15 @@ export class StopRequest extends TimerEntry {
     this.reject(new StopTimeoutError(this.proc.pid, this.timeout));
   }
 
-  /** The process exited with `exitReason`: resolve if that is the reason asked for. */
-  settle(exitReason: ExitReason): void {
+  /**
+   * The process exited with `exitReason`: resolve if this request made it exit with the reason it
+   * asked for. Any other waiting `stop` rejects with the reason, as OTP's second caller exits.
+   */
+  settle(exitReason: ExitReason, caused: boolean): void {
     if (this.done) return;
     this.done = true;
     if (this.list !== null) this.proc.rt.timers.remove(this);
-    if (exitReason === this.reason) this.resolve();
+    if (caused && exitReason === this.reason) this.resolve();
     else this.reject(new ExitError(this.proc.pid, exitReason));
   }
 }

@@ -75,6 +75,11 @@ export function pageOf<T>(items: Iterable<T>, page: ChildPage | undefined): T[] 
   return out;
 }
 
+/** The children in OTP's `which_children` order: the one started last first. */
+function* newestFirst<T>(items: readonly T[]): Generator<T> {
+  for (let i = items.length - 1; i >= 0; i--) yield items[i]!;
+}
+
 /** What `countChildren` returns (OTP's `count_children`). */
 export interface ChildCounts {
   /** Child specs the supervisor holds, running or not. */
@@ -337,7 +342,7 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
     case 'whichChildren':
       return {
         ok: true,
-        value: pageOf(state.children, request.page).map((c): ChildInfo => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })),
+        value: pageOf(newestFirst(state.children), request.page).map((c): ChildInfo => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })),
       };
     case 'countChildren': {
       const counts: ChildCounts = {

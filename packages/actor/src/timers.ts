@@ -1,4 +1,5 @@
 // Delayed messages on the runtime's clock (OTP's `erlang:send_after/3`, `cancel_timer/1`).
+import { sentByTheDead } from './caller.js';
 import type { Pid } from './pid.js';
 import { SendAfterTimer } from './process-timers.js';
 import type { InfoOf, Protocol } from './protocol.js';
@@ -8,10 +9,11 @@ export type TimerRef = SendAfterTimer;
 
 /**
  * Delivers `message` to `pid`'s `handleInfo` after `delay` ms on its runtime's clock. The timer
- * is cancelled if the process exits first; for a pid that has already exited nothing is sent.
+ * is cancelled if the process exits first; for a pid that has already exited nothing is sent, and
+ * code of a process that has exited arms nothing (the ref it gets is never armed).
  */
 export function sendAfter<P extends Protocol>(pid: Pid<P>, message: InfoOf<P>, delay: number): TimerRef {
-  const proc = pid.proc;
+  const proc = sentByTheDead('sendAfter') ? null : pid.proc;
   const timer = new SendAfterTimer(proc, message);
   if (proc === null) return timer;
   (proc.timers ??= new Set()).add(timer);

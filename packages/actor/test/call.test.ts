@@ -151,10 +151,15 @@ test('stop rejects with NoProcError for a dead pid and StopTimeoutError when ter
   await stopping;
 });
 
-test('two concurrent stops with the same reason both resolve', async (t) => {
+test('of two concurrent stops with the same reason, the first resolves and the second rejects with the reason (OTP: the second caller exits)', async (t) => {
   const { rt } = virtualRuntime();
   const pid = await rt.start(holder());
-  await Promise.all([stop(pid), stop(pid)]);
+  const [first, second] = await Promise.allSettled([stop(pid), stop(pid)]);
+  t.is(first.status, 'fulfilled');
+  t.is(second.status, 'rejected');
+  const error = (second as PromiseRejectedResult).reason as ExitError;
+  t.true(error instanceof ExitError);
+  t.is(error.reason, 'normal');
   t.false(isAlive(pid));
 });
 

@@ -81,9 +81,10 @@ test('supervisionTree walks nested supervisors', async (t) => {
     id: 'root',
     type: 'supervisor',
     running: true,
+    // whichChildren's order, which is OTP's: the child started last comes first.
     children: [
-      { id: 'a', type: 'worker', running: true },
       { id: 'inner', type: 'supervisor', running: true, children: [{ id: 'b', type: 'worker', running: true }] },
+      { id: 'a', type: 'worker', running: true },
     ],
   });
 });

@@ -139,7 +139,9 @@ test('past the restart intensity the supervisor stops its children and exits wit
     await rt.whenIdle();
   }
   t.true(isAlive(sup), 'two restarts within the period are allowed');
-  await clock.advance(1000);
+  // OTP counts in whole seconds and keeps a restart while Now - Then =< Period: a restart one
+  // second later still counts; two seconds later it has left the window.
+  await clock.advance(2000);
   cast(child(await pids(sup), 'b'), 'crash');
   await rt.whenIdle();
   cast(child(await pids(sup), 'b'), 'crash');
@@ -154,6 +156,27 @@ test('past the restart intensity the supervisor stops its children and exits wit
   const signal = parent.messages.find((m) => m instanceof ExitSignal) as ExitSignal;
   t.is(signal.from, sup);
   t.is(signal.reason, 'shutdown');
+});
+
+test('restart intensity follows OTP: whole seconds, inclusive — crashes 1.1 s apart with intensity 1 and period 1 s give up', async (t) => {
+  const { rt, clock } = virtualRuntime();
+  const log: string[] = [];
+  const sup = await startSupervisor(rt, { intensity: 1, period: 1000, children: [spec('b', log)] });
+  cast(child(await pids(sup), 'b'), 'crash');
+  await rt.whenIdle();
+  t.true(isAlive(sup));
+  await clock.advance(1100);
+  cast(child(await pids(sup), 'b'), 'crash');
+  await rt.whenIdle();
+  t.false(isAlive(sup), 'second 0 and second 1 are within a period of 1 s');
+
+  const other = await startSupervisor(rt, { intensity: 1, period: 1000, children: [spec('c', log)] });
+  cast(child(await pids(other), 'c'), 'crash');
+  await rt.whenIdle();
+  await clock.advance(2000);
+  cast(child(await pids(other), 'c'), 'crash');
+  await rt.whenIdle();
+  t.true(isAlive(other), 'two seconds apart is outside the period');
 });
 
 test('a child that does not stop within its shutdown time is killed', async (t) => {
