@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import { resolveChildSpec, shouldRestart, type ResolvedChildSpec } from './child-spec.js';
 import { shutdownChild } from './child-shutdown.js';
 import { InitIgnoredError } from './errors.js';
-import { ExitSignal, type ExitReason } from './exit-reason.js';
+import { ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import { Result, type GenServer } from './gen-server.js';
 import { send } from './messaging.js';
 import type { Pid } from './pid.js';
@@ -87,6 +87,9 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
       child = message.from === null ? undefined : state.children.get(message.from);
       if (child === undefined) return Result.noreply(state);
       state.children.delete(message.from!);
+      if (!isNormalExit(message.reason)) {
+        state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'child_terminated', childId: child.spec.id, child: message.from, reason: message.reason });
+      }
       if (!shouldRestart(child.spec, message.reason)) return Result.noreply(state);
       reason = message.reason;
     } else if (message instanceof RetryDynamicRestart) {
@@ -94,6 +97,7 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
     } else return Result.noreply(state);
     if (!state.intensity.record()) {
       log('%s: restart intensity reached, shutting down', state.self);
+      state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'shutdown', reason: 'reached_max_restart_intensity' });
       return Result.stop('shutdown', state);
     }
     const started = await startDynamicChild(state, child);
@@ -101,6 +105,7 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
       state.runtime.publish({ type: 'restart', supervisor: state.self, childId: child.spec.id, pid: started.value, reason });
     } else {
       log('%s: restart of a %s child failed: %O', state.self, child.spec.id, started.error);
+      state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'start_error', childId: child.spec.id, child: null, reason: started.error });
       send(state.self, new RetryDynamicRestart(child));
     }
     return Result.noreply(state);

@@ -45,6 +45,8 @@ export { Down, ExitSignal, IdleTimeout, isNormalExit } from './exit-reason.js';
 export type { ExitReason, SystemMessage } from './exit-reason.js';
 
 export { Registry } from './registry.js';
+export { formatReport, stderrReports } from './reports.js';
+export type { Report, ReportHandler } from './reports.js';
 
 export { SystemClock, systemClock } from './clock.js';
 export type { Clock, ClockHandle } from './clock.js';

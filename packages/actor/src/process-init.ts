@@ -3,7 +3,7 @@
 // signal to the linker (OTP 26 `proc_lib:init_fail`); `start` rejects instead.
 import { enterProc, leaveProc, trackAsync } from './current.js';
 import { BadReturnError, CallbackError, InitError, InitIgnoredError } from './errors.js';
-import type { ExitReason } from './exit-reason.js';
+import { isNormalExit, type ExitReason } from './exit-reason.js';
 import type { Pid } from './pid.js';
 import { ALIVE, INITIALIZING, type Proc, type ResultShape } from './process.js';
 import { isThenable } from './thenable.js';
@@ -75,6 +75,7 @@ export function settleStart(proc: Proc, error: Error | null): void {
 }
 
 function failInit(proc: Proc, reason: ExitReason): Error {
+  if (!isNormalExit(reason)) proc.reportCrash(reason);
   proc.unlinkAll();
   proc.finalize(reason);
   return new InitError(reason);

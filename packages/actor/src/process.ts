@@ -5,7 +5,7 @@ import createDebug from 'debug';
 import type { CallRecord } from './call-record.js';
 import { enterProc, leaveProc, trackAsync } from './current.js';
 import { BadReturnError, CallbackError, ExitError, InitError, ProcessExitedError, UnhandledMessageError } from './errors.js';
-import { Down, ExitSignal, type ExitReason } from './exit-reason.js';
+import { Down, ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
 import { CALL, CAST, EMPTY, INFO, Mailbox, STOP } from './mailbox.js';
 import { Pid, type Ref } from './pid.js';
@@ -84,6 +84,8 @@ export class Proc {
   stopReply: { readonly to: CallRecord; readonly value: unknown } | null = null;
   /** Made on first `abortSignal()`; aborted when the process exits. */
   abort: AbortController | null = null;
+  /** The message a callback was handling when it threw, for the crash report. */
+  crashMessage: unknown = undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -222,15 +224,15 @@ export class Proc {
       }
     } catch (error) {
       leaveProc(previous);
-      this.crash(kind, error);
+      this.crash(kind, error, a);
       return;
     }
     leaveProc(previous);
-    if (isThenable(result)) this.awaitResult(kind, result, from);
+    if (isThenable(result)) this.awaitResult(kind, result, from, a);
     else this.applyResult(kind, result, from);
   }
 
-  private awaitResult(kind: number, promise: PromiseLike<unknown>, from: CallRecord | null): void {
+  private awaitResult(kind: number, promise: PromiseLike<unknown>, from: CallRecord | null, message: unknown): void {
     trackAsync();
     this.suspended = true;
     promise.then(
@@ -243,7 +245,7 @@ export class Proc {
       (error: unknown) => {
         if (this.status !== ALIVE) return;
         this.suspended = false;
-        this.crash(kind, error);
+        this.crash(kind, error, message);
       },
     );
   }
@@ -287,7 +289,8 @@ export class Proc {
     }
   }
 
-  private crash(kind: number, error: unknown): void {
+  private crash(kind: number, error: unknown, message: unknown): void {
+    this.crashMessage = message;
     const reason = new CallbackError(CALLBACK_NAMES[kind]!, this.pid, error);
     if (log.enabled) log('%s crashed in %s: %O', this.pid, CALLBACK_NAMES[kind], error);
     this.beginExit(reason);
@@ -313,14 +316,16 @@ export class Proc {
       result = terminate.call(this.behaviour, reason, this.state);
     } catch (error) {
       leaveProc(previous);
-      return this.finalize(new CallbackError('terminate', this.pid, error));
+      return this.exitAbnormally(new CallbackError('terminate', this.pid, error));
     }
     leaveProc(previous);
     if (!isThenable(result)) return this.terminated(reason);
     trackAsync();
     result.then(
       () => this.terminated(reason),
-      (error: unknown) => this.finalize(new CallbackError('terminate', this.pid, error)),
+      (error: unknown) => {
+        if (this.status !== DEAD) this.exitAbnormally(new CallbackError('terminate', this.pid, error));
+      },
     );
   }
 
@@ -332,7 +337,27 @@ export class Proc {
       this.stopReply = null;
       answer.to.settle(answer.value);
     }
+    if (!isNormalExit(reason)) this.reportCrash(reason);
     this.finalize(reason);
+  }
+
+  private exitAbnormally(reason: ExitReason): void {
+    this.reportCrash(reason);
+    this.finalize(reason);
+  }
+
+  /** OTP's crash report: the process ended abnormally by its own doing (not killed by a signal). */
+  reportCrash(reason: ExitReason): void {
+    const message = this.crashMessage;
+    this.crashMessage = undefined;
+    this.rt.report({
+      kind: 'crash',
+      pid: this.pid,
+      name: this.name,
+      behaviour: this.behaviour.behaviourName ?? 'gen_server',
+      reason,
+      ...(message === undefined ? {} : { lastMessage: message }),
+    });
   }
 
   /** Ends the process now: no `terminate` (an exit signal or a kill). */

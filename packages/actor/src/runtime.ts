@@ -18,6 +18,7 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { TimerEntry, TimerQueue } from './timer-queue.js';
 import { VirtualClock } from './virtual-clock.js';
 import { EventStream, type RuntimeEvent, type RuntimeEventListener } from './events.js';
+import { stderrReports, type Report, type ReportHandler } from './reports.js';
 
 const log = createDebug('switchboard:actor:runtime');
 
@@ -28,6 +29,11 @@ export const DEFAULT_START_TIMEOUT = 5000;
 export interface RuntimeOptions extends SchedulerOptions {
   /** Source of time for every timer; default the system clock. Pass a VirtualClock in tests. */
   readonly clock?: Clock;
+  /**
+   * Where crash and supervisor reports go (OTP's logger reports): default one line each on
+   * stderr; pass your logger's function, or `false` to drop them.
+   */
+  readonly reports?: ReportHandler | false;
 }
 
 /** Options of `runtime.start`: a name, a link, a timeout for `init`. */
@@ -93,6 +99,7 @@ export class Runtime {
   private live = 0;
   private readonly events = new EventStream();
   private readonly detachClock: (() => void) | undefined;
+  private readonly reports: ReportHandler | null;
 
   /**
    * Creates an empty runtime. Processes are started with `start`, `startSupervisor` or `startApplication`.
@@ -101,6 +108,7 @@ export class Runtime {
     this.clock = options.clock ?? systemClock;
     this.timers = new TimerQueue(this.clock);
     this.scheduler = new Scheduler(options);
+    this.reports = options.reports === false ? null : (options.reports ?? stderrReports);
     if (this.clock instanceof VirtualClock) this.detachClock = this.clock.addSettler(() => this.whenIdle());
   }
 
@@ -164,6 +172,16 @@ export class Runtime {
    */
   subscribe(listener: RuntimeEventListener): () => void {
     return this.events.subscribe(listener);
+  }
+
+  /** @internal a crash or supervisor report; a handler that throws is not let break the runtime */
+  report(report: Report): void {
+    if (this.reports === null) return;
+    try {
+      this.reports(report);
+    } catch (error) {
+      log('the report handler threw: %O', error);
+    }
   }
 
   /** @internal used by supervisors to report restarts */

@@ -4,7 +4,7 @@ import createDebug from 'debug';
 import { resolveChildSpec, shouldRestart, type ChildSpec, type ResolvedChildSpec } from './child-spec.js';
 import { shutdownChild } from './child-shutdown.js';
 import { InitIgnoredError } from './errors.js';
-import { ExitSignal, type ExitReason } from './exit-reason.js';
+import { ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import { Result, type GenServer } from './gen-server.js';
 import { call, send } from './messaging.js';
 import type { Pid } from './pid.js';
@@ -232,6 +232,9 @@ const SupervisorBehaviour: GenServer<State, SupervisorProtocol, InitArgs> = {
     const child = state.children.find((c) => c.pid !== null && c.pid === message.from);
     if (child === undefined) return Result.noreply(state); // an exit we already handled
     child.pid = null;
+    if (!isNormalExit(message.reason)) {
+      state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'child_terminated', childId: child.spec.id, child: message.from, reason: message.reason });
+    }
     if (!shouldRestart(child.spec, message.reason)) {
       if (child.spec.restart === 'temporary') state.children.splice(state.children.indexOf(child), 1);
       return Result.noreply(state);
@@ -249,6 +252,7 @@ const SupervisorBehaviour: GenServer<State, SupervisorProtocol, InitArgs> = {
 
 function giveUp(state: State): ReturnType<typeof Result.stop<State>> {
   log('%s: restart intensity reached, shutting down', state.self);
+  state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'shutdown', reason: 'reached_max_restart_intensity' });
   return Result.stop('shutdown', state);
 }
 
@@ -271,6 +275,7 @@ async function restartGroup(state: State, failed: Child, reason: ExitReason): Pr
       state.runtime.publish({ type: 'restart', supervisor: state.self, childId: child.spec.id, pid: child.pid, reason });
     } else {
       log('%s: restart of %s failed: %O', state.self, child.spec.id, started.error);
+      state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'start_error', childId: child.spec.id, child: null, reason: started.error });
       send(state.self, new RetryRestart(child.spec.id));
     }
   }
