@@ -137,6 +137,35 @@ export class AmbiguousNameError extends ActorError {
   }
 }
 
+/** A `KeyRegistry` holds as many entries as its `maxEntries` allows. */
+export class RegistryFullError extends ActorError {
+  /** Always `'ERR_REGISTRY_FULL'`: match on it rather than on the class or the message. */
+  readonly code = 'ERR_REGISTRY_FULL';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The limit that was reached. */
+    readonly limit: number,
+  ) {
+    super(`the registry holds its maximum of ${limit} entries`);
+    this.name = 'RegistryFullError';
+  }
+}
+
+/** The function given to `sys.replaceState` threw: the state was kept. */
+export class SysCallbackError extends ActorError {
+  /** Always `'ERR_SYS_CALLBACK'`: match on it rather than on the class or the message. */
+  readonly code = 'ERR_SYS_CALLBACK';
+  /** Made by the runtime; exported for `instanceof` checks and tests. */
+  constructor(
+    /** The process whose state was to be replaced. */
+    readonly pid: Pid,
+    cause: unknown,
+  ) {
+    super(`replaceState of ${pid} threw: ${describeReason(cause)}`, { cause });
+    this.name = 'SysCallbackError';
+  }
+}
+
 /** A name is already registered; `pid` is the process that holds it. */
 export class AlreadyRegisteredError extends ActorError {
   /** Always `'ERR_ALREADY_REGISTERED'`: match on it rather than on the class or the message. */

@@ -45,6 +45,10 @@ export { Down, ExitSignal, IdleTimeout, isNormalExit } from './exit-reason.js';
 export type { ExitReason, SystemMessage } from './exit-reason.js';
 
 export { Registry } from './registry.js';
+export * as sys from './sys-api.js';
+export type { SysEvent, SysStatistics } from './sys.js';
+export { KeyRegistry } from './key-registry.js';
+export type { KeyRegistryOptions, RegistryEntry } from './key-registry.js';
 export { formatReport, stderrReports } from './reports.js';
 export type { Report, ReportHandler } from './reports.js';
 
@@ -68,8 +72,10 @@ export {
   NoProcError,
   NotInProcessError,
   ProcessExitedError,
+  RegistryFullError,
   StartTimeoutError,
   StopTimeoutError,
+  SysCallbackError,
   UnhandledMessageError,
 } from './errors.js';
 

@@ -9,6 +9,8 @@ export const CALL = 1;
 export const CAST = 2;
 export const INFO = 3;
 export const STOP = 4;
+/** A `sys` request (get or replace state, suspend, resume, statistics, trace): served even while suspended. */
+export const SYSTEM = 5;
 
 const STRIDE = 3;
 const INITIAL_CHUNK = 4;

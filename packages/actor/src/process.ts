@@ -7,7 +7,8 @@ import { enterProc, leaveProc, trackAsync } from './current.js';
 import { BadReturnError, CallbackError, ExitError, InitError, ProcessExitedError, UnhandledMessageError } from './errors.js';
 import { Down, ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
-import { CALL, CAST, EMPTY, INFO, Mailbox, STOP } from './mailbox.js';
+import { CALL, CAST, EMPTY, INFO, Mailbox, STOP, SYSTEM } from './mailbox.js';
+import { serveSystem, type SysRequest, type SysState } from './sys.js';
 import { Pid, type Ref } from './pid.js';
 import { IdleTimer, type SendAfterTimer } from './process-timers.js';
 import type { AnyProtocol } from './protocol.js';
@@ -86,6 +87,8 @@ export class Proc {
   abort: AbortController | null = null;
   /** The message a callback was handling when it threw, for the crash report. */
   crashMessage: unknown = undefined;
+  /** Debugging state of `sys` (suspension, statistics, trace, log); null when none is on. */
+  sys: SysState | null = null;
 
   constructor(
     readonly rt: Runtime,
@@ -136,7 +139,10 @@ export class Proc {
   }
 
   hasWork(): boolean {
-    return this.status === ALIVE && !this.suspended && (this.mailbox.length > 0 || this.hasContinue);
+    if (this.status !== ALIVE || this.suspended) return false;
+    if (this.mailbox.length > 0 || this.hasContinue) return true;
+    const sys = this.sys;
+    return sys !== null && !sys.suspended && sys.deferred.length > 0;
   }
 
   /** Schedules the process if it has work and is not queued (after a callback settled). */
@@ -151,6 +157,7 @@ export class Proc {
 
   /** Handles up to `budget` messages; returns how many it handled. */
   run(budget: number): number {
+    if (this.sys !== null) return this.runDebugged(budget);
     const mailbox = this.mailbox;
     let handled = 0;
     while (handled < budget && this.status === ALIVE && !this.suspended) {
@@ -166,8 +173,40 @@ export class Proc {
         const b = mailbox.b;
         mailbox.a = mailbox.b = undefined;
         this.dispatch(tag, a, b);
+        if (this.sys !== null) return handled + 1 + this.runDebugged(budget - handled - 1);
       }
       handled++;
+    }
+    return handled;
+  }
+
+  /** `run` while `sys` debugging is on: suspension defers messages; handled ones are recorded. */
+  private runDebugged(budget: number): number {
+    const mailbox = this.mailbox;
+    let handled = 0;
+    while (handled < budget && this.status === ALIVE && !this.suspended) {
+      const sys = this.sys;
+      if (sys === null) return handled + this.run(budget - handled);
+      handled++;
+      if (this.hasContinue) {
+        const value = this.continueValue;
+        this.hasContinue = false;
+        this.continueValue = undefined;
+        this.invoke(K_CONTINUE, value, null);
+        continue;
+      }
+      const source = !sys.suspended && sys.deferred.length > 0 ? sys.deferred : mailbox;
+      const tag = source.shift();
+      if (tag === EMPTY) break;
+      const a = source.a;
+      const b = source.b;
+      source.a = source.b = undefined;
+      if (sys.suspended && tag !== SYSTEM && tag !== STOP) {
+        sys.deferred.push(tag, a, b);
+        continue;
+      }
+      this.dispatch(tag, a, b);
+      if (tag === CALL || tag === CAST || tag === INFO) sys.record(this, tag, a);
     }
     return handled;
   }
@@ -192,6 +231,9 @@ export class Proc {
       case STOP:
         this.stopCause = b as StopRequest;
         this.beginExit(a as ExitReason);
+        return;
+      case SYSTEM:
+        serveSystem(this, a as SysRequest, b as CallRecord);
         return;
     }
   }
@@ -392,6 +434,7 @@ export class Proc {
     this.stopReply = null;
     if (stops !== null) for (const request of stops) request.settle(reason, request === cause);
     this.mailbox.drain();
+    this.sys = null;
     this.state = undefined;
     pid.proc = null;
     if (this.monitoring !== null) {
