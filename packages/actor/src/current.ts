@@ -21,6 +21,11 @@ export function currentProc(): Proc | null {
   return context.getStore() ?? null;
 }
 
+/** The process whose synchronous callback is running, or null (an `await` continuation is not one). */
+export function runningCallback(): Proc | null {
+  return current;
+}
+
 /** True once async continuations are tracked (some process has an asynchronous callback). */
 export function tracksAsync(): boolean {
   return context !== null;
@@ -49,4 +54,15 @@ export function enterProc(proc: Proc): Proc | null {
 export function leaveProc(previous: Proc | null): void {
   current = previous;
   if (context !== null) context.enterWith(saved.length > 0 ? saved.pop()! : (undefined as unknown as Proc));
+}
+
+/** Runs `fn` as code of no process: neither it nor the async work it starts belongs to the caller. */
+export function outsideProcesses<T>(fn: () => T): T {
+  const previous = current;
+  current = null;
+  try {
+    return context === null ? fn() : context.exit(fn);
+  } finally {
+    current = previous;
+  }
 }

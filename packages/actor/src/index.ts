@@ -35,6 +35,7 @@ export { call, cast, send, reply, stop, DEFAULT_CALL_TIMEOUT } from './messaging
 export type { CallOptions, StopOptions } from './messaging.js';
 export { self, abortSignal, isAlive, link, unlink, trapExit, exit, exited, monitor, demonitor } from './signals.js';
 export { via } from './destination.js';
+export { adopt, detach } from './adopt.js';
 export type { Dest, NameResolver, Via } from './destination.js';
 export { sendAfter, cancelTimer, readTimer } from './timers.js';
 export type { TimerRef } from './timers.js';

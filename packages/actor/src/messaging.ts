@@ -3,7 +3,7 @@
 // a dead pid except where a promise can say so.
 import { CallRecord } from './call-record.js';
 import { liveCaller, sentByTheDead } from './caller.js';
-import { currentProc } from './current.js';
+import { currentProc, runningCallback } from './current.js';
 import { destLabel, resolveDest, type Dest } from './destination.js';
 import { CallSelfError, NoProcError } from './errors.js';
 import type { ExitReason } from './exit-reason.js';
@@ -37,7 +37,8 @@ export interface StopOptions {
  * Return values: resolves with the reply. Rejects with `CallTimeoutError` when no reply came in
  * time (a late reply is then dropped), `NoProcError` when the process does not exist,
  * `ExitError` (carrying the exit reason) when it exits before replying, `CallSelfError` when a
- * process calls itself, and `ProcessExitedError` when the caller's own process has exited.
+ * process calls itself from its callback or while awaiting one, and `ProcessExitedError` when the
+ * caller's own process has exited.
  *
  * @example
  * const n = await call(counter, 'get', { timeout: 1000 });
@@ -52,8 +53,10 @@ export function call<P extends Protocol = AnyProtocol>(dest: Dest<P>, request: C
   } catch (error) {
     return Promise.reject(error);
   }
-  if (proc === null || proc.status >= EXITING) return Promise.reject(new NoProcError(destLabel(dest)));
-  if (caller === proc) return Promise.reject(new CallSelfError(proc.pid, 'call'));
+  // A process whose terminate is running still takes calls, as OTP's does: they wait, and fail
+  // with its exit reason when it is gone.
+  if (proc === null || proc.status > EXITING) return Promise.reject(new NoProcError(destLabel(dest)));
+  if (caller === proc && waitsOnItself(proc)) return Promise.reject(new CallSelfError(proc.pid, 'call'));
   const timeout = options?.timeout ?? DEFAULT_CALL_TIMEOUT;
   if (!(timeout >= 0)) return Promise.reject(new RangeError(`call timeout must be >= 0, got ${timeout}`));
   const record = new CallRecord(proc, caller === null ? null : caller.pid, timeout);
@@ -67,6 +70,16 @@ export function call<P extends Protocol = AnyProtocol>(dest: Dest<P>, request: C
   if (timeout === 0) record.onTimeout();
   else if (timeout !== Infinity) proc.rt.timers.add(record, timeout);
   return promise;
+}
+
+/**
+ * Whether a call or stop from `proc`'s own code would wait on itself: from its running callback,
+ * or while it waits for an async callback to settle (that callback's `await` is the likely
+ * caller). A promise chain a callback started and did not await, running while the process is
+ * free, is answered by it like anyone else's.
+ */
+function waitsOnItself(proc: Proc): boolean {
+  return runningCallback() === proc || proc.suspended;
 }
 
 /**
@@ -126,7 +139,7 @@ export function stop(dest: Dest, reason: ExitReason = 'normal', options?: StopOp
     return Promise.reject(error);
   }
   if (proc === null || proc.status > EXITING) return Promise.reject(new NoProcError(destLabel(dest)));
-  if (caller === proc) return Promise.reject(new CallSelfError(proc.pid, 'stop'));
+  if (caller === proc && waitsOnItself(proc)) return Promise.reject(new CallSelfError(proc.pid, 'stop'));
   const target = proc;
   const timeout = options?.timeout ?? Infinity;
   return new Promise<void>((resolve, reject) => {

@@ -57,7 +57,29 @@ export function formatReport(report: Report): string {
   return `supervisor report: ${report.supervisor} ${report.context}${child}: ${describeReason(report.reason)}`;
 }
 
-/** The default handler: one line per report on stderr. */
+/** Lines the default handler writes per second at most; past it, one line counts what it dropped. */
+const STDERR_REPORTS_PER_SECOND = 20;
+let windowStart = 0;
+let written = 0;
+let suppressed = 0;
+
+/**
+ * The default handler: one line per report on stderr, at most 20 a second (a flood of peers
+ * whose sessions end must not turn into a flood of output; OTP's logger has the same guard).
+ * Past the limit it counts, and says how many it dropped when the next second begins.
+ */
 export const stderrReports: ReportHandler = (report) => {
+  const now = Date.now();
+  if (now - windowStart >= 1000) {
+    if (suppressed > 0) process.stderr.write(`${suppressed} more reports were not printed (over ${STDERR_REPORTS_PER_SECOND} a second)\n`);
+    windowStart = now;
+    written = 0;
+    suppressed = 0;
+  }
+  if (written >= STDERR_REPORTS_PER_SECOND) {
+    suppressed++;
+    return;
+  }
+  written++;
   process.stderr.write(`${formatReport(report)}\n`);
 };

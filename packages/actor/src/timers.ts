@@ -1,5 +1,6 @@
 // Delayed messages on the runtime's clock (OTP's `erlang:send_after/3`, `cancel_timer/1`).
 import { sentByTheDead } from './caller.js';
+import { INFO } from './mailbox.js';
 import type { Pid } from './pid.js';
 import { SendAfterTimer } from './process-timers.js';
 import type { InfoOf, Protocol } from './protocol.js';
@@ -8,7 +9,8 @@ import type { InfoOf, Protocol } from './protocol.js';
 export type TimerRef = SendAfterTimer;
 
 /**
- * Delivers `message` to `pid`'s `handleInfo` after `delay` ms on its runtime's clock. The timer
+ * Delivers `message` to `pid`'s `handleInfo` after `delay` ms on its runtime's clock (a delay of 0
+ * delivers at once, as OTP's `send_after(0, …)`; other delays under 1 ms wait 1 ms). The timer
  * is cancelled if the process exits first; for a pid that has already exited nothing is sent, and
  * code of a process that has exited arms nothing (the ref it gets is never armed).
  */
@@ -16,6 +18,11 @@ export function sendAfter<P extends Protocol>(pid: Pid<P>, message: InfoOf<P>, d
   const proc = sentByTheDead('sendAfter') ? null : pid.proc;
   const timer = new SendAfterTimer(proc, message);
   if (proc === null) return timer;
+  if (delay === 0) {
+    // OTP sends a 0 ms send_after at once: it overtakes timers armed earlier with 1 ms.
+    proc.enqueue(INFO, message, undefined);
+    return timer;
+  }
   (proc.timers ??= new Set()).add(timer);
   proc.rt.timers.add(timer, delay);
   return timer;

@@ -60,7 +60,7 @@ test('a supervisor reports each abnormal child exit, and reports when it gives u
   t.regex(formatReport(last), /^supervisor report: <0\.\d+\.0> shutdown: reached_max_restart_intensity$/);
 });
 
-test('by default a report is one line on stderr; a throwing handler does not break the runtime', async (t) => {
+test.serial('by default a report is one line on stderr; a throwing handler does not break the runtime', async (t) => {
   const lines: string[] = [];
   const write = process.stderr.write;
   process.stderr.write = ((chunk: string) => {
@@ -80,4 +80,22 @@ test('by default a report is one line on stderr; a throwing handler does not bre
   const pid = await rt.start(Crashy);
   cast(pid, 'crash');
   t.not(await exited(pid), undefined);
+});
+
+test.serial('the default handler writes at most 20 lines a second and counts the rest', async (t) => {
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const rt = new Runtime({ clock: new VirtualClock() });
+    const pids = await Promise.all(Array.from({ length: 50 }, () => rt.start(Crashy)));
+    for (const pid of pids) cast(pid, 'crash');
+    await Promise.all(pids.map((pid) => exited(pid)));
+  } finally {
+    process.stderr.write = write;
+  }
+  t.true(lines.length <= 20, `${lines.length} lines`);
 });

@@ -1,7 +1,7 @@
 // A promise-style ESME on top of the session process: bind, submit, send long text, unbind. With
 // `reconnect`, the session runs under its own supervisor, which reconnects and rebinds after the
 // connection drops, backing off between attempts.
-import { InitIgnoredError, exited, isAlive, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { InitIgnoredError, detach, exited, isAlive, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import type { ConnectionOptions } from 'node:tls';
 import createDebug from 'debug';
 import { CommandStatus } from './pdu/command-status.js';
@@ -282,11 +282,13 @@ export class SmppClient {
     let failedAttempts = 0;
     const state: ClientState = {
       handler: options.onDeliver,
+      // onStatus is the application's code, not the session's: it runs detached from the session
+      // process, so what it starts (an outbox flush, say) is not ended by that session's exit.
       onBound: (response) => {
         failedAttempts = 0;
-        options.onStatus?.({ type: 'bound', response });
+        detach(() => options.onStatus?.({ type: 'bound', response }));
       },
-      onClosed: (reason) => options.onStatus?.({ type: 'closed', reason }),
+      onClosed: (reason) => detach(() => options.onStatus?.({ type: 'closed', reason })),
     };
     const esme = {
       ...(options.host === undefined ? {} : { host: options.host }),
@@ -341,7 +343,7 @@ export class SmppClient {
                 return pid;
               } catch (error) {
                 log('connect to %s:%d failed (attempt %d): %s', options.host ?? '127.0.0.1', options.port, failedAttempts, (error as Error).message);
-                options.onStatus?.({ type: 'reconnecting', attempt: failedAttempts, delay: backoff(), error: error as Error });
+                detach(() => options.onStatus?.({ type: 'reconnecting', attempt: failedAttempts, delay: backoff(), error: error as Error }));
               }
             }
           },

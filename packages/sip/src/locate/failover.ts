@@ -3,7 +3,7 @@
 // copy with a new branch (a new transaction) to the next target, and the core hears of the
 // failure only once no target is left.
 import createDebug from 'debug';
-import { send } from '@switchboard/actor';
+import { detach, send } from '@switchboard/actor';
 import { SipRequest } from '../message/message.js';
 import type { SipStack } from '../stack.js';
 import type { CoreMessage } from '../transaction/environment.js';
@@ -115,7 +115,8 @@ export class Failover {
       if (!failed || this.reached.has(transaction)) return false;
     } else return false;
     if (targets.exhausted) return false;
-    void this.retry(transaction, targets, message);
+    // The stack's work, not the transaction process's: it goes on after that process has ended.
+    detach(() => void this.retry(transaction, targets, message));
     return true;
   }
 

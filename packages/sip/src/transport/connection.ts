@@ -4,7 +4,7 @@
 // trickle), and leaves the connection table when the socket closes.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { Result, trapExit, self, send, type GenServer, type Pid } from '@switchboard/actor';
+import { Result, abortSignal, adopt, trapExit, self, send, type GenServer, type Pid } from '@switchboard/actor';
 import { SipParseError } from '../message/errors.js';
 import { SipStreamFramer, type FramerEvents } from '../message/framer.js';
 import type { Connection, Source } from './endpoint.js';
@@ -70,9 +70,19 @@ export const ConnectionProcess: GenServer<State, { call: never; reply: never; ca
     const { connection } = args;
     connection.pid = me;
     const socket = connection.socket;
-    socket.on('data', (data: Buffer) => send(me, new Chunk(data)));
-    socket.on('close', () => send(me, new Closed()));
+    // Accepted by a listener process, or opened by the transport set: its events act for this process.
+    socket.on('data', adopt((data: Buffer) => send(me, new Chunk(data))));
+    socket.on('close', adopt(() => send(me, new Closed())));
     socket.on('error', (error: Error) => log('%s %s:%d: %s', connection.transport, connection.remoteAddress, connection.remotePort, error.message));
+    // Killed without terminate (brutal_kill, a kill): the socket goes with the process.
+    abortSignal().addEventListener(
+      'abort',
+      () => {
+        args.transports.removeConnection(connection);
+        if (!socket.destroyed) socket.destroy();
+      },
+      { once: true },
+    );
     const source: Source = { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort, connection };
     const state: State = {
       args,

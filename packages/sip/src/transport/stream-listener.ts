@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import createDebug from 'debug';
-import { Result, trapExit, type GenServer } from '@switchboard/actor';
+import { Result, abortSignal, trapExit, type GenServer } from '@switchboard/actor';
 import type { StreamConnection } from './connection.js';
 import { advertisedSentBy } from './sent-by.js';
 import type { Listener, TransportSet } from './transport-set.js';
@@ -46,6 +46,8 @@ export const StreamListener: GenServer<State, { call: never; reply: never; cast:
     };
     const server = args.transport === 'TLS' ? createTlsServer(args.tls ?? {}, onConnection) : createServer(onConnection);
     server.on('error', (error) => log('%s %s:%d: %s', args.transport, args.host, args.port, error.message));
+    // Killed without terminate: stop listening as the process dies, so the port is freed.
+    abortSignal().addEventListener('abort', () => server.close(), { once: true });
     // A backstop that also counts TLS handshakes still in progress, which the table does not hold yet.
     server.maxConnections = args.transports.maxConnections;
     server.listen(args.port, args.host);

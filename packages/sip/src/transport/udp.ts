@@ -5,7 +5,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { isIPv6 } from 'node:net';
 import createDebug from 'debug';
-import { Result, trapExit, self, send, type GenServer } from '@switchboard/actor';
+import { Result, abortSignal, trapExit, self, send, type GenServer } from '@switchboard/actor';
 import { SipParseError } from '../message/errors.js';
 import { parseMessage, type ParseLimits } from '../message/parser.js';
 import type { Inbound } from './inbound.js';
@@ -55,6 +55,8 @@ export const UdpTransport: GenServer<State, { call: never; reply: never; cast: n
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: args.bufferSize, sendBufferSize: args.bufferSize });
     socket.on('message', (bytes, from) => send(me, new Datagram(bytes, from)));
     socket.on('error', (error) => log('UDP %s:%d: %s', args.host, args.port, error.message));
+    // Killed without terminate: the socket is closed as the process dies, so the port is freed.
+    abortSignal().addEventListener('abort', () => closeQuietly(socket), { once: true });
     socket.bind(args.port, args.host);
     await once(socket, 'listening');
     const address = socket.address();
@@ -81,6 +83,15 @@ export const UdpTransport: GenServer<State, { call: never; reply: never; cast: n
 
   terminate(_reason, state) {
     state.args.transports.removeListener(state.listener);
-    state.socket.close();
+    closeQuietly(state.socket);
   },
 };
+
+/** Closes a datagram socket that may be closed already (terminate, then the abort signal). */
+function closeQuietly(socket: Socket): void {
+  try {
+    socket.close();
+  } catch {
+    // ERR_SOCKET_DGRAM_NOT_RUNNING: already closed
+  }
+}

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import type { RawData, WebSocket } from 'ws';
-import { Result, trapExit, self, send, type GenServer, type Pid } from '@switchboard/actor';
+import { Result, abortSignal, adopt, trapExit, self, send, type GenServer, type Pid } from '@switchboard/actor';
 import { isContactStar } from '../message/headers/name-addr.js';
 import { SipParseError } from '../message/errors.js';
 import type { SipMessage } from '../message/message.js';
@@ -109,11 +109,21 @@ export const WsConnectionProcess: GenServer<State, Protocol, WsConnectionArgs> =
     connection.pid = me;
     const { ws, socket } = connection;
     // Before the WebSocket's own listener, so that octets are seen before the message they end.
-    socket.prependListener('data', () => send(me, new Octets()));
-    ws.on('message', (data: RawData) => send(me, new Frame(toBuffer(data))));
-    ws.on('ping', () => send(me, new Ping()));
-    ws.on('pong', () => send(me, new Ping()));
-    ws.on('close', (code: number, reason: Buffer) => send(me, new Closed(code, reason.toString())));
+    // The WebSocket was accepted by the listener process: its events act for this process (adopt).
+    socket.prependListener('data', adopt(() => send(me, new Octets())));
+    ws.on('message', adopt((data: RawData) => send(me, new Frame(toBuffer(data)))));
+    ws.on('ping', adopt(() => send(me, new Ping())));
+    ws.on('pong', adopt(() => send(me, new Ping())));
+    ws.on('close', adopt((code: number, reason: Buffer) => send(me, new Closed(code, reason.toString()))));
+    // Killed without terminate (brutal_kill, a kill): the WebSocket goes with the process.
+    abortSignal().addEventListener(
+      'abort',
+      () => {
+        args.transports.removeConnection(connection);
+        if (ws.readyState !== 3) ws.terminate();
+      },
+      { once: true },
+    );
     ws.on('error', (error: Error) => log('%s %s:%d: %s', connection.transport, connection.remoteAddress, connection.remotePort, error.message));
     const source: Source = { transport: connection.transport, address: connection.remoteAddress, port: connection.remotePort, connection };
     if (connection.closed) send(me, new Closed(1006, 'closed before its process ran'));

@@ -9,7 +9,7 @@ import { isIPv6, type Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import createDebug from 'debug';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Result, trapExit, type GenServer } from '@switchboard/actor';
+import { Result, abortSignal, trapExit, type GenServer } from '@switchboard/actor';
 import { advertisedSentBy } from './sent-by.js';
 import type { Listener, TransportSet } from './transport-set.js';
 import type { WsConnection } from './ws-connection.js';
@@ -111,6 +111,15 @@ export const WsListener: GenServer<State, { call: never; reply: never; cast: nev
       socket.destroy();
     });
     server.on('error', (error) => log('%s %s:%d: %s', args.transport, args.host, args.port, error.message));
+    // Killed without terminate: stop listening as the process dies, so the port is freed.
+    abortSignal().addEventListener(
+      'abort',
+      () => {
+        server.close();
+        sockets.close();
+      },
+      { once: true },
+    );
     // A backstop that also counts handshakes still in progress, which the table does not hold yet.
     server.maxConnections = args.transports.maxConnections;
     if (Number.isFinite(args.handshakeTimeout)) {
