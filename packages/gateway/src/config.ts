@@ -96,10 +96,17 @@ export interface GatewayConfig {
   };
   /** Where registrations, users and messages waiting for delivery are kept. */
   readonly store: {
-    /** The SQLite file (created with its folder). */
+    /** The SQLite file (created with its folder), when `url` is null. */
     readonly path: string;
-    /** `normal`: durable across gateway crashes; `full`: across power loss too (an fsync per commit). */
+    /** SQLite: `normal`: durable across gateway crashes; `full`: across power loss too (an fsync per commit). */
     readonly synchronous: string;
+    /**
+     * A PostgreSQL database (`postgres://user:password@host:port/database`) instead of the SQLite
+     * file: several gateway nodes may share it. Null (the default): SQLite.
+     */
+    readonly url: string | null;
+    /** PostgreSQL: most connections in the pool (default 10). */
+    readonly poolSize: number;
   };
   /** The HTTP status page's listener. */
   readonly status: {
@@ -136,7 +143,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   },
   smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10 },
   auth: { mode: 'digest', algorithms: 'MD5', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
-  store: { path: 'data/gateway.sqlite', synchronous: 'normal' },
+  store: { path: 'data/gateway.sqlite', synchronous: 'normal', url: null, poolSize: 10 },
   status: { host: '127.0.0.1', port: 8080 },
 };
 
@@ -221,6 +228,7 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   if (out.store!.path !== ':memory:') out.store!.path = fromCwd(out.store!.path as string);
   const config = out as unknown as GatewayConfig;
   if (config.store.synchronous !== 'normal' && config.store.synchronous !== 'full') throw new ConfigError('store.synchronous', `expected normal or full, got ${JSON.stringify(config.store.synchronous)}`);
+  if (config.store.url !== null && !/^postgres(ql)?:\/\/./.test(config.store.url)) throw new ConfigError('store.url', `expected a postgres:// URL or null, got ${JSON.stringify(redactedUrl(config.store.url))}`);
   if (config.auth.mode !== 'digest' && config.auth.mode !== 'off') throw new ConfigError('auth.mode', `expected digest or off, got ${JSON.stringify(config.auth.mode)}`);
   for (const algorithm of config.auth.algorithms.split(',')) {
     if (!AUTH_ALGORITHMS.has(algorithm.trim())) throw new ConfigError('auth.algorithms', `expected a list of ${[...AUTH_ALGORITHMS].join(', ')}; got ${JSON.stringify(algorithm)}`);
@@ -267,9 +275,14 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
 
 /** The digest algorithms whose HA1s the store keeps (the -sess forms use the same ones). */
 export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
-const AT_LEAST_ONE = new Set(['smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+const AT_LEAST_ONE = new Set(['store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
+
+/** A URL with its password, if any, hidden: configuration errors do not print secrets. */
+function redactedUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
 
 function check(value: unknown, fallback: unknown, key: string): unknown {
   if (typeof fallback === 'number') {
@@ -279,7 +292,7 @@ function check(value: unknown, fallback: unknown, key: string): unknown {
     return value;
   }
   if (fallback === null || NULLABLE.has(key)) {
-    if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(key, `expected a host name or null, got ${JSON.stringify(value)}`);
+    if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(key, `expected ${key === 'store.url' ? 'a postgres:// URL' : 'a host name'} or null, got ${JSON.stringify(value)}`);
     return value;
   }
   if (typeof value !== 'string' || value === '') throw new ConfigError(key, `expected a non-empty string, got ${JSON.stringify(value)}`);

@@ -12,8 +12,8 @@ import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { Outbox } from './outbox.js';
 import { SmppBind, SmppPool } from './smpp-pool.js';
-import { SqliteStore } from './sqlite-store.js';
-import { StoreOpenError } from './start-failure.js';
+import { openStore } from './open-store.js';
+import { StoreError } from './store-error.js';
 import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
 import { actsAs, addUser, userAuthenticator } from './users.js';
@@ -22,6 +22,15 @@ const log = createDebug('switchboard:gateway');
 
 /** How often expired registrations are swept from the store (ms, runtime clock). */
 const PURGE_INTERVAL = 60_000;
+
+/** How long a receipt that found no record of its message waits to look again (ms, runtime clock). */
+const RECEIPT_RETRY = 2000;
+
+/** The periodic sweep's timer, and whether its owner has stopped it. */
+interface Sweep {
+  handle?: ClockHandle;
+  stopped: boolean;
+}
 
 /** esm_class bits 2–5 of a deliver_sm: 0x04 marks an SMSC delivery receipt (SMPP v3.4 §5.2.12). */
 const RECEIPT = 0x04;
@@ -37,7 +46,7 @@ export interface Gateway {
   readonly supervisor: SupervisorPid;
   /** The SIP stack now running (a restarted stack replaces it). */
   readonly stack: SipStack;
-  /** The store of users, registrations and messages waiting for delivery (owned by the tree's first child). */
+  /** The store of users, registrations and messages waiting for delivery (owned by the tree's first child): SQLite or PostgreSQL. */
   readonly store: Store;
   /** The SMPP binds that MESSAGEs are sent through, with their message counters. */
   readonly pool: SmppPool;
@@ -52,25 +61,34 @@ export interface Gateway {
 }
 
 /**
- * Starts the gateway's tree and resolves once every part runs (the binds once bound). `link` puts
- * the tree under a supervisor of yours (see `gatewayChild`).
+ * Opens the store (`store.url`: PostgreSQL; else the SQLite file `store.path`), starts the
+ * gateway's tree and resolves once every part runs. `link` puts the tree under a supervisor of
+ * yours (see `gatewayChild`). Rejects with a StoreOpenError when the store cannot be opened.
  */
 export async function startGateway(runtime: Runtime, config: GatewayConfig, options: { readonly link?: Pid } = {}): Promise<Gateway> {
-  // Stored times must mean the same after a restart: wall-clock milliseconds, advanced by the
-  // runtime's clock (so a VirtualClock drives expiry in tests).
+  // Stored times must mean the same after a restart (and on every node): whole wall-clock
+  // milliseconds, advanced by the runtime's clock (so a VirtualClock drives expiry in tests).
   const epoch = Date.now() - runtime.clock.now();
-  const now = (): number => epoch + runtime.clock.now();
-  let store: SqliteStore;
+  const now = (): number => Math.floor(epoch + runtime.clock.now());
+  const store = await openStore(config.store, { reclaim: true });
   try {
-    store = new SqliteStore(config.store.path, { synchronous: config.store.synchronous === 'full' ? 'full' : 'normal' });
+    return await startTree(runtime, config, store, now, options);
   } catch (error) {
-    throw new StoreOpenError(config.store.path, error);
+    // the tree never took the store (or its owner is gone with it): close it here
+    await store.close();
+    throw error;
   }
+}
+
+async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, now: () => number, options: { readonly link?: Pid }): Promise<Gateway> {
   let core: GatewayCore | undefined;
   let pool: SmppPool | undefined;
+  // A delivery to a user's contact ends within Timer F (64·T1); its claim holds twice that.
+  const deliveryLease = 2 * 64 * config.sip.t1;
 
-  // One delivery run per AOR at a time (a second request while one runs makes it run again), so a
-  // stored message is never sent twice at once.
+  // One delivery run per AOR at a time on this node (a second request while one runs makes it run
+  // again); across nodes, the store lets one claim per user at a time. So a stored message is never
+  // sent twice at once.
   const running = new Map<string, boolean>();
   const deliverPending = async (aor: string): Promise<void> => {
     if (running.has(aor)) {
@@ -89,23 +107,31 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   };
   const deliverStored = async (aor: string): Promise<void> => {
     // Nobody registered: nothing to read (the stored list of an absent user only grows).
-    if (store.bindings(aor, now()).length === 0) return;
-    for (const message of store.pendingFor(aor)) {
-      const contact = store.bindings(aor, now())[0];
-      if (contact === undefined || core === undefined) return;
-      const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text, message.contentType);
-      if (status >= 200 && status < 300) {
-        store.deleteInbound(message.id);
+    if ((await store.bindings(aor, now())).length === 0) return;
+    for (;;) {
+      const at = now();
+      const message = await store.claimInbound(aor, { now: at, until: at + deliveryLease });
+      if (message === undefined) return;
+      let delivered = false;
+      try {
+        const contact = (await store.bindings(aor, now()))[0];
+        if (contact === undefined || core === undefined) return;
+        const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text, message.contentType);
+        if (status < 200 || status >= 300) return; // kept: tried again at the next REGISTER
+        await store.deleteInbound(message.id);
+        delivered = true;
         // the stored list holds mobile-originated texts and the IMDNs made from receipts
         if (message.contentType === IMDN_CONTENT_TYPE) pool!.counters.notificationsDelivered++;
         else pool!.counters.moDelivered++;
-      } else return; // kept: tried again at the next REGISTER
+      } finally {
+        if (!delivered) await store.releaseInbound(message.id).catch((error: unknown) => log('message %d for %s not given back (it returns when its lease ends): %O', message.id, aor, error));
+      }
     }
   };
 
   // A receipt (TLVs first, else the Appendix B text) becomes an IMDN for the sender, stored and
-  // delivered like a mobile-originated message.
-  const notifySender = (pdu: PduOf<'deliver_sm'>): void => {
+  // delivered like a mobile-originated message. Rejects with the store's error.
+  const notifySender = async (pdu: PduOf<'deliver_sm'>, again: boolean): Promise<void> => {
     const text = pdu.short_message.toString('latin1');
     const parsed = parseReceipt(text);
     const messageId = pdu.tlvs?.receipted_message_id ?? parsed?.id;
@@ -113,32 +139,44 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
     const status = deliveryStatusOf(state);
     log('receipt for %s: state %s', messageId, state);
     if (messageId === undefined || status === undefined) return;
-    const sent = store.takeSent(messageId);
-    if (sent === undefined) return;
+    const sent = await store.takeSent(messageId);
+    if (sent === undefined) {
+      // The receipt may overtake the record of its submit (written once submit_sm_resp was read,
+      // perhaps by another node): look once more a little later.
+      if (!again) runtime.clock.setTimeout(() => void notifySender(pdu, true).catch((error: unknown) => log('receipt for %s: %O', messageId, error)), RECEIPT_RETRY);
+      return;
+    }
     const recipientUri = `sip:${sent.recipient}@${config.sip.domain}`;
-    store.queueInbound({ aor: sent.senderAor, from: sent.recipient, text: imdnDocument(sent.sipMessageId, recipientUri, status, new Date(now())), contentType: IMDN_CONTENT_TYPE, receivedAt: now() });
+    await store.queueInbound({ aor: sent.senderAor, from: sent.recipient, text: imdnDocument(sent.sipMessageId, recipientUri, status, new Date(now())), contentType: IMDN_CONTENT_TYPE, receivedAt: now() });
     void deliverPending(sent.senderAor).catch((error: unknown) => log('notification to %s failed: %O', sent.senderAor, error));
   };
 
-  const onDeliver = (pdu: Pdu): number => {
+  const onDeliver = async (pdu: Pdu): Promise<number> => {
     if (pdu.command !== 'deliver_sm') return CommandStatus.ESME_ROK;
-    if (((pdu.esm_class ?? 0) & RECEIPT) !== 0) {
-      notifySender(pdu);
+    try {
+      if (((pdu.esm_class ?? 0) & RECEIPT) !== 0) {
+        await notifySender(pdu, false);
+        return CommandStatus.ESME_ROK;
+      }
+      const aor = `sip:${pdu.destination_addr}@${config.sip.domain}`;
+      const text = decodeText(pdu.short_message, pdu.data_coding ?? 0);
+      // Stored before the deliver_sm_resp goes out: the SMSC may forget it once we answer.
+      await store.queueInbound({ aor, from: pdu.source_addr, text, contentType: 'text/plain;charset=UTF-8', receivedAt: now() });
+      void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
       return CommandStatus.ESME_ROK;
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      // not stored: the SMSC keeps it and tries again later (SMPP v3.4 §5.1.3)
+      log('deliver_sm #%d not stored (%s): answered ESME_RX_T_APPN', pdu.sequence_number, error.message);
+      return CommandStatus.ESME_RX_T_APPN;
     }
-    const aor = `sip:${pdu.destination_addr}@${config.sip.domain}`;
-    const text = decodeText(pdu.short_message, pdu.data_coding ?? 0);
-    // Stored before the deliver_sm_resp goes out: the SMSC may forget it once we answer.
-    store.queueInbound({ aor, from: pdu.source_addr, text, contentType: 'text/plain;charset=UTF-8', receivedAt: now() });
-    void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
-    return CommandStatus.ESME_ROK;
   };
 
   // Digest authentication of REGISTER and MESSAGE (RFC 3261 §22): users' HA1s in the store, and
   // the documented demo user of the embedded defaults.
   const { demoUser, demoPassword } = config.auth;
-  if (demoUser !== null && demoPassword !== null) addUser(store, demoUser, demoPassword, config.sip.domain);
-  const authenticator = config.auth.mode === 'digest' ? userAuthenticator(store, { realm: config.sip.domain, algorithms: config.auth.algorithms.split(',').map((a) => a.trim() as DigestAlgorithm), nonceLifetime: config.auth.nonceLifetime * 1000, now }) : undefined;
+  if (demoUser !== null && demoPassword !== null) await addUser(store, demoUser, demoPassword, config.sip.domain);
+  const authenticator = config.auth.mode === 'digest' ? await userAuthenticator(store, { realm: config.sip.domain, algorithms: config.auth.algorithms.split(',').map((a) => a.trim() as DigestAlgorithm), nonceLifetime: config.auth.nonceLifetime * 1000, now }) : undefined;
   const authorize = async (request: SipRequest, transaction: ServerTransaction): Promise<boolean> => {
     if (authenticator === undefined) return true;
     const outcome = await authenticator.verify(request);
@@ -154,7 +192,8 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   };
 
   const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
-  pool = new SmppPool(config.smpp.binds, onDeliver, () => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error)));
+  const flushOutbox = (): void => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
+  pool = new SmppPool(config.smpp.binds, onDeliver, flushOutbox);
   const gateway = new RunningGateway(config, store, pool);
 
   const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' })];
@@ -230,22 +269,31 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   );
   children.push(
     worker('registration-sweep', ResourceOwner, {
-      // Expired bindings are already ignored when read; this sweep removes them from the store.
+      // Expired bindings are already ignored when read; this sweep removes them from the store. It
+      // also flushes the outbox, so rows whose lease ended (a node that crashed mid-submit) go out.
       open: async () => {
-        const timer: { handle?: ClockHandle } = {};
-        const purge = (): void => {
-          const removed = store.purgeExpired(now());
+        const sweep: Sweep = { stopped: false };
+        const purge = async (): Promise<void> => {
+          const removed = await store.purgeExpired(now());
           if (removed > 0) log('%d expired registrations removed', removed);
-          const forgotten = store.purgeTaken(now());
+          const forgotten = await store.purgeTaken(now());
           if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
-          timer.handle = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
+          if (gateway.pool.boundCount > 0) await outbox.flush();
         };
-        timer.handle = runtime.clock.setTimeout(purge, PURGE_INTERVAL);
-        return timer;
+        const tick = (): void => {
+          void purge()
+            .catch((error: unknown) => log('sweep failed: %O', error))
+            .finally(() => {
+              if (!sweep.stopped) sweep.handle = runtime.clock.setTimeout(tick, PURGE_INTERVAL);
+            });
+        };
+        sweep.handle = runtime.clock.setTimeout(tick, PURGE_INTERVAL);
+        return sweep;
       },
-      close: async (timer) => {
-        const handle = (timer as { handle?: ClockHandle }).handle;
-        if (handle !== undefined) runtime.clock.clearTimeout(handle);
+      close: async (resource) => {
+        const sweep = resource as Sweep;
+        sweep.stopped = true;
+        if (sweep.handle !== undefined) runtime.clock.clearTimeout(sweep.handle);
       },
     }),
   );

@@ -2,14 +2,17 @@
 // `pnpm start`: the gateway with its embedded defaults (config file from --config or
 // SWITCHBOARD_CONFIG, environment variables over it), until SIGINT / SIGTERM.
 // A start that fails prints one line naming the cause and the setting to change, and exits with a
-// sysexits(3) status (start-failure.ts): 78 a bad configuration, 69 a port in use, 73 a store that
-// cannot be written, 77 a port that needs privileges, 70 anything else (with its stack).
+// sysexits(3) status (start-failure.ts): 78 a bad configuration, 69 a port in use or a database
+// out of reach, 73 a store that cannot be written, 77 a port that needs privileges, 70 anything
+// else (with its stack).
 // Relative paths (--config, store.path) are read from the directory `pnpm start` was run in.
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApplication, ExitStatus } from '@switchboard/actor';
+import createDebug from 'debug';
+import { Runtime, startApplication, stderrReports, ExitStatus, formatReport, type Report } from '@switchboard/actor';
 import { ConfigError, callerDirectory, commandLineConfig, type GatewayConfig } from './config.js';
 import { gatewayChild, type Gateway } from './gateway.js';
+import { describeStore } from './open-store.js';
 import { StartExit, startFailure } from './start-failure.js';
 
 /** Writes the last words, waits for stdout and stderr to drain (a pipe may be asynchronous), exits. */
@@ -41,7 +44,7 @@ const SCENARIO = relative(callerDirectory(), fileURLToPath(new URL('../scenarios
 const announce = (gateway: Gateway): void => {
   process.stdout.write(
     [
-      `Switchboard gateway: SIP on udp/tcp ${host}:${port} (domain ${domain}), SMPP ${config.smpp.host === null ? `embedded simulator on 127.0.0.1:${gateway.smppPort}` : `${config.smpp.host}:${gateway.smppPort}`}, store ${config.store.path}`,
+      `Switchboard gateway: SIP on udp/tcp ${host}:${port} (domain ${domain}), SMPP ${config.smpp.host === null ? `embedded simulator on 127.0.0.1:${gateway.smppPort}` : `${config.smpp.host}:${gateway.smppPort}`}, store ${describeStore(config.store)}`,
       digest ? `Users need digest credentials (pnpm users add NAME in a clone, switchboard-users add NAME from npm);${demoUser === null ? '' : ` the demo user is ${demoUser} / ${demoPassword ?? ''}.`}` : 'Authentication is off (auth.mode): anyone may register and send.',
       'Try:',
       `  sipsak -U -C sip:${user}@127.0.0.1:9998 -s sip:${user}@${host}:${port} -x 300 -i${credentials}   # register a user`,
@@ -54,7 +57,7 @@ const announce = (gateway: Gateway): void => {
 };
 const STOPPED: Record<number, string> = {
   [ExitStatus.OK]: 'Switchboard gateway stopped.',
-  [ExitStatus.CRASHED]: 'Switchboard gateway stopped: a part kept crashing (DEBUG=switchboard:* shows why).',
+  [ExitStatus.CRASHED]: 'Switchboard gateway stopped: a part kept crashing (the crash reports above say why).',
   [ExitStatus.SHUTDOWN_TIMEOUT]: 'Switchboard gateway stopped: the shutdown took too long, what was left was killed.',
 };
 
@@ -74,11 +77,23 @@ process.on('SIGTERM', onSignal);
 
 // startApplication handles SIGINT and SIGTERM: the tree stops in reverse order (status page, SIP,
 // binds with their unbinds, the SMSC, the store), then "Switchboard gateway stopped." and status 0.
+// Crash and supervisor reports: while the tree starts, a failure is told by the one line of
+// start-failure.ts (the reports go to debug); once it runs, each is a line on stderr.
+const startLog = createDebug('switchboard:gateway:start');
+let started = false;
+const reports = (report: Report): void => {
+  if (started) stderrReports(report);
+  else if (startLog.enabled) startLog(formatReport(report));
+};
 try {
   const application = await startApplication(
     { children: [gatewayChild(config, announce)] },
-    { exit: (status) => exitWith(status, STOPPED[status] ?? `Switchboard gateway stopped (status ${status}).`, status === ExitStatus.OK ? process.stdout : process.stderr) },
+    {
+      runtime: new Runtime({ reports }),
+      exit: (status) => exitWith(status, STOPPED[status] ?? `Switchboard gateway stopped (status ${status}).`, status === ExitStatus.OK ? process.stdout : process.stderr),
+    },
   );
+  started = true;
   if (firstSignalAt !== null) void application.shutdown(); // signalled while starting
 } catch (error) {
   const failure = startFailure(error, config);

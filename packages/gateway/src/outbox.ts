@@ -3,12 +3,25 @@
 // bind comes back, within `smpp.validity`. Delivery is at least once: a submit whose response was
 // lost with the connection is sent again. A long text some of whose parts were accepted keeps the
 // accepted parts' ids: the first stands for the message in receipts, all are logged.
+//
+// Rows are claimed with a lease before they are submitted (a new MESSAGE is stored already
+// claimed), so nodes sharing the store never submit the same row at once; a row whose submit found
+// no bind is given back for the next flush, here or on another node.
 import createDebug from 'debug';
 import { BindStateError, PartialSendError, SessionClosedError } from '@switchboard/smpp';
 import type { SmppPool } from './smpp-pool.js';
-import type { OutboundMessage, SentMessage, Store } from './store.js';
+import type { MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:outbox');
+
+/**
+ * How long a claim on an outbound row holds (ms): longer than a submit can take (the SMPP response
+ * timeout is 60 s), short enough that a crashed node's rows are taken over within minutes.
+ */
+export const OUTBOX_LEASE = 300_000;
+
+/** Rows claimed per round of a flush. */
+const FLUSH_BATCH = 100;
 
 export type SubmitOutcome =
   /** The SMSC accepted it. */
@@ -21,6 +34,13 @@ export type SubmitOutcome =
    * the SMSC accepted all the same, in part order (empty when none was).
    */
   | { readonly type: 'refused'; readonly error: unknown; readonly acceptedIds: readonly string[] };
+
+/** What `take` did with a MESSAGE: found it taken before, or stored it and started its submit. */
+export type TakeOutcome =
+  /** Its identity was taken already (a retransmission, maybe to another node): nothing stored. */
+  | { readonly type: 'seen'; readonly taken: TakenMessage }
+  /** Stored (claimed by this node); `submitted` settles with the SMSC's answer and never rejects. */
+  | { readonly type: 'stored'; readonly submitted: Promise<SubmitOutcome> };
 
 /** Failures that a later bind may not have: the connection, not the message. */
 function isTransient(error: unknown): boolean {
@@ -37,16 +57,27 @@ export class Outbox {
     private readonly now: () => number,
     /** How long a stored MESSAGE may wait for a bind (ms). */
     private readonly validity: number,
-    private readonly onAccepted: (message: SentMessage) => void,
+    /** Keeps what a receipt for the message will need; awaited before the outcome is known. */
+    private readonly onAccepted: (message: SentMessage) => Promise<void>,
   ) {}
 
-  /** Stores a MESSAGE (with its identity, to answer retransmissions) and submits it. */
-  take(message: Omit<OutboundMessage, 'id'>, taken?: { readonly key: string; readonly expiresAt: number }): Promise<SubmitOutcome> {
-    const id = this.store.queueOutbound(message, taken);
-    return this.submit({ ...message, id });
+  /**
+   * Stores a MESSAGE (with its identity, to answer retransmissions) and starts its submit. Resolves
+   * once it is stored, or found taken before; rejects with the store's error when it could not be
+   * stored (nothing was submitted: the caller answers 503).
+   */
+  async take(message: Omit<OutboundMessage, 'id'>, identity?: MessageIdentity): Promise<TakeOutcome> {
+    const now = this.now();
+    const queued = await this.store.queueOutbound(message, { ...(identity === undefined ? {} : { identity }), lease: { now, until: now + OUTBOX_LEASE } });
+    if (queued.kind === 'seen') return { type: 'seen', taken: queued.taken };
+    return { type: 'stored', submitted: this.submit({ ...message, id: queued.id }, true) };
   }
 
-  private async submit(message: OutboundMessage): Promise<SubmitOutcome> {
+  /**
+   * Submits a claimed row; never rejects (what the store fails to record is logged). `fresh`: just
+   * taken, not part of a flush (whose own loop picks up what is given back).
+   */
+  private async submit(message: OutboundMessage, fresh: boolean): Promise<SubmitOutcome> {
     try {
       const responses = await this.pool().sendText({
         source: message.source,
@@ -55,9 +86,8 @@ export class Outbox {
         registered_delivery: 1,
         fields: { source_addr_ton: message.sourceTon, source_addr_npi: message.sourceNpi, dest_addr_ton: message.destinationTon, dest_addr_npi: 1 },
       });
-      this.store.deleteOutbound(message.id);
       const messageId = responses[0]?.message_id ?? '';
-      this.remember(message, messageId);
+      await this.settled(message, messageId);
       return { type: 'accepted', messageId };
     } catch (error) {
       const partial = error instanceof PartialSendError ? error : null;
@@ -66,23 +96,49 @@ export class Outbox {
       if (isTransient(cause)) {
         // at least once: the whole text goes again, so the parts already accepted are sent twice
         log('message %d to %s kept for the next bind: %s', message.id, message.destination, (cause as Error).message);
+        await this.giveBack(message.id, fresh);
         return { type: 'queued' };
       }
-      this.store.deleteOutbound(message.id);
       const acceptedIds = partial?.messageIds ?? [];
       // the recipient has the accepted parts: the first one's receipt still reaches the sender
-      this.remember(message, acceptedIds[0] ?? '');
+      await this.settled(message, acceptedIds[0] ?? '');
       return { type: 'refused', error: cause, acceptedIds };
     }
   }
 
-  /** Keeps the message_id that receipts will name, to notify the sender. */
-  private remember(message: OutboundMessage, messageId: string): void {
-    if (message.senderAor === null || messageId === '') return;
-    this.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
+  /**
+   * The SMSC has answered for good: the row goes, and the message_id that receipts will name is
+   * kept to notify the sender. A store failure here is logged, not thrown: the SMSC's answer
+   * stands (a row left behind is submitted again once its lease ends: at least once).
+   */
+  private async settled(message: OutboundMessage, messageId: string): Promise<void> {
+    try {
+      await this.store.deleteOutbound(message.id);
+      if (message.senderAor === null || messageId === '') return;
+      await this.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
+    } catch (error) {
+      log('message %d to %s: the store did not record its outcome: %O', message.id, message.destination, error);
+    }
   }
 
-  /** Submits what waits, oldest first (a bind came up); one run at a time. */
+  /**
+   * Releases a row no bind could take. A fresh one whose bind came up meanwhile (after the flush
+   * that bind started) would otherwise wait for the next sweep: flush again.
+   */
+  private async giveBack(id: number, fresh: boolean): Promise<void> {
+    try {
+      await this.store.releaseOutbound(id);
+    } catch (error) {
+      log('message %d not given back (it returns when its lease ends): %O', id, error);
+      return;
+    }
+    if (fresh && this.pool().boundCount > 0) void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
+  }
+
+  /**
+   * Submits what waits, oldest first (a bind came up, or the periodic sweep); one run at a time.
+   * Rejects with the store's error when it cannot claim rows.
+   */
   async flush(): Promise<void> {
     if (this.flushing) {
       this.again = true;
@@ -93,20 +149,22 @@ export class Outbox {
       do {
         this.again = false;
         for (;;) {
-          const batch = this.store.outbound(100);
+          const now = this.now();
+          const batch = await this.store.claimOutbound(FLUSH_BATCH, { now, until: now + OUTBOX_LEASE });
           if (batch.length === 0) break;
-          let stalled = false;
           const submits: Promise<SubmitOutcome>[] = [];
           for (const message of batch) {
-            if (this.now() - message.createdAt > this.validity) {
+            if (now - message.createdAt > this.validity) {
               log('message %d to %s dropped: older than its validity', message.id, message.destination);
-              this.store.deleteOutbound(message.id);
+              submits.push(this.store.deleteOutbound(message.id).then((): SubmitOutcome => ({ type: 'refused', error: null, acceptedIds: [] })));
               continue;
             }
-            submits.push(this.submit(message));
+            submits.push(this.submit(message, false));
           }
-          for (const outcome of await Promise.all(submits)) if (outcome.type === 'queued') stalled = true;
-          if (stalled) break; // the bind went away again: wait for the next one
+          const outcomes = await Promise.allSettled(submits);
+          for (const outcome of outcomes) if (outcome.status === 'rejected') log('outbox flush: %O', outcome.reason);
+          // the bind went away again: wait for the next one
+          if (outcomes.some((o) => o.status === 'fulfilled' && o.value.type === 'queued')) break;
         }
       } while (this.again);
     } finally {

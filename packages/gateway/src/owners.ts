@@ -14,8 +14,8 @@ export const StoreOwner: GenServer<Store, Quiet, Store> = {
     trapExit(true);
     return Result.ok(store);
   },
-  terminate(_reason, store) {
-    store.close();
+  async terminate(_reason, store) {
+    await store.close();
   },
 };
 

@@ -3,7 +3,7 @@
 // the minimum, `*` with Expires 0 to remove them all, and Call-ID / CSeq ordering. Bindings live in
 // the store with their expiry on the runtime clock.
 import { formatUri, isContactStar, isSipUri, paramValue, type SipRequest } from '@switchboard/sip';
-import type { Store } from './store.js';
+import type { Binding, Store } from './store.js';
 
 /**
  * The registrar's policy: the domain it serves, the expiry bounds of RFC 3261 §10.3, and a cap on
@@ -53,17 +53,19 @@ export function canonicalAor(uri: SipRequest['uri'], domain: string): string | u
 
 /**
  * Handles a REGISTER (RFC 3261 §10.3) against the store: adds, refreshes or removes the AOR's
- * bindings, all or nothing, and says what to answer. Ordering by Call-ID and CSeq is checked, so a
- * reordered retransmission cannot undo a newer request.
+ * bindings, all or nothing, and says what to answer. The check and the change are one atomic step
+ * of the store (`changeBindings`), so ordering by Call-ID and CSeq holds even when requests for the
+ * same AOR are handled at once, on one node or several: a reordered retransmission cannot undo a
+ * newer request. Rejects with the store's error (the caller answers 503).
  *
  * @example
  * ```ts
- * const outcome = register(request, store, runtime.clock.now(), limits);
+ * const outcome = await register(request, store, runtime.clock.now(), limits);
  * transaction.respond(createResponse(request, outcome.status, { reason: outcome.reason, headers:
  * outcome.headers }));
  * ```
  */
-export function register(request: SipRequest, store: Store, now: number, limits: RegistrarLimits): RegisterOutcome {
+export async function register(request: SipRequest, store: Store, now: number, limits: RegistrarLimits): Promise<RegisterOutcome> {
   const to = request.to!;
   const aor = canonicalAor(to.uri, limits.domain);
   if (aor === undefined) return { status: 404, reason: 'Not Found (the To URI names no user)', headers: [], reachable: false };
@@ -71,49 +73,62 @@ export function register(request: SipRequest, store: Store, now: number, limits:
   const seq = request.cseq!.seq;
   const contacts = request.headers.all('contact');
   const headerExpires = request.headers.first('expires');
+  const olderThan = (current: readonly Binding[], contact?: string): boolean =>
+    current.some((b) => (contact === undefined || b.contact === contact) && b.callId === callId && b.cseq >= seq);
+  // What the decision found wrong, if anything (set inside the store's transaction).
+  const refused: { outcome?: RegisterOutcome } = {};
 
   if (contacts.some(isContactStar)) {
     // §10.3 step 6: '*' only alone and with Expires 0.
     if (contacts.length !== 1 || headerExpires !== 0) return { status: 400, reason: 'Bad Request (Contact * needs Expires: 0 and no other Contact)', headers: [], aor, reachable: false };
-    for (const existing of store.bindings(aor, now)) {
-      if (existing.callId === callId && existing.cseq >= seq) return outOfOrder(aor);
-    }
-    store.removeBindings(aor);
-    return { status: 200, headers: dateHeader(), aor, reachable: false };
+    await store.changeBindings(aor, now, (current) => {
+      if (!olderThan(current)) return { removeAll: true };
+      refused.outcome = outOfOrder(aor);
+      return undefined;
+    });
+    return refused.outcome ?? { status: 200, headers: dateHeader(), aor, reachable: false };
   }
 
-  // Validate everything before changing anything (§10.3 step 7: all or nothing).
-  const changes: { contact: string; expires: number }[] = [];
+  // Validate everything before changing anything (§10.3 step 7: all or nothing). A contact named
+  // twice counts as its last mention, as if the changes were applied in order.
+  const changes = new Map<string, number>();
   for (const contact of contacts) {
     if (isContactStar(contact)) continue;
     const param = paramValue(contact.params, 'expires');
     let expires = typeof param === 'string' && /^\d+$/.test(param) ? Number(param) : (headerExpires ?? limits.defaultExpires);
     if (expires !== 0 && expires < limits.minExpires) {
-      return { status: 423, headers: [['Min-Expires', String(limits.minExpires)]], aor, reachable: store.bindings(aor, now).length > 0 };
+      return { status: 423, headers: [['Min-Expires', String(limits.minExpires)]], aor, reachable: (await store.bindings(aor, now)).length > 0 };
     }
     expires = Math.min(expires, limits.maxExpires);
-    changes.push({ contact: formatUri(contact.uri), expires });
+    const uri = formatUri(contact.uri);
+    changes.delete(uri);
+    changes.set(uri, expires);
   }
-  const current = store.bindings(aor, now);
-  for (const change of changes) {
-    const existing = current.find((b) => b.contact === change.contact);
-    if (existing !== undefined && existing.callId === callId && existing.cseq >= seq) return outOfOrder(aor);
-  }
-  // A table a peer can grow has a limit: contacts per user (each binding is listed in every 200 OK).
-  const after = new Set(current.map((b) => b.contact));
-  for (const change of changes) {
-    if (change.expires === 0) after.delete(change.contact);
-    else after.add(change.contact);
-  }
-  if (after.size > limits.maxBindingsPerUser) {
-    return { status: 403, reason: `Forbidden (at most ${limits.maxBindingsPerUser} contacts per user)`, headers: [], aor, reachable: current.length > 0 };
-  }
-  for (const change of changes) {
-    if (change.expires === 0) store.removeBinding(aor, change.contact);
-    else store.putBinding({ aor, contact: change.contact, expiresAt: now + change.expires * 1000, callId, cseq: seq });
-  }
+  const bindings = await store.changeBindings(aor, now, (current) => {
+    for (const contact of changes.keys()) {
+      if (olderThan(current, contact)) {
+        refused.outcome = outOfOrder(aor);
+        return undefined;
+      }
+    }
+    // A table a peer can grow has a limit: contacts per user (each binding is listed in every 200 OK).
+    const after = new Set(current.map((b) => b.contact));
+    for (const [contact, expires] of changes) {
+      if (expires === 0) after.delete(contact);
+      else after.add(contact);
+    }
+    if (after.size > limits.maxBindingsPerUser) {
+      refused.outcome = { status: 403, reason: `Forbidden (at most ${limits.maxBindingsPerUser} contacts per user)`, headers: [], aor, reachable: current.length > 0 };
+      return undefined;
+    }
+    const entries = [...changes];
+    return {
+      remove: entries.filter(([, expires]) => expires === 0).map(([contact]) => contact),
+      put: entries.filter(([, expires]) => expires !== 0).map(([contact, expires]) => ({ aor, contact, expiresAt: now + expires * 1000, callId, cseq: seq })),
+    };
+  });
+  if (refused.outcome !== undefined) return refused.outcome;
   // §10.3 step 8: the answer lists every current binding with its remaining time.
-  const bindings = store.bindings(aor, now);
   const headers: [string, string][] = bindings.map((b) => ['Contact', `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`]);
   return { status: 200, headers: [...headers, ...dateHeader()], aor, reachable: bindings.length > 0 };
 }

@@ -1,15 +1,19 @@
 // The gateway's SIP Core: REGISTER goes to the registrar, MESSAGE (RFC 3428) becomes a submit_sm
 // answered once the SMSC has answered, OPTIONS is answered; and MESSAGEs the gateway itself sends
-// (mobile-originated texts) resolve when their final response arrives.
+// (mobile-originated texts) resolve when their final response arrives. REGISTER and MESSAGE wait
+// on the store, so they run beside the core rather than in it (the core takes the next request
+// meanwhile); their correctness under concurrency rests on the store's atomic steps, and a store
+// that fails gets them answered 503 with Retry-After.
 import createDebug from 'debug';
 import { MessageTooLongError, splitMessage } from '@switchboard/smpp';
-import { createRequest, createResponse, paramValue, parseUri, type ClientTransaction, type Core, type ServerTransaction, type SipRequest, type SipResponse, type SipStack } from '@switchboard/sip';
+import { SipParseError, createRequest, createResponse, paramValue, parseUri, type ClientTransaction, type Core, type ServerTransaction, type SipRequest, type SipResponse, type SipStack } from '@switchboard/sip';
 import { destinationOf, sourceOf } from './addressing.js';
 import { IMDN_CONTENT_TYPE } from './imdn.js';
 import { canonicalAor, register, type RegistrarLimits } from './registrar.js';
 import type { Outbox } from './outbox.js';
 import { sipAnswerFor, type SipAnswer } from './status-mapping.js';
 import type { Store } from './store.js';
+import { STORE_RETRY_AFTER, StoreError } from './store-error.js';
 
 const log = createDebug('switchboard:gateway:sip');
 
@@ -47,9 +51,9 @@ export class GatewayCore implements Core {
     if (transaction === null) return; // an ACK: we send no 2xx to INVITEs
     switch (request.method) {
       case 'REGISTER':
-        return this.register(request, transaction);
+        return this.beside(request, transaction, this.register(request, transaction));
       case 'MESSAGE':
-        return this.message(request, transaction);
+        return this.beside(request, transaction, this.message(request, transaction));
       case 'OPTIONS':
         return answer(request, transaction, { status: 200, headers: [['Allow', ALLOW], ['Accept', 'text/plain']] });
       default:
@@ -70,6 +74,11 @@ export class GatewayCore implements Core {
     if (resolve === undefined) return;
     this.waiting.delete(transaction.key as ClientTransaction['key']);
     resolve(error);
+  }
+
+  /** Lets `work` go on without holding the core; a failure is answered (503 for the store's). */
+  private beside(request: SipRequest, transaction: ServerTransaction, work: Promise<void>): void {
+    work.catch((error: unknown) => answerFailure(request, transaction, error));
   }
 
   /** Sends a MESSAGE to `contact` and resolves with its final status (0 for a transport error or timeout). */
@@ -95,7 +104,7 @@ export class GatewayCore implements Core {
 
   private async register(request: SipRequest, transaction: ServerTransaction): Promise<void> {
     if (!(await this.context.authorize(request, transaction))) return;
-    const outcome = register(request, this.context.store, this.context.now(), this.context.limits);
+    const outcome = await register(request, this.context.store, this.context.now(), this.context.limits);
     answer(request, transaction, outcome);
     if (outcome.status === 200 && outcome.reachable && outcome.aor !== undefined) this.context.onReachable(outcome.aor);
   }
@@ -120,18 +129,13 @@ export class GatewayCore implements Core {
       answer(request, transaction, tooLong);
       return;
     }
-    // A retransmission that reaches a restarted gateway (its transaction died with the process)
-    // gets the answer the first copy got, and is not submitted twice.
+    // A retransmission that reaches a restarted gateway (its transaction died with the process), or
+    // another node, gets the answer the first copy got, and is not submitted twice: the identity
+    // is recorded with the stored MESSAGE in one step of the store.
     const now = this.context.now();
     const key = messageKey(request);
-    const taken = this.context.store.takenMessage(key, now);
-    if (taken !== undefined) {
-      log('MESSAGE %s seen before: answered %d again', key, taken.status === 0 ? 202 : taken.status);
-      answer(request, transaction, taken.status === 0 ? { status: 202, headers: [] } : { status: taken.status, headers: [] });
-      return;
-    }
     const source = sourceOf(request.from!.uri, this.context.defaultSource);
-    const outcome = this.context.outbox.take(
+    const taken = await this.context.outbox.take(
       {
         senderAor: canonicalAor(request.from!.uri, this.context.limits.domain) ?? null,
         source: source.addr,
@@ -145,24 +149,22 @@ export class GatewayCore implements Core {
       },
       { key, expiresAt: now + this.context.dedupeFor },
     );
+    if (taken.type === 'seen') {
+      const status = taken.taken.status === 0 ? 202 : taken.taken.status;
+      log('MESSAGE %s seen before: answered %d again', key, status);
+      answer(request, transaction, { status, headers: [] });
+      return;
+    }
     // 202 once the SMSC has it, or once it is stored for the next bind (RFC 3428 §7: accepted, not delivered).
-    const settle = (sip: SipAnswer): void => {
-      answer(request, transaction, sip);
-      this.context.store.answeredMessage(key, sip.status);
-    };
-    outcome
-      .then(
-        (result) => {
-          if (result.type !== 'refused') return settle({ status: 202, headers: [] });
-          log('MESSAGE to %s refused: %s', destination.addr, result.error instanceof Error ? result.error.message : String(result.error));
-          settle(sipAnswerFor(result.error));
-        },
-        (error: unknown) => {
-          log('MESSAGE to %s failed: %O', destination.addr, error);
-          settle(sipAnswerFor(error));
-        },
-      )
-      .catch((error: unknown) => log('MESSAGE %s: the answer failed: %O', key, error));
+    const result = await taken.submitted;
+    let sip: SipAnswer;
+    if (result.type !== 'refused') sip = { status: 202, headers: [] };
+    else {
+      log('MESSAGE to %s refused: %s', destination.addr, result.error instanceof Error ? result.error.message : String(result.error));
+      sip = sipAnswerFor(result.error);
+    }
+    answer(request, transaction, sip);
+    this.context.store.answeredMessage(key, sip.status).catch((error: unknown) => log('MESSAGE %s: its answer %d not recorded: %O', key, sip.status, error));
   }
 
   /** 513 when `text` needs more SMS parts than the gateway allows (or than SMPP can join: 255). */
@@ -182,6 +184,24 @@ export class GatewayCore implements Core {
 /** A MESSAGE's identity across retransmissions (RFC 3261 §17.2.3 without the branch: a restart loses nothing else). */
 function messageKey(request: SipRequest): string {
   return `${request.callId!}\n${request.cseq!.seq}\n${paramValue(request.from!.params, 'tag') ?? ''}`;
+}
+
+/**
+ * Answers a request whose handling failed: 503 with Retry-After when the store failed (the client
+ * may try again: nothing was stored, or what was is answered the same again); the status of a
+ * header found bad late (400…); else 500. The core itself would do the same for a callback it
+ * awaited.
+ */
+function answerFailure(request: SipRequest, transaction: ServerTransaction, error: unknown): void {
+  if (error instanceof StoreError) {
+    log('%s: %s; answered 503', request.method, error.message);
+    answer(request, transaction, { status: 503, reason: 'Service Unavailable (the store is unavailable)', headers: [['Retry-After', String(STORE_RETRY_AFTER)]] });
+  } else if (error instanceof SipParseError) {
+    answer(request, transaction, { status: error.status, reason: error.reasonPhrase, headers: [] });
+  } else {
+    log('%s failed: %O', request.method, error);
+    answer(request, transaction, { status: 500, reason: 'Server Internal Error (the request could not be handled)', headers: [] });
+  }
 }
 
 /**

@@ -1,255 +1,286 @@
-// The Store on SQLite (better-sqlite3): one file in WAL mode. Each write is committed before the
-// gateway acknowledges what it stored, so a crash or restart of the gateway loses nothing. With
-// `synchronous: 'normal'` (the default) WAL is not fsynced on every commit: an operating-system
-// crash or power cut may lose the last commits. `'full'` fsyncs each one, at a cost in throughput
-// (docs/gateway.md has the numbers).
+// The Store on SQLite (better-sqlite3): one file in WAL mode, for one gateway node. Each write is
+// committed before the gateway acknowledges what it stored, so a crash or restart of the gateway
+// loses nothing. With `synchronous: 'normal'` (the default) WAL is not fsynced on every commit: an
+// operating-system crash or power cut may lose the last commits. `'full'` fsyncs each one, at a cost
+// in throughput (docs/gateway.md has the numbers). better-sqlite3 is synchronous: each method does
+// its work when called and returns a settled promise, so the order of calls is the order of writes.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Binding, OutboundMessage, PendingMessage, SentMessage, SipUser, Store, TakenMessage } from './store.js';
+import createDebug from 'debug';
+import { migrateSqlite } from './sqlite-migrations.js';
+import { StoreError, withDecision } from './store-error.js';
+import { newNodeName } from './store-node.js';
+import { toBinding, toOutbound, toPending, toSent, toUser, type BindingRow, type InboundRow, type OutboundRow, type SentRow, type UserRow } from './store-rows.js';
+import type { Binding, BindingDecision, Lease, MessageIdentity, OutboundMessage, PendingMessage, QueuedOutbound, SentMessage, SipUser, Store, TakenMessage } from './store.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS bindings (
-  aor TEXT NOT NULL, contact TEXT NOT NULL, expires_at INTEGER NOT NULL, call_id TEXT NOT NULL, cseq INTEGER NOT NULL,
-  PRIMARY KEY (aor, contact)
-);
-CREATE TABLE IF NOT EXISTS inbound (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, aor TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL,
-  content_type TEXT NOT NULL DEFAULT 'text/plain;charset=UTF-8', received_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS outbound (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, sender_aor TEXT, source TEXT NOT NULL, source_ton INTEGER NOT NULL, source_npi INTEGER NOT NULL,
-  destination TEXT NOT NULL, destination_ton INTEGER NOT NULL, text TEXT NOT NULL, sip_message_id TEXT NOT NULL, created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sent (
-  message_id TEXT PRIMARY KEY, sender_aor TEXT NOT NULL, recipient TEXT NOT NULL, sip_message_id TEXT NOT NULL, sent_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS inbound_aor ON inbound (aor, id);
-CREATE TABLE IF NOT EXISTS taken (key TEXT PRIMARY KEY, status INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-`;
+const log = createDebug('switchboard:gateway:store');
 
-interface BindingRow {
-  aor: string;
-  contact: string;
-  expires_at: number;
-  call_id: string;
-  cseq: number;
+/** How a {@link SqliteStore} is opened. */
+export interface SqliteStoreOptions {
+  /** `normal` (default): durable across gateway crashes; `full`: across power loss too (an fsync per commit). */
+  readonly synchronous?: 'normal' | 'full';
+  /** The name claims are made under (default `host/pid/random`). */
+  readonly node?: string;
+  /**
+   * Frees every claim left in the file at open (default false). A SQLite file serves one gateway,
+   * so what a crashed run claimed is free as soon as the next run starts; a tool opening the file
+   * beside a running gateway (`pnpm users`) leaves it false.
+   */
+  readonly reclaim?: boolean;
 }
-interface InboundRow {
-  id: number;
-  aor: string;
-  sender: string;
-  text: string;
-  content_type: string;
-  received_at: number;
-}
-interface OutboundRow {
-  id: number;
-  sender_aor: string | null;
-  source: string;
-  source_ton: number;
-  source_npi: number;
-  destination: string;
-  destination_ton: number;
-  text: string;
-  sip_message_id: string;
-  created_at: number;
-}
-interface UserRow {
-  username: string;
-  realm: string;
-  ha1_md5: string;
-  ha1_sha256: string;
-}
-interface SentRow {
-  message_id: string;
-  sender_aor: string;
-  recipient: string;
-  sip_message_id: string;
-  sent_at: number;
+
+function prepare(db: Database.Database) {
+  return {
+    // the most recently refreshed binding first: it is the one delivery uses
+    bindings: db.prepare<[string, number], BindingRow>('SELECT * FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY expires_at DESC, contact'),
+    putBinding: db.prepare('INSERT INTO bindings (aor, contact, expires_at, call_id, cseq) VALUES (?, ?, ?, ?, ?) ON CONFLICT (aor, contact) DO UPDATE SET expires_at = excluded.expires_at, call_id = excluded.call_id, cseq = excluded.cseq'),
+    removeBinding: db.prepare('DELETE FROM bindings WHERE aor = ? AND contact = ?'),
+    removeBindings: db.prepare('DELETE FROM bindings WHERE aor = ?'),
+    purge: db.prepare('DELETE FROM bindings WHERE expires_at <= ?'),
+    count: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM bindings WHERE expires_at > ?'),
+    queueInbound: db.prepare('INSERT INTO inbound (aor, sender, text, content_type, received_at) VALUES (?, ?, ?, ?, ?)'),
+    pending: db.prepare<[string], InboundRow>('SELECT * FROM inbound WHERE aor = ? ORDER BY id'),
+    // the oldest of the AOR's messages, only when no lease holds it: one delivery per user at a time
+    claimInbound: db.prepare<[string, number, string, number], InboundRow>(
+      'UPDATE inbound SET claimed_by = ?, lease_until = ? WHERE id = (SELECT id FROM inbound WHERE aor = ? ORDER BY id LIMIT 1) AND lease_until <= ? RETURNING *',
+    ),
+    releaseInbound: db.prepare('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE id = ?'),
+    deleteInbound: db.prepare('DELETE FROM inbound WHERE id = ?'),
+    countPending: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
+    queueOutbound: db.prepare(
+      'INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    claimOutbound: db.prepare<[string, number, number, number], OutboundRow>(
+      'UPDATE outbound SET claimed_by = ?, lease_until = ? WHERE id IN (SELECT id FROM outbound WHERE lease_until <= ? ORDER BY id LIMIT ?) RETURNING *',
+    ),
+    releaseOutbound: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE id = ?'),
+    deleteOutbound: db.prepare('DELETE FROM outbound WHERE id = ?'),
+    countOutbound: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbound'),
+    releaseNode: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
+    releaseNodeInbound: db.prepare('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
+    recordSent: db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (?, ?, ?, ?, ?)'),
+    takeSent: db.prepare<[string], SentRow>('DELETE FROM sent WHERE message_id = ? RETURNING *'),
+    take: db.prepare('INSERT OR REPLACE INTO taken (key, status, expires_at) VALUES (?, 0, ?)'),
+    taken: db.prepare<[string, number], { status: number; expires_at: number }>('SELECT status, expires_at FROM taken WHERE key = ? AND expires_at > ?'),
+    answered: db.prepare('UPDATE taken SET status = ? WHERE key = ?'),
+    purgeTaken: db.prepare('DELETE FROM taken WHERE expires_at <= ?'),
+    user: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+    putUser: db.prepare('INSERT OR REPLACE INTO users (username, realm, ha1_md5, ha1_sha256) VALUES (?, ?, ?, ?)'),
+    removeUser: db.prepare('DELETE FROM users WHERE username = ?'),
+    usernames: db.prepare<[], { username: string }>('SELECT username FROM users ORDER BY username'),
+    setting: db.prepare<[string], { value: Buffer }>('SELECT value FROM settings WHERE name = ?'),
+    putSetting: db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)'),
+  };
 }
 
 /**
- * The {@link Store} on SQLite (better-sqlite3), one file in WAL mode. Each write is committed
- * before the call returns, so a crash or restart of the gateway loses nothing; with `synchronous:
- * 'normal'` (the default) an operating-system crash or power cut may lose the last commits, and
- * `'full'` fsyncs each one at a cost in throughput.
+ * The {@link Store} on SQLite (better-sqlite3), one file in WAL mode, for one gateway node. Each
+ * write is committed before its promise resolves, so a crash or restart of the gateway loses
+ * nothing; with `synchronous: 'normal'` (the default) an operating-system crash or power cut may
+ * lose the last commits, and `'full'` fsyncs each one at a cost in throughput. The schema is
+ * migrated at open (`switchboard_migrations`).
  *
  * @example
  * ```ts
  * const store = new SqliteStore('/var/lib/switchboard/gateway.db');
- * store.putUser({ username: 'alice', realm: 'example.com', ha1Md5, ha1Sha256 });
+ * await store.putUser({ username: 'alice', realm: 'example.com', ha1Md5, ha1Sha256 });
  * ```
  */
 export class SqliteStore implements Store {
+  /** The name this store claims work under. */
+  readonly node: string;
   private readonly db: Database.Database;
-  private readonly statements;
-  private readonly queueTaken: (m: Omit<OutboundMessage, 'id'>, key: string, expiresAt: number) => number;
+  private readonly statements: ReturnType<typeof prepare>;
+  private closed = false;
 
-  /** Opens (or creates) the database at `path`; `':memory:'` for a throwaway one. */
-  constructor(path: string, options: { synchronous?: 'normal' | 'full' } = {}) {
+  /** Opens (or creates, and migrates) the database at `path`; `':memory:'` for a throwaway one. Throws when it cannot. */
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.node = options.node ?? newNodeName();
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.exec(SCHEMA);
-    this.statements = {
-      // the most recently refreshed binding first: it is the one delivery uses
-      bindings: this.db.prepare<[string, number], BindingRow>('SELECT * FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY expires_at DESC, contact'),
-      put: this.db.prepare('INSERT INTO bindings (aor, contact, expires_at, call_id, cseq) VALUES (?, ?, ?, ?, ?) ON CONFLICT (aor, contact) DO UPDATE SET expires_at = excluded.expires_at, call_id = excluded.call_id, cseq = excluded.cseq'),
-      remove: this.db.prepare('DELETE FROM bindings WHERE aor = ? AND contact = ?'),
-      removeAll: this.db.prepare('DELETE FROM bindings WHERE aor = ?'),
-      purge: this.db.prepare('DELETE FROM bindings WHERE expires_at <= ?'),
-      count: this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM bindings WHERE expires_at > ?'),
-      queue: this.db.prepare('INSERT INTO inbound (aor, sender, text, content_type, received_at) VALUES (?, ?, ?, ?, ?)'),
-      queueOutbound: this.db.prepare('INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      outbound: this.db.prepare<[number], OutboundRow>('SELECT * FROM outbound ORDER BY id LIMIT ?'),
-      deleteOutbound: this.db.prepare('DELETE FROM outbound WHERE id = ?'),
-      countOutbound: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbound'),
-      recordSent: this.db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (?, ?, ?, ?, ?)'),
-      findSent: this.db.prepare<[string], SentRow>('SELECT * FROM sent WHERE message_id = ?'),
-      deleteSent: this.db.prepare('DELETE FROM sent WHERE message_id = ?'),
-      pending: this.db.prepare<[string], InboundRow>('SELECT * FROM inbound WHERE aor = ? ORDER BY id'),
-      deleteInbound: this.db.prepare('DELETE FROM inbound WHERE id = ?'),
-      countPending: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
-      take: this.db.prepare('INSERT OR REPLACE INTO taken (key, status, expires_at) VALUES (?, 0, ?)'),
-      taken: this.db.prepare<[string, number], { status: number; expires_at: number }>('SELECT status, expires_at FROM taken WHERE key = ? AND expires_at > ?'),
-      answered: this.db.prepare('UPDATE taken SET status = ? WHERE key = ?'),
-      purgeTaken: this.db.prepare('DELETE FROM taken WHERE expires_at <= ?'),
-      user: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
-      putUser: this.db.prepare('INSERT OR REPLACE INTO users (username, realm, ha1_md5, ha1_sha256) VALUES (?, ?, ?, ?)'),
-      removeUser: this.db.prepare('DELETE FROM users WHERE username = ?'),
-      usernames: this.db.prepare<[], { username: string }>('SELECT username FROM users ORDER BY username'),
-      setting: this.db.prepare<[string], { value: Buffer }>('SELECT value FROM settings WHERE name = ?'),
-      putSetting: this.db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)'),
-    };
-    this.queueTaken = this.db.transaction((m: Omit<OutboundMessage, 'id'>, key: string, expiresAt: number): number => {
-      this.statements.take.run(key, expiresAt);
-      return this.insertOutbound(m);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      // another process (pnpm users) may hold the write lock for a moment
+      this.db.pragma('busy_timeout = 5000');
+      migrateSqlite(this.db);
+      this.statements = prepare(this.db);
+      if (options.reclaim === true) this.db.exec('UPDATE outbound SET claimed_by = NULL, lease_until = 0; UPDATE inbound SET claimed_by = NULL, lease_until = 0');
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** Runs `work` now, turning a failure into a rejected StoreError. */
+  private run<T>(operation: string, work: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new Error('the store is closed');
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(new StoreError(operation, error));
+    }
+  }
+
+  bindings(aor: string, now: number): Promise<Binding[]> {
+    return this.run('bindings', () => this.statements.bindings.all(aor, now).map(toBinding));
+  }
+
+  changeBindings(aor: string, now: number, decision: BindingDecision): Promise<Binding[]> {
+    return withDecision(decision, (decide) => this.changeBindingsWith(aor, now, decide));
+  }
+
+  private changeBindingsWith(aor: string, now: number, decide: BindingDecision): Promise<Binding[]> {
+    return this.run('changeBindings', () =>
+      this.db.transaction((): Binding[] => {
+        const s = this.statements;
+        const change = decide(s.bindings.all(aor, now).map(toBinding));
+        if (change !== undefined) {
+          if (change.removeAll === true) s.removeBindings.run(aor);
+          for (const contact of change.remove ?? []) s.removeBinding.run(aor, contact);
+          for (const b of change.put ?? []) s.putBinding.run(aor, b.contact, b.expiresAt, b.callId, b.cseq);
+        }
+        return s.bindings.all(aor, now).map(toBinding);
+      }).immediate(),
+    );
+  }
+
+  purgeExpired(now: number): Promise<number> {
+    return this.run('purgeExpired', () => this.statements.purge.run(now).changes);
+  }
+
+  countBindings(now: number): Promise<number> {
+    return this.run('countBindings', () => this.statements.count.get(now)?.n ?? 0);
+  }
+
+  queueInbound(m: Omit<PendingMessage, 'id'>): Promise<number> {
+    return this.run('queueInbound', () => Number(this.statements.queueInbound.run(m.aor, m.from, m.text, m.contentType, m.receivedAt).lastInsertRowid));
+  }
+
+  pendingFor(aor: string): Promise<PendingMessage[]> {
+    return this.run('pendingFor', () => this.statements.pending.all(aor).map(toPending));
+  }
+
+  claimInbound(aor: string, lease: Lease): Promise<PendingMessage | undefined> {
+    return this.run('claimInbound', () => {
+      const row = this.statements.claimInbound.get(this.node, lease.until, aor, lease.now);
+      return row === undefined ? undefined : toPending(row);
     });
   }
 
-  bindings(aor: string, now: number): Binding[] {
-    return this.statements.bindings.all(aor, now).map((r) => ({ aor: r.aor, contact: r.contact, expiresAt: r.expires_at, callId: r.call_id, cseq: r.cseq }));
+  releaseInbound(id: number): Promise<void> {
+    return this.run('releaseInbound', () => void this.statements.releaseInbound.run(id));
   }
 
-  putBinding(b: Binding): void {
-    this.statements.put.run(b.aor, b.contact, b.expiresAt, b.callId, b.cseq);
+  deleteInbound(id: number): Promise<void> {
+    return this.run('deleteInbound', () => void this.statements.deleteInbound.run(id));
   }
 
-  removeBinding(aor: string, contact: string): void {
-    this.statements.remove.run(aor, contact);
+  countPending(): Promise<number> {
+    return this.run('countPending', () => this.statements.countPending.get()?.n ?? 0);
   }
 
-  removeBindings(aor: string): void {
-    this.statements.removeAll.run(aor);
+  queueOutbound(m: Omit<OutboundMessage, 'id'>, options: { readonly identity?: MessageIdentity; readonly lease: Lease }): Promise<QueuedOutbound> {
+    return this.run('queueOutbound', () =>
+      this.db.transaction((): QueuedOutbound => {
+        const { identity, lease } = options;
+        if (identity !== undefined) {
+          const seen = this.statements.taken.get(identity.key, lease.now);
+          if (seen !== undefined) return { kind: 'seen', taken: { status: seen.status, expiresAt: seen.expires_at } };
+          this.statements.take.run(identity.key, identity.expiresAt);
+        }
+        const id = this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt, this.node, lease.until).lastInsertRowid;
+        return { kind: 'queued', id: Number(id) };
+      }).immediate(),
+    );
   }
 
-  purgeExpired(now: number): number {
-    return this.statements.purge.run(now).changes;
+  claimOutbound(limit: number, lease: Lease): Promise<OutboundMessage[]> {
+    return this.run('claimOutbound', () =>
+      this.statements.claimOutbound
+        .all(this.node, lease.until, lease.now, limit)
+        .map(toOutbound)
+        .sort((a, b) => a.id - b.id),
+    );
   }
 
-  countBindings(now: number): number {
-    return this.statements.count.get(now)?.n ?? 0;
+  releaseOutbound(id: number): Promise<void> {
+    return this.run('releaseOutbound', () => void this.statements.releaseOutbound.run(id));
   }
 
-  queueInbound(m: Omit<PendingMessage, 'id'>): number {
-    return Number(this.statements.queue.run(m.aor, m.from, m.text, m.contentType, m.receivedAt).lastInsertRowid);
+  deleteOutbound(id: number): Promise<void> {
+    return this.run('deleteOutbound', () => void this.statements.deleteOutbound.run(id));
   }
 
-  pendingFor(aor: string): PendingMessage[] {
-    return this.statements.pending.all(aor).map((r) => ({ id: r.id, aor: r.aor, from: r.sender, text: r.text, contentType: r.content_type, receivedAt: r.received_at }));
+  countOutbound(): Promise<number> {
+    return this.run('countOutbound', () => this.statements.countOutbound.get()?.n ?? 0);
   }
 
-  deleteInbound(id: number): void {
-    this.statements.deleteInbound.run(id);
+  takenMessage(key: string, now: number): Promise<TakenMessage | undefined> {
+    return this.run('takenMessage', () => {
+      const row = this.statements.taken.get(key, now);
+      return row === undefined ? undefined : { status: row.status, expiresAt: row.expires_at };
+    });
   }
 
-  countPending(): number {
-    return this.statements.countPending.get()?.n ?? 0;
+  answeredMessage(key: string, status: number): Promise<void> {
+    return this.run('answeredMessage', () => void this.statements.answered.run(status, key));
   }
 
-  queueOutbound(m: Omit<OutboundMessage, 'id'>, taken?: { readonly key: string; readonly expiresAt: number }): number {
-    return taken === undefined ? this.insertOutbound(m) : this.queueTaken(m, taken.key, taken.expiresAt);
+  purgeTaken(now: number): Promise<number> {
+    return this.run('purgeTaken', () => this.statements.purgeTaken.run(now).changes);
   }
 
-  takenMessage(key: string, now: number): TakenMessage | undefined {
-    const row = this.statements.taken.get(key, now);
-    return row === undefined ? undefined : { status: row.status, expiresAt: row.expires_at };
+  recordSent(m: SentMessage): Promise<void> {
+    return this.run('recordSent', () => void this.statements.recordSent.run(m.messageId, m.senderAor, m.recipient, m.sipMessageId, m.sentAt));
   }
 
-  answeredMessage(key: string, status: number): void {
-    this.statements.answered.run(status, key);
+  takeSent(messageId: string): Promise<SentMessage | undefined> {
+    return this.run('takeSent', () => {
+      const row = this.statements.takeSent.get(messageId);
+      return row === undefined ? undefined : toSent(row);
+    });
   }
 
-  purgeTaken(now: number): number {
-    return this.statements.purgeTaken.run(now).changes;
+  user(username: string): Promise<SipUser | undefined> {
+    return this.run('user', () => {
+      const row = this.statements.user.get(username);
+      return row === undefined ? undefined : toUser(row);
+    });
   }
 
-  user(username: string): SipUser | undefined {
-    const row = this.statements.user.get(username);
-    return row === undefined ? undefined : { username: row.username, realm: row.realm, ha1Md5: row.ha1_md5, ha1Sha256: row.ha1_sha256 };
+  putUser(u: SipUser): Promise<void> {
+    return this.run('putUser', () => void this.statements.putUser.run(u.username, u.realm, u.ha1Md5, u.ha1Sha256));
   }
 
-  putUser(u: SipUser): void {
-    this.statements.putUser.run(u.username, u.realm, u.ha1Md5, u.ha1Sha256);
+  removeUser(username: string): Promise<boolean> {
+    return this.run('removeUser', () => this.statements.removeUser.run(username).changes > 0);
   }
 
-  removeUser(username: string): boolean {
-    return this.statements.removeUser.run(username).changes > 0;
+  usernames(): Promise<string[]> {
+    return this.run('usernames', () => this.statements.usernames.all().map((r) => r.username));
   }
 
-  usernames(): string[] {
-    return this.statements.usernames.all().map((r) => r.username);
+  serverSecret(): Promise<Buffer> {
+    return this.run('serverSecret', () => {
+      this.statements.putSetting.run('server-secret', randomBytes(32));
+      return this.statements.setting.get('server-secret')!.value;
+    });
   }
 
-  serverSecret(): Buffer {
-    this.statements.putSetting.run('server-secret', randomBytes(32));
-    return this.statements.setting.get('server-secret')!.value;
-  }
-
-  private insertOutbound(m: Omit<OutboundMessage, 'id'>): number {
-    return Number(this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt).lastInsertRowid);
-  }
-
-  outbound(limit: number): OutboundMessage[] {
-    return this.statements.outbound.all(limit).map((r) => ({
-      id: r.id,
-      senderAor: r.sender_aor,
-      source: r.source,
-      sourceTon: r.source_ton,
-      sourceNpi: r.source_npi,
-      destination: r.destination,
-      destinationTon: r.destination_ton,
-      text: r.text,
-      sipMessageId: r.sip_message_id,
-      createdAt: r.created_at,
-    }));
-  }
-
-  deleteOutbound(id: number): void {
-    this.statements.deleteOutbound.run(id);
-  }
-
-  countOutbound(): number {
-    return this.statements.countOutbound.get()?.n ?? 0;
-  }
-
-  recordSent(m: SentMessage): void {
-    this.statements.recordSent.run(m.messageId, m.senderAor, m.recipient, m.sipMessageId, m.sentAt);
-  }
-
-  takeSent(messageId: string): SentMessage | undefined {
-    const row = this.statements.findSent.get(messageId);
-    if (row === undefined) return undefined;
-    this.statements.deleteSent.run(messageId);
-    return { messageId: row.message_id, senderAor: row.sender_aor, recipient: row.recipient, sipMessageId: row.sip_message_id, sentAt: row.sent_at };
-  }
-
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    try {
+      this.statements.releaseNode.run(this.node);
+      this.statements.releaseNodeInbound.run(this.node);
+    } catch (error) {
+      log('claims of %s not given back at close (they end with their leases): %O', this.node, error);
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+    return Promise.resolve();
   }
 }

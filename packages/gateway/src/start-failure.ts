@@ -8,7 +8,7 @@ import { envName, type GatewayConfig } from './config.js';
 export const StartExit = {
   /** EX_SOFTWARE: an unexpected failure (a bug); the message carries the stack. */
   SOFTWARE: 70,
-  /** EX_UNAVAILABLE: a port is in use, or the address is not on this machine. */
+  /** EX_UNAVAILABLE: a port is in use, the address is not on this machine, or the database is unreachable. */
   UNAVAILABLE: 69,
   /** EX_CANTCREAT: the store cannot be created or opened for writing. */
   CANTCREAT: 73,
@@ -18,13 +18,20 @@ export const StartExit = {
   CONFIG: 78,
 } as const;
 
-/** The store's file (or its folder) could not be created or opened for writing. */
+/**
+ * The store could not be opened: the SQLite file (or its folder) could not be created or opened
+ * for writing, or the PostgreSQL database could not be reached or migrated.
+ */
 export class StoreOpenError extends Error {
+  /** A stable error code, `ERR_GATEWAY_STORE_OPEN`. */
   readonly code = 'ERR_GATEWAY_STORE_OPEN';
+  /** Builds the error for the store at `path` (a file, or a URL without its password). */
   constructor(
-    /** The `store.path` that failed. */
+    /** The `store.path` that failed, or the `store.url` without its password. */
     readonly path: string,
     cause: unknown,
+    /** The setting that names the store: `store.path` (SQLite) or `store.url` (PostgreSQL). */
+    readonly key: 'store.path' | 'store.url' = 'store.path',
   ) {
     super(`cannot open the store ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'StoreOpenError';
@@ -94,7 +101,15 @@ const setting = (key: string): string => `${key} (${envName(...(key.split('.') a
 export function startFailure(error: unknown, config: GatewayConfig): StartFailure {
   const { rootCause, childIds, store } = unwrap(error);
   if (store !== null) {
-    const why = rootCause instanceof Error ? rootCause.message : String(rootCause);
+    const why = reasonOf(rootCause);
+    if (store.key === 'store.url') {
+      return {
+        message: `cannot open the store ${store.path}: ${why}; set ${setting('store.url')} to a PostgreSQL database this host can reach and write (or unset it for the SQLite file store.path)`,
+        exitStatus: StartExit.UNAVAILABLE,
+        key: 'store.url',
+        rootCause,
+      };
+    }
     return {
       message: `cannot open the store ${store.path}: ${why}; set ${setting('store.path')} to a file in a writable folder`,
       exitStatus: StartExit.CANTCREAT,
@@ -123,6 +138,13 @@ export function startFailure(error: unknown, config: GatewayConfig): StartFailur
   const stack = rootCause instanceof Error ? (rootCause.stack ?? rootCause.message) : String(rootCause);
   const path = childIds.length === 0 ? '' : ` (in ${childIds.join('/')})`;
   return { message: `the gateway could not start${path}: ${stack}`, exitStatus: StartExit.SOFTWARE, key: null, rootCause };
+}
+
+/** An error's words: Node's connection errors to a name with several addresses come as an AggregateError without a message. */
+function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.message === '' && error.errors.length > 0) return reasonOf(error.errors[0]);
+  if (error instanceof Error) return error.message !== '' ? error.message : ((error as SystemError).code ?? error.name);
+  return String(error);
 }
 
 function hostOf(key: string, config: GatewayConfig): string {

@@ -95,12 +95,13 @@ function plain(node: SupervisionNode): TreeNode {
  */
 export async function gatewayStatus(gateway: Gateway, startedAt: number, maxChildren = DEFAULT_CHILDREN): Promise<GatewayStatus> {
   const stats = gateway.stack.stats();
+  const [registrations, queued] = await Promise.all([gateway.store.countBindings(Date.now()), gateway.store.countPending()]);
   return {
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     sip: { listeners: gateway.stack.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`), ...stats },
     smpp: { smsc: `${gateway.config.smpp.host ?? '127.0.0.1 (embedded simulator)'}:${gateway.smppPort}`, binds: await gateway.pool.bindStats() },
-    registrations: gateway.store.countBindings(Date.now()),
-    queued: gateway.store.countPending(),
+    registrations,
+    queued,
     counters: { ...gateway.pool.counters },
     tree: plain(await supervisionTree(gateway.supervisor, 'gateway', { maxChildren })),
   };

@@ -1,6 +1,7 @@
-// What the gateway keeps across restarts, behind an interface a networked database could also
-// implement: registrations (RFC 3261 §10.3 bindings) and mobile-originated messages waiting for
-// their user.
+// What the gateway keeps across restarts, behind an asynchronous interface that SQLite (one node)
+// and PostgreSQL (several nodes) implement: registrations (RFC 3261 §10.3 bindings), messages
+// waiting in either direction (claimed with leases, so two nodes never take the same one), MESSAGE
+// identities for retransmissions, receipts to come, users and the nonce secret.
 
 /** One Contact bound to an address-of-record. */
 export interface Binding {
@@ -49,7 +50,7 @@ export interface SentMessage {
   readonly sentAt: number;
 }
 
-/** A MESSAGE taken from a SIP user and not yet accepted by the SMSC (no bind was up). */
+/** A MESSAGE taken from a SIP user and not yet accepted by the SMSC (being submitted, or no bind was up). */
 export interface OutboundMessage {
   /** The store's id for the message, used to delete it once submitted. */
   readonly id: number;
@@ -87,7 +88,7 @@ export interface SipUser {
 
 /**
  * A MESSAGE already taken, by its identity (Call-ID, CSeq number, From tag): a retransmission that
- * reaches a restarted gateway gets the same answer instead of a second submit.
+ * reaches a restarted gateway (or another node) gets the same answer instead of a second submit.
  */
 export interface TakenMessage {
   /** 0 while its final answer is not known (it is stored, waiting for the SMSC). */
@@ -96,63 +97,142 @@ export interface TakenMessage {
   readonly expiresAt: number;
 }
 
+/** A MESSAGE's identity, recorded with it so that a retransmission is not submitted twice. */
+export interface MessageIdentity {
+  /** Call-ID, CSeq number and From tag, as sip-core.ts joins them. */
+  readonly key: string;
+  /** When the record may be forgotten (ms): past the client's last retransmission. */
+  readonly expiresAt: number;
+}
+
+/**
+ * A claim on queued work: whoever holds it may work on the row until `until`; after that (a node
+ * that crashed) another node may claim it again. Times are on the runtime clock (ms).
+ */
+export interface Lease {
+  /** The time of the claim: rows whose lease ended by then may be claimed. */
+  readonly now: number;
+  /** Until when the claim holds. */
+  readonly until: number;
+}
+
+/** What `queueOutbound` did: stored the MESSAGE, or found its identity already taken. */
+export type QueuedOutbound =
+  | {
+      /** Stored, claimed by this node with the lease given. */
+      readonly kind: 'queued';
+      /** The row's id, to delete or release it. */
+      readonly id: number;
+    }
+  | {
+      /** A live record of the same identity exists: nothing was stored. */
+      readonly kind: 'seen';
+      /** That record: status 0 while the first copy waits for its answer. */
+      readonly taken: TakenMessage;
+    };
+
+/** What a REGISTER does to one AOR's bindings, decided from the current ones (RFC 3261 §10.3). */
+export interface BindingChange {
+  /** Removes every binding of the AOR first (`Contact: *`). */
+  readonly removeAll?: boolean;
+  /** Contacts whose binding is removed (`expires=0`). */
+  readonly remove?: readonly string[];
+  /** Bindings added or refreshed (their `aor` is the AOR changed). */
+  readonly put?: readonly Binding[];
+}
+
+/**
+ * Decides a change from an AOR's current bindings (valid at the time given), or `undefined` to
+ * change nothing (a refused REGISTER). It runs inside the store's transaction: pure and quick.
+ */
+export type BindingDecision = (current: readonly Binding[]) => BindingChange | undefined;
+
 /**
  * What the gateway keeps across restarts: registrations, messages waiting in either direction, sent
- * messages awaiting receipts, users and the nonce secret. {@link SqliteStore} implements it; a
- * networked database could too. Every write is durable when the call returns.
+ * messages awaiting receipts, users and the nonce secret. {@link SqliteStore} (one node, the
+ * embedded default) and {@link PostgresStore} (several nodes on one database) implement it.
+ *
+ * Every method returns a promise, and every write is durable once it resolves. A failure rejects
+ * with a {@link StoreError}: the gateway answers 503 with Retry-After and keeps running. Work in
+ * the queues is claimed with a {@link Lease}, so nodes sharing a store never take the same row at
+ * once; a claim that outlives its node (a crash) ends with its lease. Times are whole
+ * milliseconds on the gateway's clock (wall time advanced by the runtime's clock).
  */
 export interface Store {
-  /** The bindings of `aor` still valid at `now`. */
-  bindings(aor: string, now: number): Binding[];
-  /** Adds or refreshes the binding of (aor, contact). */
-  putBinding(binding: Binding): void;
-  /** Removes the binding of (aor, contact), if there is one. */
-  removeBinding(aor: string, contact: string): void;
-  /** Removes every binding of `aor` (a REGISTER with `Contact: *`). */
-  removeBindings(aor: string): void;
-  /** Deletes expired bindings; returns how many. */
-  purgeExpired(now: number): number;
-  /** How many bindings are still valid at `now`, across all users. */
-  countBindings(now: number): number;
-  /** Stores a message durably (the write is on disk when this returns); returns its id. */
-  queueInbound(message: Omit<PendingMessage, 'id'>): number;
-  /** The messages waiting for `aor`, oldest first. */
-  pendingFor(aor: string): PendingMessage[];
-  /** Deletes a waiting message once delivered. */
-  deleteInbound(id: number): void;
-  /** How many messages wait for their users. */
-  countPending(): number;
+  /** Who claims work through this store (a node of the gateway): `host/pid/random` unless given. */
+  readonly node: string;
+
+  /** The bindings of `aor` still valid at `now`, the one expiring last first. */
+  bindings(aor: string, now: number): Promise<Binding[]>;
   /**
-   * Keeps a MESSAGE for the SMSC, durably; returns its id. With `taken`, the MESSAGE's identity is
-   * recorded in the same transaction (until `taken.expiresAt`), status 0.
+   * Changes the bindings of `aor` atomically: `decide` sees them as they are (valid at `now`) and
+   * no other change of the same AOR, on any node, comes between its reading and its writing. Resolves
+   * with the bindings valid at `now` afterwards (unchanged when `decide` returned undefined).
    */
-  queueOutbound(message: Omit<OutboundMessage, 'id'>, taken?: { readonly key: string; readonly expiresAt: number }): number;
-  /** What was recorded for a MESSAGE identity still valid at `now`. */
-  takenMessage(key: string, now: number): TakenMessage | undefined;
-  /** Records the final status answered for a MESSAGE identity. */
-  answeredMessage(key: string, status: number): void;
-  /** Deletes expired MESSAGE identities; returns how many. */
-  purgeTaken(now: number): number;
-  /** A user, or undefined. */
-  user(username: string): SipUser | undefined;
-  /** Adds or replaces a user. */
-  putUser(user: SipUser): void;
-  /** Removes a user; false when there was none. */
-  removeUser(username: string): boolean;
-  /** Every username, sorted. */
-  usernames(): string[];
-  /** A random secret made once and kept (it signs digest nonces, so they outlive a restart). */
-  serverSecret(): Buffer;
-  /** The oldest waiting MESSAGEs first. */
-  outbound(limit: number): OutboundMessage[];
+  changeBindings(aor: string, now: number, decide: BindingDecision): Promise<Binding[]>;
+  /** Deletes expired bindings; resolves with how many. */
+  purgeExpired(now: number): Promise<number>;
+  /** How many bindings are still valid at `now`, across all users. */
+  countBindings(now: number): Promise<number>;
+
+  /** Stores a message for a SIP user durably; resolves with its id. */
+  queueInbound(message: Omit<PendingMessage, 'id'>): Promise<number>;
+  /** The messages waiting for `aor`, oldest first (claimed or not). */
+  pendingFor(aor: string): Promise<PendingMessage[]>;
+  /**
+   * Claims the oldest message waiting for `aor`, unless it is claimed already (by any node): one
+   * delivery per user at a time, in order. Undefined when there is none to claim.
+   */
+  claimInbound(aor: string, lease: Lease): Promise<PendingMessage | undefined>;
+  /** Gives a claimed message back (its delivery failed): any node may claim it again. */
+  releaseInbound(id: number): Promise<void>;
+  /** Deletes a message once delivered. */
+  deleteInbound(id: number): Promise<void>;
+  /** How many messages wait for their users. */
+  countPending(): Promise<number>;
+
+  /**
+   * Keeps a MESSAGE for the SMSC, durably, claimed by this node with `lease` (it is submitted at
+   * once). With `identity`, the MESSAGE's identity is recorded in the same transaction (status 0),
+   * unless a record of it valid at `lease.now` exists: then nothing is stored and that record is
+   * returned, whichever node took the first copy.
+   */
+  queueOutbound(message: Omit<OutboundMessage, 'id'>, options: { readonly identity?: MessageIdentity; readonly lease: Lease }): Promise<QueuedOutbound>;
+  /** Claims up to `limit` waiting MESSAGEs no lease holds at `lease.now`, oldest first. */
+  claimOutbound(limit: number, lease: Lease): Promise<OutboundMessage[]>;
+  /** Gives a claimed MESSAGE back (no bind could take it): any node may claim it again. */
+  releaseOutbound(id: number): Promise<void>;
   /** Deletes a waiting MESSAGE once the SMSC accepted it (or refused it for good). */
-  deleteOutbound(id: number): void;
-  /** How many MESSAGEs wait for the SMSC. */
-  countOutbound(): number;
+  deleteOutbound(id: number): Promise<void>;
+  /** How many MESSAGEs wait for the SMSC (claimed or not). */
+  countOutbound(): Promise<number>;
+
+  /** What was recorded for a MESSAGE identity still valid at `now`. */
+  takenMessage(key: string, now: number): Promise<TakenMessage | undefined>;
+  /** Records the final status answered for a MESSAGE identity. */
+  answeredMessage(key: string, status: number): Promise<void>;
+  /** Deletes expired MESSAGE identities; resolves with how many. */
+  purgeTaken(now: number): Promise<number>;
+
   /** Keeps what a delivery receipt will need to be turned into a notification for the sender. */
-  recordSent(message: SentMessage): void;
-  /** Takes (reads and deletes) what was recorded for `messageId`. */
-  takeSent(messageId: string): SentMessage | undefined;
-  /** Closes the store; nothing may be called on it afterwards. */
-  close(): void;
+  recordSent(message: SentMessage): Promise<void>;
+  /** Takes (reads and deletes, atomically: one node gets it) what was recorded for `messageId`. */
+  takeSent(messageId: string): Promise<SentMessage | undefined>;
+
+  /** A user, or undefined. */
+  user(username: string): Promise<SipUser | undefined>;
+  /** Adds or replaces a user. */
+  putUser(user: SipUser): Promise<void>;
+  /** Removes a user; false when there was none. */
+  removeUser(username: string): Promise<boolean>;
+  /** Every username, sorted. */
+  usernames(): Promise<string[]>;
+  /** A random secret made once and kept, the same for every node (it signs digest nonces). */
+  serverSecret(): Promise<Buffer>;
+
+  /**
+   * Gives back what this node still claims, then closes; calls afterwards reject with a
+   * StoreError. Closing twice is harmless.
+   */
+  close(): Promise<void>;
 }

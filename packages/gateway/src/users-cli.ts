@@ -4,15 +4,16 @@
 // Passwords are read from standard input, never from the command line, and stored as HA1s only.
 import { text } from 'node:stream/consumers';
 import { ConfigError, commandLineConfig, type GatewayConfig } from './config.js';
-import { SqliteStore } from './sqlite-store.js';
-import { StartExit, StoreOpenError, startFailure } from './start-failure.js';
+import { openStore } from './open-store.js';
+import { StartExit, startFailure } from './start-failure.js';
+import type { Store } from './store.js';
 import { UserError, addUser } from './users.js';
 
 const USAGE = `usage: pnpm users add <username>     the password is read from standard input (first line)
        pnpm users remove <username>
        pnpm users list
 (installed from npm, the command is switchboard-users: switchboard-users add <username> …)
-The store and the realm (sip.domain) come from --config FILE or SWITCHBOARD_CONFIG, and SWITCHBOARD_* variables, as for pnpm start.
+The store (store.path, or store.url for PostgreSQL) and the realm (sip.domain) come from --config FILE or SWITCHBOARD_CONFIG, and SWITCHBOARD_* variables, as for pnpm start.
 Example: printf '%s\\n' 'a long passphrase' | pnpm users add 447700900555
 `;
 
@@ -32,28 +33,28 @@ try {
 }
 const [command, username] = args;
 
-let store: SqliteStore;
+let store: Store;
 try {
-  store = new SqliteStore(config.store.path, { synchronous: 'full' });
+  store = await openStore(config.store, { synchronous: 'full' });
 } catch (error) {
-  const failure = startFailure(new StoreOpenError(config.store.path, error), config);
+  const failure = startFailure(error, config);
   fail(failure.message, failure.exitStatus);
 }
 try {
   if (command === 'list' && username === undefined) {
-    for (const name of store.usernames()) process.stdout.write(`${name}\n`);
+    for (const name of await store.usernames()) process.stdout.write(`${name}\n`);
   } else if (command === 'remove' && username !== undefined) {
-    if (!store.removeUser(username)) fail(`no user ${username}`, 1);
+    if (!(await store.removeUser(username))) fail(`no user ${username}`, 1);
     process.stdout.write(`removed ${username}\n`);
   } else if (command === 'add' && username !== undefined) {
     if (process.stdin.isTTY) process.stderr.write(`password for ${username} (then Enter and Ctrl-D): `);
     const password = (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
-    addUser(store, username, password, config.sip.domain);
+    await addUser(store, username, password, config.sip.domain);
     process.stdout.write(`added ${username} for realm ${config.sip.domain}\n`);
   } else fail(USAGE, 64);
 } catch (error) {
   if (error instanceof UserError) fail(error.message, 65);
   throw error;
 } finally {
-  store.close();
+  await store.close();
 }

@@ -26,29 +26,33 @@ export class UserError extends Error {
  * SHA-256, so both challenges can be answered. The password itself is not kept.
  *
  * @example
- * addUser(store, '447700900555', 'a long passphrase', config.sip.domain);
+ * await addUser(store, '447700900555', 'a long passphrase', config.sip.domain);
  */
-export function addUser(store: Store, username: string, password: string, realm: string): SipUser {
+export async function addUser(store: Store, username: string, password: string, realm: string): Promise<SipUser> {
   if (!USERNAME.test(username)) throw new UserError(`${JSON.stringify(username)} is not a username (1 to 64 of A-Z a-z 0-9 . _ ~ + -)`);
   if (password.length === 0) throw new UserError('the password is empty');
   const user: SipUser = { username, realm, ha1Md5: digestHa1(username, realm, password, 'MD5'), ha1Sha256: digestHa1(username, realm, password, 'SHA-256') };
-  store.putUser(user);
+  await store.putUser(user);
   return user;
 }
 
-/** The digest authenticator over the store's users, for `realm`. */
-export function userAuthenticator(
+/**
+ * The digest authenticator over the store's users, for `realm`, with the store's nonce secret (the
+ * same on every node, so a nonce from one is good at another). Its `verify` rejects with the store's
+ * error when a user cannot be read.
+ */
+export async function userAuthenticator(
   store: Store,
   options: { readonly realm: string; readonly algorithms: readonly DigestAlgorithm[]; readonly nonceLifetime: number; readonly now: () => number },
-): DigestAuthenticator {
+): Promise<DigestAuthenticator> {
   return new DigestAuthenticator({
     realm: options.realm,
     algorithms: options.algorithms,
-    secret: store.serverSecret(),
+    secret: await store.serverSecret(),
     nonceLifetime: options.nonceLifetime,
     now: options.now,
-    lookup: (username: string, realm: string, algorithm: DigestAlgorithm) => {
-      const user = store.user(username);
+    lookup: async (username: string, realm: string, algorithm: DigestAlgorithm) => {
+      const user = await store.user(username);
       // HA1s are for one realm: a user added under another domain must be added again
       if (user === undefined || user.realm !== realm) return undefined;
       return algorithm.startsWith('SHA-256') ? user.ha1Sha256 : algorithm.startsWith('MD5') ? user.ha1Md5 : undefined;

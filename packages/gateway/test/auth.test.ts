@@ -49,13 +49,13 @@ function registration(sipPort: number, peerPort: number, user: string, seq: numb
     await bound(gateway);
     const sipsak = (password: string) => run('sipsak', ['-U', '-C', `sip:${DEMO.user}@127.0.0.1:9998`, '-s', `sip:${DEMO.user}@127.0.0.1:${sipPort}`, '-x', '300', '-i', '-u', DEMO.user, '-a', password]);
     t.not((await sipsak('wrong')).code, 0, 'a wrong password is not registered');
-    t.is(gateway.store.countBindings(Date.now()), 0);
+    t.is(await gateway.store.countBindings(Date.now()), 0);
     const registered = await sipsak(DEMO.password);
     t.is(registered.code, 0, registered.output.slice(-1500));
-    t.is(gateway.store.countBindings(Date.now()), 1);
+    t.is(await gateway.store.countBindings(Date.now()), 1);
     const sippRegister = await runSipp(['-sf', scenarios('register.xml'), '-s', DEMO.user, '-ap', DEMO.password, `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1']).done;
     t.is(sippRegister.status, 0, sippRegister.output.slice(-1500));
-    t.is(gateway.store.bindings(`sip:${DEMO.user}@switchboard.local`, Date.now()).length, 2);
+    t.is((await gateway.store.bindings(`sip:${DEMO.user}@switchboard.local`, Date.now())).length, 2);
     // sipp writes the digest uri as sip:remote_ip:remote_port unless -auth_uri names the Request-URI
     const messages = await runSipp(['-sf', scenarios('message.xml'), '-set', 'user', DEMO.user, '-au', DEMO.user, '-ap', DEMO.password, '-auth_uri', `447700900124@127.0.0.1:${sipPort}`, '-s', '447700900124', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '3']).done;
     t.is(messages.status, 0, messages.output.slice(-1500));
@@ -85,8 +85,8 @@ test.serial('without credentials nothing changes: REGISTER and Contact: * get 40
     await bound(gateway);
     const ok = await authenticated(registration(sipPort, peer.port, DEMO.user, 1));
     t.is(ok.status, 200, 'our client answered the SHA-256 challenge');
-    const bindings = () => gateway.store.bindings(`sip:${DEMO.user}@switchboard.local`, Date.now()).map((b) => b.contact);
-    t.deepEqual(bindings(), [`sip:${DEMO.user}@127.0.0.1:${peer.port}`]);
+    const bindings = async () => (await gateway.store.bindings(`sip:${DEMO.user}@switchboard.local`, Date.now())).map((b) => b.contact);
+    t.deepEqual(await bindings(), [`sip:${DEMO.user}@127.0.0.1:${peer.port}`]);
 
     // The attacker: a contact of their own, then a wipe, with no credentials.
     peer.send(registration(sipPort, peer.port, DEMO.user, 10, [], '<sip:attacker@127.0.0.1:6666>'), sipPort);
@@ -97,12 +97,12 @@ test.serial('without credentials nothing changes: REGISTER and Contact: * get 40
     t.is(challenge.headers.get('Contact'), undefined, 'the 401 reveals no contact');
     peer.send(registration(sipPort, peer.port, DEMO.user, 11, ['Expires: 0'], '*'), sipPort);
     t.is((await next()).status, 401);
-    t.deepEqual(bindings(), [`sip:${DEMO.user}@127.0.0.1:${peer.port}`], 'the bindings are untouched');
+    t.deepEqual(await bindings(), [`sip:${DEMO.user}@127.0.0.1:${peer.port}`], 'the bindings are untouched');
 
     // Authenticated as the demo user, registering someone else's AOR: 403.
     const other = await authenticated(registration(sipPort, peer.port, '447700900999', 20));
     t.is(other.status, 403);
-    t.is(gateway.store.countBindings(Date.now()), 1);
+    t.is(await gateway.store.countBindings(Date.now()), 1);
 
     const message = (from: string, seq: number) =>
       request(
@@ -142,7 +142,7 @@ test.serial('pnpm users adds a user as HA1s only (no password in the store), lis
   try {
     const sipsak = await run('sipsak', ['-U', '-C', 'sip:447700900777@127.0.0.1:9997', '-s', `sip:447700900777@127.0.0.1:${sipPort}`, '-x', '300', '-i', '-u', '447700900777', '-a', password]);
     t.is(sipsak.code, 0, sipsak.output.slice(-1500));
-    t.deepEqual(gateway.store.usernames(), [DEMO.user, '447700900777']);
+    t.deepEqual(await gateway.store.usernames(), [DEMO.user, '447700900777']);
   } finally {
     await gateway.stop();
   }

@@ -40,12 +40,23 @@ test('bad values are ConfigErrors naming the key', (t) => {
     [() => loadConfig({ env: { SWITCHBOARD_AUTH_DEMO_PASSWORD: '' } }), 'auth.demoPassword'],
     [() => loadConfig({ file: file({ smpp: { maxParts: 256 } }) }), 'smpp.maxParts'],
     [() => loadConfig({ file: file({ sip: { maxTransactions: 0 } }) }), 'sip.maxTransactions'],
+    [() => loadConfig({ env: { SWITCHBOARD_STORE_URL: 'mysql://db.example/switchboard' } }), 'store.url'],
+    [() => loadConfig({ file: file({ store: { url: 5432 } }) }), 'store.url'],
+    [() => loadConfig({ env: { SWITCHBOARD_STORE_POOL_SIZE: '0' } }), 'store.poolSize'],
   ];
   for (const [load, key] of cases) {
     const error = t.throws(load, { instanceOf: ConfigError });
     t.is(error?.key, key);
     t.is(error?.code, 'ERR_GATEWAY_CONFIG');
   }
+});
+
+test('store.url names a PostgreSQL database (empty or null: the SQLite file); a password in a bad one is not echoed', (t) => {
+  t.is(loadConfig({ env: { SWITCHBOARD_STORE_URL: 'postgres://gw:secret@db.example:5432/switchboard' } }).store.url, 'postgres://gw:secret@db.example:5432/switchboard');
+  t.is(loadConfig({ env: { SWITCHBOARD_STORE_URL: '' } }).store.url, null);
+  t.is(loadConfig({ file: file({ store: { url: null, poolSize: 4 } }) }).store.poolSize, 4);
+  const error = t.throws(() => loadConfig({ env: { SWITCHBOARD_STORE_URL: 'http://gw:hunter2@db.example/x' } }), { instanceOf: ConfigError });
+  t.false(error?.message.includes('hunter2'), error?.message);
 });
 
 test('the demo user is turned off with empty variables (or null in the file)', (t) => {

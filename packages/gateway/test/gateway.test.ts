@@ -41,10 +41,10 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
   const alice = await UdpPeer.open(parseMessage);
   try {
     t.is(await sipsak(['-U', '-C', `sip:447700900555@127.0.0.1:${alice.port}`, '-s', `sip:447700900555@127.0.0.1:${sipPort}`, '-x', '300', '-i']), 0, 'sipsak registered');
-    t.is(gateway.store.countBindings(Date.now()), 1);
+    t.is(await gateway.store.countBindings(Date.now()), 1);
     const sippRegister = await runSipp(['-sf', fileURLToPath(new URL('../scenarios/register.xml', import.meta.url)), '-s', '447700900666', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1']).done;
     t.is(sippRegister.status, 0, sippRegister.output.slice(-1500));
-    t.is(gateway.store.countBindings(Date.now()), 2, 'sipp registered too');
+    t.is(await gateway.store.countBindings(Date.now()), 2, 'sipp registered too');
 
     const run = await runSipp(['-sf', scenario, '-set', 'user', 'alice', '-s', '447700900123', `127.0.0.1:${sipPort}`, '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '5', '-r', '10']).done;
     t.is(run.status, 0, run.output.slice(-2000));
@@ -61,9 +61,9 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.is(mo.method, 'MESSAGE');
     t.is(mo.body.toString(), 'Hi alice');
     t.regex(mo.headers.get('From')!, /447700900999/);
-    const alicePending = () => gateway.store.pendingFor('sip:447700900555@switchboard.local').length;
-    for (let i = 0; i < 100 && alicePending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(alicePending(), 0, 'delivered, so no longer stored');
+    const alicePending = async () => (await gateway.store.pendingFor('sip:447700900555@switchboard.local')).length;
+    for (let i = 0; i < 100 && (await alicePending()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(await alicePending(), 0, 'delivered, so no longer stored');
 
     // A MESSAGE from the registered user: 202, then the SMSC's receipt comes back to them as an IMDN.
     alice.send(userMessage({ fromPort: alice.port, sipPort, user: '447700900555', to: '447700900123', callId: 'alice-msg-1', body: 'Are you there?' }), sipPort);
@@ -84,8 +84,8 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.true(json.counters.accepted >= 6);
     t.like(json.counters, { moDelivered: 1, notificationsDelivered: 1 });
     t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
-    t.deepEqual(json.tree.children.map((c) => c.id), ['store', 'smsc', 'bind-0', 'sip', 'status', 'registration-sweep'], 'one tree for the whole gateway');
-    t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['transactions', 'connections', 'core', 'udp-0', 'tcp-1']);
+    t.deepEqual(json.tree.children.map((c) => c.id), ['registration-sweep', 'status', 'sip', 'bind-0', 'smsc', 'store'], 'one tree for the whole gateway, in whichChildren order (OTP: the child started last first)');
+    t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['tcp-1', 'udp-0', 'core', 'connections', 'transactions']);
     const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
     t.regex(html, /<td class="up">BOUND_TRX<\/td>/);
 
@@ -102,13 +102,13 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
 
     // For a user who is away: stored, kept across a restart, delivered on REGISTER.
     gateway.simulator!.deliver('gateway', { source_addr: '447700900999', destination_addr: '447700900777', short_message: Buffer.from('Call me') });
-    const bobPending = () => gateway.store.pendingFor('sip:447700900777@switchboard.local').length;
-    for (let i = 0; i < 200 && bobPending() === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(bobPending(), 1);
+    const bobPending = async () => (await gateway.store.pendingFor('sip:447700900777@switchboard.local')).length;
+    for (let i = 0; i < 200 && (await bobPending()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(await bobPending(), 1);
     await gateway.stop();
     gateway = await startGateway(new Runtime(), loadConfig({ env }));
     await bound(gateway);
-    t.is(bobPending(), 1, 'the stored message survived the restart');
+    t.is(await bobPending(), 1, 'the stored message survived the restart');
     const bob = await UdpPeer.open(parseMessage);
     bob.send(
       request([
@@ -130,8 +130,8 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     const stored = arrived.find((m): m is SipRequest => m.kind === 'request')!;
     bob.sendBytes(Buffer.from(serialize(createResponse(stored, 200))), stored.topVia!.port ?? 5060, '127.0.0.1');
     t.is(stored.body.toString(), 'Call me');
-    for (let i = 0; i < 100 && bobPending() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(bobPending(), 0);
+    for (let i = 0; i < 100 && (await bobPending()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(await bobPending(), 0);
     bob.close();
   } finally {
     alice.close();

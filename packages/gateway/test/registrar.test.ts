@@ -20,58 +20,66 @@ function reg(contact: string, { expires, seq = 1, callId = 'reg-1' }: { expires?
   return parseMessage(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`)) as SipRequest;
 }
 
-test('a binding is added with the default Expires, listed with its remaining time, and expires', (t) => {
+test('a binding is added with the default Expires, listed with its remaining time, and expires', async (t) => {
   const store = new SqliteStore(':memory:');
-  const added = register(reg('<sip:4477@192.0.2.5:5060>'), store, 1_000_000, limits);
+  const added = await register(reg('<sip:4477@192.0.2.5:5060>'), store, 1_000_000, limits);
   t.is(added.status, 200);
   t.is(added.aor, 'sip:4477@switchboard.local', 'the AOR is the user at the gateway domain');
   t.deepEqual(added.headers[0], ['Contact', '<sip:4477@192.0.2.5:5060>;expires=3600']);
-  t.is(store.bindings('sip:4477@switchboard.local', 1_000_000 + 3_599_000).length, 1);
-  t.is(store.bindings('sip:4477@switchboard.local', 1_000_000 + 3_600_000).length, 0);
-  t.is(store.purgeExpired(1_000_000 + 3_600_000), 1);
+  t.is((await store.bindings('sip:4477@switchboard.local', 1_000_000 + 3_599_000)).length, 1);
+  t.is((await store.bindings('sip:4477@switchboard.local', 1_000_000 + 3_600_000)).length, 0);
+  t.is(await store.purgeExpired(1_000_000 + 3_600_000), 1);
 });
 
-test('a contact expires parameter wins over Expires; above the maximum is capped; below the minimum is 423 with Min-Expires', (t) => {
+test('a contact expires parameter wins over Expires; above the maximum is capped; below the minimum is 423 with Min-Expires', async (t) => {
   const store = new SqliteStore(':memory:');
-  t.deepEqual(register(reg('<sip:a@h>;expires=120', { expires: 900 }), store, 0, limits).headers[0], ['Contact', '<sip:a@h>;expires=120']);
-  const capped = register(reg('<sip:b@h>', { expires: 999_999, seq: 2 }), store, 0, limits);
+  t.deepEqual((await register(reg('<sip:a@h>;expires=120', { expires: 900 }), store, 0, limits)).headers[0], ['Contact', '<sip:a@h>;expires=120']);
+  const capped = await register(reg('<sip:b@h>', { expires: 999_999, seq: 2 }), store, 0, limits);
   t.deepEqual(capped.headers[0], ['Contact', '<sip:b@h>;expires=86400'], 'listed first: it expires last');
   t.deepEqual(capped.headers[1], ['Contact', '<sip:a@h>;expires=120']);
-  const brief = register(reg('<sip:c@h>', { expires: 30, seq: 3 }), store, 0, limits);
+  const brief = await register(reg('<sip:c@h>', { expires: 30, seq: 3 }), store, 0, limits);
   t.is(brief.status, 423);
   t.deepEqual(brief.headers, [['Min-Expires', '60']]);
-  t.is(store.bindings('sip:4477@switchboard.local', 0).length, 2, 'a refused request changes nothing');
+  t.is((await store.bindings('sip:4477@switchboard.local', 0)).length, 2, 'a refused request changes nothing');
 });
 
-test('Expires 0 removes one binding; Contact * with Expires 0 removes all; * without Expires 0 is 400; a query lists bindings', (t) => {
+test('Expires 0 removes one binding; Contact * with Expires 0 removes all; * without Expires 0 is 400; a query lists bindings', async (t) => {
   const store = new SqliteStore(':memory:');
-  register(reg('<sip:a@h>, <sip:b@h>', { seq: 1 }), store, 0, limits);
-  t.is(register(reg('<sip:a@h>', { expires: 0, seq: 2 }), store, 0, limits).status, 200);
-  const query = register(reg('', { seq: 3 }), store, 0, limits);
+  await register(reg('<sip:a@h>, <sip:b@h>', { seq: 1 }), store, 0, limits);
+  t.is((await register(reg('<sip:a@h>', { expires: 0, seq: 2 }), store, 0, limits)).status, 200);
+  const query = await register(reg('', { seq: 3 }), store, 0, limits);
   t.deepEqual(query.headers.filter(([n]) => n === 'Contact').map(([, v]) => v), ['<sip:b@h>;expires=3600']);
-  t.is(register(reg('*', { seq: 4 }), store, 0, limits).status, 400);
-  const cleared = register(reg('*', { expires: 0, seq: 5 }), store, 0, limits);
+  t.is((await register(reg('*', { seq: 4 }), store, 0, limits)).status, 400);
+  const cleared = await register(reg('*', { expires: 0, seq: 5 }), store, 0, limits);
   t.is(cleared.status, 200);
   t.false(cleared.reachable);
-  t.is(store.countBindings(0), 0);
+  t.is(await store.countBindings(0), 0);
 });
 
-test('a refresh with the same Call-ID must have a higher CSeq (500 otherwise); another Call-ID may replace it', (t) => {
+test('a refresh with the same Call-ID must have a higher CSeq (500 otherwise); another Call-ID may replace it', async (t) => {
   const store = new SqliteStore(':memory:');
-  register(reg('<sip:a@h>', { seq: 5 }), store, 0, limits);
-  t.is(register(reg('<sip:a@h>', { seq: 5 }), store, 1000, limits).status, 500);
-  t.is(register(reg('<sip:a@h>', { seq: 6 }), store, 1000, limits).status, 200);
-  t.is(register(reg('<sip:a@h>', { seq: 1, callId: 'other' }), store, 2000, limits).status, 200);
+  await register(reg('<sip:a@h>', { seq: 5 }), store, 0, limits);
+  t.is((await register(reg('<sip:a@h>', { seq: 5 }), store, 1000, limits)).status, 500);
+  t.is((await register(reg('<sip:a@h>', { seq: 6 }), store, 1000, limits)).status, 200);
+  t.is((await register(reg('<sip:a@h>', { seq: 1, callId: 'other' }), store, 2000, limits)).status, 200);
 });
 
-test('a user may bind at most maxBindingsPerUser contacts: one more is 403 and changes nothing; replacing or removing is allowed', (t) => {
+test('a user may bind at most maxBindingsPerUser contacts: one more is 403 and changes nothing; replacing or removing is allowed', async (t) => {
   const store = new SqliteStore(':memory:');
-  t.is(register(reg('<sip:a@h>, <sip:b@h>, <sip:c@h>', { seq: 1 }), store, 0, limits).status, 200);
-  const over = register(reg('<sip:d@h>', { seq: 2 }), store, 0, limits);
+  t.is((await register(reg('<sip:a@h>, <sip:b@h>, <sip:c@h>', { seq: 1 }), store, 0, limits)).status, 200);
+  const over = await register(reg('<sip:d@h>', { seq: 2 }), store, 0, limits);
   t.is(over.status, 403);
   t.regex(over.reason!, /at most 3 contacts/);
-  t.is(store.bindings('sip:4477@switchboard.local', 0).length, 3);
-  t.is(register(reg('<sip:a@h>', { seq: 3 }), store, 0, limits).status, 200, 'a refresh of a bound contact');
-  t.is(register(reg('<sip:a@h>;expires=0, <sip:d@h>', { seq: 4 }), store, 0, limits).status, 200, 'one out, one in');
-  t.deepEqual(store.bindings('sip:4477@switchboard.local', 0).map((b) => b.contact).sort(), ['sip:b@h', 'sip:c@h', 'sip:d@h']);
+  t.is((await store.bindings('sip:4477@switchboard.local', 0)).length, 3);
+  t.is((await register(reg('<sip:a@h>', { seq: 3 }), store, 0, limits)).status, 200, 'a refresh of a bound contact');
+  t.is((await register(reg('<sip:a@h>;expires=0, <sip:d@h>', { seq: 4 }), store, 0, limits)).status, 200, 'one out, one in');
+  t.deepEqual((await store.bindings('sip:4477@switchboard.local', 0)).map((b) => b.contact).sort(), ['sip:b@h', 'sip:c@h', 'sip:d@h']);
+});
+
+test('a contact named twice counts as its last mention, as if applied in order', async (t) => {
+  const store = new SqliteStore(':memory:');
+  t.is((await register(reg('<sip:a@h>, <sip:a@h>;expires=0', { seq: 1 }), store, 0, limits)).status, 200);
+  t.deepEqual(await store.bindings('sip:4477@switchboard.local', 0), [], 'added, then removed');
+  const outcome = await register(reg('<sip:a@h>;expires=0, <sip:a@h>;expires=120', { seq: 2 }), store, 0, limits);
+  t.deepEqual(outcome.headers[0], ['Contact', '<sip:a@h>;expires=120'], 'removed, then added');
 });

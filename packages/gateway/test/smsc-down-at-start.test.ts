@@ -27,13 +27,13 @@ test('SMSC down at start: SIP answers, the MESSAGE waits in the outbox and goes 
     user.send(userMessage({ fromPort: user.port, sipPort, user: '447700900555', to: '447700900123', callId: 'down-1', body: 'waiting for the SMSC' }), sipPort);
     const answer = await user.next();
     t.is(answer.kind === 'response' ? answer.status : 0, 202);
-    t.is(gateway.store.countOutbound(), 1);
+    t.is(await gateway.store.countOutbound(), 1);
     smsc = await McSimulator.start(runtime, { port: smscPort, credentials: { gateway: 'secret' } });
     for (let i = 0; i < 1000 && smsc.submitted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     t.is((smsc.submitted[0]?.pdu as { short_message: Buffer } | undefined)?.short_message.toString(), 'waiting for the SMSC');
     // the stored MESSAGE is removed once submit_sm_resp is back, a moment after the SMSC saw it
-    for (let i = 0; i < 1000 && gateway.store.countOutbound() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    t.is(gateway.store.countOutbound(), 0);
+    for (let i = 0; i < 1000 && (await gateway.store.countOutbound()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.is(await gateway.store.countOutbound(), 0);
   } finally {
     user.close();
     await gateway.stop();

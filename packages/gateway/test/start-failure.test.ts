@@ -1,6 +1,7 @@
 // A start that fails, as the user meets it: one line on stderr naming the cause and the setting to
-// change, and an exit status that tells the causes apart (69 a port in use, 73 a store that cannot
-// be written, 78 a bad configuration) instead of pages of nested supervisor errors.
+// change, and an exit status that tells the causes apart (69 a port in use or a database out of
+// reach, 73 a store that cannot be written, 78 a bad configuration) instead of pages of nested
+// supervisor errors.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -74,6 +75,15 @@ test('a store that cannot be created: one line naming store.path, status 73', as
   t.is(status, 73, stderr);
   t.is(stderr.trimEnd().split('\n').length, 1, stderr);
   t.regex(stderr, new RegExp(`^cannot open the store ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .+; set store\\.path \\(SWITCHBOARD_STORE_PATH\\)`));
+});
+
+test('a PostgreSQL store out of reach: one line naming store.url (its password hidden), status 69', async (t) => {
+  const url = `postgres://gateway:hunter2@127.0.0.1:${await freePort()}/switchboard`; // nothing listens there
+  const { status, stderr } = await run({ SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_URL: url });
+  t.is(status, 69, stderr);
+  t.is(stderr.trimEnd().split('\n').length, 1, stderr);
+  t.regex(stderr, /^cannot open the store postgres:\/\/gateway:\*\*\*@127\.0\.0\.1:\d+\/switchboard: .*ECONNREFUSED.*; set store\.url \(SWITCHBOARD_STORE_URL\)/);
+  t.false(stderr.includes('hunter2'));
 });
 
 test('a config file that is not JSON (a relative --config, read from the caller directory): one line, status 78', async (t) => {

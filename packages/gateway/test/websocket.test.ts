@@ -93,7 +93,7 @@ function submittedTo(gateway: Gateway, destination: string): string[] {
   t.is(gateway.stack.stats().connections, 1, 'one WebSocket');
   const contact = await tab.evaluate(() => (globalThis as unknown as { sipTest: { client: { contact: string } } }).sipTest.client.contact);
   t.regex(contact, /\.invalid;transport=ws/);
-  t.is(gateway.store.bindings(`sip:${USER}@${DOMAIN}`, Date.now()).length, 1);
+  t.is((await gateway.store.bindings(`sip:${USER}@${DOMAIN}`, Date.now())).length, 1);
 
   // browser → gateway → SMSC (the 401 answered by SIP.js with the demo user's credentials)
   const status = await tab.evaluate(async () => (globalThis as unknown as { sipTest: { client: { send(to: string, text: string): Promise<number> } } }).sipTest.client.send('sip:447700900999@switchboard.local', 'Hello from Chromium'));

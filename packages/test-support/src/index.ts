@@ -36,3 +36,5 @@ export {
 export type { Attack, CampaignOptions, CampaignResult, FuzzFailure, HealthReport, TcpItem } from './fuzz-campaign.js';
 export { startKamailio, haveKamailio, KAMAILIO_MODULES } from './kamailio.js';
 export type { Kamailio, KamailioOptions } from './kamailio.js';
+export { startPostgres, postgresBinDir, PostgresMissingError, PostgresStartError, POSTGRES_PACKAGE } from './postgres.js';
+export type { Postgres } from './postgres.js';

@@ -1,0 +1,70 @@
+// The PostgreSQL store's schema, as numbered migrations applied at start and recorded in
+// `switchboard_migrations`. Nodes starting at once take an advisory lock first, so one applies
+// what is missing and the others find it done. Never edit a migration that has shipped: add one.
+//
+// Times are BIGINT milliseconds on the gateway's clock; message bodies are BYTEA (UTF-8), since a
+// PostgreSQL TEXT cannot hold U+0000 and an SMS or a MESSAGE body may. The queues carry a claim
+// (`claimed_by`, `lease_until`): a node takes rows with UPDATE … WHERE lease_until <= now, under
+// FOR UPDATE SKIP LOCKED, so two nodes never take the same row, and a crashed node's rows come
+// back when its lease ends.
+import type postgres from 'postgres';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** One statement each (the extended protocol takes one at a time). */
+  readonly statements: readonly string[];
+}
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'bindings, inbound and outbound queues with leases, sent, taken, users, settings',
+    statements: [
+      `CREATE TABLE bindings (
+        aor TEXT NOT NULL, contact TEXT NOT NULL, expires_at BIGINT NOT NULL, call_id TEXT NOT NULL, cseq BIGINT NOT NULL,
+        PRIMARY KEY (aor, contact))`,
+      'CREATE INDEX bindings_expiry ON bindings (expires_at)',
+      `CREATE TABLE inbound (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, aor TEXT NOT NULL, sender TEXT NOT NULL, text BYTEA NOT NULL,
+        content_type TEXT NOT NULL, received_at BIGINT NOT NULL, claimed_by TEXT, lease_until BIGINT NOT NULL DEFAULT 0)`,
+      'CREATE INDEX inbound_aor ON inbound (aor, id)',
+      `CREATE TABLE outbound (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sender_aor TEXT, source TEXT NOT NULL, source_ton SMALLINT NOT NULL,
+        source_npi SMALLINT NOT NULL, destination TEXT NOT NULL, destination_ton SMALLINT NOT NULL, text BYTEA NOT NULL,
+        sip_message_id TEXT NOT NULL, created_at BIGINT NOT NULL, claimed_by TEXT, lease_until BIGINT NOT NULL DEFAULT 0)`,
+      'CREATE INDEX outbound_claimed_by ON outbound (claimed_by) WHERE claimed_by IS NOT NULL',
+      'CREATE TABLE sent (message_id TEXT PRIMARY KEY, sender_aor TEXT NOT NULL, recipient TEXT NOT NULL, sip_message_id TEXT NOT NULL, sent_at BIGINT NOT NULL)',
+      'CREATE TABLE taken (key TEXT PRIMARY KEY, status INTEGER NOT NULL, expires_at BIGINT NOT NULL)',
+      'CREATE INDEX taken_expiry ON taken (expires_at)',
+      'CREATE TABLE users (username TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL)',
+      'CREATE TABLE settings (name TEXT PRIMARY KEY, value BYTEA NOT NULL)',
+    ],
+  },
+];
+
+/** The advisory lock class (first key) the gateway's locks use; the second key says what is locked. */
+export const LOCK_CLASS = 0x5b0a;
+/** Second key of the lock held while migrating. */
+const MIGRATION_LOCK = 0;
+
+/**
+ * Applies the migrations the database has not had, in order, in one transaction (PostgreSQL's DDL
+ * is transactional: a failed migration leaves nothing half done). Resolves with the versions
+ * applied now.
+ */
+export async function migratePostgres(sql: postgres.Sql, migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${MIGRATION_LOCK})`;
+    await tx`CREATE TABLE IF NOT EXISTS switchboard_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`;
+    const done = new Set((await tx<{ version: number }[]>`SELECT version FROM switchboard_migrations`).map((r) => r.version));
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements) await tx.unsafe(statement);
+      await tx`INSERT INTO switchboard_migrations (version, name) VALUES (${migration.version}, ${migration.name})`;
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}
