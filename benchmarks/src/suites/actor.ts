@@ -1,5 +1,6 @@
 // `pnpm bench actor`: the process core against a bare queue, naive per-call timers, and xstate.
 import { Result, Runtime, call, cast, stop, type GenServer, type Pid } from '@switchboard/actor';
+import { measureErlangActor } from '../peers/erlang-actor.js';
 import { createActor, createMachine, assign } from 'xstate';
 import { bestRate, bytesPerObject, eventLoopGaps, type Stall } from '../measure.js';
 import type { Measurement } from '../report.js';
@@ -63,6 +64,9 @@ const counterMachine = createMachine({
 const idleMachine = createMachine({ initial: 'idle', states: { idle: {} } });
 
 export async function actorSuite(): Promise<Measurement[]> {
+  // Erlang first, alone on the machine, then ours: the same run, so the ratios hold across hosts.
+  const erlang = await measureErlangActor();
+  const otp = `Erlang/OTP ${erlang.otp} gen_server`;
   const rt = new Runtime();
   const results: Measurement[] = [];
   const floodSize = 1_000_000;
@@ -92,6 +96,8 @@ export async function actorSuite(): Promise<Measurement[]> {
     { name: 'cast throughput, 1 M messages to one process', unit: 'msg/s', ours: castRate, peer: 'bare ring queue drained in a microtask', peerValue: bareRate, higherIsBetter: true, target: 10e6 },
     { name: 'cast throughput vs xstate send', unit: 'msg/s', ours: castRate, peer: `xstate ${xstateVersion} actor.send + assign`, peerValue: xstateSendRate, higherIsBetter: true },
   );
+
+  results.push({ name: 'cast throughput vs Erlang/OTP', unit: 'msg/s', ours: castRate, peer: `${otp}:cast, 1 M then a call`, peerValue: erlang.cast, higherIsBetter: true });
 
   // 2. call round trips with a 5 s timeout armed, 64 callers in flight
   const echo = await rt.start(Echo);
@@ -123,6 +129,7 @@ export async function actorSuite(): Promise<Measurement[]> {
     higherIsBetter: true,
     target: 1.5e6,
   });
+  results.push({ name: 'call round trips, 64 in flight, vs Erlang/OTP', unit: 'calls/s', ours: callRate, peer: `${otp}:call, 64 callers, 5 s timeout`, peerValue: erlang.call64, higherIsBetter: true });
   const sequentialRate = await bestRate(200_000, async () => {
     for (let i = 0; i < 200_000; i++) await call(echo, i);
   });
@@ -138,6 +145,8 @@ export async function actorSuite(): Promise<Measurement[]> {
     higherIsBetter: true,
   });
 
+  results.push({ name: 'call round trips, one at a time, vs Erlang/OTP', unit: 'calls/s', ours: sequentialRate, peer: `${otp}:call one at a time`, peerValue: erlang.callSeq, higherIsBetter: true });
+
   // 3. spawn + stop
   const batch = 10_000;
   const spawnRate = await bestRate(batch, async () => {
@@ -147,7 +156,10 @@ export async function actorSuite(): Promise<Measurement[]> {
   const xstateSpawnRate = await bestRate(batch, () => {
     for (let i = 0; i < batch; i++) createActor(idleMachine).start().stop();
   });
-  results.push({ name: 'spawn + stop', unit: 'processes/s', ours: spawnRate, peer: `xstate ${xstateVersion} createActor().start().stop()`, peerValue: xstateSpawnRate, higherIsBetter: true, target: 500e3 });
+  results.push(
+    { name: 'spawn + stop', unit: 'processes/s', ours: spawnRate, peer: `xstate ${xstateVersion} createActor().start().stop()`, peerValue: xstateSpawnRate, higherIsBetter: true, target: 500e3 },
+    { name: 'spawn + stop vs Erlang/OTP', unit: 'processes/s', ours: spawnRate, peer: `${otp}:start + gen_server:stop`, peerValue: erlang.spawn, higherIsBetter: true },
+  );
 
   // 4. memory per idle process
   const idleCount = 100_000;
@@ -163,7 +175,10 @@ export async function actorSuite(): Promise<Measurement[]> {
     (n) => Array.from({ length: n }, () => createActor(idleMachine).start()),
     (actors) => actors.forEach((a) => a.stop()),
   );
-  results.push({ name: 'heap per idle process', unit: 'bytes', ours: ourBytes, peer: `xstate ${xstateVersion} idle actor`, peerValue: xstateBytes, higherIsBetter: false, target: 1024 });
+  results.push(
+    { name: 'heap per idle process', unit: 'bytes', ours: ourBytes, peer: `xstate ${xstateVersion} idle actor`, peerValue: xstateBytes, higherIsBetter: false, target: 1024 },
+    { name: 'memory per idle process vs Erlang/OTP', unit: 'bytes', ours: ourBytes, peer: `${otp}, erlang:process_info(P, memory)`, peerValue: erlang.idleBytes, higherIsBetter: false },
+  );
 
   // 5. longest event-loop stall while a 1 M message flood is handled, five floods each
   const floods = 5;
@@ -191,6 +206,25 @@ export async function actorSuite(): Promise<Measurement[]> {
     { name: 'longest event-loop stall during a 1 M message flood, median of 5', unit: 'ms', ours: median(longest(ourStalls)), peer: baseline, peerValue: median(longest(bareStalls)), higherIsBetter: false, target: 2 },
     { name: 'longest event-loop stall during a 1 M message flood, worst of 5', unit: 'ms', ours: Math.max(...longest(ourStalls)), peer: baseline, peerValue: Math.max(...longest(bareStalls)), higherIsBetter: false },
     { name: 'median gap between event-loop turns during the floods (the scheduler slice)', unit: 'ms', ours: median(ourStalls.map((s) => s.median)), peer: baseline, peerValue: median(bareStalls.map((s) => s.median)), higherIsBetter: false },
+  );
+
+  // 6. the cost of tracking async continuations (a dead process's code made inert, self() after
+  // an await): on from the first async callback, for the whole Node.js process, so measured last.
+  await rt.start({ init: async () => Result.ok(null) });
+  const trackedCast = await bestRate(floodSize, async () => {
+    for (let i = 0; i < floodSize; i++) cast(sink, i);
+    await call(sink, 'count', { timeout: Infinity });
+  });
+  const trackedCall = await bestRate(callers * perCaller, () => callLoop((n) => call(echo, n, { timeout: 5000 })));
+  const trackedSpawn = await bestRate(batch, async () => {
+    const pids = await Promise.all(Array.from({ length: batch }, () => rt.start(Idle)));
+    await Promise.all(pids.map((pid) => stop(pid)));
+  });
+  const untracked = 'the same, before any async callback (no tracking)';
+  results.push(
+    { name: 'cast throughput, async continuations tracked', unit: 'msg/s', ours: trackedCast, peer: untracked, peerValue: castRate, higherIsBetter: true },
+    { name: 'call round trips, 64 in flight, async continuations tracked', unit: 'calls/s', ours: trackedCall, peer: untracked, peerValue: callRate, higherIsBetter: true },
+    { name: 'spawn + stop, async continuations tracked', unit: 'processes/s', ours: trackedSpawn, peer: untracked, peerValue: spawnRate, higherIsBetter: true },
   );
 
   return results;

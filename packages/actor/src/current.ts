@@ -12,7 +12,7 @@ import type { Proc } from './process.js';
 let current: Proc | null = null;
 let context: AsyncLocalStorage<Proc> | null = null;
 /** The stores that `enterProc` replaced, restored by `leaveProc` (callbacks nest: init in a callback). */
-const saved: (Proc | undefined)[] = [];
+const saved: unknown[] = [];
 
 /** The process whose code is running: its synchronous callback, or an async continuation of one. */
 export function currentProc(): Proc | null {
@@ -39,13 +39,24 @@ export function trackAsync(): void {
   context ??= new AsyncLocalStorage<Proc>();
 }
 
-/** Marks `proc` as running; returns the previous one, to hand to `leaveProc` afterwards. */
+/** In `saved`: this `enterProc` found the store already set to its process and changed nothing. */
+const UNCHANGED = Symbol('unchanged');
+/** The process whose `run` has set the store for its whole turn (see `enterRun`). */
+let runStore: Proc | null = null;
+
+/**
+ * Marks `proc` as running; returns the previous one, to hand to `leaveProc` afterwards. Inside
+ * `proc`'s own turn (`enterRun`) the store is already set, so this costs one variable.
+ */
 export function enterProc(proc: Proc): Proc | null {
   const previous = current;
   current = proc;
   if (context !== null) {
-    saved.push(context.getStore());
-    context.enterWith(proc);
+    if (runStore === proc) saved.push(UNCHANGED);
+    else {
+      saved.push(context.getStore());
+      context.enterWith(proc);
+    }
   }
   return previous;
 }
@@ -53,7 +64,29 @@ export function enterProc(proc: Proc): Proc | null {
 /** Undoes the matching `enterProc`. */
 export function leaveProc(previous: Proc | null): void {
   current = previous;
-  if (context !== null) context.enterWith(saved.length > 0 ? saved.pop()! : (undefined as unknown as Proc));
+  if (context === null) return;
+  const store = saved.length > 0 ? saved.pop() : undefined;
+  if (store !== UNCHANGED) context.enterWith(store as Proc);
+}
+
+/**
+ * Sets the store to `proc` for a whole turn of its message loop, so that each callback of the
+ * turn need not (reading and setting the store costs more than the rest of a cast). Returns
+ * whether it did, for `leaveRun`.
+ */
+export function enterRun(proc: Proc): boolean {
+  if (context === null) return false;
+  saved.push(context.getStore());
+  context.enterWith(proc);
+  runStore = proc;
+  return true;
+}
+
+/** Undoes the matching `enterRun`. */
+export function leaveRun(entered: boolean): void {
+  runStore = null;
+  if (!entered || context === null) return;
+  context.enterWith(saved.pop() as Proc);
 }
 
 /** Runs `fn` as code of no process: neither it nor the async work it starts belongs to the caller. */

@@ -3,7 +3,7 @@
 // links, with OTP's semantics (RFC-like reference: Erlang Reference Manual, "Processes").
 import createDebug from 'debug';
 import type { CallRecord } from './call-record.js';
-import { enterProc, leaveProc, trackAsync } from './current.js';
+import { enterProc, enterRun, leaveProc, leaveRun, trackAsync } from './current.js';
 import { BadReturnError, CallbackError, ExitError, InitError, ProcessExitedError, UnhandledMessageError } from './errors.js';
 import { Down, ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
@@ -157,7 +157,15 @@ export class Proc {
 
   /** Handles up to `budget` messages; returns how many it handled. */
   run(budget: number): number {
-    if (this.sys !== null) return this.runDebugged(budget);
+    const entered = enterRun(this);
+    try {
+      return this.sys !== null ? this.runDebugged(budget) : this.runTurn(budget);
+    } finally {
+      leaveRun(entered);
+    }
+  }
+
+  private runTurn(budget: number): number {
     const mailbox = this.mailbox;
     let handled = 0;
     while (handled < budget && this.status === ALIVE && !this.suspended) {
@@ -186,7 +194,7 @@ export class Proc {
     let handled = 0;
     while (handled < budget && this.status === ALIVE && !this.suspended) {
       const sys = this.sys;
-      if (sys === null) return handled + this.run(budget - handled);
+      if (sys === null) return handled + this.runTurn(budget - handled);
       handled++;
       if (this.hasContinue) {
         const value = this.continueValue;
