@@ -2,6 +2,8 @@
 // gateway, each becoming a submit_sm to the embedded simulator and a 202 once its response is back.
 // Steps of rising rate, 4 s each; a step holds with no failed message, no retransmission and a p99
 // under 50 ms. Beside it, the same load on our bare SIP stack answering 202 at once: the floor.
+// Also the heap per transaction the gateway holds in Completed until Timer J (20,000 OPTIONS
+// answered, peers/held-transactions.ts), beside the bare stack under the same load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Measurement } from '../report.js';
+import { heldFigures } from './sip-stack.js';
 
 const RATES = [500, 1000, 2000, 3000, 4000, 6000];
 const SECONDS = 4;
@@ -70,13 +73,25 @@ async function ramp(kind: 'gateway' | 'bare'): Promise<{ rate: number; at2000: S
   return { rate: best, at2000 };
 }
 
+/** The issue's goal for a completed transaction (issue 20): 2 kB of heap or less. */
+const HELD_TARGET = 2000;
+
+/** Heap per transaction the gateway holds in Completed (Timer J), beside the bare stack. */
+export async function gatewayHeldRow(): Promise<Measurement> {
+  const gateway = await heldFigures('gateway');
+  const bare = await heldFigures('bare');
+  return { name: `heap per live held transaction through the gateway: ${gateway.live.toLocaleString('en')} OPTIONS answered 200, in Completed until Timer J`, unit: 'bytes', ours: gateway.heapPerTransaction, peer: 'our bare SIP stack answering OPTIONS 200, same load, same run', peerValue: bare.heapPerTransaction, higherIsBetter: false, target: HELD_TARGET };
+}
+
 export async function gatewaySuite(): Promise<Measurement[]> {
   const gateway = await ramp('gateway');
   const bare = await ramp('bare');
+  const held = await gatewayHeldRow();
   const floor = 'our SIP stack answering 202 at once (no SMPP), same run';
   return [
     { name: `highest MESSAGE rate with 0 failed, 0 retransmissions, p99 < ${P99_LIMIT_MS} ms (sipp, ${SECONDS} s per step)`, unit: 'msgs/s', ours: gateway.rate, peer: floor, peerValue: bare.rate, higherIsBetter: true, target: 2000 },
     { name: 'MESSAGE → submit_sm → 202 at 2,000/s: p50', unit: 'ms', ours: gateway.at2000?.p50 ?? NaN, peer: floor, peerValue: bare.at2000?.p50 ?? NaN, higherIsBetter: false },
     { name: 'MESSAGE → submit_sm → 202 at 2,000/s: p99', unit: 'ms', ours: gateway.at2000?.p99 ?? NaN, peer: floor, peerValue: bare.at2000?.p99 ?? NaN, higherIsBetter: false, target: P99_LIMIT_MS },
+    held,
   ];
 }

@@ -1,8 +1,10 @@
 // `pnpm bench sip-stack`: sipp's uac against our example UAS at increasing call rates, over UDP and
 // TCP, beside sipp's own uas measured the same way in the same run. A rate holds when every call
 // succeeds and sipp saw no retransmission. Also: heap per live transaction while Timers J and L
-// hold them, and the live count back to zero once they expire. And a stateful proxy row: sipp uac →
-// our `statefulProxy` → sipp uas, beside Kamailio (tm's t_relay, record_route) as the same proxy.
+// hold them, and the live count back to zero once they expire; heap per transaction held without a
+// process once only its last timer is left (peers/held-transactions.ts). And a stateful proxy row:
+// sipp uac → our `statefulProxy` → sipp uas, beside Kamailio (tm's t_relay, record_route) as the
+// same proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,6 +19,10 @@ import type { Measurement } from '../report.js';
 import { xstateVersion } from '../versions.js';
 
 const RATES = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000];
+/** Transactions brought to a held state per memory row. */
+const HELD = 20_000;
+/** The issue's goal for a completed transaction (issue 20): 2 kB of heap or less. */
+const HELD_TARGET = 2000;
 /** Seconds of calls at each rate. */
 const SECONDS = 4;
 
@@ -117,6 +123,46 @@ function xstateActorHeap(): number {
   return (after - before) / n;
 }
 
+/** What peers/held-transactions.ts prints. */
+export interface HeldFigures {
+  readonly live: number;
+  readonly heapPerTransaction: number;
+  readonly arrayBuffersPerTransaction: number;
+  readonly rssPerTransaction: number;
+}
+
+/** Runs peers/held-transactions.ts for `kind` in a process of its own (a fresh heap) and reads its figures. */
+export async function heldFigures(kind: string, count = HELD): Promise<HeldFigures> {
+  const file = fileURLToPath(new URL('../peers/held-transactions.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', file, kind, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  await exited;
+  const figures = JSON.parse(line) as HeldFigures;
+  process.stderr.write(`held ${kind}: ${figures.live} live, ${figures.heapPerTransaction} B heap, ${figures.arrayBuffersPerTransaction} B ArrayBuffers, ${figures.rssPerTransaction} B RSS per transaction\n`);
+  return figures;
+}
+
+/**
+ * Heap per transaction once only its last timer is left, beside a started xstate actor of the same
+ * machine in the same state: what the stack keeps is the key, the last response or ACK and a place
+ * in the expiry list, or (Confirmed) the handle a CANCEL still reaches the core with.
+ */
+export async function heldTransactionRows(): Promise<Measurement[]> {
+  const rows = [
+    ['bare', 'xstate-server', `non-INVITE server in Completed (Timer J), bare stack: ${HELD.toLocaleString('en')} OPTIONS answered 200`, HELD_TARGET],
+    ['invite', 'xstate-invite', `INVITE server in Confirmed (Timer I): ${HELD.toLocaleString('en')} INVITEs answered 486 and ACKed`, undefined],
+    ['client', 'xstate-client', `non-INVITE client in Completed (Timer K): ${HELD.toLocaleString('en')} OPTIONS sent and answered 200`, undefined],
+  ] as const;
+  const out: Measurement[] = [];
+  for (const [kind, actor, label, target] of rows) {
+    const ours = await heldFigures(kind);
+    const theirs = await heldFigures(actor);
+    out.push({ name: `heap per live held transaction: ${label}`, unit: 'bytes', ours: ours.heapPerTransaction, peer: `xstate ${xstateVersion} actor of the same machine in the same state (same run)`, peerValue: theirs.heapPerTransaction, higherIsBetter: false, ...(target === undefined ? {} : { target }) });
+  }
+  return out;
+}
+
 const PROXY_RATES = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000];
 
 interface Proxy {
@@ -214,10 +260,11 @@ export async function sipStackSuite(): Promise<Measurement[]> {
   await new Promise((resolve) => setTimeout(resolve, 34_000));
   const drained = await uas.stats();
   uas.stop();
-  out.push({ name: `heap per live transaction: process, machine, request, response (${loaded.transactions} live after ${loaded.invites} calls)`, unit: 'bytes', ours: Math.round(perTransaction), peer: `xstate ${xstateVersion} actor of the INVITE server machine alone, started (same run)`, peerValue: Math.round(xstateActorHeap()), higherIsBetter: false });
+  out.push({ name: `heap per live transaction: INVITEs in Accepted (a process each) and BYEs held in Completed (${loaded.transactions} live after ${loaded.invites} calls)`, unit: 'bytes', ours: Math.round(perTransaction), peer: `xstate ${xstateVersion} actor of the INVITE server machine alone, started (same run)`, peerValue: Math.round(xstateActorHeap()), higherIsBetter: false });
   // Not a ratio: reported beside the table (and a non-zero count is a leak).
   process.stderr.write(`live transactions: ${loaded.transactions} at the end of the load, ${drained.transactions} 34 s later\n`);
   if (drained.transactions !== 0) process.stderr.write('LEAK: transactions outlived Timers J and L\n');
+  out.push(...(await heldTransactionRows()));
   out.push(...(await sipProxyRows()));
   return out;
 }

@@ -1,6 +1,7 @@
 // The one router between the layers (Sippet's Router): messages from the transports are checked,
 // matched to their transaction (RFC 3261 §17.1.3, §17.2.3) or given a new one, and the rest go
-// to the core. It runs in the transport process that received the message.
+// to the core. It runs in the transport process that received the message. A transaction held
+// without a process (transaction/held-entries.ts) answers its retransmissions right here.
 import createDebug from 'debug';
 import { cast, startChild, type ChildSpec, type SupervisorPid } from '@switchboard/actor';
 import { createResponse } from './message/builders.js';
@@ -82,15 +83,17 @@ export class Router implements Inbound {
       return;
     }
     stampReceived(request, source);
-    const { table } = this.env;
+    const { table, held } = this.env;
     const key = serverKey(request);
     const existing = table.servers.get(key);
     if (request.method === 'ACK') {
       // An ACK for a non-2xx matches its INVITE's transaction; an ACK for a 2xx has its own branch.
-      if (existing !== undefined && (existing.toTag === undefined || existing.toTag === paramValue(request.to!.params, 'tag'))) {
+      const toTag = paramValue(request.to!.params, 'tag');
+      if (existing !== undefined && (existing.toTag === undefined || existing.toTag === toTag)) {
         castTo(existing, new AckReceived(request));
         return;
       }
+      if (existing === undefined && held.receiveAck(key, toTag)) return;
       const retransmitting = table.awaitingAck.get(TransactionTable.ackKey(request.callId, request.cseq!.seq, paramValue(request.from!.params, 'tag')));
       if (retransmitting !== undefined) castTo(retransmitting, new AckForSuccess());
       this.env.toCore(new CoreRequest<ServerTransaction>(request, null));
@@ -100,10 +103,12 @@ export class Router implements Inbound {
       castTo(existing, new Retransmission(request));
       return;
     }
+    if (held.receiveRequest(key)) return;
     if (request.method === 'CANCEL' && this.cancel === 'answer') {
       // §9.2: a CANCEL matching an INVITE server transaction is answered 200 and reaches the core
       // with that INVITE's transaction; one matching nothing is answered 481.
-      const invite = table.servers.get(serverKey(request, 'INVITE'));
+      const inviteKey = serverKey(request, 'INVITE');
+      const invite = table.servers.get(inviteKey) ?? held.invite(inviteKey);
       const started = this.startServer(new ServerTransaction(key, request, source), createResponse(request, invite === undefined ? 481 : 200));
       if (started && invite !== undefined) this.env.toCore(new CoreRequest(request, invite));
       return;
@@ -121,7 +126,7 @@ export class Router implements Inbound {
     const { table } = this.env;
     // Admission before any process starts: at the limit a request costs a stateless 503 (RFC 3261
     // §21.5.4), and the table counts the transactions still starting, which the supervisor does not.
-    if (table.servers.size + table.clients.size >= this.limits.maxTransactions) {
+    if (table.size >= this.limits.maxTransactions) {
       log('%s from %s:%d answered 503: at most %d transactions', handle.method, handle.source.address, handle.source.port, this.limits.maxTransactions);
       this.answerStatelessly(handle.request, handle.source, 503, 'Service Unavailable (transaction limit)', this.limits.retryAfter);
       return false;
@@ -150,11 +155,16 @@ export class Router implements Inbound {
       return;
     }
     const key = clientKeyOfResponse(response);
-    const transaction = key === undefined ? undefined : this.env.table.clients.get(key);
+    if (key === undefined) {
+      this.env.toCore(new CoreResponse<ClientTransaction>(response, null));
+      return;
+    }
+    const transaction = this.env.table.clients.get(key);
     if (transaction !== undefined && transaction.pid !== null) {
       cast(transaction.pid, new ResponseReceived(response));
       return;
     }
+    if (transaction === undefined && this.env.held.receiveResponse(key, response.status)) return;
     this.env.toCore(new CoreResponse<ClientTransaction>(response, null));
   }
 

@@ -19,6 +19,8 @@ import { Router, type CancelHandling } from './router.js';
 import { ClientTransactionProcess } from './transaction/client-transaction.js';
 import type { CoreMessage, TransactionEnvironment } from './transaction/environment.js';
 import { ClientTransaction } from './transaction/handles.js';
+import { HeldTransactionsProcess } from './transaction/held-process.js';
+import { HeldTransactions } from './transaction/held-transactions.js';
 import { clientKeyOfRequest } from './transaction/key.js';
 import { TransactionTable } from './transaction/table.js';
 import { DEFAULT_TIMERS, transactionTimers, type TimerBase } from './transaction/timers.js';
@@ -188,6 +190,8 @@ export interface StackStats {
 export class SipStack {
   /** @internal */ readonly transports: TransportSet;
   /** @internal */ readonly table = new TransactionTable();
+  /** @internal the transactions held without a process until their last timer */
+  readonly held: HeldTransactions;
   /** @internal */ readonly router: Router;
   /** @internal */ core: Pid<CoreProtocol> | null = null;
   /** @internal */ transactionSupervisor: SupervisorPid | null = null;
@@ -212,17 +216,23 @@ export class SipStack {
     );
     const timers: TimerBase = { ...DEFAULT_TIMERS, ...options.timers };
     this.failover = options.locate === undefined ? null : new Failover(this, options.locate);
+    // A failover retry (RFC 3263 §4.3) outlives the transaction whose failure starts it: Failover
+    // runs it detached from that transaction's process (see failover.ts).
+    const toCore = (message: CoreMessage): void => {
+      const failover = this.failover;
+      if (failover !== null && failover.intercept(message)) return;
+      if (this.core !== null) send(this.core, message);
+      else log('no core running: %s dropped', message.constructor.name);
+    };
+    this.held = new HeldTransactions({ table: this.table, transports: this.transports, toCore, now: () => runtime.clock.now() });
     this.env = {
       transports: this.transports,
       table: this.table,
+      held: this.held,
       timers,
       unreliableTimers: transactionTimers(timers, false),
       reliableTimers: transactionTimers(timers, true),
-      toCore: (message: CoreMessage) => {
-        if (this.failover?.intercept(message) === true) return;
-        if (this.core !== null) send(this.core, message);
-        else log('no core running: %s dropped', message.constructor.name);
-      },
+      toCore,
     };
     this.router = new Router(this.env, () => this.transactionSupervisor, {
       maxTransactions: options.maxTransactions ?? DEFAULT_STACK_LIMITS.maxTransactions,
@@ -332,7 +342,7 @@ export class SipStack {
 
   /** Counts what the stack holds now; cheap enough to call on every scrape. */
   stats(): StackStats {
-    return { serverTransactions: this.table.servers.size, clientTransactions: this.table.clients.size, connections: this.transports.connectionCount };
+    return { serverTransactions: this.table.serverCount, clientTransactions: this.table.clientCount, connections: this.transports.connectionCount };
   }
 
   /** Stops the whole tree: listeners, core, connections, transactions (in reverse start order). */
@@ -430,19 +440,27 @@ function statelessBranch(request: SipRequest): string {
 export async function startStack(runtime: Runtime, options: StackOptions, startOptions: { readonly link?: Pid } = {}): Promise<SipStack> {
   const stack = new SipStack(runtime, options);
   stack.transports.opener = (transport, socket, address, port) => stack.startConnection(transport, socket, address, port);
-  const dynamic = (id: string, set: (pid: SupervisorPid) => void, maxChildren?: number): ChildSpec => ({
+  const dynamic = (id: string, set: (pid: SupervisorPid, runtime: Runtime) => unknown, maxChildren?: number): ChildSpec => ({
     id,
     type: 'supervisor',
     shutdown: 'infinity',
     start: async ({ runtime: rt, supervisor }) => {
       const pid = await startDynamicSupervisor(rt, { intensity: 1_000_000, period: 1, ...(maxChildren === undefined ? {} : { maxChildren }) }, { link: supervisor });
-      set(pid);
+      await set(pid, rt);
       return pid;
     },
   });
   const children: ChildSpec[] = [
     // The router admits by the same count before starting anything; the supervisor's cap backs it up.
-    dynamic('transactions', (pid) => (stack.transactionSupervisor = pid), finite(options.maxTransactions ?? DEFAULT_STACK_LIMITS.maxTransactions)),
+    // The held transactions' process lives and dies with the transaction supervisor, linked to it.
+    dynamic(
+      'transactions',
+      (pid, rt) => {
+        stack.transactionSupervisor = pid;
+        return rt.start(HeldTransactionsProcess, stack.held, { link: pid });
+      },
+      finite(options.maxTransactions ?? DEFAULT_STACK_LIMITS.maxTransactions),
+    ),
     dynamic('connections', (pid) => (stack.connectionSupervisor = pid)),
     worker('core', CoreProcess, { factory: options.core, stack, started: (pid) => (stack.core = pid) }),
   ];

@@ -1,8 +1,10 @@
 // The transactions as the core sees them: small handles naming the transaction, with the calls a
-// core makes on it. Each transaction is a process; a handle sends it messages.
+// core makes on it. Each transaction is a process, and a handle sends it messages, until only its
+// last timer is left: the table then holds it without a process (held-entries.ts).
 import { cast, type Pid } from '@switchboard/actor';
 import type { SipRequest, SipResponse } from '../message/message.js';
 import type { Destination, Source } from '../transport/endpoint.js';
+import type { CompletedClient, HeldServer } from './held-entries.js';
 import type { ClientKey, ServerKey } from './key.js';
 import { TerminateTransaction, TuResponse, type ClientTransactionProtocol, type RespondOptions, type ServerTransactionProtocol } from './messages.js';
 
@@ -16,8 +18,10 @@ export class ServerTransaction {
    * {@link Transaction}.
    */
   readonly kind = 'server' as const;
-  /** @internal set when its process runs */
+  /** @internal set when its process runs; null again once the table holds it */
   pid: ServerPid | null = null;
+  /** @internal the table's entry for it once its process has ended (Completed, Confirmed) */
+  held: HeldServer | null = null;
   /** @internal the To tag of the final response it sent (RFC 2543 ACK matching) */
   toTag: string | undefined;
 
@@ -46,7 +50,8 @@ export class ServerTransaction {
 
   /**
    * Sends `response` through the transaction (RFC 3261 §17.2): retransmitted as the RFC says, and
-   * checked against the transaction's state (a response in the wrong state is logged and dropped).
+   * checked against the transaction's state (a response in the wrong state is logged and dropped;
+   * so is any response once the transaction has its final one and only waits for a timer).
    */
   respond(response: SipResponse, options: RespondOptions = {}): void {
     if (this.pid !== null) cast(this.pid, new TuResponse(response, options));
@@ -54,7 +59,8 @@ export class ServerTransaction {
 
   /** Ends the transaction at once (a stateless proxy, or a core that gives up). */
   terminate(): void {
-    if (this.pid !== null) cast(this.pid, new TerminateTransaction());
+    if (this.held !== null) this.held.store.release(this.held);
+    else if (this.pid !== null) cast(this.pid, new TerminateTransaction());
   }
 }
 
@@ -65,8 +71,10 @@ export class ClientTransaction {
    * {@link Transaction}.
    */
   readonly kind = 'client' as const;
-  /** @internal */
+  /** @internal set when its process runs; null again once the table holds it */
   pid: ClientPid | null = null;
+  /** @internal the table's entry for it once its process has ended (Completed) */
+  held: CompletedClient | null = null;
 
   /** Made by the stack's `sendRequest`; a core receives it and never builds one. */
   constructor(
@@ -85,7 +93,8 @@ export class ClientTransaction {
 
   /** Ends the transaction at once, without waiting for a response. */
   terminate(): void {
-    if (this.pid !== null) cast(this.pid, new TerminateTransaction());
+    if (this.held !== null) this.held.store.release(this.held);
+    else if (this.pid !== null) cast(this.pid, new TerminateTransaction());
   }
 }
 

@@ -1,6 +1,8 @@
-// Messages between the router, the transaction processes and the core process.
+// Messages between the router, the transaction processes, the held transactions' process and the
+// core process.
 import type { SipRequest, SipResponse } from '../message/message.js';
 import type { SipTransportError } from '../transport/errors.js';
+import type { FirstSend, HeldEntry } from './held-entries.js';
 
 /** Options of {@link ServerTransaction.respond}. */
 export interface RespondOptions {
@@ -44,6 +46,19 @@ export type ClientTransactionMessage = ResponseReceived | TransportFailed | Term
 /** What a transaction process accepts: casts from the router and handles; infos from its own timers and sends. */
 export type ServerTransactionProtocol = { call: never; reply: never; cast: ServerTransactionMessage; info: unknown };
 export type ClientTransactionProtocol = { call: never; reply: never; cast: ClientTransactionMessage; info: unknown };
+
+// ---- to the held transactions' process (held-process.ts) ---------------------------------------
+
+/** The earliest deadline of the held transactions has come. */
+export class HeldTimeout {}
+/** Send the first copy of a transaction's final response or ACK now that its process has ended. */
+export class SendFirst {
+  constructor(
+    readonly entry: HeldEntry,
+    readonly first: FirstSend,
+  ) {}
+}
+export type HeldProtocol = { call: never; reply: never; cast: never; info: HeldTimeout | SendFirst };
 
 // ---- to the core process -------------------------------------------------------------------
 

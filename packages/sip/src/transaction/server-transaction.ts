@@ -1,9 +1,10 @@
 // A server transaction as a process (RFC 3261 §17.2): it hosts the INVITE or non-INVITE server
 // machine, hands the request to the core, sends the core's responses to the §18.2.2 target, and
 // carries out the machine's actions. For a UAS's 2xx to an INVITE it can also run the §13.3.1.4
-// retransmissions on the core's behalf.
+// retransmissions on the core's behalf. Once only the last timer is left (a non-INVITE in
+// Completed, an INVITE in Confirmed), it hands the transaction to the table and ends (hand-over.ts).
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, cancelTimer, self, sendAfter, isNormalExit, type GenServer, type MachineAction, type TimerRef } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, cancelTimer, self, sendAfter, isNormalExit, type GenServer, type MachineAction, type NoticeResult, type TimerRef } from '@switchboard/actor';
 import { createResponse } from '../message/builders.js';
 import type { SipRequest, SipResponse } from '../message/message.js';
 import { paramValue } from '../message/params.js';
@@ -14,6 +15,7 @@ import { responseTarget } from '../transport/response-target.js';
 import type { TransactionEnvironment } from './environment.js';
 import { continueUntilDone, responseEvent } from './step.js';
 import { TransactionAbortedError, TransactionTimeoutError } from './errors.js';
+import { HandOver, canHold, holdCompletedServer, holdConfirmedServer, scheduleHandOver } from './hand-over.js';
 import type { ServerTransaction } from './handles.js';
 import { inviteServerMachine } from './invite-server.js';
 import { AckForSuccess, AckReceived, CoreError, CoreRequest, Retransmission, TerminateTransaction, TransportFailed, TuResponse, type ServerTransactionProtocol } from './messages.js';
@@ -44,11 +46,16 @@ type AnyServerMachine = typeof inviteServerMachine | typeof nonInviteServerMachi
 interface State {
   readonly env: TransactionEnvironment;
   readonly handle: ServerTransaction;
+  readonly invite: boolean;
   readonly timers: TransactionTimers;
   readonly target: Destination;
   machine: EmbeddedMachine<AnyServerMachine>;
   /** The last response sent, for retransmissions. */
   last: Buffer | null;
+  /** A final response left for the held transaction to send (hand-over.ts). */
+  unsent: Buffer | null;
+  /** A HandOver is on its way to this process. */
+  handingOver: boolean;
   /** The core's response being handled. */
   current: SipResponse | null;
   currentAck: SipRequest | null;
@@ -69,9 +76,12 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
     const state = {
       env,
       handle,
+      invite,
       timers,
       target: responseTarget(handle.request.topVia!, handle.source),
       last: null,
+      unsent: null,
+      handingOver: false,
       current: null,
       currentAck: null,
       transportError: null,
@@ -81,8 +91,10 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
     state.machine = invite
       ? (new EmbeddedMachine(inviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>)
       : (new EmbeddedMachine(nonInviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>);
-    if (answer !== undefined) respond(state, answer);
-    else {
+    if (answer !== undefined) {
+      respond(state, answer);
+      prepareHandOver(state);
+    } else {
       env.toCore(new CoreRequest(handle.request, handle));
       if (!invite) sendAfter(me, new Unanswered(), timers.F);
     }
@@ -107,10 +119,11 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
     } else if (message instanceof TerminateTransaction) {
       return Result.stop('normal', state);
     }
-    return continueUntilDone(state);
+    return settle(state);
   },
 
   handleInfo(message, state) {
+    if (message instanceof HandOver) return handOver(state);
     if (message instanceof MachineTimeout) state.machine.deliver(message);
     else if (message instanceof SuccessRetransmit) onSuccessRetransmit(state);
     else if (message instanceof Unanswered) {
@@ -124,11 +137,13 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
       state.transportError = message.error;
       state.machine.send({ type: 'transportError' });
     }
-    return continueUntilDone(state);
+    return settle(state);
   },
 
   terminate(reason, state) {
     const { env, handle } = state;
+    // Ended before its HandOver (a terminate, a crash): the final response still goes out.
+    if (state.unsent !== null) transmit(state, state.unsent);
     if (env.table.servers.get(handle.key) === handle) env.table.servers.delete(handle.key);
     if (state.success !== null) {
       // §13.3.1.4: the 2xx was retransmitted until the end and no ACK came.
@@ -142,12 +157,39 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
 
 
 
+/** Goes on (asking for a HandOver once the machine is where a held transaction can take over), or stops once done. */
+function settle(state: State): NoticeResult<State> {
+  prepareHandOver(state);
+  return continueUntilDone(state);
+}
+
+/** §17.2.2 Completed (Timer J) and §17.2.1 Confirmed (Timer I) are all a held transaction does. */
+function prepareHandOver(state: State): void {
+  if (state.handingOver) return;
+  const value = state.machine.value;
+  const holdable = state.invite ? value === 'confirmed' && canHold(state.env, state.timers.I) : value === 'completed' && canHold(state.env, state.timers.J);
+  if (!holdable) return;
+  state.handingOver = true;
+  scheduleHandOver();
+}
+
+/** The HandOver: the table holds the transaction from now on, and the process ends; or, if it cannot, goes on. */
+function handOver(state: State): NoticeResult<State> {
+  const { env, handle, machine, timers } = state;
+  const unsent = state.unsent;
+  state.unsent = null;
+  const held = state.invite ? machine.value === 'confirmed' && holdConfirmedServer(env, handle, timers.I) : machine.value === 'completed' && holdCompletedServer(env, handle, state.last!, state.target, unsent, timers.J);
+  if (held) return Result.stop('normal', state);
+  if (unsent !== null) transmit(state, unsent);
+  return continueUntilDone(state);
+}
+
 /** Runs the core's response through the machine; true when it was sent (the state allowed it). */
 function respond(state: State, response: SipResponse): boolean {
   const before = state.last;
   state.current = response;
   const status = response.status;
-  state.machine.send(responseEvent(state.handle.request.method === 'INVITE', status) as never);
+  state.machine.send(responseEvent(state.invite, status) as never);
   state.current = null;
   return state.last !== before;
 }
@@ -163,7 +205,9 @@ function act(state: State, action: MachineAction): void {
       const response = state.current!;
       if (response.status >= 200) state.handle.toTag = paramValue(response.to?.params ?? [], 'tag') ?? undefined;
       state.last = serializeMessage(response);
-      transmit(state, state.last);
+      // §17.2.2: a non-INVITE's final response leaves only Timer J; the held transaction sends it.
+      if (!state.invite && response.status >= 200 && !state.handingOver && canHold(state.env, state.timers.J)) state.unsent = state.last;
+      else transmit(state, state.last);
       return;
     }
     case 'resend':
