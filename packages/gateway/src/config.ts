@@ -108,6 +108,24 @@ export interface GatewayConfig {
     /** PostgreSQL: most connections in the pool (default 10). */
     readonly poolSize: number;
   };
+  /**
+   * Several nodes on one PostgreSQL store: who this node is, and how its SMPP binds are leased (each
+   * configured bind is owned by one node at a time; see docs/gateway.md, "Several nodes").
+   */
+  readonly cluster: {
+    /** This node's name in the cluster view; null (the default): `<hostname>/<pid>`. */
+    readonly nodeId: string | null;
+    /**
+     * How long a bind lease and a node's heartbeat hold (ms, default 15000); renewed every third of
+     * it. A node that dies gives its binds up to a live node this long after its last renewal.
+     */
+    readonly leaseTime: number;
+    /**
+     * How often a node with a bind up looks for MESSAGEs other nodes stored and could not submit
+     * (ms, default 1000; PostgreSQL only).
+     */
+    readonly pollInterval: number;
+  };
   /** The HTTP status page's listener. */
   readonly status: {
     /** The HTTP status page (JSON at /status.json, HTML at /). */
@@ -144,6 +162,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10 },
   auth: { mode: 'digest', algorithms: 'MD5', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal', url: null, poolSize: 10 },
+  cluster: { nodeId: null, leaseTime: 15_000, pollInterval: 1000 },
   status: { host: '127.0.0.1', port: 8080 },
 };
 
@@ -236,6 +255,7 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   if ((config.auth.demoUser === null) !== (config.auth.demoPassword === null)) throw new ConfigError('auth.demoPassword', 'auth.demoUser and auth.demoPassword are set together (or both null)');
   if (config.smpp.maxParts > 255) throw new ConfigError('smpp.maxParts', 'a concatenated message has at most 255 parts');
   if (config.sip.t1 > config.sip.t2) throw new ConfigError('sip.t1', 'must not exceed sip.t2');
+  if (config.cluster.leaseTime < MIN_LEASE_TIME) throw new ConfigError('cluster.leaseTime', `must be at least ${MIN_LEASE_TIME} ms (renewed every third of it, over the network)`);
   if (config.sip.minExpires > config.sip.defaultExpires || config.sip.defaultExpires > config.sip.maxExpires) {
     throw new ConfigError('sip.defaultExpires', 'must lie between sip.minExpires and sip.maxExpires');
   }
@@ -275,9 +295,14 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
 
 /** The digest algorithms whose HA1s the store keeps (the -sess forms use the same ones). */
 export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
-const AT_LEAST_ONE = new Set(['store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+/** The shortest bind lease taken (ms): a third of it must cover a round trip to the database and back. */
+const MIN_LEASE_TIME = 300;
+const AT_LEAST_ONE = new Set(['cluster.pollInterval', 'store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
+
+/** What a nullable setting holds, for its error message. */
+const NULLABLE_WHAT: Record<string, string> = { 'store.url': 'a postgres:// URL', 'cluster.nodeId': 'a node name', 'auth.demoUser': 'a user name', 'auth.demoPassword': 'a password' };
 
 /** A URL with its password, if any, hidden: configuration errors do not print secrets. */
 function redactedUrl(text: string): string {
@@ -292,7 +317,7 @@ function check(value: unknown, fallback: unknown, key: string): unknown {
     return value;
   }
   if (fallback === null || NULLABLE.has(key)) {
-    if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(key, `expected ${key === 'store.url' ? 'a postgres:// URL' : 'a host name'} or null, got ${JSON.stringify(value)}`);
+    if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(key, `expected ${NULLABLE_WHAT[key] ?? 'a host name'} or null, got ${JSON.stringify(value)}`);
     return value;
   }
   if (typeof value !== 'string' || value === '') throw new ConfigError(key, `expected a non-empty string, got ${JSON.stringify(value)}`);

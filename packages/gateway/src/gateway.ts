@@ -1,6 +1,6 @@
 // The gateway as one supervision tree (rest_for_one): the store's owner, the embedded SMSC when
-// none is configured, one process per SMPP bind, the SIP stack with the gateway core, the status
-// page. deliver_sm becomes a MESSAGE to the user's contact, stored first so that nothing is lost
+// none is configured, the node's bind leases, one process per SMPP bind (bound while its lease is
+// held), the SIP stack with the gateway core, the status page. deliver_sm becomes a MESSAGE to the user's contact, stored first so that nothing is lost
 // if the user is away or the gateway stops.
 import createDebug from 'debug';
 import { startSupervisor, stop, worker, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
@@ -11,8 +11,11 @@ import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { Outbox } from './outbox.js';
-import { SmppBind, SmppPool } from './smpp-pool.js';
+import { SmppPool } from './smpp-pool.js';
+import { SmppBind } from './smpp-bind.js';
+import { leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { openStore } from './open-store.js';
+import { defaultNodeId, newNodeName } from './store-node.js';
 import { StoreError } from './store-error.js';
 import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
@@ -48,6 +51,8 @@ export interface Gateway {
   readonly stack: SipStack;
   /** The store of users, registrations and messages waiting for delivery (owned by the tree's first child): SQLite or PostgreSQL. */
   readonly store: Store;
+  /** This node's name (`cluster.nodeId`, default `host/pid`); `store.node` adds a suffix unique to this start. */
+  readonly nodeName: string;
   /** The SMPP binds that MESSAGEs are sent through, with their message counters. */
   readonly pool: SmppPool;
   /** The embedded SMSC, when no SMSC is configured. */
@@ -70,9 +75,10 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   // milliseconds, advanced by the runtime's clock (so a VirtualClock drives expiry in tests).
   const epoch = Date.now() - runtime.clock.now();
   const now = (): number => Math.floor(epoch + runtime.clock.now());
-  const store = await openStore(config.store, { reclaim: true });
+  const nodeName = config.cluster.nodeId ?? defaultNodeId();
+  const store = await openStore(config.store, { reclaim: true, node: newNodeName(nodeName) });
   try {
-    return await startTree(runtime, config, store, now, options);
+    return await startTree(runtime, config, store, now, nodeName, options);
   } catch (error) {
     // the tree never took the store (or its owner is gone with it): close it here
     await store.close();
@@ -80,7 +86,7 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
   }
 }
 
-async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, now: () => number, options: { readonly link?: Pid }): Promise<Gateway> {
+async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, now: () => number, nodeName: string, options: { readonly link?: Pid }): Promise<Gateway> {
   let core: GatewayCore | undefined;
   let pool: SmppPool | undefined;
   // A delivery to a user's contact ends within Timer F (64·T1); its claim holds twice that.
@@ -193,8 +199,8 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
 
   const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
   const flushOutbox = (): void => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
-  pool = new SmppPool(config.smpp.binds, onDeliver, flushOutbox);
-  const gateway = new RunningGateway(config, store, pool);
+  pool = new SmppPool(config.smpp.binds, config.smpp.window, runtime.clock, onDeliver, flushOutbox);
+  const gateway = new RunningGateway(config, store, nodeName, pool);
 
   const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' })];
   if (config.smpp.host === null) {
@@ -213,6 +219,26 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       ),
     );
   }
+  children.push(
+    leaseKeeperChild({
+      runtime,
+      config,
+      store,
+      pool,
+      name: nodeName,
+      smppPort: () => gateway.smppPort,
+      detail: async () => ({
+        sip: gateway.currentStack?.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`) ?? [],
+        status: gateway.statusPort === 0 ? null : `${config.status.host}:${gateway.statusPort}`,
+        binds: pool!.leasedBinds().map((b) => ({ bind: b.bind, state: b.bound ? 'BOUND_TRX' : 'BINDING' })),
+      }),
+      // a dead node's claims came back: its stored messages go out from here
+      onReaped: (reaped) => {
+        for (const aor of reaped.aors) void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
+        if (pool!.boundCount > 0) flushOutbox();
+      },
+    }),
+  );
   for (let index = 0; index < config.smpp.binds; index++) {
     const target = () => ({ host: config.smpp.host ?? '127.0.0.1', port: gateway.smppPort, systemId: config.smpp.systemId, password: config.smpp.password, window: config.smpp.window, throughput: config.smpp.throughput });
     children.push(worker(`bind-${index}`, SmppBind, { runtime, pool, index, target }, { timeout: Infinity, shutdown: 5000 }));
@@ -297,6 +323,8 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       },
     }),
   );
+  // Several nodes share the outbox: what a node without a bind stored is submitted by one with a bind.
+  if (config.store.url !== null) children.push(outboxPollChild(runtime, pool, () => outbox.flush(), config.cluster.pollInterval));
   gateway.supervisor = await startSupervisor(runtime, { strategy: 'rest_for_one', children, intensity: 10, period: 10_000 }, options.link === undefined ? {} : { link: options.link });
   return gateway;
 }
@@ -310,6 +338,7 @@ class RunningGateway implements Gateway {
   constructor(
     readonly config: GatewayConfig,
     readonly store: Store,
+    readonly nodeName: string,
     readonly pool: SmppPool,
   ) {}
 

@@ -11,9 +11,33 @@ export { startGateway, gatewayChild } from './gateway.js';
 export type { Gateway } from './gateway.js';
 export { loadConfig, ConfigError, DEFAULT_CONFIG } from './config.js';
 export type { GatewayConfig } from './config.js';
-export type { Store, Binding, BindingChange, BindingDecision, Lease, MessageIdentity, QueuedOutbound, PendingMessage, SentMessage, SipUser, TakenMessage, OutboundMessage } from './store.js';
+export type {
+  Store,
+  Binding,
+  BindingChange,
+  BindingDecision,
+  Lease,
+  MessageIdentity,
+  QueuedOutbound,
+  PendingMessage,
+  SentMessage,
+  SipUser,
+  TakenMessage,
+  OutboundMessage,
+  HeldBind,
+  BindLease,
+  NodeBeat,
+  NodeDetail,
+  ClusterNode,
+  ClusterLease,
+  ClusterView,
+  ReapedNodes,
+} from './store.js';
+export { planLeases, nextTick } from './lease-plan.js';
+export type { LeasePlan, LeasePlanInput } from './lease-plan.js';
 export { StoreError, STORE_RETRY_AFTER } from './store-error.js';
 export { PostgresStore } from './postgres-store.js';
+export { DatabaseUnreachableError } from './postgres-gate.js';
 export type { PostgresStoreOptions } from './postgres-store.js';
 export { openStore, describeStore } from './open-store.js';
 export type { OpenStoreOptions } from './open-store.js';

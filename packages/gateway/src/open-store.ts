@@ -13,6 +13,8 @@ export interface OpenStoreOptions {
   readonly reclaim?: boolean;
   /** SQLite: overrides `store.synchronous` (`pnpm users` writes with `full`). */
   readonly synchronous?: 'normal' | 'full';
+  /** The name the store claims work and leases under (default `host/pid/random`). */
+  readonly node?: string;
 }
 
 /** `store.url` without its password, or `store.path`: what to name in messages and logs. */
@@ -31,13 +33,13 @@ export function describeStore(config: GatewayConfig['store']): string {
 export async function openStore(config: GatewayConfig['store'], options: OpenStoreOptions = {}): Promise<Store> {
   if (config.url !== null) {
     try {
-      return await PostgresStore.open(config.url, { poolSize: config.poolSize });
+      return await PostgresStore.open(config.url, { poolSize: config.poolSize, ...(options.node === undefined ? {} : { node: options.node }) });
     } catch (error) {
       throw new StoreOpenError(describeStore(config), error, 'store.url');
     }
   }
   try {
-    return new SqliteStore(config.path, { synchronous: options.synchronous ?? (config.synchronous === 'full' ? 'full' : 'normal'), reclaim: options.reclaim === true });
+    return new SqliteStore(config.path, { synchronous: options.synchronous ?? (config.synchronous === 'full' ? 'full' : 'normal'), reclaim: options.reclaim === true, ...(options.node === undefined ? {} : { node: options.node }) });
   } catch (error) {
     throw new StoreOpenError(config.path, error, 'store.path');
   }

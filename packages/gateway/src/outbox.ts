@@ -6,11 +6,13 @@
 //
 // Rows are claimed with a lease before they are submitted (a new MESSAGE is stored already
 // claimed), so nodes sharing the store never submit the same row at once; a row whose submit found
-// no bind is given back for the next flush, here or on another node.
+// no bind is given back for the next flush, here or on another node. Each submit carries its fence:
+// the bind leases the store saw this node holding when the row was stored or claimed, so a node
+// that lost a lease (paused past it, say) does not submit on that bind.
 import createDebug from 'debug';
 import { BindStateError, PartialSendError, SessionClosedError } from '@switchboard/smpp';
 import type { SmppPool } from './smpp-pool.js';
-import type { MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
+import type { HeldBind, MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:outbox');
 
@@ -70,22 +72,25 @@ export class Outbox {
     const now = this.now();
     const queued = await this.store.queueOutbound(message, { ...(identity === undefined ? {} : { identity }), lease: { now, until: now + OUTBOX_LEASE } });
     if (queued.kind === 'seen') return { type: 'seen', taken: queued.taken };
-    return { type: 'stored', submitted: this.submit({ ...message, id: queued.id }, true) };
+    return { type: 'stored', submitted: this.submit({ ...message, id: queued.id }, queued.held, true) };
   }
 
   /**
    * Submits a claimed row; never rejects (what the store fails to record is logged). `fresh`: just
    * taken, not part of a flush (whose own loop picks up what is given back).
    */
-  private async submit(message: OutboundMessage, fresh: boolean): Promise<SubmitOutcome> {
+  private async submit(message: OutboundMessage, fence: readonly HeldBind[], fresh: boolean): Promise<SubmitOutcome> {
     try {
-      const responses = await this.pool().sendText({
-        source: message.source,
-        destination: message.destination,
-        text: message.text,
-        registered_delivery: 1,
-        fields: { source_addr_ton: message.sourceTon, source_addr_npi: message.sourceNpi, dest_addr_ton: message.destinationTon, dest_addr_npi: 1 },
-      });
+      const responses = await this.pool().sendText(
+        {
+          source: message.source,
+          destination: message.destination,
+          text: message.text,
+          registered_delivery: 1,
+          fields: { source_addr_ton: message.sourceTon, source_addr_npi: message.sourceNpi, dest_addr_ton: message.destinationTon, dest_addr_npi: 1 },
+        },
+        fence,
+      );
       const messageId = responses[0]?.message_id ?? '';
       await this.settled(message, messageId);
       return { type: 'accepted', messageId };
@@ -152,6 +157,8 @@ export class Outbox {
           const now = this.now();
           const batch = await this.store.claimOutbound(FLUSH_BATCH, { now, until: now + OUTBOX_LEASE });
           if (batch.length === 0) break;
+          // the leases this node holds now, as the store sees them: the batch's fence
+          const fence = await this.store.heldBinds();
           const submits: Promise<SubmitOutcome>[] = [];
           for (const message of batch) {
             if (now - message.createdAt > this.validity) {
@@ -159,7 +166,7 @@ export class Outbox {
               submits.push(this.store.deleteOutbound(message.id).then((): SubmitOutcome => ({ type: 'refused', error: null, acceptedIds: [] })));
               continue;
             }
-            submits.push(this.submit(message, false));
+            submits.push(this.submit(message, fence, false));
           }
           const outcomes = await Promise.allSettled(submits);
           for (const outcome of outcomes) if (outcome.status === 'rejected') log('outbox flush: %O', outcome.reason);

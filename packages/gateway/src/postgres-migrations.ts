@@ -41,6 +41,22 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE settings (name TEXT PRIMARY KEY, value BYTEA NOT NULL)',
     ],
   },
+  {
+    version: 2,
+    name: 'bind leases with fencing tokens, node heartbeats, the database clock',
+    statements: [
+      // One clock for every node's leases: the server's (clock_timestamp(), not now(): the
+      // transaction's start), in whole milliseconds.
+      `CREATE FUNCTION switchboard_now_ms() RETURNS BIGINT LANGUAGE sql VOLATILE
+        AS 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint'`,
+      // A row per configured bind, never deleted: its token only grows.
+      'CREATE TABLE bind_leases (bind TEXT PRIMARY KEY, owner TEXT, token BIGINT NOT NULL, lease_until BIGINT NOT NULL)',
+      `CREATE TABLE cluster_nodes (
+        node TEXT PRIMARY KEY, name TEXT NOT NULL, started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL,
+        lease_until BIGINT NOT NULL, detail TEXT NOT NULL)`,
+      'CREATE INDEX inbound_claimed_by ON inbound (claimed_by) WHERE claimed_by IS NOT NULL',
+    ],
+  },
 ];
 
 /** The advisory lock class (first key) the gateway's locks use; the second key says what is locked. */

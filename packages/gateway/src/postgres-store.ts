@@ -7,10 +7,12 @@ import { randomBytes } from 'node:crypto';
 import createDebug from 'debug';
 import postgres from 'postgres';
 import { LOCK_CLASS, migratePostgres } from './postgres-migrations.js';
+import * as cluster from './postgres-cluster.js';
+import { ReachabilityGate, SERVER_ENDED } from './postgres-gate.js';
 import { StoreError, withDecision } from './store-error.js';
 import { newNodeName } from './store-node.js';
 import { toBinding, toOutbound, toPending, toSent, toUser, type BindingRow, type InboundRow, type OutboundRow, type SentRow, type UserRow } from './store-rows.js';
-import type { Binding, BindingDecision, Lease, MessageIdentity, OutboundMessage, PendingMessage, QueuedOutbound, SentMessage, SipUser, Store, TakenMessage } from './store.js';
+import type { Binding, BindingDecision, BindLease, ClusterView, HeldBind, Lease, MessageIdentity, NodeBeat, OutboundMessage, PendingMessage, QueuedOutbound, ReapedNodes, SentMessage, SipUser, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:store');
 
@@ -28,11 +30,6 @@ export interface PostgresStoreOptions {
 
 type Sql = postgres.Sql;
 
-/**
- * SQLSTATEs of a connection the server ended before running the query (admin_shutdown,
- * crash_shutdown, cannot_connect_now): the query did nothing, so running it again is safe.
- */
-const SERVER_ENDED = new Set(['57P01', '57P02', '57P03']);
 
 /** A time as the BIGINT columns hold it: whole milliseconds (a clock may give fractions). */
 const ms = (time: number): number => Math.floor(time);
@@ -51,6 +48,8 @@ const ms = (time: number): number => Math.floor(time);
  */
 export class PostgresStore implements Store {
   private closed = false;
+  /** Shut while the database is out of reach: operations fail at once instead of queueing. */
+  private readonly gate = new ReachabilityGate(() => this.sql`SELECT 1`);
 
   private constructor(
     private readonly sql: Sql,
@@ -73,6 +72,9 @@ export class PostgresStore implements Store {
       max_lifetime: 60 * 30,
       // no array parameters are used: the type lookup on connect is not needed
       fetch_types: false,
+      // reconnect attempts at most a second apart (postgres.js waits up to 20 s after many
+      // failures): a database that comes back is used again at once
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
       onnotice: (notice) => log('notice: %s', notice.message),
       connection: { application_name: 'switchboard-gateway', statement_timeout: options.statementTimeout ?? 10_000 },
     });
@@ -90,9 +92,15 @@ export class PostgresStore implements Store {
    * Runs `work`, turning a failure into a StoreError. A connection the server ended while it sat in
    * the pool (a restart, a failover) fails its next query with a shutdown error and nothing done:
    * that query is run again, on another connection (at most once per connection of the pool).
+   * While the database is out of reach, operations fail at once, untried (postgres-gate.ts).
    */
   private async run<T>(operation: string, work: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreError(operation, new Error('the store is closed'));
+    try {
+      this.gate.check();
+    } catch (error) {
+      throw new StoreError(operation, error);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await work(this.sql);
@@ -101,6 +109,7 @@ export class PostgresStore implements Store {
           log('%s: %s; again on another connection', operation, error.message);
           continue;
         }
+        this.gate.failed(error);
         throw new StoreError(operation, error);
       }
     }
@@ -168,7 +177,8 @@ export class PostgresStore implements Store {
   }
 
   releaseInbound(id: number): Promise<void> {
-    return this.run('releaseInbound', async (sql) => void (await sql`UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE id = ${id}`));
+    // only this node's claim: a row another node took over (this one was thought dead) stays its
+    return this.run('releaseInbound', async (sql) => void (await sql`UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE id = ${id} AND claimed_by = ${this.node}`));
   }
 
   deleteInbound(id: number): Promise<void> {
@@ -183,15 +193,18 @@ export class PostgresStore implements Store {
     const { identity, lease } = options;
     const text = Buffer.from(m.text, 'utf8');
     return this.run('queueOutbound', async (sql) => {
+      // The row comes back with the bind leases this node holds as the server stores it: the fence
+      // its submit goes through, at no extra round trip.
+      const held = cluster.heldJson(sql, this.node);
       if (identity === undefined) {
-        const [row] = await sql<{ id: string }[]>`INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until)
-          VALUES (${m.senderAor}, ${m.source}, ${m.sourceTon}, ${m.sourceNpi}, ${m.destination}, ${m.destinationTon}, ${text}, ${m.sipMessageId}, ${ms(m.createdAt)}, ${this.node}, ${ms(lease.until)}) RETURNING id`;
-        return { kind: 'queued', id: Number(row!.id) };
+        const [row] = await sql<{ id: string; held: string | null }[]>`INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until)
+          VALUES (${m.senderAor}, ${m.source}, ${m.sourceTon}, ${m.sourceNpi}, ${m.destination}, ${m.destinationTon}, ${text}, ${m.sipMessageId}, ${ms(m.createdAt)}, ${this.node}, ${ms(lease.until)}) RETURNING id, ${held} AS held`;
+        return { kind: 'queued', id: Number(row!.id), held: cluster.parseHeld(row!.held) };
       }
       // One statement, so one round trip and atomic: the identity is taken (or an expired record of
       // it replaced) and the row stored, or neither. A node racing with the same identity waits on
       // the key's index entry, then finds it live and stores nothing.
-      const [row] = await sql<{ id: string }[]>`
+      const [row] = await sql<{ id: string; held: string | null }[]>`
         WITH identity AS (
           INSERT INTO taken (key, status, expires_at) VALUES (${identity.key}, 0, ${ms(identity.expiresAt)})
           ON CONFLICT (key) DO UPDATE SET status = 0, expires_at = EXCLUDED.expires_at WHERE taken.expires_at <= ${ms(lease.now)}
@@ -201,8 +214,8 @@ export class PostgresStore implements Store {
         SELECT ${m.senderAor}::text, ${m.source}::text, ${m.sourceTon}::smallint, ${m.sourceNpi}::smallint, ${m.destination}::text, ${m.destinationTon}::smallint,
                ${text}::bytea, ${m.sipMessageId}::text, ${ms(m.createdAt)}::bigint, ${this.node}::text, ${ms(lease.until)}::bigint
         WHERE EXISTS (SELECT 1 FROM identity)
-        RETURNING id`;
-      if (row !== undefined) return { kind: 'queued', id: Number(row.id) };
+        RETURNING id, ${held} AS held`;
+      if (row !== undefined) return { kind: 'queued', id: Number(row.id), held: cluster.parseHeld(row.held) };
       const [seen] = await sql<{ status: number; expires_at: string }[]>`SELECT status, expires_at FROM taken WHERE key = ${identity.key}`;
       // purged between the two statements (it expired meanwhile): seen all the same, answer 202
       return { kind: 'seen', taken: seen === undefined ? { status: 0, expiresAt: identity.expiresAt } : { status: seen.status, expiresAt: Number(seen.expires_at) } };
@@ -223,7 +236,8 @@ export class PostgresStore implements Store {
   }
 
   releaseOutbound(id: number): Promise<void> {
-    return this.run('releaseOutbound', async (sql) => void (await sql`UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE id = ${id}`));
+    // only this node's claim: a row another node took over (this one was thought dead) stays its
+    return this.run('releaseOutbound', async (sql) => void (await sql`UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE id = ${id} AND claimed_by = ${this.node}`));
   }
 
   deleteOutbound(id: number): Promise<void> {
@@ -294,9 +308,38 @@ export class PostgresStore implements Store {
     });
   }
 
+  leaseBind(bind: string, ttl: number): Promise<BindLease | undefined> {
+    return this.run('leaseBind', (sql) => cluster.leaseBind(sql, this.node, bind, Math.floor(ttl)));
+  }
+
+  releaseBind(bind: string, token: number): Promise<void> {
+    return this.run('releaseBind', (sql) => cluster.releaseBind(sql, this.node, bind, token));
+  }
+
+  heldBinds(): Promise<HeldBind[]> {
+    return this.run('heldBinds', (sql) => cluster.heldBinds(sql, this.node));
+  }
+
+  heartbeat(beat: NodeBeat): Promise<void> {
+    return this.run('heartbeat', (sql) => cluster.heartbeat(sql, this.node, { ...beat, ttl: Math.floor(beat.ttl) }));
+  }
+
+  reapNodes(forgetAfter: number): Promise<ReapedNodes> {
+    return this.run('reapNodes', (sql) => cluster.reapNodes(sql, this.node, Math.floor(forgetAfter)));
+  }
+
+  clusterView(): Promise<ClusterView> {
+    return this.run('clusterView', (sql) => cluster.clusterView(sql));
+  }
+
+  leaveCluster(): Promise<void> {
+    return this.run('leaveCluster', (sql) => cluster.leaveCluster(sql, this.node));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.gate.close();
     try {
       await this.sql`WITH outbox AS (UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ${this.node} RETURNING 1)
         UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ${this.node}`;

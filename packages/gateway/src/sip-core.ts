@@ -163,6 +163,13 @@ export class GatewayCore implements Core {
       log('MESSAGE to %s refused: %s', destination.addr, result.error instanceof Error ? result.error.message : String(result.error));
       sip = sipAnswerFor(result.error);
     }
+    if (sip.status >= 300) {
+      // A refusal is recorded before it is sent: a proxy in front (Kamailio's failover on 503) may
+      // give the same request to another node at once, which must answer it the same, not 202.
+      await this.context.store.answeredMessage(key, sip.status).catch((error: unknown) => log('MESSAGE %s: its answer %d not recorded: %O', key, sip.status, error));
+      answer(request, transaction, sip);
+      return;
+    }
     answer(request, transaction, sip);
     this.context.store.answeredMessage(key, sip.status).catch((error: unknown) => log('MESSAGE %s: its answer %d not recorded: %O', key, sip.status, error));
   }

@@ -46,6 +46,17 @@ ALTER TABLE outbound ADD COLUMN claimed_by TEXT;
 ALTER TABLE outbound ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    name: 'bind leases with fencing tokens, node heartbeats',
+    sql: `
+CREATE TABLE bind_leases (bind TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL, lease_until INTEGER NOT NULL);
+CREATE TABLE cluster_nodes (
+  node TEXT PRIMARY KEY, name TEXT NOT NULL, started_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL, detail TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /**

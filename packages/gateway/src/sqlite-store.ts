@@ -10,10 +10,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import createDebug from 'debug';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteCluster } from './sqlite-cluster.js';
 import { StoreError, withDecision } from './store-error.js';
 import { newNodeName } from './store-node.js';
 import { toBinding, toOutbound, toPending, toSent, toUser, type BindingRow, type InboundRow, type OutboundRow, type SentRow, type UserRow } from './store-rows.js';
-import type { Binding, BindingDecision, Lease, MessageIdentity, OutboundMessage, PendingMessage, QueuedOutbound, SentMessage, SipUser, Store, TakenMessage } from './store.js';
+import type { Binding, BindingDecision, BindLease, ClusterView, HeldBind, Lease, MessageIdentity, NodeBeat, OutboundMessage, PendingMessage, QueuedOutbound, ReapedNodes, SentMessage, SipUser, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:store');
 
@@ -46,7 +47,7 @@ function prepare(db: Database.Database) {
     claimInbound: db.prepare<[string, number, string, number], InboundRow>(
       'UPDATE inbound SET claimed_by = ?, lease_until = ? WHERE id = (SELECT id FROM inbound WHERE aor = ? ORDER BY id LIMIT 1) AND lease_until <= ? RETURNING *',
     ),
-    releaseInbound: db.prepare('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE id = ?'),
+    releaseInbound: db.prepare('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE id = ? AND claimed_by = ?'),
     deleteInbound: db.prepare('DELETE FROM inbound WHERE id = ?'),
     countPending: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
     queueOutbound: db.prepare(
@@ -55,7 +56,7 @@ function prepare(db: Database.Database) {
     claimOutbound: db.prepare<[string, number, number, number], OutboundRow>(
       'UPDATE outbound SET claimed_by = ?, lease_until = ? WHERE id IN (SELECT id FROM outbound WHERE lease_until <= ? ORDER BY id LIMIT ?) RETURNING *',
     ),
-    releaseOutbound: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE id = ?'),
+    releaseOutbound: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE id = ? AND claimed_by = ?'),
     deleteOutbound: db.prepare('DELETE FROM outbound WHERE id = ?'),
     countOutbound: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbound'),
     releaseNode: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
@@ -93,6 +94,7 @@ export class SqliteStore implements Store {
   readonly node: string;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly cluster: SqliteCluster;
   private closed = false;
 
   /** Opens (or creates, and migrates) the database at `path`; `':memory:'` for a throwaway one. Throws when it cannot. */
@@ -107,7 +109,11 @@ export class SqliteStore implements Store {
       this.db.pragma('busy_timeout = 5000');
       migrateSqlite(this.db);
       this.statements = prepare(this.db);
-      if (options.reclaim === true) this.db.exec('UPDATE outbound SET claimed_by = NULL, lease_until = 0; UPDATE inbound SET claimed_by = NULL, lease_until = 0');
+      this.cluster = new SqliteCluster(this.db, this.node);
+      if (options.reclaim === true) {
+        this.db.exec('UPDATE outbound SET claimed_by = NULL, lease_until = 0; UPDATE inbound SET claimed_by = NULL, lease_until = 0');
+        this.cluster.reclaim();
+      }
     } catch (error) {
       this.db.close();
       throw error;
@@ -171,7 +177,7 @@ export class SqliteStore implements Store {
   }
 
   releaseInbound(id: number): Promise<void> {
-    return this.run('releaseInbound', () => void this.statements.releaseInbound.run(id));
+    return this.run('releaseInbound', () => void this.statements.releaseInbound.run(id, this.node));
   }
 
   deleteInbound(id: number): Promise<void> {
@@ -192,7 +198,7 @@ export class SqliteStore implements Store {
           this.statements.take.run(identity.key, identity.expiresAt);
         }
         const id = this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt, this.node, lease.until).lastInsertRowid;
-        return { kind: 'queued', id: Number(id) };
+        return { kind: 'queued', id: Number(id), held: this.cluster.heldBinds() };
       }).immediate(),
     );
   }
@@ -207,7 +213,7 @@ export class SqliteStore implements Store {
   }
 
   releaseOutbound(id: number): Promise<void> {
-    return this.run('releaseOutbound', () => void this.statements.releaseOutbound.run(id));
+    return this.run('releaseOutbound', () => void this.statements.releaseOutbound.run(id, this.node));
   }
 
   deleteOutbound(id: number): Promise<void> {
@@ -268,6 +274,34 @@ export class SqliteStore implements Store {
       this.statements.putSetting.run('server-secret', randomBytes(32));
       return this.statements.setting.get('server-secret')!.value;
     });
+  }
+
+  leaseBind(bind: string, ttl: number): Promise<BindLease | undefined> {
+    return this.run('leaseBind', () => this.cluster.leaseBind(bind, ttl));
+  }
+
+  releaseBind(bind: string, token: number): Promise<void> {
+    return this.run('releaseBind', () => this.cluster.releaseBind(bind, token));
+  }
+
+  heldBinds(): Promise<HeldBind[]> {
+    return this.run('heldBinds', () => this.cluster.heldBinds());
+  }
+
+  heartbeat(beat: NodeBeat): Promise<void> {
+    return this.run('heartbeat', () => this.cluster.heartbeat(beat));
+  }
+
+  reapNodes(forgetAfter: number): Promise<ReapedNodes> {
+    return this.run('reapNodes', () => this.cluster.reapNodes(forgetAfter));
+  }
+
+  clusterView(): Promise<ClusterView> {
+    return this.run('clusterView', () => this.cluster.clusterView());
+  }
+
+  leaveCluster(): Promise<void> {
+    return this.run('leaveCluster', () => this.cluster.leaveCluster());
   }
 
   close(): Promise<void> {

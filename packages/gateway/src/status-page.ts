@@ -1,11 +1,13 @@
 // The status page over HTTP: `/status.json` for tools, `/` as a small HTML page for people. Both
-// show the gateway's supervision tree, the SIP stack's counts, each SMPP bind's state and window, the
-// registrations, the queue of stored messages and the message counters.
+// show the gateway's supervision tree, the SIP stack's counts, each SMPP bind's state, window and
+// lease, the registrations, the queue of stored messages, the message counters, and the cluster:
+// every node (heartbeat rows in the store), its binds and the bind leases, read from the store.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import createDebug from 'debug';
 import { supervisionTree, type SupervisionNode } from '@switchboard/actor';
 import type { Gateway } from './gateway.js';
+import type { ClusterLease, ClusterNode } from './store.js';
 
 const log = createDebug('switchboard:gateway:status');
 
@@ -33,7 +35,9 @@ export interface GatewayStatus {
     readonly smsc: string;
     /** One entry per bind of the pool, in order (a bind that is down reports CLOSED). */
     readonly binds: {
-      /** Whether the bind is up and can submit. */
+      /** The bind's id (`<system_id>@<host>:<port>#<index>`), once this node held its lease. */
+      readonly id: string | null;
+      /** Whether the bind is up, leased by this node, and can submit. */
       readonly bound: boolean;
       /** The session's bind state (SMPP v3.4 §2.2), e.g. `BOUND_TRX` or `CLOSED`. */
       readonly bindState: string;
@@ -41,7 +45,22 @@ export interface GatewayStatus {
       readonly inFlight: number;
       /** Most requests the bind may have in flight. */
       readonly window: number;
+      /** The fencing token of this node's lease on the bind, or null without one. */
+      readonly token: number | null;
+      /** Milliseconds left on this node's lease, by its own (earlier) reckoning. */
+      readonly leaseLeft: number;
     }[];
+  };
+  /** Every node sharing the store, and every bind's lease, as the store shows them. */
+  readonly cluster: {
+    /** This node, as the store knows it (`cluster.nodeId` and a suffix unique to this start). */
+    readonly node: string;
+    /** This node's name (`cluster.nodeId`). */
+    readonly name: string;
+    /** Every node with a heartbeat row (dead ones are kept 10 minutes), with its binds. */
+    readonly nodes: readonly ClusterNode[];
+    /** Every bind's lease: its owner, fencing token and time left (ms, store's clock). */
+    readonly leases: readonly ClusterLease[];
   };
   /** Registered contacts not yet expired. */
   readonly registrations: number;
@@ -61,6 +80,10 @@ export interface GatewayStatus {
     readonly moDelivered: number;
     /** Delivery notifications (IMDNs from the SMSC's receipts) delivered to the senders. */
     readonly notificationsDelivered: number;
+    /** Submits refused although a session was bound, because no lease of this node allowed it (they wait in the outbox). */
+    readonly fenced: number;
+    /** Bind leases lost to another node or ended unrenewed (the store out of reach, the node paused). */
+    readonly leasesLost: number;
   };
   /** The gateway's supervision tree, each supervisor's children listed up to a bound (the rest counted). */
   readonly tree: TreeNode;
@@ -95,7 +118,7 @@ function plain(node: SupervisionNode): TreeNode {
  */
 export async function gatewayStatus(gateway: Gateway, startedAt: number, maxChildren = DEFAULT_CHILDREN): Promise<GatewayStatus> {
   const stats = gateway.stack.stats();
-  const [registrations, queued] = await Promise.all([gateway.store.countBindings(Date.now()), gateway.store.countPending()]);
+  const [registrations, queued, cluster] = await Promise.all([gateway.store.countBindings(Date.now()), gateway.store.countPending(), gateway.store.clusterView()]);
   return {
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     sip: { listeners: gateway.stack.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`), ...stats },
@@ -103,6 +126,7 @@ export async function gatewayStatus(gateway: Gateway, startedAt: number, maxChil
     registrations,
     queued,
     counters: { ...gateway.pool.counters },
+    cluster: { node: gateway.store.node, name: gateway.nodeName, nodes: cluster.nodes, leases: cluster.leases },
     tree: plain(await supervisionTree(gateway.supervisor, 'gateway', { maxChildren })),
   };
 }
@@ -123,7 +147,17 @@ function treeHtml(node: TreeNode): string {
  */
 export function statusHtml(status: GatewayStatus): string {
   const binds = status.smpp.binds
-    .map((b, i) => `<tr><td>${i}</td><td class="${b.bound ? 'up' : 'down'}">${escape(b.bindState)}</td><td>${b.inFlight} / ${b.window}</td></tr>`)
+    .map((b, i) => `<tr><td>${i}</td><td class="${b.bound ? 'up' : 'down'}">${escape(b.bindState)}</td><td>${b.inFlight} / ${b.window}</td><td>${b.token ?? '-'}</td></tr>`)
+    .join('');
+  const names = new Map(status.cluster.nodes.map((n) => [n.node, n.name]));
+  const nodes = status.cluster.nodes
+    .map(
+      (n) =>
+        `<tr><td>${escape(n.name)}${n.node === status.cluster.node ? ' (this node)' : ''}</td><td class="${n.alive ? 'up' : 'down'}">${n.alive ? 'alive' : 'dead'}</td><td>${Math.round(n.heartbeatAge / 100) / 10} s ago</td><td>${escape(n.detail.sip.join(', '))}</td><td>${escape(n.detail.binds.map((b) => `${b.bind} ${b.state}`).join(', ') || '-')}</td></tr>`,
+    )
+    .join('');
+  const leases = status.cluster.leases
+    .map((l) => `<tr><td>${escape(l.bind)}</td><td>${escape(l.owner === null ? '-' : (names.get(l.owner) ?? l.owner))}</td><td>${l.token}</td><td class="${l.left > 0 ? 'up' : 'down'}">${l.left > 0 ? `${Math.round(l.left / 100) / 10} s left` : 'free'}</td></tr>`)
     .join('');
   const c = status.counters;
   return `<!doctype html>
@@ -131,13 +165,16 @@ export function statusHtml(status: GatewayStatus): string {
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.up{color:#080}.down{color:#b00}.supervisor{font-weight:600}code{color:#555}</style></head>
 <body><h1>Switchboard gateway</h1>
 <p>Up ${status.uptimeSeconds} s. SIP: ${status.sip.listeners.map(escape).join(', ')}. SMSC: ${escape(status.smpp.smsc)}.</p>
-<h2>SMPP binds</h2><table id="binds"><tr><th>#</th><th>state</th><th>in flight / window</th></tr>${binds}</table>
+<h2>SMPP binds</h2><table id="binds"><tr><th>#</th><th>state</th><th>in flight / window</th><th>lease token</th></tr>${binds}</table>
+<h2>Cluster</h2><table id="nodes"><tr><th>node</th><th>heartbeat</th><th>last</th><th>SIP</th><th>binds</th></tr>${nodes}</table>
+<table id="leases"><tr><th>bind</th><th>owner</th><th>token</th><th>lease</th></tr>${leases}</table>
 <h2>Traffic</h2><table id="counters">
 <tr><th>registrations</th><td id="registrations">${status.registrations}</td></tr>
 <tr><th>stored, waiting for their user</th><td id="queued">${status.queued}</td></tr>
 <tr><th>MESSAGEs submitted / accepted / refused (of which partly accepted)</th><td id="submitted">${c.submitted} / ${c.accepted} / ${c.refused} (${c.partlyAccepted})</td></tr>
 <tr><th>mobile-originated texts delivered to SIP users</th><td id="mo-delivered">${c.moDelivered}</td></tr>
 <tr><th>delivery notifications delivered to senders</th><td id="notifications-delivered">${c.notificationsDelivered}</td></tr>
+<tr><th>submits fenced (no lease allowed them) / bind leases lost</th><td id="fenced">${c.fenced} / ${c.leasesLost}</td></tr>
 <tr><th>SIP transactions (server / client), connections</th><td>${status.sip.serverTransactions} / ${status.sip.clientTransactions}, ${status.sip.connections}</td></tr>
 </table>
 <h2>Supervision tree</h2><div id="tree">${treeHtml(status.tree)}</div>

@@ -3,7 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
-/** `host/pid/random`: unique per process start (a restarted node does not inherit old claims). */
-export function newNodeName(): string {
-  return `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+/** A node's name unless `cluster.nodeId` gives one: `host/pid`. */
+export function defaultNodeId(): string {
+  return `${hostname()}/${process.pid}`;
+}
+
+/**
+ * `<nodeId>/random` (default `host/pid/random`): unique per process start, so a restarted node
+ * inherits neither old claims nor old bind leases, and two nodes given the same `cluster.nodeId`
+ * by mistake still never share a lease.
+ */
+export function newNodeName(nodeId: string = defaultNodeId()): string {
+  return `${nodeId}/${randomBytes(3).toString('hex')}`;
 }

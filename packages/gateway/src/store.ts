@@ -116,6 +116,89 @@ export interface Lease {
   readonly until: number;
 }
 
+/**
+ * A bind lease this node holds, as the store vouches for it: the bind and the fencing token it was
+ * granted with. A submit goes out only on a bind whose current lease has this token.
+ */
+export interface HeldBind {
+  /** The bind's id: `<system_id>@<host>:<port>#<index>`, the same on every node. */
+  readonly bind: string;
+  /** The lease's fencing token: it grows each time the bind changes owner. */
+  readonly token: number;
+}
+
+/** A bind lease granted or renewed by `leaseBind`. */
+export interface BindLease extends HeldBind {
+  /** How long it holds from the moment the store granted it (ms). */
+  readonly ttl: number;
+}
+
+/** What a node says of itself at each heartbeat, for the cluster view. */
+export interface NodeBeat {
+  /** The node's name (`cluster.nodeId`); the store keys it by `Store.node`, unique per process start. */
+  readonly name: string;
+  /** When the node started (wall clock, ms). */
+  readonly startedAt: number;
+  /** How long the heartbeat holds (ms): past it without another, the node counts as dead. */
+  readonly ttl: number;
+  /** Where the node listens and how its binds are, shown as it is. */
+  readonly detail: NodeDetail;
+}
+
+/** A node's own account of itself, stored with its heartbeat. */
+export interface NodeDetail {
+  /** Its SIP listeners, as `<transport> <address>:<port>`. */
+  readonly sip: readonly string[];
+  /** Its status page, `host:port`, or null. */
+  readonly status: string | null;
+  /** Each bind it holds a lease on, with the bind's session state (`BOUND_TRX`, `CLOSED`…). */
+  readonly binds: readonly { readonly bind: string; readonly state: string }[];
+}
+
+/** A node as the cluster view shows it. */
+export interface ClusterNode {
+  /** The store's key for the node (`Store.node`: name plus a random suffix). */
+  readonly node: string;
+  /** Its name (`cluster.nodeId`). */
+  readonly name: string;
+  /** When it started (wall clock, ms). */
+  readonly startedAt: number;
+  /** Milliseconds since its last heartbeat, on the store's clock. */
+  readonly heartbeatAge: number;
+  /** Whether its heartbeat still holds. */
+  readonly alive: boolean;
+  /** What it said of itself at its last heartbeat. */
+  readonly detail: NodeDetail;
+}
+
+/** A bind's lease as the cluster view shows it. */
+export interface ClusterLease {
+  /** The bind's id. */
+  readonly bind: string;
+  /** The node holding it (`Store.node`), or null when it was given back or never taken. */
+  readonly owner: string | null;
+  /** Its fencing token. */
+  readonly token: number;
+  /** Milliseconds left on the lease, on the store's clock (0 or less: expired, free to take). */
+  readonly left: number;
+}
+
+/** Every node and every bind lease, read from the store at one moment of its clock. */
+export interface ClusterView {
+  /** The store's clock when it was read (ms). */
+  readonly now: number;
+  readonly nodes: readonly ClusterNode[];
+  readonly leases: readonly ClusterLease[];
+}
+
+/** What `reapNodes` found: nodes whose heartbeat ended, and the users whose stored messages they held. */
+export interface ReapedNodes {
+  /** The nodes (`Store.node`) whose claims were given back now. */
+  readonly nodes: readonly string[];
+  /** The AORs of inbound messages given back: their delivery can be tried again. */
+  readonly aors: readonly string[];
+}
+
 /** What `queueOutbound` did: stored the MESSAGE, or found its identity already taken. */
 export type QueuedOutbound =
   | {
@@ -123,6 +206,11 @@ export type QueuedOutbound =
       readonly kind: 'queued';
       /** The row's id, to delete or release it. */
       readonly id: number;
+      /**
+       * The bind leases this node held when the row was stored, by the store's clock: the fence
+       * its submit goes through (a node paused past its lease finds none of its binds here).
+       */
+      readonly held: readonly HeldBind[];
     }
   | {
       /** A live record of the same identity exists: nothing was stored. */
@@ -184,7 +272,7 @@ export interface Store {
    * delivery per user at a time, in order. Undefined when there is none to claim.
    */
   claimInbound(aor: string, lease: Lease): Promise<PendingMessage | undefined>;
-  /** Gives a claimed message back (its delivery failed): any node may claim it again. */
+  /** Gives a message this node claims back (its delivery failed): any node may claim it again. */
   releaseInbound(id: number): Promise<void>;
   /** Deletes a message once delivered. */
   deleteInbound(id: number): Promise<void>;
@@ -200,7 +288,7 @@ export interface Store {
   queueOutbound(message: Omit<OutboundMessage, 'id'>, options: { readonly identity?: MessageIdentity; readonly lease: Lease }): Promise<QueuedOutbound>;
   /** Claims up to `limit` waiting MESSAGEs no lease holds at `lease.now`, oldest first. */
   claimOutbound(limit: number, lease: Lease): Promise<OutboundMessage[]>;
-  /** Gives a claimed MESSAGE back (no bind could take it): any node may claim it again. */
+  /** Gives a MESSAGE this node claims back (no bind could take it): any node may claim it again. */
   releaseOutbound(id: number): Promise<void>;
   /** Deletes a waiting MESSAGE once the SMSC accepted it (or refused it for good). */
   deleteOutbound(id: number): Promise<void>;
@@ -229,6 +317,30 @@ export interface Store {
   usernames(): Promise<string[]>;
   /** A random secret made once and kept, the same for every node (it signs digest nonces). */
   serverSecret(): Promise<Buffer>;
+
+  /**
+   * Takes the lease of `bind` for `ttl` ms, or renews it: granted when nobody holds it, its lease
+   * has ended (by the store's clock), or this node holds it already. The token is the bind's
+   * fencing token: it grows by one when the bind changes owner, and stays the same on a renewal.
+   * Undefined when another node holds it.
+   */
+  leaseBind(bind: string, ttl: number): Promise<BindLease | undefined>;
+  /** Gives the lease back, if this node still holds it with `token`; its lease ends now. */
+  releaseBind(bind: string, token: number): Promise<void>;
+  /** The bind leases this node holds that have not ended, by the store's clock. */
+  heldBinds(): Promise<HeldBind[]>;
+  /** Records this node's heartbeat (it holds for `beat.ttl` ms, by the store's clock). */
+  heartbeat(beat: NodeBeat): Promise<void>;
+  /**
+   * Gives back the queue claims of nodes whose heartbeat ended (they crashed, or hang) and whose
+   * bind leases have all ended too (they can submit nothing more), so that live nodes finish their
+   * work; forgets nodes dead for longer than `forgetAfter` ms.
+   */
+  reapNodes(forgetAfter: number): Promise<ReapedNodes>;
+  /** Every node that sent a heartbeat (and is not forgotten) and every bind lease. */
+  clusterView(): Promise<ClusterView>;
+  /** This node leaves the cluster (it stops): its bind leases end and its heartbeat row goes. */
+  leaveCluster(): Promise<void>;
 
   /**
    * Gives back what this node still claims, then closes; calls afterwards reject with a

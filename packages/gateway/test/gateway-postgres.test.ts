@@ -107,7 +107,7 @@ test.serial('on PostgreSQL: REGISTER, MESSAGE → submit_sm → 202 (answered ag
   }
 });
 
-test.serial('two gateways on one database, SMSC down at start: the MESSAGEs both took go out exactly once when it comes up', async (t) => {
+test.serial('two gateways on one database, SMSC down at start: the MESSAGEs both took go out exactly once when it comes up, through the one bind a lease gives one of them', async (t) => {
   const url = await database();
   const runtime = new Runtime();
   const smscPort = await freePort();
@@ -123,8 +123,10 @@ test.serial('two gateways on one database, SMSC down at start: the MESSAGEs both
     }
     t.is(await nodes[0]!.store.countOutbound(), 20);
     simulator = await McSimulator.start(runtime, { port: smscPort, credentials: { gateway: 'secret' } });
-    await Promise.all(nodes.map(bound));
+    // smpp.binds is 1: one node holds its lease and binds; the other's MESSAGEs go out through it
+    await waitFor(() => nodes[0]!.pool.boundCount + nodes[1]!.pool.boundCount === 1, 'one bind up', 5000);
     await waitFor(async () => (await nodes[1]!.store.countOutbound()) === 0, 'outbox drained', 10_000);
+    t.is(simulator.bound.length, 1, 'one session bound to the SMSC, not one per node');
     await new Promise((r) => setTimeout(r, 300)); // a duplicate would be in flight by now
     const texts = simulator.submitted.map((s) => (s.pdu as { short_message: Buffer }).short_message.toString());
     t.is(texts.length, 20, texts.join(', '));
@@ -159,6 +161,8 @@ test.serial('the database goes away: REGISTER and MESSAGE are answered 503 with 
     t.is(page.status, 500, 'the status page still answers');
 
     await server!.startServer();
+    // the store refuses at once while the database is out of reach, and probes it: back by itself
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${gateway.statusPort}/status.json`)).status === 200, 'the store answers again', 5000);
     peer.send(userRegistration({ fromPort: peer.port, sipPort, user: '447700900555', callId: 'outage', seq: 3 }), sipPort);
     t.is(status(await peer.next(15_000)), 200, 'the pool reconnects');
     // the client's retry after Retry-After: a new transaction for the same MESSAGE

@@ -84,7 +84,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.true(json.counters.accepted >= 6);
     t.like(json.counters, { moDelivered: 1, notificationsDelivered: 1 });
     t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
-    t.deepEqual(json.tree.children.map((c) => c.id), ['registration-sweep', 'status', 'sip', 'bind-0', 'smsc', 'store'], 'one tree for the whole gateway, in whichChildren order (OTP: the child started last first)');
+    t.deepEqual(json.tree.children.map((c) => c.id), ['registration-sweep', 'status', 'sip', 'bind-0', 'cluster', 'smsc', 'store'], 'one tree for the whole gateway, in whichChildren order (OTP: the child started last first)');
     t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['tcp-1', 'udp-0', 'core', 'connections', 'transactions']);
     const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
     t.regex(html, /<td class="up">BOUND_TRX<\/td>/);

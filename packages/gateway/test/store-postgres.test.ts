@@ -4,7 +4,8 @@
 import test from 'ava';
 import { PostgresStore } from '@switchboard/gateway';
 import { startPostgres, type Postgres } from '@switchboard/test-support';
-import { storeContract } from './store-contract.js';
+import { storeClusterContract } from './store-cluster-contract.js';
+import { storeContract, type StoreFactory } from './store-contract.js';
 
 let server: Postgres | undefined;
 let databases = 0;
@@ -17,7 +18,7 @@ test.after.always(async () => {
   await server?.stop();
 });
 
-storeContract('postgres', async () => {
+const factory: StoreFactory = async () => {
   if (server === undefined) throw new Error('the PostgreSQL server did not start (see the before hook)');
   const url = await server.createDatabase(`contract_${++databases}`);
   return {
@@ -25,4 +26,7 @@ storeContract('postgres', async () => {
     // each database is left for the server's folder to take away at the end
     dispose: async () => undefined,
   };
-});
+};
+
+storeContract('postgres', factory);
+storeClusterContract('postgres', factory);

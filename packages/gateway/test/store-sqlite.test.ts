@@ -4,13 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '@switchboard/gateway';
-import { storeContract } from './store-contract.js';
+import { storeClusterContract } from './store-cluster-contract.js';
+import { storeContract, type StoreFactory } from './store-contract.js';
 
-storeContract('sqlite', async () => {
+const factory: StoreFactory = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
   const file = join(dir, 'gateway.sqlite');
   return {
     open: async (node) => new SqliteStore(file, { node }),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
-});
+};
+
+storeContract('sqlite', factory);
+storeClusterContract('sqlite', factory);

@@ -27,6 +27,11 @@ export interface KamailioOptions {
   readonly probeUser?: string;
   /** Shared and private memory in MB (default 64 and 8). */
   readonly memory?: readonly [shared: number, perProcess: number];
+  /**
+   * Preprocessor definitions, given as `-A NAME=value` to the check and the run: they win over the
+   * configuration's `#!trydef` defaults (a string value keeps its double quotes: `'"/path"'`).
+   */
+  readonly defines?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -43,10 +48,11 @@ export async function startKamailio(config: string, options: KamailioOptions): P
   const dir = mkdtempSync(join(tmpdir(), 'kamailio-'));
   const file = join(dir, 'kamailio.cfg');
   writeFileSync(file, config);
-  const check = spawnSync('kamailio', ['-c', '-f', file], { encoding: 'utf8' });
+  const defines = Object.entries(options.defines ?? {}).flatMap(([name, value]) => ['-A', `${name}=${value}`]);
+  const check = spawnSync('kamailio', ['-c', '-f', file, ...defines], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`kamailio -c refused the configuration:\n${check.stderr}`);
   const [shared, perProcess] = options.memory ?? [64, 8];
-  const child = spawn('kamailio', ['-f', file, '-DD', '-E', '-m', String(shared), '-M', String(perProcess), '-P', join(dir, 'kamailio.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('kamailio', ['-f', file, ...defines, '-DD', '-E', '-m', String(shared), '-M', String(perProcess), '-P', join(dir, 'kamailio.pid'), '-Y', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

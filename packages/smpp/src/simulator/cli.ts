@@ -12,7 +12,7 @@ const DEFAULT_SYSTEM_ID = 'smppclient1';
 
 const USAGE = `usage: smpp-sim [--host 127.0.0.1] [--port 2775] [--user system_id:password]... [--open]
                 [--receipt-delay ms] [--receipt-state DELIVERED|UNDELIVERABLE|...] [--throttle submits-per-second]
-                [--system-id SMPPSIM] [--keep-submitted 1000]
+                [--system-id SMPPSIM] [--keep-submitted 1000] [--max-binds N]
                 [--max-bind-failures 5] [--bind-failure-window ms] [--lockout ms]
 
 --host: the address to listen on; 127.0.0.1 (this machine only) unless told otherwise, e.g.
@@ -24,6 +24,8 @@ A failed bind is answered after 1 s, doubling up to 4 s; --max-bind-failures fai
 system_id within --bind-failure-window ms (default 60000), or four times as many from one address,
 lock it out for --lockout ms (default 300000): its binds get ESME_RBINDFAIL.
 --keep-submitted: how many accepted messages are kept for inspection (counters cover all).
+--max-binds: most sessions bound at once per system_id (an operator's bind limit); one more is
+answered ESME_RBINDFAIL until another unbinds. Default unlimited.
 Set DEBUG=switchboard:smpp:* to see each PDU.`;
 
 function fail(message: string): never {
@@ -48,6 +50,7 @@ try {
       'max-bind-failures': { type: 'string', default: '5' },
       'bind-failure-window': { type: 'string', default: '60000' },
       lockout: { type: 'string', default: '300000' },
+      'max-binds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -85,6 +88,8 @@ const receiptState = states.find((s) => s === values['receipt-state']) ?? fail(`
 const throttle = number('throttle', values.throttle);
 const maxFailures = number('max-bind-failures', values['max-bind-failures'])!;
 if (maxFailures < 1) fail('--max-bind-failures must be at least 1');
+const maxBinds = number('max-binds', values['max-binds']);
+if (maxBinds === 0) fail('--max-binds must be at least 1');
 
 const runtime = new Runtime();
 const simulator = await McSimulator.start(runtime, {
@@ -102,6 +107,7 @@ const simulator = await McSimulator.start(runtime, {
   },
   ...(credentials === undefined ? {} : { credentials }),
   ...(throttle === undefined ? {} : { throttle }),
+  ...(maxBinds === undefined ? {} : { maxBinds }),
 });
 process.stdout.write(`smpp-sim listening on ${values.host}:${simulator.port}${values.open ? ' (open: every bind accepted)' : ''}\n`);
 let closing = false;

@@ -53,6 +53,12 @@ export interface McSimulatorOptions {
   readonly maxPendingReceipts?: number;
   /** Delays and lockouts of failed binds (see `listenMc`'s `bindFailures`). Default on; `false` turns it off. */
   readonly bindFailures?: BindGuardOptions | false;
+  /**
+   * Most sessions bound at once per system_id, as an operator grants a fixed number of binds per
+   * account; a bind beyond it is answered ESME_RBINDFAIL (counted in `bindsRefused`) until one of
+   * them unbinds or its connection ends. Default unlimited.
+   */
+  readonly maxBinds?: number;
 }
 
 /** The simulator's counters since it started. */
@@ -77,6 +83,8 @@ export interface SubmittedMessage {
   readonly messageId: string;
   /** The system_id of the session that submitted it. */
   readonly systemId: string;
+  /** The session process that received it (the `pid` of its entry in `bound`): tells binds of one account apart. */
+  readonly session: Pid;
   /** The submit_sm, data_sm or submit_multi as received. */
   readonly pdu: Pdu;
 }
@@ -122,6 +130,17 @@ class SimulatorCore {
     this.submitted = new SubmittedRing(options.keepSubmitted ?? 1000);
     this.maxPendingReceipts = options.maxPendingReceipts ?? 10_000;
     if (!(Number.isInteger(this.maxPendingReceipts) && this.maxPendingReceipts >= 0)) throw new RangeError(`maxPendingReceipts must be a whole number, got ${String(options.maxPendingReceipts)}`);
+    const maxBinds = options.maxBinds;
+    if (maxBinds !== undefined && !(Number.isInteger(maxBinds) && maxBinds >= 1)) throw new RangeError(`maxBinds must be a whole number of at least 1, got ${String(maxBinds)}`);
+  }
+
+  /** Whether `systemId` has as many sessions bound as `maxBinds` allows. */
+  bindsFull(systemId: string): boolean {
+    const most = this.options.maxBinds;
+    if (most === undefined) return false;
+    let n = 0;
+    for (const session of this.bound) if (session.systemId === systemId) n++;
+    return n >= most;
   }
 
   messageId(): string {
@@ -186,7 +205,9 @@ const SimulatorSession: Session<SimState, SimulatorCore> = {
     if (mode !== undefined && (pdu.command === 'bind_transmitter' || pdu.command === 'bind_receiver' || pdu.command === 'bind_transceiver')) {
       const expected = core.options.credentials?.[pdu.system_id];
       const known = core.options.credentials === undefined || expected !== undefined;
-      const status = !known ? CommandStatus.ESME_RINVSYSID : core.options.credentials !== undefined && expected !== pdu.password ? CommandStatus.ESME_RINVPASWD : CommandStatus.ESME_ROK;
+      const credentialsStatus = !known ? CommandStatus.ESME_RINVSYSID : core.options.credentials !== undefined && expected !== pdu.password ? CommandStatus.ESME_RINVPASWD : CommandStatus.ESME_ROK;
+      // the account's binds are all taken (an operator's limit): refused until one ends
+      const status = credentialsStatus === CommandStatus.ESME_ROK && core.bindsFull(pdu.system_id) ? CommandStatus.ESME_RBINDFAIL : credentialsStatus;
       if (status === CommandStatus.ESME_ROK) {
         state.systemId = pdu.system_id;
         core.bound.add({ pid: self(), systemId: pdu.system_id, mode });
@@ -207,7 +228,7 @@ const SimulatorSession: Session<SimState, SimulatorCore> = {
         return SessionReturn.ok(state, [createResponse(pdu as never, { command_status: CommandStatus.ESME_RTHROTTLED } as never) as Pdu]);
       }
       const messageId = core.messageId();
-      core.accept({ messageId, systemId: state.systemId ?? '', pdu });
+      core.accept({ messageId, systemId: state.systemId ?? '', session: self(), pdu });
       if (wantsReceipt) {
         state.pendingReceipts++;
         sendAfter(self() as Pid<{ info: ReceiptDue }>, new ReceiptDue(receiptFor(core, pdu, messageId, new Date())), core.options.receiptDelay ?? 1000);
@@ -216,7 +237,7 @@ const SimulatorSession: Session<SimState, SimulatorCore> = {
     }
     if (pdu.command === 'submit_multi') {
       const messageId = core.messageId();
-      core.accept({ messageId, systemId: state.systemId ?? '', pdu });
+      core.accept({ messageId, systemId: state.systemId ?? '', session: self(), pdu });
       return SessionReturn.ok(state, [createResponse(pdu, { message_id: messageId })]);
     }
     if (pdu.command === 'query_sm') {

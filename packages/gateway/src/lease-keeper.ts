@@ -1,0 +1,131 @@
+// The node's part in the cluster, one tick at a time on the runtime clock: its heartbeat, the bind
+// leases it takes, renews and gives up (lease-plan.ts decides which), the pool told of each, and the
+// claims of dead nodes given back so that live nodes finish their work. A tick that fails (the
+// store is down) changes nothing: leases not renewed end in the pool at their local deadline, and
+// their binds unbind.
+import createDebug from 'debug';
+import type { Clock, ClockHandle } from '@switchboard/actor';
+import { nextTick, planLeases } from './lease-plan.js';
+import type { SmppPool } from './smpp-pool.js';
+import type { NodeDetail, ReapedNodes, Store } from './store.js';
+
+const log = createDebug('switchboard:gateway:cluster');
+
+/** Nodes dead this long are forgotten (their row leaves the cluster view). */
+const FORGET_DEAD_NODES = 10 * 60_000;
+/** How long a bind given up may take to unbind before its lease is released anyway (ms). */
+const UNBIND_WAIT = 5000;
+
+export interface LeaseKeeperOptions {
+  readonly store: Store;
+  readonly pool: SmppPool;
+  readonly clock: Clock;
+  /** This node's name (`cluster.nodeId`). */
+  readonly name: string;
+  /** How long a lease and a heartbeat hold (ms). */
+  readonly leaseTime: number;
+  /** The configured binds' ids, in pool order (read once the SMSC's port is known). */
+  readonly binds: () => readonly string[];
+  /** What the node says of itself at each heartbeat. */
+  readonly detail: () => Promise<NodeDetail>;
+  /** Dead nodes' claims were given back. */
+  readonly onReaped: (reaped: ReapedNodes) => void;
+}
+
+/** How much earlier than the store the node counts its lease as ended (ms). */
+export function leaseMargin(leaseTime: number): number {
+  return Math.min(leaseTime / 5, 1000);
+}
+
+export class LeaseKeeper {
+  private readonly startedAt = Date.now();
+  private readonly tickEvery: number;
+  private timer: ClockHandle | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: LeaseKeeperOptions) {
+    this.tickEvery = Math.max(1, Math.floor(options.leaseTime / 3));
+  }
+
+  /** Runs the first tick (so the binds start with their leases known), then one every third of the lease. */
+  async start(): Promise<void> {
+    await this.tick();
+  }
+
+  /** Stops ticking; the node leaves the cluster (its leases end, its heartbeat row goes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    await this.running;
+    try {
+      await this.options.store.leaveCluster();
+    } catch (error) {
+      log('leaving the cluster failed (the leases end by themselves): %O', error);
+    }
+  }
+
+  private tick(): Promise<void> {
+    const run = this.once()
+      .catch((error: unknown) => {
+        log('tick failed: %O', error);
+        return this.tickEvery;
+      })
+      .then((delay) => {
+        this.running = undefined;
+        if (!this.stopped) this.timer = this.options.clock.setTimeout(() => void this.tick(), delay);
+      });
+    this.running = run;
+    return run;
+  }
+
+  /** One tick; resolves with the delay to the next. */
+  private async once(): Promise<number> {
+    const { store, pool, clock, leaseTime } = this.options;
+    await store.heartbeat({ name: this.options.name, startedAt: this.startedAt, ttl: leaseTime, detail: await this.options.detail() });
+    const binds = this.options.binds();
+    const view = await store.clusterView();
+    const plan = planLeases({ me: store.node, binds, view, tick: this.tickEvery });
+    const index = (bind: string): number => binds.indexOf(bind);
+
+    for (const bind of plan.release) {
+      const token = pool.grantOf(index(bind))?.token;
+      log('giving bind %s up (another node is short of binds)', bind);
+      await withTimeout(clock, pool.revoke(index(bind), 'released'), UNBIND_WAIT);
+      if (token !== undefined) await store.releaseBind(bind, token);
+    }
+    await Promise.all(
+      [...plan.renew, ...plan.acquire].map(async (bind) => {
+        // measured before the store is asked: the store's lease ends later than this
+        const asked = clock.now();
+        const lease = await store.leaseBind(bind, leaseTime);
+        const at = index(bind);
+        if (lease === undefined) {
+          if (pool.grantOf(at) !== null) log('bind %s: lease lost to another node: unbinding', bind);
+          await withTimeout(clock, pool.revoke(at), UNBIND_WAIT);
+          return;
+        }
+        if (plan.acquire.includes(bind)) log('bind %s: lease taken (token %d)', bind, lease.token);
+        pool.grant(at, { bind, token: lease.token, deadline: asked + leaseTime - leaseMargin(leaseTime) });
+      }),
+    );
+    // binds this node holds in the pool but the plan no longer lists (another node took them)
+    for (const [at, bind] of binds.entries()) {
+      if (pool.grantOf(at) !== null && !plan.renew.includes(bind) && !plan.acquire.includes(bind)) await withTimeout(clock, pool.revoke(at), UNBIND_WAIT);
+    }
+
+    const reaped = await store.reapNodes(FORGET_DEAD_NODES);
+    if (reaped.nodes.length > 0) {
+      log('claims of dead nodes %o given back', reaped.nodes);
+      this.options.onReaped(reaped);
+    }
+    return nextTick({ me: store.node, view, tick: this.tickEvery });
+  }
+}
+
+/** Waits for `promise`, at most `ms` on `clock`: an unbind that hangs must not hold the tick. */
+async function withTimeout(clock: Clock, promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ClockHandle | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, ms)))]);
+  if (timer !== undefined) clock.clearTimeout(timer);
+}
