@@ -4,7 +4,7 @@
 // if the user is away or the gateway stops.
 import createDebug from 'debug';
 import { startSupervisor, stop, worker, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
-import { createResponse, stackChild, type DigestAlgorithm, type ServerTransaction, type SipRequest, type SipStack } from '@switchboard/sip';
+import { createResponse, stackChild, type DigestAlgorithm, type ServerTransaction, type SipRequest, type SipStack, type StackStats } from '@switchboard/sip';
 import { CommandStatus, MessageState, decodeText, parseReceipt, type McSimulator, type Pdu, type PduOf } from '@switchboard/smpp';
 import { EmbeddedSmsc, ResourceOwner, StoreOwner } from './owners.js';
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
@@ -17,11 +17,15 @@ import { leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { openStore } from './open-store.js';
 import { defaultNodeId, newNodeName } from './store-node.js';
 import { StoreError } from './store-error.js';
+import { GatewayMetrics, type ReceiptState, type TransactionCounts } from './metrics.js';
 import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
 import { actsAs, addUser, userAuthenticator } from './users.js';
 
 const log = createDebug('switchboard:gateway');
+
+/** The metrics' connector label: the gateway has one SMSC account. */
+const CONNECTOR = 'smsc';
 
 /** How often expired registrations are swept from the store (ms, runtime clock). */
 const PURGE_INTERVAL = 60_000;
@@ -55,6 +59,8 @@ export interface Gateway {
   readonly nodeName: string;
   /** The SMPP binds that MESSAGEs are sent through, with their message counters. */
   readonly pool: SmppPool;
+  /** The Prometheus metrics, served at `/metrics` on the status page's port. */
+  readonly metrics: GatewayMetrics;
   /** The embedded SMSC, when no SMSC is configured. */
   readonly simulator: McSimulator | null;
   /** The SMPP port actually used (the simulator's may be picked at start). */
@@ -146,6 +152,8 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     log('receipt for %s: state %s', messageId, state);
     if (messageId === undefined || status === undefined) return;
     const sent = await store.takeSent(messageId);
+    const stateName = (Object.keys(MessageState) as ReceiptState[]).find((name) => MessageState[name] === state);
+    if (!again && stateName !== undefined) metrics.receipt(CONNECTOR, stateName, sent === undefined ? undefined : (now() - sent.sentAt) / 1000);
     if (sent === undefined) {
       // The receipt may overtake the record of its submit (written once submit_sm_resp was read,
       // perhaps by another node): look once more a little later.
@@ -159,6 +167,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
 
   const onDeliver = async (pdu: Pdu): Promise<number> => {
     if (pdu.command !== 'deliver_sm') return CommandStatus.ESME_ROK;
+    metrics.deliverSm(CONNECTOR, ((pdu.esm_class ?? 0) & RECEIPT) !== 0 ? 'receipt' : 'mo');
     try {
       if (((pdu.esm_class ?? 0) & RECEIPT) !== 0) {
         await notifySender(pdu, false);
@@ -197,10 +206,32 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     return true;
   };
 
-  const outbox = new Outbox(store, () => pool!, now, config.smpp.validity * 1000, (message) => store.recordSent(message));
+  const outbox = new Outbox(
+    store,
+    () => pool!,
+    now,
+    config.smpp.validity * 1000,
+    (message) => store.recordSent(message),
+    (status, seconds) => metrics.submitResult(CONNECTOR, status, { channel: 'sip', seconds }),
+  );
   const flushOutbox = (): void => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
   pool = new SmppPool(config.smpp.binds, config.smpp.window, runtime.clock, onDeliver, flushOutbox);
-  const gateway = new RunningGateway(config, store, nodeName, pool);
+  const counted = pool;
+  // Prometheus metrics, served at /metrics on the status page's listener. One SMSC account: one connector.
+  const metrics: GatewayMetrics = new GatewayMetrics({
+    connectors: [CONNECTOR],
+    sources: {
+      outboxDepth: () => store.countOutbound(),
+      inboxDepth: () => store.countPending(),
+      registrations: () => store.countBindings(now()),
+      sipTransactions: (): TransactionCounts => {
+        const stats: StackStats = gateway.stack.stats();
+        return { server: stats.serverTransactions, client: stats.clientTransactions };
+      },
+      binds: async () => (await counted.bindStats()).map((b, index) => ({ connector: CONNECTOR, bind: String(index), bound: b.bound, inFlight: b.inFlight, window: b.window })),
+    },
+  });
+  const gateway = new RunningGateway(config, store, nodeName, pool, metrics);
 
   const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' })];
   if (config.smpp.host === null) {
@@ -273,6 +304,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
             authorize,
             now,
             onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+            onMessage: (outcome) => metrics.messageIn('sip', outcome),
           })),
       },
       (stack) => (gateway.currentStack = stack),
@@ -340,6 +372,7 @@ class RunningGateway implements Gateway {
     readonly store: Store,
     readonly nodeName: string,
     readonly pool: SmppPool,
+    readonly metrics: GatewayMetrics,
   ) {}
 
   get stack(): SipStack {
@@ -354,6 +387,7 @@ class RunningGateway implements Gateway {
   /** Stops the tree: status page, SIP, binds (unbinding), SMSC, then the store. */
   async stop(): Promise<void> {
     await stop(this.supervisor, 'shutdown');
+    this.metrics.close();
   }
 }
 

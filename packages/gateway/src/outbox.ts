@@ -10,7 +10,7 @@
 // the bind leases the store saw this node holding when the row was stored or claimed, so a node
 // that lost a lease (paused past it, say) does not submit on that bind.
 import createDebug from 'debug';
-import { BindStateError, PartialSendError, SessionClosedError } from '@switchboard/smpp';
+import { BindStateError, CommandStatusError, PartialSendError, SessionClosedError } from '@switchboard/smpp';
 import type { SmppPool } from './smpp-pool.js';
 import type { HeldBind, MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
 
@@ -61,6 +61,8 @@ export class Outbox {
     private readonly validity: number,
     /** Keeps what a receipt for the message will need; awaited before the outcome is known. */
     private readonly onAccepted: (message: SentMessage) => Promise<void>,
+    /** Told each submit's end (metrics): the command_status, or 'no_response', and how long it took (s). */
+    private readonly onSubmitted: (status: number | 'no_response', seconds: number) => void = () => {},
   ) {}
 
   /**
@@ -80,6 +82,7 @@ export class Outbox {
    * taken, not part of a flush (whose own loop picks up what is given back).
    */
   private async submit(message: OutboundMessage, fence: readonly HeldBind[], fresh: boolean): Promise<SubmitOutcome> {
+    const started = performance.now();
     try {
       const responses = await this.pool().sendText(
         {
@@ -92,11 +95,14 @@ export class Outbox {
         fence,
       );
       const messageId = responses[0]?.message_id ?? '';
+      this.onSubmitted(0, (performance.now() - started) / 1000);
       await this.settled(message, messageId);
       return { type: 'accepted', messageId };
     } catch (error) {
       const partial = error instanceof PartialSendError ? error : null;
       const cause = partial?.firstError ?? error;
+      // No bind could take it: no submit_sm went out, so there is no result to count.
+      if (!(cause instanceof BindStateError)) this.onSubmitted(cause instanceof CommandStatusError ? cause.commandStatus : 'no_response', (performance.now() - started) / 1000);
       if (partial !== null) log('message %d to %s sent in part: parts %o accepted as %o; %s', message.id, message.destination, partial.parts.filter((p) => p.ok).map((p) => p.index + 1), partial.messageIds, partial.message);
       if (isTransient(cause)) {
         // at least once: the whole text goes again, so the parts already accepted are sent twice

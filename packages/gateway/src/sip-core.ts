@@ -12,6 +12,7 @@ import { IMDN_CONTENT_TYPE } from './imdn.js';
 import { canonicalAor, register, type RegistrarLimits } from './registrar.js';
 import type { Outbox } from './outbox.js';
 import { sipAnswerFor, type SipAnswer } from './status-mapping.js';
+import type { MessageOutcome } from './metrics.js';
 import type { Store } from './store.js';
 import { STORE_RETRY_AFTER, StoreError } from './store-error.js';
 
@@ -37,6 +38,8 @@ export interface GatewayCoreContext {
   readonly now: () => number;
   /** A user became reachable: deliver what waits for them. */
   readonly onReachable: (aor: string) => void;
+  /** Told how each MESSAGE ended (metrics). */
+  readonly onMessage?: (outcome: MessageOutcome) => void;
 }
 
 export class GatewayCore implements Core {
@@ -53,7 +56,7 @@ export class GatewayCore implements Core {
       case 'REGISTER':
         return this.beside(request, transaction, this.register(request, transaction));
       case 'MESSAGE':
-        return this.beside(request, transaction, this.message(request, transaction));
+        return this.beside(request, transaction, this.message(request, transaction), () => this.context.onMessage?.('unavailable'));
       case 'OPTIONS':
         return answer(request, transaction, { status: 200, headers: [['Allow', ALLOW], ['Accept', 'text/plain']] });
       default:
@@ -77,8 +80,11 @@ export class GatewayCore implements Core {
   }
 
   /** Lets `work` go on without holding the core; a failure is answered (503 for the store's). */
-  private beside(request: SipRequest, transaction: ServerTransaction, work: Promise<void>): void {
-    work.catch((error: unknown) => answerFailure(request, transaction, error));
+  private beside(request: SipRequest, transaction: ServerTransaction, work: Promise<void>, onStoreFailure?: () => void): void {
+    work.catch((error: unknown) => {
+      if (error instanceof StoreError) onStoreFailure?.();
+      answerFailure(request, transaction, error);
+    });
   }
 
   /** Sends a MESSAGE to `contact` and resolves with its final status (0 for a transport error or timeout). */
@@ -120,12 +126,14 @@ export class GatewayCore implements Core {
     try {
       destination = destinationOf(request.uri);
     } catch (error) {
+      this.context.onMessage?.('invalid');
       answer(request, transaction, sipAnswerFor(error));
       return;
     }
     const text = request.body.toString('utf8');
     const tooLong = this.tooLong(text);
     if (tooLong !== undefined) {
+      this.context.onMessage?.('invalid');
       answer(request, transaction, tooLong);
       return;
     }
@@ -157,6 +165,7 @@ export class GatewayCore implements Core {
     }
     // 202 once the SMSC has it, or once it is stored for the next bind (RFC 3428 §7: accepted, not delivered).
     const result = await taken.submitted;
+    this.context.onMessage?.(result.type === 'accepted' ? 'accepted' : result.type === 'queued' ? 'queued' : 'refused');
     let sip: SipAnswer;
     if (result.type !== 'refused') sip = { status: 202, headers: [] };
     else {

@@ -206,6 +206,7 @@ export async function startStatusPage(gateway: Gateway, host: string, port: numb
     const [path, query] = (request.url ?? '/').split('?', 2);
     const asked = Number(new URLSearchParams(query ?? '').get('children') ?? DEFAULT_CHILDREN);
     const maxChildren = Number.isInteger(asked) && asked >= 0 ? Math.min(asked, MAX_CHILDREN) : DEFAULT_CHILDREN;
+    if (gateway.metrics.handleMetricsRequest(request, response)) return;
     if (path !== '/' && path !== '/status.json') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;

@@ -88,6 +88,15 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['tcp-1', 'udp-0', 'core', 'connections', 'transactions']);
     const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
     t.regex(html, /<td class="up">BOUND_TRX<\/td>/);
+    // Prometheus metrics on the same listener: what just happened, counted.
+    const exposition = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/metrics`)).text();
+    const sample = (pattern: RegExp): number => Number(pattern.exec(exposition)?.[1] ?? NaN);
+    t.true(sample(/^switchboard_messages_in_total\{channel="sip",outcome="accepted"\} (\d+)$/m) >= 6, exposition);
+    t.true(sample(/^switchboard_smpp_submit_sm_total\{connector="smsc",command_status="ESME_ROK"\} (\d+)$/m) >= 6);
+    t.is(sample(/^switchboard_smpp_deliver_sm_total\{connector="smsc",kind="mo"\} (\d+)$/m), 1);
+    t.is(sample(/^switchboard_smpp_bind_up\{connector="smsc",bind="0"\} (\d+)$/m), 1);
+    t.is(sample(/^switchboard_sip_registrations (\d+)$/m), 2);
+    t.true(sample(/^switchboard_receipts_total\{connector="smsc",state="DELIVERED"\} (\d+)$/m) >= 1);
 
     // A long text outside GSM 7-bit: UCS-2, split into concatenated parts with a UDH.
     const long = 'Привет! '.repeat(20);
