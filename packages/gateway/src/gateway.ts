@@ -213,6 +213,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     config.smpp.validity * 1000,
     (message) => store.recordSent(message),
     (status, seconds) => metrics.submitResult(CONNECTOR, status, { channel: 'sip', seconds }),
+    (retry, ms) => void runtime.clock.setTimeout(retry, ms),
   );
   const flushOutbox = (): void => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
   pool = new SmppPool(config.smpp.binds, config.smpp.window, runtime.clock, onDeliver, flushOutbox);

@@ -10,7 +10,7 @@
 // the bind leases the store saw this node holding when the row was stored or claimed, so a node
 // that lost a lease (paused past it, say) does not submit on that bind.
 import createDebug from 'debug';
-import { BindStateError, CommandStatusError, PartialSendError, SessionClosedError } from '@switchboard/smpp';
+import { BindStateError, CommandStatus, CommandStatusError, PartialSendError, ResponseTimeoutError, SessionClosedError, WindowTimeoutError } from '@switchboard/smpp';
 import type { SmppPool } from './smpp-pool.js';
 import type { HeldBind, MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
 
@@ -24,6 +24,8 @@ export const OUTBOX_LEASE = 300_000;
 
 /** Rows claimed per round of a flush. */
 const FLUSH_BATCH = 100;
+/** How soon a flush cut short by a given-back submit tries again while a bind is up (ms). */
+const FLUSH_RETRY = 1000;
 
 export type SubmitOutcome =
   /** The SMSC accepted it. */
@@ -45,9 +47,18 @@ export type TakeOutcome =
   | { readonly type: 'stored'; readonly submitted: Promise<SubmitOutcome> };
 
 /** Failures that a later bind may not have: the connection, not the message. */
+/**
+ * Whether a failed submit should be tried again later rather than refused: no bind, a session that
+ * closed, no answer in time (at least once: it may have arrived), or the SMSC asking us to slow
+ * down (ESME_RTHROTTLED, ESME_RMSGQFUL). A MESSAGE already answered 202 from the outbox must never
+ * be dropped for any of these.
+ */
 function isTransient(error: unknown): boolean {
-  return error instanceof BindStateError || error instanceof SessionClosedError;
+  if (error instanceof BindStateError || error instanceof SessionClosedError || error instanceof ResponseTimeoutError || error instanceof WindowTimeoutError) return true;
+  return error instanceof CommandStatusError && TRANSIENT_STATUSES.has(error.commandStatus);
 }
+
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL]);
 
 export class Outbox {
   private flushing = false;
@@ -63,6 +74,8 @@ export class Outbox {
     private readonly onAccepted: (message: SentMessage) => Promise<void>,
     /** Told each submit's end (metrics): the command_status, or 'no_response', and how long it took (s). */
     private readonly onSubmitted: (status: number | 'no_response', seconds: number) => void = () => {},
+    /** Runs `retry` after `ms` (the runtime's clock): a flush cut short while a bind is up goes on. */
+    private readonly later: (retry: () => void, ms: number) => void = (retry, ms) => void setTimeout(retry, ms).unref(),
   ) {}
 
   /**
@@ -176,8 +189,13 @@ export class Outbox {
           }
           const outcomes = await Promise.allSettled(submits);
           for (const outcome of outcomes) if (outcome.status === 'rejected') log('outbox flush: %O', outcome.reason);
-          // the bind went away again: wait for the next one
-          if (outcomes.some((o) => o.status === 'fulfilled' && o.value.type === 'queued')) break;
+          if (outcomes.some((o) => o.status === 'fulfilled' && o.value.type === 'queued')) {
+            // A submit was given back. If the bind went away, the next bind-up flushes again; if a
+            // bind is still up (a lease renewal running late, a response timeout under load), the
+            // rest must not wait for the next sweep: try again shortly.
+            if (this.pool().boundCount > 0) this.later(() => void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error)), FLUSH_RETRY);
+            break;
+          }
         }
       } while (this.again);
     } finally {
