@@ -1,5 +1,6 @@
 // `pnpm bench [suite …]`: runs the named suites (all by default), prints Markdown tables and
-// writes results/<suite>.json.
+// writes results/<suite>.json. `scaling` runs only when named (`pnpm bench scaling`): it takes
+// several minutes on its own and rewrites docs/benchmarks.md's scaling section and charts.
 import { report, type Measurement } from './report.js';
 import { actorSuite } from './suites/actor.js';
 import { supervisionSuite } from './suites/supervision.js';
@@ -18,13 +19,17 @@ const suites: Record<string, () => Promise<Measurement[]>> = {
   gateway: gatewaySuite,
   hostile: async () => (await import('./suites/hostile.js')).hostileSuite(),
 };
+/** Run only when named. */
+const onDemand: Record<string, () => Promise<Measurement[]>> = {
+  scaling: async () => (await import('./suites/scaling.js')).scalingSuite(),
+};
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
 const names = requested.length > 0 ? requested : Object.keys(suites);
 for (const name of names) {
-  const suite = suites[name];
+  const suite = suites[name] ?? onDemand[name];
   if (suite === undefined) {
-    process.stderr.write(`unknown suite ${JSON.stringify(name)}; known: ${Object.keys(suites).join(', ')}\n`);
+    process.stderr.write(`unknown suite ${JSON.stringify(name)}; known: ${[...Object.keys(suites), ...Object.keys(onDemand)].join(', ')}\n`);
     process.exit(2);
   }
   report(name, await suite());

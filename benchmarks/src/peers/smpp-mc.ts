@@ -1,6 +1,8 @@
 // A benchmark MC in its own process: `smpp-mc.ts ours|node-smpp|echo [enquireLinkMs]`. It answers binds
 // and submit_sm (with message ids) and nothing else; prints {"port"} when listening, and answers a
-// line "mem" on stdin with {"heapUsed","rss"} after full GCs.
+// line "mem" on stdin with {"heapUsed","rss"} after full GCs, and a line "cpu" with process.cpuUsage()
+// and the time (ms, performance.now()).
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Runtime } from '@switchboard/actor';
 import { SessionReturn, createResponse, listenMc, type Session } from '@switchboard/smpp';
@@ -51,4 +53,5 @@ emit({ port });
 process.on('SIGINT', () => process.exit(0));
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'mem') emit(memory());
+  if (line.trim() === 'cpu') emit({ ...process.cpuUsage(), at: performance.now() });
 });

@@ -1,6 +1,8 @@
 // Load for the memory benchmark: `smpp-sessions.ts PORT COUNT` opens COUNT connections, binds
 // each as a transceiver, answers every enquire_link, prints {"bound"} once all are bound, and
-// keeps them open until killed. The same generator runs against both MCs.
+// keeps them open until killed. The same generator runs against both MCs. Past 20,000 connections
+// each further 20,000 come from another loopback address (127.0.0.2, .3, …): one source address
+// has only ~28 k ephemeral ports towards one MC port.
 import { connect } from 'node:net';
 import { PduFramer, createPdu, createResponse, decodePdu, encodePdu } from '@switchboard/smpp';
 import { BIND, emit } from './smpp-fixtures.js';
@@ -11,9 +13,9 @@ const count = Number(countText);
 let bound = 0;
 let enquireLinks = 0;
 
-function open(): Promise<void> {
+function open(index: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
+    const socket = connect({ port, host: '127.0.0.1', ...(count > 20_000 ? { localAddress: `127.0.0.${2 + Math.floor(index / 20_000)}` } : {}) });
     const framer = new PduFramer();
     socket.on('error', reject);
     socket.on('connect', () => socket.write(encodePdu(createPdu('bind_transceiver', { ...BIND, sequence_number: 1 }))));
@@ -33,6 +35,6 @@ function open(): Promise<void> {
   });
 }
 
-for (let i = 0; i < count; i += 100) await Promise.all(Array.from({ length: Math.min(100, count - i) }, open));
+for (let i = 0; i < count; i += 100) await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, j) => open(i + j)));
 emit({ bound });
 setInterval(() => emit({ enquireLinks }), 1000);

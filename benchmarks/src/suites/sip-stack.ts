@@ -1,6 +1,7 @@
 // `pnpm bench sip-stack`: sipp's uac against our example UAS at increasing call rates, over UDP and
-// TCP, beside sipp's own uas measured the same way in the same run. A rate holds when every call
-// succeeds and sipp saw no retransmission. Also: heap per live transaction while Timers J and L
+// TCP, beside sipp's own uas measured the same way in the same run. A rate holds when sipp counts
+// no failed call, no retransmission and no unexpected message, and all its calls as successful (its
+// exit status and error file are reported, not judged). Also: heap per live transaction while Timers J and L
 // hold them, and the live count back to zero once they expire; heap per transaction held without a
 // process once only its last timer is left (peers/held-transactions.ts). And a stateful proxy row:
 // sipp uac → our `statefulProxy` → sipp uas, beside Kamailio (tm's t_relay, record_route) as the
@@ -69,25 +70,40 @@ interface RunResult {
   readonly ok: boolean;
   readonly failed: number;
   readonly retransmissions: number;
+  readonly unexpected: number;
+  /** sipp's exit status (0: every call succeeded; 1: some failed; 255: a fatal error), and the first lines of its error file. */
+  readonly status: number | null;
+  readonly errors: string;
 }
 
-/** sipp uac at `rate` calls/s for SECONDS; reads its final statistics CSV. */
+/**
+ * sipp uac at `rate` calls/s for SECONDS; reads its final statistics CSV. The step is judged on what
+ * sipp counts: failed calls, retransmissions and unexpected messages (all 0 to hold), and every call
+ * made counted successful (a run sipp cut short, or a missing CSV, fails). sipp's exit status and error file (-trace_err) are reported beside, not counted: an
+ * exit status of 1 with none of those counted is told, not taken as a failure.
+ */
 function runUac(port: number, rate: number, transport: 'udp' | 'tcp'): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
   // -buff_size: sipp's default 64 kB socket buffer drops replies that arrive in bursts (ours come
   // a mailbox batch at a time); 4 MiB for both UASes keeps the comparison about the UAS.
-  const args = ['-sn', 'uac', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(nextPort++), '-m', String(rate * SECONDS), '-r', String(rate), '-l', String(rate * 2), '-buff_size', '4194304', '-nostdin', '-timeout', '60s', '-timeout_error', '-trace_stat', '-fd', '60', '-stf', 'stat.csv'];
+  const args = ['-sn', 'uac', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(nextPort++), '-m', String(rate * SECONDS), '-r', String(rate), '-l', String(rate * 2), '-buff_size', '4194304', '-nostdin', '-timeout', '60s', '-timeout_error', '-trace_stat', '-fd', '60', '-stf', 'stat.csv', '-trace_err'];
   if (transport === 'tcp') args.push('-t', 't1', '-max_socket', '60000');
   return new Promise((resolve) => {
     const child = spawn('sipp', args, { cwd: dir, stdio: 'ignore' });
     child.on('exit', (status) => {
-      const csv = readdirSync(dir).includes('stat.csv') ? readFileSync(join(dir, 'stat.csv'), 'utf8').trim().split('\n') : [];
+      const files = readdirSync(dir);
+      const csv = files.includes('stat.csv') ? readFileSync(join(dir, 'stat.csv'), 'utf8').trim().split('\n') : [];
       const header = (csv[0] ?? '').split(';');
       const last = (csv[csv.length - 1] ?? '').split(';');
       const column = (name: string) => Number(last[header.indexOf(name)] ?? NaN);
       const failed = column('FailedCall(C)');
       const retransmissions = column('Retransmissions(C)');
-      resolve({ ok: status === 0 && failed === 0 && retransmissions === 0, failed, retransmissions });
+      const unexpected = column('FailedUnexpectedMessage(C)');
+      const errorFile = files.find((f) => f.endsWith('_errors.log'));
+      const errors = errorFile === undefined ? '' : readFileSync(join(dir, errorFile), 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 5).join('\n');
+      const ok = csv.length > 1 && failed === 0 && retransmissions === 0 && unexpected === 0 && column('SuccessfulCall(C)') === rate * SECONDS;
+      if (!ok || status !== 0) process.stderr.write(`  sipp uac ${transport} ${rate}/s: exit status ${status}${ok ? ' (not counted: no failed call, retransmission or unexpected message)' : ''}; error file: ${errors === '' ? '(none or empty)' : `\n    ${errors.replace(/\n/g, '\n    ')}`}\n`);
+      resolve({ ok, failed, retransmissions, unexpected, status, errors });
     });
   });
 }
@@ -99,7 +115,7 @@ async function highestRate(start: () => Promise<Uas>, transport: 'udp' | 'tcp', 
     const uas = await start();
     const result = await runUac(uas.port, rate, transport);
     uas.stop();
-    process.stderr.write(`${log} ${transport} ${rate}/s: ${result.ok ? 'held' : `failed ${result.failed}, retransmissions ${result.retransmissions}`}\n`);
+    process.stderr.write(`${log} ${transport} ${rate}/s: ${result.ok ? 'held' : `failed ${result.failed}, retransmissions ${result.retransmissions}, unexpected ${result.unexpected}, sipp exit status ${result.status}`}\n`);
     if (!result.ok) break;
     best = rate;
   }
