@@ -301,6 +301,8 @@ export class Proc {
   }
 
   private applyResult(kind: number, value: unknown, from: CallRecord | null): void {
+    // killed by its own callback (exit(self(), 'kill')): what it returns changes nothing
+    if (this.status === DEAD) return;
     if (typeof value !== 'object' || value === null) return this.badReturn(kind, value);
     const result = value as ResultShape;
     switch (result.type) {
