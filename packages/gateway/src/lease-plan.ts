@@ -15,6 +15,7 @@ export interface LeasePlan {
   readonly release: readonly string[];
 }
 
+/** What `planLeases` decides from. */
 export interface LeasePlanInput {
   /** This node (`Store.node`). */
   readonly me: string;
@@ -26,6 +27,7 @@ export interface LeasePlanInput {
   readonly tick: number;
 }
 
+/** The leases this node renews, takes and gives up at this tick (pure: the view is all it reads). */
 export function planLeases({ me, binds, view, tick }: LeasePlanInput): LeasePlan {
   const lease = new Map(view.leases.map((l) => [l.bind, l]));
   const live = new Set(view.nodes.filter((n) => n.alive).map((n) => n.node));

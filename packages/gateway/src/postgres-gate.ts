@@ -32,6 +32,7 @@ export function isUnreachable(error: unknown): boolean {
 export class DatabaseUnreachableError extends Error {
   /** A stable code, `ERR_GATEWAY_DATABASE_UNREACHABLE`. */
   readonly code = 'ERR_GATEWAY_DATABASE_UNREACHABLE';
+  /** Made by the PostgreSQL store when its connection failed; `cause` is the driver's error. */
   constructor(cause: unknown) {
     super(`the database is out of reach (${cause instanceof Error ? cause.message : String(cause)}); not tried`, { cause });
     this.name = 'DatabaseUnreachableError';

@@ -152,7 +152,12 @@ export interface NodeDetail {
   /** Its status page, `host:port`, or null. */
   readonly status: string | null;
   /** Each bind it holds a lease on, with the bind's session state (`BOUND_TRX`, `CLOSED`…). */
-  readonly binds: readonly { readonly bind: string; readonly state: string }[];
+  readonly binds: readonly {
+    /** The bind's id (`<systemId>@<host>:<port>#<index>`). */
+    readonly bind: string;
+    /** Its session's bind state. */
+    readonly state: string;
+  }[];
 }
 
 /** A node as the cluster view shows it. */
@@ -187,7 +192,9 @@ export interface ClusterLease {
 export interface ClusterView {
   /** The store's clock when it was read (ms). */
   readonly now: number;
+  /** Every node that has written a heartbeat, live or not. */
   readonly nodes: readonly ClusterNode[];
+  /** Every bind's lease row: its owner, token and end. */
   readonly leases: readonly ClusterLease[];
 }
 

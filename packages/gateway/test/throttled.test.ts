@@ -31,8 +31,9 @@ test('a throttled submit keeps the MESSAGE (202) and it goes out once the SMSC t
     user.send(userMessage({ fromPort: user.port, sipPort, user: '447700900555', to: '447700900123', callId: 'throttled-1', body: 'slow down' }), sipPort);
     const answer = await user.next();
     t.is(answer.kind === 'response' ? answer.status : 0, 202, 'kept for later, not refused');
-    for (let i = 0; i < 100 && !smsc.submitted.some((s) => s.pdu.short_message.toString('latin1').includes('slow down')); i++) await new Promise((r) => setTimeout(r, 50));
-    t.true(smsc.submitted.some((s) => s.pdu.short_message.toString('latin1').includes('slow down')), 'submitted once the SMSC took it');
+    const arrived = (): boolean => smsc.submitted.some((s) => s.pdu.command === 'submit_sm' && s.pdu.short_message.toString('latin1').includes('slow down'));
+    for (let i = 0; i < 100 && !arrived(); i++) await new Promise((r) => setTimeout(r, 50));
+    t.true(arrived(), 'submitted once the SMSC took it');
     for (let i = 0; i < 100 && (await gateway.store.countOutbound()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
     t.is(await gateway.store.countOutbound(), 0);
   } finally {
