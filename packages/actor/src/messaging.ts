@@ -45,10 +45,18 @@ export interface StopOptions {
  * const m = await call<CounterProtocol>('counter', 'get');
  */
 export function call<P extends Protocol = AnyProtocol>(dest: Dest<P>, request: CallOf<P>, options?: CallOptions): Promise<ReplyOf<P>> {
+  return sendRequest(CALL, dest, request, options, 'call') as Promise<ReplyOf<P>>;
+}
+
+/**
+ * @internal A request that waits for its answer: a call (tag CALL) or a `sys` request (tag
+ * SYSTEM). Resolves the target, refuses a caller that would wait on itself, arms the timeout.
+ */
+export function sendRequest(tag: number, dest: Dest, request: unknown, options: CallOptions | undefined, operation: string): Promise<unknown> {
   let caller: Proc | null;
   let proc: Proc | null;
   try {
-    caller = liveCaller('call');
+    caller = liveCaller(operation);
     proc = resolveDest(dest, caller);
   } catch (error) {
     return Promise.reject(error);
@@ -58,14 +66,14 @@ export function call<P extends Protocol = AnyProtocol>(dest: Dest<P>, request: C
   if (proc === null || proc.status > EXITING) return Promise.reject(new NoProcError(destLabel(dest)));
   if (caller === proc && waitsOnItself(proc)) return Promise.reject(new CallSelfError(proc.pid, 'call'));
   const timeout = options?.timeout ?? DEFAULT_CALL_TIMEOUT;
-  if (!(timeout >= 0)) return Promise.reject(new RangeError(`call timeout must be >= 0, got ${timeout}`));
+  if (!(timeout >= 0)) return Promise.reject(new RangeError(`${operation} timeout must be >= 0, got ${timeout}`));
   const record = new CallRecord(proc, caller === null ? null : caller.pid, timeout);
-  const promise = new Promise<ReplyOf<P>>((resolve, reject) => {
-    record.resolve = resolve as (value: unknown) => void;
+  const promise = new Promise<unknown>((resolve, reject) => {
+    record.resolve = resolve;
     record.reject = reject;
   });
   proc.addCall(record);
-  proc.enqueue(CALL, request, record);
+  proc.enqueue(tag, request, record);
   // OTP's `receive … after 0`: the request is sent, and no reply can be there yet.
   if (timeout === 0) record.onTimeout();
   else if (timeout !== Infinity) proc.rt.timers.add(record, timeout);

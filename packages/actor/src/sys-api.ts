@@ -2,36 +2,13 @@
 // or replace the state, suspend and resume, statistics, and a trace or log of handled messages.
 // Requests travel through the mailbox as system messages, so they see the state between two
 // messages, and a suspended process still answers them while its other messages wait.
-import { CallRecord } from './call-record.js';
-import { liveCaller } from './caller.js';
-import { destLabel, resolveDest, type Dest } from './destination.js';
-import { CallSelfError, NoProcError } from './errors.js';
+import type { Dest } from './destination.js';
 import { SYSTEM } from './mailbox.js';
-import { DEFAULT_CALL_TIMEOUT, type CallOptions } from './messaging.js';
-import { EXITING, type Proc } from './process.js';
+import { sendRequest, type CallOptions } from './messaging.js';
 import type { SysEvent, SysRequest, SysStatistics } from './sys.js';
 
 function request<T>(dest: Dest, message: SysRequest, options: CallOptions | undefined): Promise<T> {
-  let proc: Proc | null;
-  let caller: Proc | null;
-  try {
-    caller = liveCaller(`sys.${message.op}`);
-    proc = resolveDest(dest, caller);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (proc === null || proc.status >= EXITING) return Promise.reject(new NoProcError(destLabel(dest)));
-  if (caller === proc) return Promise.reject(new CallSelfError(proc.pid, 'call'));
-  const timeout = options?.timeout ?? DEFAULT_CALL_TIMEOUT;
-  const record = new CallRecord(proc, caller === null ? null : caller.pid, timeout);
-  const promise = new Promise<T>((resolve, reject) => {
-    record.resolve = resolve as (value: unknown) => void;
-    record.reject = reject;
-  });
-  proc.addCall(record);
-  if (timeout !== Infinity) proc.rt.timers.add(record, timeout);
-  proc.enqueue(SYSTEM, message, record);
-  return promise;
+  return sendRequest(SYSTEM, dest, message, options, `sys.${message.op}`) as Promise<T>;
 }
 
 /** The server's state, between two messages (OTP's `sys:get_state`). */

@@ -8,6 +8,22 @@ function recordingRuntime(): { rt: Runtime; reports: Report[] } {
   return { rt: new Runtime({ clock: new VirtualClock(), reports: (r) => reports.push(r) }), reports };
 }
 
+/** What `work` wrote to stderr, one entry per write (the tests using it run serially). */
+async function stderrOf(work: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await work();
+  } finally {
+    process.stderr.write = write;
+  }
+  return lines;
+}
+
 type Proto = { cast: 'crash' | 'stop-badly' | 'stop-normally' };
 const Crashy: GenServer<null, Proto, void> = {
   handleCast(message, state) {
@@ -61,20 +77,12 @@ test('a supervisor reports each abnormal child exit, and reports when it gives u
 });
 
 test.serial('by default a report is one line on stderr; a throwing handler does not break the runtime', async (t) => {
-  const lines: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
+  const lines = await stderrOf(async () => {
     const rt = new Runtime({ clock: new VirtualClock() });
     const pid = await rt.start(Crashy);
     cast(pid, 'crash');
     await exited(pid);
-  } finally {
-    process.stderr.write = write;
-  }
+  });
   t.is(lines.filter((l) => l.startsWith('crash report: ')).length, 1);
   const rt = new Runtime({ clock: new VirtualClock(), reports: () => { throw new Error('bad handler'); } });
   const pid = await rt.start(Crashy);
@@ -83,19 +91,11 @@ test.serial('by default a report is one line on stderr; a throwing handler does 
 });
 
 test.serial('the default handler writes at most 20 lines a second and counts the rest', async (t) => {
-  const lines: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
+  const lines = await stderrOf(async () => {
     const rt = new Runtime({ clock: new VirtualClock() });
     const pids = await Promise.all(Array.from({ length: 50 }, () => rt.start(Crashy)));
     for (const pid of pids) cast(pid, 'crash');
     await Promise.all(pids.map((pid) => exited(pid)));
-  } finally {
-    process.stderr.write = write;
-  }
+  });
   t.true(lines.length <= 20, `${lines.length} lines`);
 });
