@@ -38,7 +38,7 @@ export async function heldBinds(sql: Sql, node: string): Promise<HeldBind[]> {
  * The JSON text of this node's valid leases, as a subquery other statements return beside their
  * own result (the outbox's insert: its fence costs no extra round trip). Read with `parseHeld`.
  */
-export const heldJson = (sql: Sql, node: string): postgres.PendingQuery<postgres.Row[]> =>
+export const heldJson = (sql: Sql | postgres.TransactionSql, node: string): postgres.PendingQuery<postgres.Row[]> =>
   sql`(SELECT coalesce(json_agg(json_build_object('bind', bind, 'token', token)), '[]')::text FROM bind_leases WHERE owner = ${node} AND lease_until > switchboard_now_ms())`;
 
 export { parseHeld };
@@ -50,7 +50,7 @@ export async function heartbeat(sql: Sql, node: string, beat: NodeBeat): Promise
 }
 
 /**
- * Gives back the queue rows claimed by nodes whose heartbeat ended and who hold no bind lease that
+ * Gives back the queue rows (outbound, inbound, webhooks) claimed by nodes whose heartbeat ended and who hold no bind lease that
  * has not (so they can submit nothing more), in one statement; forgets nodes dead for longer than
  * `forgetAfter`.
  */
@@ -61,8 +61,9 @@ export async function reapNodes(sql: Sql, node: string, forgetAfter: number): Pr
         AND NOT EXISTS (SELECT 1 FROM bind_leases l WHERE l.owner = n.node AND l.lease_until > switchboard_now_ms())
     ),
     outbox AS (UPDATE outbound o SET claimed_by = NULL, lease_until = 0 FROM dead WHERE o.claimed_by = dead.node RETURNING dead.node AS node),
+    hooks AS (UPDATE webhooks w SET claimed_by = NULL, lease_until = 0 FROM dead WHERE w.claimed_by = dead.node RETURNING dead.node AS node),
     inbox AS (UPDATE inbound i SET claimed_by = NULL, lease_until = 0 FROM dead WHERE i.claimed_by = dead.node RETURNING dead.node AS node, i.aor AS aor)
-    SELECT node, NULL::text AS aor FROM outbox UNION ALL SELECT node, aor FROM inbox`;
+    SELECT node, NULL::text AS aor FROM outbox UNION ALL SELECT node, NULL::text AS aor FROM hooks UNION ALL SELECT node, aor FROM inbox`;
   await sql`DELETE FROM cluster_nodes WHERE lease_until <= switchboard_now_ms() - ${forgetAfter}`;
   return { nodes: [...new Set(rows.map((r) => r.node))], aors: [...new Set(rows.flatMap((r) => (r.aor === null ? [] : [r.aor])))] };
 }

@@ -57,6 +57,42 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX inbound_claimed_by ON inbound (claimed_by) WHERE claimed_by IS NOT NULL',
     ],
   },
+  {
+    version: 3,
+    name: 'the HTTP API: keys, messages and their parts, the webhook queue, the routing table',
+    statements: [
+      'ALTER TABLE outbound ADD COLUMN api_message_id TEXT',
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL, admin BOOLEAN NOT NULL, rate_per_second DOUBLE PRECISION NOT NULL,
+        burst DOUBLE PRECISION NOT NULL, callback_url TEXT, webhook_secret TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+      `CREATE TABLE api_messages (
+        id TEXT PRIMARY KEY, key_id TEXT NOT NULL, client_ref TEXT, recipient TEXT NOT NULL, source TEXT NOT NULL, text BYTEA NOT NULL,
+        callback_url TEXT, state TEXT NOT NULL, parts INTEGER NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+        idempotency_key TEXT, request_hash TEXT,
+        UNIQUE (key_id, idempotency_key))`,
+      'CREATE INDEX api_messages_key ON api_messages (key_id, created_at)',
+      // submit_status is a command_status: an unsigned 32-bit number, past INTEGER's range
+      `CREATE TABLE api_parts (
+        message_id TEXT NOT NULL, part INTEGER NOT NULL, state TEXT NOT NULL, connector TEXT, submit_status BIGINT, smsc_message_id TEXT,
+        id_key TEXT, id_key_hex TEXT, submitted_at BIGINT, receipt_state TEXT, receipt_error TEXT, receipt_at BIGINT,
+        PRIMARY KEY (message_id, part))`,
+      'CREATE INDEX api_parts_id_key ON api_parts (connector, id_key)',
+      'CREATE INDEX api_parts_id_key_hex ON api_parts (connector, id_key_hex)',
+      // the body is JSON text, whose escapes keep U+0000 out of it: TEXT holds it
+      `CREATE TABLE webhooks (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, url TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL, key_id TEXT,
+        message_id TEXT, secret TEXT NOT NULL, created_at BIGINT NOT NULL, give_up_at BIGINT NOT NULL, state TEXT NOT NULL,
+        attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, last_error TEXT, delivered_at BIGINT, claimed_by TEXT,
+        lease_until BIGINT NOT NULL DEFAULT 0)`,
+      'CREATE INDEX webhooks_due ON webhooks (state, next_at)',
+      'CREATE INDEX webhooks_message ON webhooks (message_id)',
+      'CREATE INDEX webhooks_claimed_by ON webhooks (claimed_by) WHERE claimed_by IS NOT NULL',
+      'CREATE TABLE routing_entries (kind TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (kind, name))',
+      // one row: every change of the entries updates it, so changes are serialised and the number only grows
+      'CREATE TABLE routing_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)',
+      'INSERT INTO routing_version (id, version) VALUES (1, 0)',
+    ],
+  },
 ];
 
 /** The advisory lock class (first key) the gateway's locks use; the second key says what is locked. */

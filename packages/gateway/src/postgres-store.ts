@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import createDebug from 'debug';
 import postgres from 'postgres';
+import type { ApiStore } from './api-store.js';
+import { PostgresApi } from './postgres-api.js';
 import { LOCK_CLASS, migratePostgres } from './postgres-migrations.js';
 import * as cluster from './postgres-cluster.js';
 import { ReachabilityGate, SERVER_ENDED } from './postgres-gate.js';
@@ -50,13 +52,17 @@ export class PostgresStore implements Store {
   private closed = false;
   /** Shut while the database is out of reach: operations fail at once instead of queueing. */
   private readonly gate = new ReachabilityGate(() => this.sql`SELECT 1`);
+  /** The HTTP API's keys and messages, the webhook queue and the routing table, in the same database. */
+  readonly api: ApiStore;
 
   private constructor(
     private readonly sql: Sql,
     /** The name this store claims work under. */
     readonly node: string,
     private readonly poolSize: number,
-  ) {}
+  ) {
+    this.api = new PostgresApi(node, (operation, work) => this.run(operation, work));
+  }
 
   /**
    * Connects to `url` (`postgres://user:password@host:port/database`) and migrates the schema;
@@ -197,8 +203,8 @@ export class PostgresStore implements Store {
       // its submit goes through, at no extra round trip.
       const held = cluster.heldJson(sql, this.node);
       if (identity === undefined) {
-        const [row] = await sql<{ id: string; held: string | null }[]>`INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until)
-          VALUES (${m.senderAor}, ${m.source}, ${m.sourceTon}, ${m.sourceNpi}, ${m.destination}, ${m.destinationTon}, ${text}, ${m.sipMessageId}, ${ms(m.createdAt)}, ${this.node}, ${ms(lease.until)}) RETURNING id, ${held} AS held`;
+        const [row] = await sql<{ id: string; held: string | null }[]>`INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until, api_message_id)
+          VALUES (${m.senderAor}, ${m.source}, ${m.sourceTon}, ${m.sourceNpi}, ${m.destination}, ${m.destinationTon}, ${text}, ${m.sipMessageId}, ${ms(m.createdAt)}, ${this.node}, ${ms(lease.until)}, ${m.apiMessageId ?? null}) RETURNING id, ${held} AS held`;
         return { kind: 'queued', id: Number(row!.id), held: cluster.parseHeld(row!.held) };
       }
       // One statement, so one round trip and atomic: the identity is taken (or an expired record of
@@ -210,9 +216,9 @@ export class PostgresStore implements Store {
           ON CONFLICT (key) DO UPDATE SET status = 0, expires_at = EXCLUDED.expires_at WHERE taken.expires_at <= ${ms(lease.now)}
           RETURNING key
         )
-        INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until)
+        INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until, api_message_id)
         SELECT ${m.senderAor}::text, ${m.source}::text, ${m.sourceTon}::smallint, ${m.sourceNpi}::smallint, ${m.destination}::text, ${m.destinationTon}::smallint,
-               ${text}::bytea, ${m.sipMessageId}::text, ${ms(m.createdAt)}::bigint, ${this.node}::text, ${ms(lease.until)}::bigint
+               ${text}::bytea, ${m.sipMessageId}::text, ${ms(m.createdAt)}::bigint, ${this.node}::text, ${ms(lease.until)}::bigint, ${m.apiMessageId ?? null}::text
         WHERE EXISTS (SELECT 1 FROM identity)
         RETURNING id, ${held} AS held`;
       if (row !== undefined) return { kind: 'queued', id: Number(row.id), held: cluster.parseHeld(row.held) };
@@ -341,7 +347,8 @@ export class PostgresStore implements Store {
     this.closed = true;
     this.gate.close();
     try {
-      await this.sql`WITH outbox AS (UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ${this.node} RETURNING 1)
+      await this.sql`WITH outbox AS (UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ${this.node} RETURNING 1),
+          hooks AS (UPDATE webhooks SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ${this.node} RETURNING 1)
         UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ${this.node}`;
     } catch (error) {
       log('claims of %s not given back at close (they end with their leases): %O', this.node, error);

@@ -32,6 +32,7 @@ export class SqliteCluster {
         'SELECT n.node FROM cluster_nodes n WHERE n.lease_until <= @now AND n.node <> @node AND NOT EXISTS (SELECT 1 FROM bind_leases l WHERE l.owner = n.node AND l.lease_until > @now)',
       ),
       reapOutbound: db.prepare<[string]>('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
+      reapWebhooks: db.prepare<[string]>('UPDATE webhooks SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
       reapInbound: db.prepare<[string], { aor: string }>('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ? RETURNING aor'),
       forget: db.prepare<[number]>('DELETE FROM cluster_nodes WHERE lease_until <= ?'),
       nodes: db.prepare<[number, number], NodeRow>('SELECT node, name, started_at, ? - heartbeat_at AS age, lease_until - ? AS left_ms, detail FROM cluster_nodes ORDER BY name, node'),
@@ -65,9 +66,10 @@ export class SqliteCluster {
       const aors = new Set<string>();
       for (const { node } of this.statements.dead.all({ now, node: this.node })) {
         const outbound = this.statements.reapOutbound.run(node).changes;
+        const webhooks = this.statements.reapWebhooks.run(node).changes;
         const inbound = this.statements.reapInbound.all(node);
         for (const { aor } of inbound) aors.add(aor);
-        if (outbound + inbound.length > 0) nodes.push(node);
+        if (outbound + webhooks + inbound.length > 0) nodes.push(node);
       }
       this.statements.forget.run(now - forgetAfter);
       return { nodes, aors: [...aors] };

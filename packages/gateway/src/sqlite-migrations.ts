@@ -57,6 +57,41 @@ CREATE TABLE cluster_nodes (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'the HTTP API: keys, messages and their parts, the webhook queue, the routing table',
+    sql: `
+ALTER TABLE outbound ADD COLUMN api_message_id TEXT;
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL, admin INTEGER NOT NULL, rate_per_second REAL NOT NULL,
+  burst REAL NOT NULL, callback_url TEXT, webhook_secret TEXT NOT NULL, created_at INTEGER NOT NULL
+);
+CREATE TABLE api_messages (
+  id TEXT PRIMARY KEY, key_id TEXT NOT NULL, client_ref TEXT, recipient TEXT NOT NULL, source TEXT NOT NULL, text TEXT NOT NULL,
+  callback_url TEXT, state TEXT NOT NULL, parts INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  idempotency_key TEXT, request_hash TEXT,
+  UNIQUE (key_id, idempotency_key)
+);
+CREATE INDEX api_messages_key ON api_messages (key_id, created_at);
+CREATE TABLE api_parts (
+  message_id TEXT NOT NULL, part INTEGER NOT NULL, state TEXT NOT NULL, connector TEXT, submit_status INTEGER, smsc_message_id TEXT,
+  id_key TEXT, id_key_hex TEXT, submitted_at INTEGER, receipt_state TEXT, receipt_error TEXT, receipt_at INTEGER,
+  PRIMARY KEY (message_id, part)
+);
+CREATE INDEX api_parts_id_key ON api_parts (connector, id_key);
+CREATE INDEX api_parts_id_key_hex ON api_parts (connector, id_key_hex);
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL, key_id TEXT, message_id TEXT,
+  secret TEXT NOT NULL, created_at INTEGER NOT NULL, give_up_at INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+  next_at INTEGER NOT NULL, last_error TEXT, delivered_at INTEGER, claimed_by TEXT, lease_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhooks_due ON webhooks (state, next_at);
+CREATE INDEX webhooks_message ON webhooks (message_id);
+CREATE TABLE routing_entries (kind TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (kind, name));
+CREATE TABLE routing_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+INSERT INTO routing_version (id, version) VALUES (1, 0);
+`,
+  },
 ];
 
 /**

@@ -9,6 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import createDebug from 'debug';
+import type { ApiStore } from './api-store.js';
+import { SqliteApi } from './sqlite-api.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteCluster } from './sqlite-cluster.js';
 import { StoreError, withDecision } from './store-error.js';
@@ -51,7 +53,7 @@ function prepare(db: Database.Database) {
     deleteInbound: db.prepare('DELETE FROM inbound WHERE id = ?'),
     countPending: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inbound'),
     queueOutbound: db.prepare(
-      'INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO outbound (sender_aor, source, source_ton, source_npi, destination, destination_ton, text, sip_message_id, created_at, claimed_by, lease_until, api_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     claimOutbound: db.prepare<[string, number, number, number], OutboundRow>(
       'UPDATE outbound SET claimed_by = ?, lease_until = ? WHERE id IN (SELECT id FROM outbound WHERE lease_until <= ? ORDER BY id LIMIT ?) RETURNING *',
@@ -61,6 +63,7 @@ function prepare(db: Database.Database) {
     countOutbound: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbound'),
     releaseNode: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
     releaseNodeInbound: db.prepare('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
+    releaseNodeWebhooks: db.prepare('UPDATE webhooks SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
     recordSent: db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (?, ?, ?, ?, ?)'),
     takeSent: db.prepare<[string], SentRow>('DELETE FROM sent WHERE message_id = ? RETURNING *'),
     take: db.prepare('INSERT OR REPLACE INTO taken (key, status, expires_at) VALUES (?, 0, ?)'),
@@ -92,6 +95,8 @@ function prepare(db: Database.Database) {
 export class SqliteStore implements Store {
   /** The name this store claims work under. */
   readonly node: string;
+  /** The HTTP API's keys and messages, the webhook queue and the routing table, in the same file. */
+  readonly api: ApiStore;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly cluster: SqliteCluster;
@@ -110,8 +115,9 @@ export class SqliteStore implements Store {
       migrateSqlite(this.db);
       this.statements = prepare(this.db);
       this.cluster = new SqliteCluster(this.db, this.node);
+      this.api = new SqliteApi(this.db, this.node, (operation, work) => this.run(operation, work), () => this.cluster.heldBinds());
       if (options.reclaim === true) {
-        this.db.exec('UPDATE outbound SET claimed_by = NULL, lease_until = 0; UPDATE inbound SET claimed_by = NULL, lease_until = 0');
+        this.db.exec('UPDATE outbound SET claimed_by = NULL, lease_until = 0; UPDATE inbound SET claimed_by = NULL, lease_until = 0; UPDATE webhooks SET claimed_by = NULL, lease_until = 0');
         this.cluster.reclaim();
       }
     } catch (error) {
@@ -197,7 +203,7 @@ export class SqliteStore implements Store {
           if (seen !== undefined) return { kind: 'seen', taken: { status: seen.status, expiresAt: seen.expires_at } };
           this.statements.take.run(identity.key, identity.expiresAt);
         }
-        const id = this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt, this.node, lease.until).lastInsertRowid;
+        const id = this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt, this.node, lease.until, m.apiMessageId ?? null).lastInsertRowid;
         return { kind: 'queued', id: Number(id), held: this.cluster.heldBinds() };
       }).immediate(),
     );
@@ -309,6 +315,7 @@ export class SqliteStore implements Store {
     try {
       this.statements.releaseNode.run(this.node);
       this.statements.releaseNodeInbound.run(this.node);
+      this.statements.releaseNodeWebhooks.run(this.node);
     } catch (error) {
       log('claims of %s not given back at close (they end with their leases): %O', this.node, error);
     } finally {

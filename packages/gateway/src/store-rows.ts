@@ -35,6 +35,8 @@ export interface OutboundRow {
   text: Body;
   sip_message_id: string;
   created_at: Int;
+  /** Null for a SIP MESSAGE (and for every row stored before migration 4). */
+  api_message_id?: string | null;
 }
 export interface UserRow {
   username: string;
@@ -65,6 +67,8 @@ export const toOutbound = (r: OutboundRow): OutboundMessage => ({
   text: bodyText(r.text),
   sipMessageId: r.sip_message_id,
   createdAt: Number(r.created_at),
+  // only a message taken over HTTP carries it: a SIP MESSAGE reads as it always did
+  ...(r.api_message_id === null || r.api_message_id === undefined ? {} : { apiMessageId: r.api_message_id }),
 });
 
 export const toUser = (r: UserRow): SipUser => ({ username: r.username, realm: r.realm, ha1Md5: r.ha1_md5, ha1Sha256: r.ha1_sha256 });

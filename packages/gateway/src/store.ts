@@ -2,6 +2,7 @@
 // and PostgreSQL (several nodes) implement: registrations (RFC 3261 §10.3 bindings), messages
 // waiting in either direction (claimed with leases, so two nodes never take the same one), MESSAGE
 // identities for retransmissions, receipts to come, users and the nonce secret.
+import type { ApiStore } from './api-store.js';
 
 /** One Contact bound to an address-of-record. */
 export interface Binding {
@@ -72,6 +73,11 @@ export interface OutboundMessage {
   readonly sipMessageId: string;
   /** When the gateway took it, on the runtime clock (ms). */
   readonly createdAt: number;
+  /**
+   * The HTTP API's id for it (api-store.ts), when it came over HTTP: its parts' results and receipts
+   * are recorded against that message. Absent or null for a SIP MESSAGE.
+   */
+  readonly apiMessageId?: string | null;
 }
 
 /** A user allowed to REGISTER and send MESSAGEs: digest HA1s for the realm, never the password. */
@@ -256,6 +262,8 @@ export type BindingDecision = (current: readonly Binding[]) => BindingChange | u
 export interface Store {
   /** Who claims work through this store (a node of the gateway): `host/pid/random` unless given. */
   readonly node: string;
+  /** The HTTP API's keys and messages, the webhook queue and the routing table, in the same database. */
+  readonly api: ApiStore;
 
   /** The bindings of `aor` still valid at `now`, the one expiring last first. */
   bindings(aor: string, now: number): Promise<Binding[]>;
