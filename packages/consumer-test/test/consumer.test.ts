@@ -152,7 +152,7 @@ test('the gateway bins: switchboard-users adds a user, switchboard-gateway serve
   const sipPort = await freePort();
   const gateway = spawn(bin('switchboard-gateway'), [], {
     cwd: app,
-    env: { ...env, SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0' },
+    env: { ...env, SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

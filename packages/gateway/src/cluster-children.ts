@@ -2,17 +2,14 @@
 // and bind leases (before the binds, so they start with their leases known, and stop before it
 // gives them back), and `outbox-poll` (PostgreSQL only) submits MESSAGEs that nodes without a
 // bind stored and gave back.
-import createDebug from 'debug';
-import { worker, type ChildSpec, type ClockHandle, type Runtime } from '@switchboard/actor';
+import { worker, type ChildSpec, type Runtime } from '@switchboard/actor';
+import { periodicChild } from './periodic-child.js';
 import type { GatewayConfig } from './config.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { LeaseKeeper, type BindRef } from './lease-keeper.js';
 import { ResourceOwner } from './owners.js';
-import type { SmppPool } from './smpp-pool.js';
 import type { NodeDetail, ReapedNodes, Store } from './store.js';
 
-const log = createDebug('switchboard:gateway:cluster');
-
-/** The bind ids of a configuration: the same on every node bound to the same SMSC account. */
+/** The configured connector's bind ids: the same on every node bound to the same SMSC account. */
 export function bindIds(config: GatewayConfig, smppPort: number): string[] {
   const { systemId, binds, host } = config.smpp;
   return Array.from({ length: binds }, (_, index) => `${systemId}@${host ?? '127.0.0.1'}:${smppPort}#${index}`);
@@ -22,11 +19,10 @@ export interface ClusterChildArgs {
   readonly runtime: Runtime;
   readonly config: GatewayConfig;
   readonly store: Store;
-  readonly pool: SmppPool;
   /** This node's name. */
   readonly name: string;
-  /** The SMSC's port (the embedded simulator's is known only once it runs). */
-  readonly smppPort: () => number;
+  /** Every bind of every connector (the embedded simulator's port is known only once it runs). */
+  readonly binds: () => readonly BindRef[];
   readonly detail: () => Promise<NodeDetail>;
   readonly onReaped: (reaped: ReapedNodes) => void;
 }
@@ -40,11 +36,10 @@ export function leaseKeeperChild(args: ClusterChildArgs): ChildSpec {
       open: async () => {
         const keeper = new LeaseKeeper({
           store: args.store,
-          pool: args.pool,
           clock: args.runtime.clock,
           name: args.name,
           leaseTime: args.config.cluster.leaseTime,
-          binds: () => bindIds(args.config, args.smppPort()),
+          binds: args.binds,
           detail: args.detail,
           onReaped: args.onReaped,
         });
@@ -57,37 +52,9 @@ export function leaseKeeperChild(args: ClusterChildArgs): ChildSpec {
   );
 }
 
-interface Poll {
-  handle?: ClockHandle;
-  stopped: boolean;
-  running?: Promise<void>;
-}
-
 /** Every `interval` ms, while a bind of this node may submit, a flush of what waits in the outbox. */
-export function outboxPollChild(runtime: Runtime, pool: SmppPool, flush: () => Promise<void>, interval: number): ChildSpec {
-  return worker(
-    'outbox-poll',
-    ResourceOwner,
-    {
-      open: async () => {
-        const poll: Poll = { stopped: false };
-        const tick = (): void => {
-          poll.running = (pool.boundCount > 0 ? flush() : Promise.resolve())
-            .catch((error: unknown) => log('outbox poll failed: %O', error))
-            .finally(() => {
-              if (!poll.stopped) poll.handle = runtime.clock.setTimeout(tick, interval);
-            });
-        };
-        poll.handle = runtime.clock.setTimeout(tick, interval);
-        return poll;
-      },
-      close: async (resource) => {
-        const poll = resource as Poll;
-        poll.stopped = true;
-        if (poll.handle !== undefined) runtime.clock.clearTimeout(poll.handle);
-        await poll.running;
-      },
-    },
-    { shutdown: 5000 },
-  );
+export function outboxPollChild(runtime: Runtime, pool: { readonly boundCount: number }, flush: () => Promise<void>, interval: number): ChildSpec {
+  return periodicChild(runtime, 'outbox-poll', interval, async () => {
+    if (pool.boundCount > 0) await flush();
+  });
 }

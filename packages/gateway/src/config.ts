@@ -3,6 +3,7 @@
 // its key. Relative paths (the file, store.path) are read from the directory the user ran the
 // command in: pnpm runs scripts in the package's folder, and says where it was called in INIT_CWD.
 import { readFileSync } from 'node:fs';
+import { parseToken } from './http-api/tokens.js';
 import { isAbsolute, resolve } from 'node:path';
 
 /**
@@ -126,6 +127,29 @@ export interface GatewayConfig {
      */
     readonly pollInterval: number;
   };
+  /** The HTTP API's listener (docs/http-api.md). */
+  readonly http: {
+    /** The address it listens on. */
+    readonly host: string;
+    /** Its TCP port (default 8090; 0 picks a free one). */
+    readonly port: number;
+    /**
+     * An admin API key, `<id>.<secret>` (`k_` and 16 base32 letters, a dot, the secret), stored
+     * (hashed) at start if absent: the first key, which makes the others. Null: none.
+     */
+    readonly adminKey: string | null;
+  };
+  /** Webhooks: receipts of messages taken over HTTP, and MO texts routed to a URL (docs/webhooks.md). */
+  readonly webhooks: {
+    /** How long a webhook is retried before it is given up (s, default 86400: a day). */
+    readonly giveUpAfter: number;
+    /** How long one attempt may take (ms, default 10000). */
+    readonly timeout: number;
+    /** Most webhooks sent at once (default 16). */
+    readonly concurrency: number;
+    /** The longest wait between two attempts (s, default 600); the waits double from 1 s up to it. */
+    readonly maxRetryDelay: number;
+  };
   /** The HTTP status page's listener. */
   readonly status: {
     /** The HTTP status page (JSON at /status.json, HTML at /). */
@@ -163,6 +187,8 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   auth: { mode: 'digest', algorithms: 'MD5', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal', url: null, poolSize: 10 },
   cluster: { nodeId: null, leaseTime: 15_000, pollInterval: 1000 },
+  http: { host: '127.0.0.1', port: 8090, adminKey: null },
+  webhooks: { giveUpAfter: 86_400, timeout: 10_000, concurrency: 16, maxRetryDelay: 600 },
   status: { host: '127.0.0.1', port: 8080 },
 };
 
@@ -253,6 +279,7 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
     if (!AUTH_ALGORITHMS.has(algorithm.trim())) throw new ConfigError('auth.algorithms', `expected a list of ${[...AUTH_ALGORITHMS].join(', ')}; got ${JSON.stringify(algorithm)}`);
   }
   if ((config.auth.demoUser === null) !== (config.auth.demoPassword === null)) throw new ConfigError('auth.demoPassword', 'auth.demoUser and auth.demoPassword are set together (or both null)');
+  if (config.http.adminKey !== null && parseToken(config.http.adminKey) === undefined) throw new ConfigError('http.adminKey', 'expected an API key: k_ and 16 base32 letters, a dot, 43 base64url characters (docs/http-api.md, "Getting a key")');
   if (config.smpp.maxParts > 255) throw new ConfigError('smpp.maxParts', 'a concatenated message has at most 255 parts');
   if (config.sip.t1 > config.sip.t2) throw new ConfigError('sip.t1', 'must not exceed sip.t2');
   if (config.cluster.leaseTime < MIN_LEASE_TIME) throw new ConfigError('cluster.leaseTime', `must be at least ${MIN_LEASE_TIME} ms (renewed every third of it, over the network)`);
@@ -297,12 +324,12 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
 export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
 /** The shortest bind lease taken (ms): a third of it must cover a round trip to the database and back. */
 const MIN_LEASE_TIME = 300;
-const AT_LEAST_ONE = new Set(['cluster.pollInterval', 'store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+const AT_LEAST_ONE = new Set(['webhooks.giveUpAfter', 'webhooks.timeout', 'webhooks.concurrency', 'webhooks.maxRetryDelay', 'cluster.pollInterval', 'store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
 
 /** What a nullable setting holds, for its error message. */
-const NULLABLE_WHAT: Record<string, string> = { 'store.url': 'a postgres:// URL', 'cluster.nodeId': 'a node name', 'auth.demoUser': 'a user name', 'auth.demoPassword': 'a password' };
+const NULLABLE_WHAT: Record<string, string> = { 'http.adminKey': 'an API key <id>.<secret>', 'store.url': 'a postgres:// URL', 'cluster.nodeId': 'a node name', 'auth.demoUser': 'a user name', 'auth.demoPassword': 'a password' };
 
 /** A URL with its password, if any, hidden: configuration errors do not print secrets. */
 function redactedUrl(text: string): string {

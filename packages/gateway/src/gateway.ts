@@ -3,44 +3,41 @@
 // held), the SIP stack with the gateway core, the status page. deliver_sm becomes a MESSAGE to the user's contact, stored first so that nothing is lost
 // if the user is away or the gateway stops.
 import createDebug from 'debug';
-import { startSupervisor, stop, worker, type ChildSpec, type ClockHandle, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { startSupervisor, stop, worker, type ChildSpec, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import { createResponse, stackChild, type DigestAlgorithm, type ServerTransaction, type SipRequest, type SipStack, type StackStats } from '@switchboard/sip';
-import { CommandStatus, MessageState, decodeText, parseReceipt, type McSimulator, type Pdu, type PduOf } from '@switchboard/smpp';
+import type { McSimulator } from '@switchboard/smpp';
 import { EmbeddedSmsc, ResourceOwner, StoreOwner } from './owners.js';
-import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
+import { IMDN_CONTENT_TYPE } from './imdn.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { Outbox } from './outbox.js';
 import { SmppPool } from './smpp-pool.js';
 import { SmppBind } from './smpp-bind.js';
-import { leaseKeeperChild, outboxPollChild } from './cluster-children.js';
+import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
+import { periodicChild } from './periodic-child.js';
+import { ConnectorSet } from './connectors.js';
+import { Deliveries } from './deliveries.js';
+import { GatewayBackend } from './api-backend.js';
+import { loadRouting, RoutingError } from './routing/table.js';
+import { WebhookSender, webhookSenderChild } from './webhooks/sender.js';
+import { startHttpApi, type HttpApi } from './http-api/server.js';
+import { ensureAdminKey } from './http-api/keys.js';
 import { openStore } from './open-store.js';
 import { defaultNodeId, newNodeName } from './store-node.js';
-import { StoreError } from './store-error.js';
-import { GatewayMetrics, type ReceiptState, type TransactionCounts } from './metrics.js';
+import { GatewayMetrics, type TransactionCounts } from './metrics.js';
 import { startStatusPage, type StatusPage } from './status-page.js';
 import type { Store } from './store.js';
 import { actsAs, addUser, userAuthenticator } from './users.js';
 
 const log = createDebug('switchboard:gateway');
 
-/** The metrics' connector label: the gateway has one SMSC account. */
+/** The configured connector's name (the `smpp` section): its metrics label and its name in routes. */
 const CONNECTOR = 'smsc';
 
 /** How often expired registrations are swept from the store (ms, runtime clock). */
 const PURGE_INTERVAL = 60_000;
 
-/** How long a receipt that found no record of its message waits to look again (ms, runtime clock). */
-const RECEIPT_RETRY = 2000;
 
-/** The periodic sweep's timer, and whether its owner has stopped it. */
-interface Sweep {
-  handle?: ClockHandle;
-  stopped: boolean;
-}
-
-/** esm_class bits 2–5 of a deliver_sm: 0x04 marks an SMSC delivery receipt (SMPP v3.4 §5.2.12). */
-const RECEIPT = 0x04;
 
 /**
  * A running gateway, as `startGateway` returns it: its configuration, its supervision tree and
@@ -67,6 +64,12 @@ export interface Gateway {
   readonly smppPort: number;
   /** The status page's port. */
   readonly statusPort: number;
+  /** The HTTP API's port. */
+  readonly httpPort: number;
+  /** Every connector (the configured one, `smsc`, and those added through the admin API) and the routing table in force. */
+  readonly connectors: ConnectorSet;
+  /** The webhook sender (its queue is in the store). */
+  readonly webhooks: WebhookSender;
   /** Stops the tree in reverse order (status page, SIP, binds, SMSC, store); resolves once all have ended. */
   stop(): Promise<void>;
 }
@@ -141,52 +144,6 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     }
   };
 
-  // A receipt (TLVs first, else the Appendix B text) becomes an IMDN for the sender, stored and
-  // delivered like a mobile-originated message. Rejects with the store's error.
-  const notifySender = async (pdu: PduOf<'deliver_sm'>, again: boolean): Promise<void> => {
-    const text = pdu.short_message.toString('latin1');
-    const parsed = parseReceipt(text);
-    const messageId = pdu.tlvs?.receipted_message_id ?? parsed?.id;
-    const state = pdu.tlvs?.message_state ?? (parsed?.state === undefined ? undefined : MessageState[parsed.state]);
-    const status = deliveryStatusOf(state);
-    log('receipt for %s: state %s', messageId, state);
-    if (messageId === undefined || status === undefined) return;
-    const sent = await store.takeSent(messageId);
-    const stateName = (Object.keys(MessageState) as ReceiptState[]).find((name) => MessageState[name] === state);
-    if (!again && stateName !== undefined) metrics.receipt(CONNECTOR, stateName, sent === undefined ? undefined : (now() - sent.sentAt) / 1000);
-    if (sent === undefined) {
-      // The receipt may overtake the record of its submit (written once submit_sm_resp was read,
-      // perhaps by another node): look once more a little later.
-      if (!again) runtime.clock.setTimeout(() => void notifySender(pdu, true).catch((error: unknown) => log('receipt for %s: %O', messageId, error)), RECEIPT_RETRY);
-      return;
-    }
-    const recipientUri = `sip:${sent.recipient}@${config.sip.domain}`;
-    await store.queueInbound({ aor: sent.senderAor, from: sent.recipient, text: imdnDocument(sent.sipMessageId, recipientUri, status, new Date(now())), contentType: IMDN_CONTENT_TYPE, receivedAt: now() });
-    void deliverPending(sent.senderAor).catch((error: unknown) => log('notification to %s failed: %O', sent.senderAor, error));
-  };
-
-  const onDeliver = async (pdu: Pdu): Promise<number> => {
-    if (pdu.command !== 'deliver_sm') return CommandStatus.ESME_ROK;
-    metrics.deliverSm(CONNECTOR, ((pdu.esm_class ?? 0) & RECEIPT) !== 0 ? 'receipt' : 'mo');
-    try {
-      if (((pdu.esm_class ?? 0) & RECEIPT) !== 0) {
-        await notifySender(pdu, false);
-        return CommandStatus.ESME_ROK;
-      }
-      const aor = `sip:${pdu.destination_addr}@${config.sip.domain}`;
-      const text = decodeText(pdu.short_message, pdu.data_coding ?? 0);
-      // Stored before the deliver_sm_resp goes out: the SMSC may forget it once we answer.
-      await store.queueInbound({ aor, from: pdu.source_addr, text, contentType: 'text/plain;charset=UTF-8', receivedAt: now() });
-      void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
-      return CommandStatus.ESME_ROK;
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      // not stored: the SMSC keeps it and tries again later (SMPP v3.4 §5.1.3)
-      log('deliver_sm #%d not stored (%s): answered ESME_RX_T_APPN', pdu.sequence_number, error.message);
-      return CommandStatus.ESME_RX_T_APPN;
-    }
-  };
-
   // Digest authentication of REGISTER and MESSAGE (RFC 3261 §22): users' HA1s in the store, and
   // the documented demo user of the embedded defaults.
   const { demoUser, demoPassword } = config.auth;
@@ -206,19 +163,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     return true;
   };
 
-  const outbox = new Outbox(
-    store,
-    () => pool!,
-    now,
-    config.smpp.validity * 1000,
-    (message) => store.recordSent(message),
-    (status, seconds) => metrics.submitResult(CONNECTOR, status, { channel: 'sip', seconds }),
-    (retry, ms) => void runtime.clock.setTimeout(retry, ms),
-  );
-  const flushOutbox = (): void => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
-  pool = new SmppPool(config.smpp.binds, config.smpp.window, runtime.clock, onDeliver, flushOutbox);
-  const counted = pool;
-  // Prometheus metrics, served at /metrics on the status page's listener. One SMSC account: one connector.
+  // Prometheus metrics, served at /metrics on the status page's listener, a connector label each.
   const metrics: GatewayMetrics = new GatewayMetrics({
     connectors: [CONNECTOR],
     sources: {
@@ -229,12 +174,70 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
         const stats: StackStats = gateway.stack.stats();
         return { server: stats.serverTransactions, client: stats.clientTransactions };
       },
-      binds: async () => (await counted.bindStats()).map((b, index) => ({ connector: CONNECTOR, bind: String(index), bound: b.bound, inFlight: b.inFlight, window: b.window })),
+      binds: async () =>
+        (
+          await Promise.all(connectors.all().map(async (c) => (await c.pool.bindStats()).map((b, index) => ({ connector: c.name, bind: String(index), bound: b.bound, inFlight: b.inFlight, window: b.window }))))
+        ).flat(),
     },
   });
-  const gateway = new RunningGateway(config, store, nodeName, pool, metrics);
+  // Webhooks (receipts of HTTP messages, MO texts by route) from the store's durable queue.
+  const webhooks = new WebhookSender({ store, now, metrics, timeout: config.webhooks.timeout, concurrency: config.webhooks.concurrency, backoff: { maxDelay: config.webhooks.maxRetryDelay * 1000 } });
+  // Every connector's deliver_sm: receipts to HTTP messages' parts (and webhooks) or SIP senders'
+  // IMDNs, MO texts by the MO routes.
+  const deliveries = new Deliveries({
+    store,
+    clock: runtime.clock,
+    now,
+    domain: config.sip.domain,
+    metrics,
+    moRoute: (destination) => connectors.moRoute(destination),
+    deliverPending: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+    webhookQueued: () => webhooks.kick(),
+    webhookGiveUp: config.webhooks.giveUpAfter * 1000,
+  });
+  const outbox = new Outbox(store, () => connectors, now, config.smpp.validity * 1000, {
+    onAccepted: (message) => store.recordSent(message),
+    onSubmitted: (connector, status, seconds, message) => metrics.submitResult(connector, status, { channel: message.apiMessageId == null ? 'sip' : 'http', seconds }),
+    onParts: async (message, parts) => {
+      const after = await store.api.recordSubmits(message.apiMessageId!, parts, now());
+      if (after !== undefined && after.state === 'failed') await deliveries.submitFailed(after);
+    },
+    onExpired: async (message) => {
+      const after = await store.api.failMessage(message.apiMessageId!, now());
+      if (after !== undefined) await deliveries.submitFailed(after);
+    },
+    later: (retry, ms) => void runtime.clock.setTimeout(retry, ms),
+  });
+  const flushOutbox = (): void => void outbox.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
+  pool = new SmppPool(config.smpp.binds, config.smpp.window, runtime.clock, deliveries.forConnector(CONNECTOR), flushOutbox);
+  const connectors: ConnectorSet = new ConnectorSet({
+    runtime,
+    primary: { name: CONNECTOR, pool },
+    primaryBinds: () => bindIds(config, gateway.smppPort),
+    primaryAddress: () => `${config.smpp.host ?? '127.0.0.1'}:${gateway.smppPort}`,
+    onDeliver: (name) => deliveries.forConnector(name),
+    onBound: flushOutbox,
+    releaseBind: (bind, token) => store.releaseBind(bind, token),
+  });
+  // The routing table from the store, applied to the connectors (at start, and when it changes).
+  const reloadRouting = async (): Promise<void> => {
+    const version = await store.api.routingVersion();
+    const loaded = loadRouting(await store.api.routingEntries(), CONNECTOR);
+    for (const name of loaded.connectors.keys()) metrics.addConnector(name);
+    await connectors.apply(loaded);
+    routingVersion = version;
+  };
+  let routingVersion = -1;
+  try {
+    await reloadRouting();
+  } catch (error) {
+    if (!(error instanceof RoutingError)) throw error;
+    // a table another version wrote, say: the configured connector still runs; the admin API can mend it
+    log('the stored routing table is not usable (%s): the configured connector takes every message', error.message);
+  }
+  const gateway = new RunningGateway(config, store, nodeName, pool, metrics, connectors, webhooks);
 
-  const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' })];
+  const children: ChildSpec[] = [worker('store', StoreOwner, store, { shutdown: 'infinity' }), webhookSenderChild(webhooks)];
   if (config.smpp.host === null) {
     children.push(
       worker(
@@ -256,18 +259,17 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       runtime,
       config,
       store,
-      pool,
       name: nodeName,
-      smppPort: () => gateway.smppPort,
+      binds: () => connectors.bindRefs(),
       detail: async () => ({
         sip: gateway.currentStack?.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`) ?? [],
         status: gateway.statusPort === 0 ? null : `${config.status.host}:${gateway.statusPort}`,
-        binds: pool!.leasedBinds().map((b) => ({ bind: b.bind, state: b.bound ? 'BOUND_TRX' : 'BINDING' })),
+        binds: connectors.all().flatMap((c) => c.pool.leasedBinds().map((b) => ({ bind: b.bind, state: b.bound ? 'BOUND_TRX' : 'BINDING' }))),
       }),
       // a dead node's claims came back: its stored messages go out from here
       onReaped: (reaped) => {
         for (const aor of reaped.aors) void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
-        if (pool!.boundCount > 0) flushOutbox();
+        if (connectors.boundCount > 0) flushOutbox();
       },
     }),
   );
@@ -275,6 +277,8 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     const target = () => ({ host: config.smpp.host ?? '127.0.0.1', port: gateway.smppPort, systemId: config.smpp.systemId, password: config.smpp.password, window: config.smpp.window, throughput: config.smpp.throughput });
     children.push(worker(`bind-${index}`, SmppBind, { runtime, pool, index, target }, { timeout: Infinity, shutdown: 5000 }));
   }
+  // the connectors added through the admin API, each under its own supervisor
+  children.push(connectors.childSpec());
   children.push(
     stackChild(
       'sip',
@@ -326,38 +330,41 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       { shutdown: 5000 },
     ),
   );
+  // Expired bindings are already ignored when read; this sweep removes them from the store. It also
+  // flushes the outbox, so rows whose lease ended (a node that crashed mid-submit) go out.
   children.push(
-    worker('registration-sweep', ResourceOwner, {
-      // Expired bindings are already ignored when read; this sweep removes them from the store. It
-      // also flushes the outbox, so rows whose lease ended (a node that crashed mid-submit) go out.
-      open: async () => {
-        const sweep: Sweep = { stopped: false };
-        const purge = async (): Promise<void> => {
-          const removed = await store.purgeExpired(now());
-          if (removed > 0) log('%d expired registrations removed', removed);
-          const forgotten = await store.purgeTaken(now());
-          if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
-          if (gateway.pool.boundCount > 0) await outbox.flush();
-        };
-        const tick = (): void => {
-          void purge()
-            .catch((error: unknown) => log('sweep failed: %O', error))
-            .finally(() => {
-              if (!sweep.stopped) sweep.handle = runtime.clock.setTimeout(tick, PURGE_INTERVAL);
-            });
-        };
-        sweep.handle = runtime.clock.setTimeout(tick, PURGE_INTERVAL);
-        return sweep;
-      },
-      close: async (resource) => {
-        const sweep = resource as Sweep;
-        sweep.stopped = true;
-        if (sweep.handle !== undefined) runtime.clock.clearTimeout(sweep.handle);
-      },
+    periodicChild(runtime, 'registration-sweep', PURGE_INTERVAL, async () => {
+      const removed = await store.purgeExpired(now());
+      if (removed > 0) log('%d expired registrations removed', removed);
+      const forgotten = await store.purgeTaken(now());
+      if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
+      if (connectors.boundCount > 0) await outbox.flush();
     }),
   );
   // Several nodes share the outbox: what a node without a bind stored is submitted by one with a bind.
-  if (config.store.url !== null) children.push(outboxPollChild(runtime, pool, () => outbox.flush(), config.cluster.pollInterval));
+  if (config.store.url !== null) children.push(outboxPollChild(runtime, connectors, () => outbox.flush(), config.cluster.pollInterval));
+  // The HTTP API: messages, their status, and the admin API that changes connectors and routes.
+  const backend = new GatewayBackend({ store, now, outbox, connectors, maxParts: config.smpp.maxParts, reloadRouting });
+  if (config.http.adminKey !== null) await ensureAdminKey(store.api, config.http.adminKey, now());
+  children.push(
+    worker(
+      'http',
+      ResourceOwner,
+      {
+        open: async () => {
+          const api = await startHttpApi({ host: config.http.host, port: config.http.port, backend, metrics });
+          gateway.httpPort = api.port;
+          return api;
+        },
+        close: (api) => (api as HttpApi).close(),
+      },
+      { shutdown: 5000 },
+    ),
+  );
+  // Another node may change the routing table: look at its version now and then.
+  children.push(periodicChild(runtime, 'routing-poll', config.cluster.pollInterval, async () => {
+    if ((await store.api.routingVersion()) !== routingVersion) await reloadRouting();
+  }));
   gateway.supervisor = await startSupervisor(runtime, { strategy: 'rest_for_one', children, intensity: 10, period: 10_000 }, options.link === undefined ? {} : { link: options.link });
   return gateway;
 }
@@ -367,6 +374,7 @@ class RunningGateway implements Gateway {
   currentStack: SipStack | undefined;
   simulator: McSimulator | null = null;
   statusPort = 0;
+  httpPort = 0;
 
   constructor(
     readonly config: GatewayConfig,
@@ -374,6 +382,8 @@ class RunningGateway implements Gateway {
     readonly nodeName: string,
     readonly pool: SmppPool,
     readonly metrics: GatewayMetrics,
+    readonly connectors: ConnectorSet,
+    readonly webhooks: WebhookSender,
   ) {}
 
   get stack(): SipStack {

@@ -55,3 +55,49 @@ export { sipAnswerFor } from './status-mapping.js';
 export type { SipAnswer } from './status-mapping.js';
 export { startStatusPage, gatewayStatus, statusHtml } from './status-page.js';
 export type { GatewayStatus, StatusPage } from './status-page.js';
+export { mtCandidates, moRoute, longestPrefix, routingDigits } from './routing/router.js';
+export type { RoutingTable, NamedMtRoute, NamedMoRoute } from './routing/router.js';
+export { loadRouting, parseConnectorSpec, parseMtRouteSpec, parseMoRouteSpec, RoutingError, ROUTING_NAME } from './routing/table.js';
+export type { LoadedRouting } from './routing/table.js';
+export type { BindType, ConnectorSpec, MoRouteSpec, MtRouteSpec, RouteTarget } from './routing/specs.js';
+export { ConnectorSet } from './connectors.js';
+export type { Connector, ConnectorStatus, ConnectorSetOptions } from './connectors.js';
+export { canonicalMessageId, hexReadingOf, FINAL_STATES } from './api-store.js';
+export type {
+  ApiStore,
+  ApiKey,
+  ApiMessage,
+  ApiMessageState,
+  ApiPart,
+  ApiReceipt,
+  NewApiMessage,
+  CreatedMessage,
+  PartSubmit,
+  RecordedReceipt,
+  NewWebhook,
+  Webhook,
+  WebhookState,
+  RoutingEntry,
+} from './api-store.js';
+export { signWebhook, verifyWebhook, WebhookSignatureError, SIGNATURE_HEADER, DEFAULT_SIGNATURE_TOLERANCE, MAX_SIGNATURE_HEADER_LENGTH, MAX_SIGNATURES } from './webhooks/signature.js';
+export type { VerifyWebhookOptions } from './webhooks/signature.js';
+export { backoffDelay, seededRandom, DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY } from './webhooks/backoff.js';
+export type { BackoffOptions, Jitter, RandomSource } from './webhooks/backoff.js';
+export { receiptWebhookBody, moWebhookBody } from './webhooks/bodies.js';
+export type { ReceiptWebhookBody, MoWebhookBody, ReceiptWebhookSource, MoWebhookSource } from './webhooks/bodies.js';
+export { WebhookSender, webhookSenderChild } from './webhooks/sender.js';
+export type { WebhookSenderOptions, WebhookSenderProtocol, WebhookMetrics } from './webhooks/sender.js';
+export { WEBHOOK_USER_AGENT } from './webhooks/post-webhook.js';
+export type { WebhookEvent, WebhookAttemptOutcome, WebhookOutcome } from './metrics/labels.js';
+export { startHttpApi, buildHttpApi, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH } from './http-api/server.js';
+export type { HttpApi, HttpApiOptions } from './http-api/server.js';
+export type { ApiBackend, ConnectorBindStatus } from './http-api/backend.js';
+export { ApiInputError, ApiHttpError, errorBody } from './http-api/errors.js';
+export type { ApiErrorBody, ApiErrorCode } from './http-api/errors.js';
+export { createApiKey, ensureAdminKey, DEFAULT_BURST, DEFAULT_RATE_PER_SECOND } from './http-api/keys.js';
+export type { CreatedApiKey, NewApiKeyOptions } from './http-api/keys.js';
+export { parseToken, hashSecret, KEY_ID_PATTERN } from './http-api/tokens.js';
+export type { ParsedToken } from './http-api/tokens.js';
+export type { AuthenticatorOptions } from './http-api/authenticator.js';
+export { canonicalJson, requestHash } from './http-api/idempotency.js';
+export { OPENAPI_PATH } from './http-api/openapi.js';

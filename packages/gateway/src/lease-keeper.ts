@@ -16,16 +16,25 @@ const FORGET_DEAD_NODES = 10 * 60_000;
 /** How long a bind given up may take to unbind before its lease is released anyway (ms). */
 const UNBIND_WAIT = 5000;
 
+/** One configured bind: its id (the same on every node) and the pool member that uses it. */
+export interface BindRef {
+  /** The bind's id, the lease's key. */
+  readonly id: string;
+  /** The pool of the bind's connector. */
+  readonly pool: SmppPool;
+  /** The bind's member in that pool. */
+  readonly index: number;
+}
+
 export interface LeaseKeeperOptions {
   readonly store: Store;
-  readonly pool: SmppPool;
   readonly clock: Clock;
   /** This node's name (`cluster.nodeId`). */
   readonly name: string;
   /** How long a lease and a heartbeat hold (ms). */
   readonly leaseTime: number;
-  /** The configured binds' ids, in pool order (read once the SMSC's port is known). */
-  readonly binds: () => readonly string[];
+  /** Every configured bind of every connector, read at each tick (connectors come and go at run time). */
+  readonly binds: () => readonly BindRef[];
   /** What the node says of itself at each heartbeat. */
   readonly detail: () => Promise<NodeDetail>;
   /** Dead nodes' claims were given back. */
@@ -81,17 +90,20 @@ export class LeaseKeeper {
 
   /** One tick; resolves with the delay to the next. */
   private async once(): Promise<number> {
-    const { store, pool, clock, leaseTime } = this.options;
+    const { store, clock, leaseTime } = this.options;
     await store.heartbeat({ name: this.options.name, startedAt: this.startedAt, ttl: leaseTime, detail: await this.options.detail() });
-    const binds = this.options.binds();
+    const refs = this.options.binds();
+    const byId = new Map(refs.map((ref) => [ref.id, ref]));
+    const binds = refs.map((ref) => ref.id);
     const view = await store.clusterView();
     const plan = planLeases({ me: store.node, binds, view, tick: this.tickEvery });
-    const index = (bind: string): number => binds.indexOf(bind);
+    const refOf = (bind: string): BindRef => byId.get(bind)!;
 
     for (const bind of plan.release) {
-      const token = pool.grantOf(index(bind))?.token;
+      const { pool, index } = refOf(bind);
+      const token = pool.grantOf(index)?.token;
       log('giving bind %s up (another node is short of binds)', bind);
-      await withTimeout(clock, pool.revoke(index(bind), 'released'), UNBIND_WAIT);
+      await withTimeout(clock, pool.revoke(index, 'released'), UNBIND_WAIT);
       if (token !== undefined) await store.releaseBind(bind, token);
     }
     await Promise.all(
@@ -99,7 +111,7 @@ export class LeaseKeeper {
         // measured before the store is asked: the store's lease ends later than this
         const asked = clock.now();
         const lease = await store.leaseBind(bind, leaseTime);
-        const at = index(bind);
+        const { pool, index: at } = refOf(bind);
         if (lease === undefined) {
           if (pool.grantOf(at) !== null) log('bind %s: lease lost to another node: unbinding', bind);
           await withTimeout(clock, pool.revoke(at), UNBIND_WAIT);
@@ -110,7 +122,7 @@ export class LeaseKeeper {
       }),
     );
     // binds this node holds in the pool but the plan no longer lists (another node took them)
-    for (const [at, bind] of binds.entries()) {
+    for (const { id: bind, pool, index: at } of refs) {
       if (pool.grantOf(at) !== null && !plan.renew.includes(bind) && !plan.acquire.includes(bind)) await withTimeout(clock, pool.revoke(at), UNBIND_WAIT);
     }
 

@@ -10,8 +10,9 @@
 // the bind leases the store saw this node holding when the row was stored or claimed, so a node
 // that lost a lease (paused past it, say) does not submit on that bind.
 import createDebug from 'debug';
-import { BindStateError, CommandStatus, CommandStatusError, PartialSendError, ResponseTimeoutError, SessionClosedError, WindowTimeoutError } from '@switchboard/smpp';
-import type { SmppPool } from './smpp-pool.js';
+import { BindStateError, CommandStatus, CommandStatusError, MessageTooLongError, PartialSendError, QueueFullError, splitMessage, ResponseTimeoutError, SessionClosedError, WindowTimeoutError, type PduOf } from '@switchboard/smpp';
+import type { PartSubmit } from './api-store.js';
+import type { Connector } from './connectors.js';
 import type { HeldBind, MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:outbox');
@@ -29,7 +30,7 @@ const FLUSH_RETRY = 1000;
 
 export type SubmitOutcome =
   /** The SMSC accepted it. */
-  | { readonly type: 'accepted'; readonly messageId: string }
+  | { readonly type: 'accepted'; readonly messageId: string; readonly connector: string }
   /** No bind could take it: it stays stored for the next bind. */
   | { readonly type: 'queued' }
   /**
@@ -46,37 +47,81 @@ export type TakeOutcome =
   /** Stored (claimed by this node); `submitted` settles with the SMSC's answer and never rejects. */
   | { readonly type: 'stored'; readonly submitted: Promise<SubmitOutcome> };
 
-/** Failures that a later bind may not have: the connection, not the message. */
 /**
  * Whether a failed submit should be tried again later rather than refused: no bind, a session that
- * closed, no answer in time (at least once: it may have arrived), or the SMSC asking us to slow
- * down (ESME_RTHROTTLED, ESME_RMSGQFUL). A MESSAGE already answered 202 from the outbox must never
- * be dropped for any of these.
+ * closed, no answer in time (at least once: it may have arrived), a window that stayed full, or the
+ * SMSC asking us to slow down (ESME_RTHROTTLED, ESME_RMSGQFUL). A MESSAGE already answered 202 from
+ * the outbox must never be dropped for any of these.
  */
 function isTransient(error: unknown): boolean {
-  if (error instanceof BindStateError || error instanceof SessionClosedError || error instanceof ResponseTimeoutError || error instanceof WindowTimeoutError) return true;
+  if (error instanceof BindStateError || error instanceof SessionClosedError || error instanceof ResponseTimeoutError || error instanceof WindowTimeoutError || error instanceof QueueFullError) return true;
   return error instanceof CommandStatusError && TRANSIENT_STATUSES.has(error.commandStatus);
 }
 
+/**
+ * Whether the next connector of the route should be tried: this one is down (no bind), congested
+ * (its window stayed full) or refused with a throttling or system error. Not after a timeout: the
+ * SMSC may have taken the message, and a second connector would deliver it twice.
+ */
+function movesOn(error: unknown): boolean {
+  if (error instanceof BindStateError || error instanceof WindowTimeoutError || error instanceof QueueFullError) return true;
+  return error instanceof CommandStatusError && MOVING_STATUSES.has(error.commandStatus);
+}
+
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL]);
+/** Refusals that send a message on to the route's next connector: a system error there may not be one elsewhere. */
+const MOVING_STATUSES: ReadonlySet<number> = new Set([...TRANSIENT_STATUSES, CommandStatus.ESME_RSYSERR]);
+
+/** SMS parts a text becomes (as the pool splits it); a text too long for any is one failed part. */
+function partCount(text: string): number {
+  try {
+    return splitMessage(text).parts.length;
+  } catch (error) {
+    if (error instanceof MessageTooLongError) return 1;
+    throw error;
+  }
+}
+
+/** The command_status a part's failure is recorded with: the SMSC's, or ESME_RUNKNOWNERR when it gave none. */
+function statusOf(error: unknown): number {
+  return error instanceof CommandStatusError ? error.commandStatus : CommandStatus.ESME_RUNKNOWNERR;
+}
+
+/** The connectors a message may go through, in failover order, and whether any bind may submit. */
+export interface OutboxRoutes {
+  candidates(destination: string): readonly Connector[];
+  readonly boundCount: number;
+}
+
+/** What the outbox tells the gateway as messages go out. */
+export interface OutboxEvents {
+  /** Keeps what a receipt for a SIP MESSAGE will need; awaited before the outcome is known. */
+  readonly onAccepted: (message: SentMessage) => Promise<void>;
+  /** Each submit's end (metrics): the connector, the command_status or 'no_response', how long it took (s). */
+  readonly onSubmitted?: (connector: string, status: number | 'no_response', seconds: number, message: OutboundMessage) => void;
+  /** The SMSC's answer for parts of a message taken over HTTP (awaited before the row goes). */
+  readonly onParts?: (message: OutboundMessage, parts: readonly PartSubmit[]) => Promise<void>;
+  /** A message taken over HTTP waited past its validity without a bind: it is dropped. */
+  readonly onExpired?: (message: OutboundMessage) => Promise<void>;
+  /** Runs `retry` after `ms` (the runtime's clock): a flush cut short while a bind is up goes on. */
+  readonly later?: (retry: () => void, ms: number) => void;
+}
 
 export class Outbox {
   private flushing = false;
   private again = false;
+  private readonly later: (retry: () => void, ms: number) => void;
 
   constructor(
     private readonly store: Store,
-    private readonly pool: () => SmppPool,
+    private readonly routes: () => OutboxRoutes,
     private readonly now: () => number,
     /** How long a stored MESSAGE may wait for a bind (ms). */
     private readonly validity: number,
-    /** Keeps what a receipt for the message will need; awaited before the outcome is known. */
-    private readonly onAccepted: (message: SentMessage) => Promise<void>,
-    /** Told each submit's end (metrics): the command_status, or 'no_response', and how long it took (s). */
-    private readonly onSubmitted: (status: number | 'no_response', seconds: number) => void = () => {},
-    /** Runs `retry` after `ms` (the runtime's clock): a flush cut short while a bind is up goes on. */
-    private readonly later: (retry: () => void, ms: number) => void = (retry, ms) => void setTimeout(retry, ms).unref(),
-  ) {}
+    private readonly events: OutboxEvents,
+  ) {
+    this.later = events.later ?? ((retry, ms) => void setTimeout(retry, ms).unref());
+  }
 
   /**
    * Stores a MESSAGE (with its identity, to answer retransmissions) and starts its submit. Resolves
@@ -91,13 +136,55 @@ export class Outbox {
   }
 
   /**
-   * Submits a claimed row; never rejects (what the store fails to record is logged). `fresh`: just
-   * taken, not part of a flush (whose own loop picks up what is given back).
+   * Hands a row stored elsewhere (the HTTP API's `createMessage`, claimed by this node) to its
+   * submit; settles with the SMSC's answer and never rejects.
+   */
+  submitStored(message: OutboundMessage, fence: readonly HeldBind[]): Promise<SubmitOutcome> {
+    return this.submit(message, fence, true);
+  }
+
+  /**
+   * Submits a claimed row through the connectors of its route, moving to the next one while a
+   * connector is down, congested or refuses with a throttling or system error; never rejects (what
+   * the store fails to record is logged). `fresh`: just taken, not part of a flush (whose own loop
+   * picks up what is given back).
    */
   private async submit(message: OutboundMessage, fence: readonly HeldBind[], fresh: boolean): Promise<SubmitOutcome> {
+    const candidates = this.routes().candidates(message.destination);
+    let last: unknown = new BindStateError('submit_sm', 'CLOSED');
+    let lastConnector = '';
+    for (const connector of candidates) {
+      const outcome = await this.submitVia(connector, message, fence);
+      if (outcome.type === 'hold') return this.keep(message, outcome.error, fresh);
+      if (outcome.type === 'next') {
+        last = outcome.error;
+        lastConnector = connector.name;
+        log('message %d to %s: connector %s could not take it (%s), trying the next', message.id, message.destination, connector.name, (outcome.error as Error).message);
+        continue;
+      }
+      return outcome;
+    }
+    if (isTransient(last)) return this.keep(message, last, fresh);
+    // the last connector refused it with a system error: refused, as with one connector
+    await this.recordParts(message, [{ part: 0, connector: lastConnector, status: statusOf(last), smscMessageId: null }], false);
+    await this.settled(message, '');
+    return { type: 'refused', error: last, acceptedIds: [] };
+  }
+
+  /** Every connector of the route failed for a passing reason: the row waits for the next flush. */
+  private async keep(message: OutboundMessage, cause: unknown, fresh: boolean): Promise<SubmitOutcome> {
+    // at least once: the whole text goes again, so parts already accepted are sent twice
+    log('message %d to %s kept for the next bind: %s', message.id, message.destination, (cause as Error).message);
+    await this.giveBack(message.id, fresh);
+    return { type: 'queued' };
+  }
+
+  /** One connector's try: accepted, refused for good, kept for later, or on to the next connector. */
+  private async submitVia(connector: Connector, message: OutboundMessage, fence: readonly HeldBind[]): Promise<SubmitOutcome | { readonly type: 'next'; readonly error: unknown } | { readonly type: 'hold'; readonly error: unknown }> {
     const started = performance.now();
+    let responses: PduOf<'submit_sm_resp'>[];
     try {
-      const responses = await this.pool().sendText(
+      responses = await connector.pool.sendText(
         {
           source: message.source,
           destination: message.destination,
@@ -107,26 +194,45 @@ export class Outbox {
         },
         fence,
       );
-      const messageId = responses[0]?.message_id ?? '';
-      this.onSubmitted(0, (performance.now() - started) / 1000);
-      await this.settled(message, messageId);
-      return { type: 'accepted', messageId };
     } catch (error) {
       const partial = error instanceof PartialSendError ? error : null;
       const cause = partial?.firstError ?? error;
       // No bind could take it: no submit_sm went out, so there is no result to count.
-      if (!(cause instanceof BindStateError)) this.onSubmitted(cause instanceof CommandStatusError ? cause.commandStatus : 'no_response', (performance.now() - started) / 1000);
-      if (partial !== null) log('message %d to %s sent in part: parts %o accepted as %o; %s', message.id, message.destination, partial.parts.filter((p) => p.ok).map((p) => p.index + 1), partial.messageIds, partial.message);
-      if (isTransient(cause)) {
-        // at least once: the whole text goes again, so the parts already accepted are sent twice
-        log('message %d to %s kept for the next bind: %s', message.id, message.destination, (cause as Error).message);
-        await this.giveBack(message.id, fresh);
-        return { type: 'queued' };
+      if (!(cause instanceof BindStateError)) this.events.onSubmitted?.(connector.name, cause instanceof CommandStatusError ? cause.commandStatus : 'no_response', (performance.now() - started) / 1000, message);
+      if (partial !== null) {
+        log('message %d to %s sent in part on %s: parts %o accepted as %o; %s', message.id, message.destination, connector.name, partial.parts.filter((p) => p.ok).map((p) => p.index + 1), partial.messageIds, partial.message);
+        await this.recordParts(message, partial.parts.map((p) => (p.ok ? { part: p.index + 1, connector: connector.name, status: 0, smscMessageId: p.response.message_id } : { part: p.index + 1, connector: connector.name, status: statusOf(p.error), smscMessageId: null })), isTransient(cause));
       }
+      // a part already went out on this connector: another connector would send it twice
+      if (partial === null && movesOn(cause)) return { type: 'next', error: cause };
+      if (isTransient(cause)) return { type: 'hold', error: cause };
       const acceptedIds = partial?.messageIds ?? [];
+      if (partial === null) await this.recordParts(message, [{ part: 0, connector: connector.name, status: statusOf(cause), smscMessageId: null }], false);
       // the recipient has the accepted parts: the first one's receipt still reaches the sender
       await this.settled(message, acceptedIds[0] ?? '');
       return { type: 'refused', error: cause, acceptedIds };
+    }
+    const messageId = responses[0]?.message_id ?? '';
+    this.events.onSubmitted?.(connector.name, 0, (performance.now() - started) / 1000, message);
+    await this.recordParts(message, responses.map((r, index) => ({ part: index + 1, connector: connector.name, status: 0, smscMessageId: r.message_id })), false);
+    await this.settled(message, messageId);
+    return { type: 'accepted', messageId, connector: connector.name };
+  }
+
+  /**
+   * Records parts' answers of a message taken over HTTP; part 0 stands for every part (a refusal
+   * before any part went out). With `onlyAccepted` (a partial send kept for another try), the
+   * refused parts are left as they are: they go again.
+   */
+  private async recordParts(message: OutboundMessage, parts: readonly PartSubmit[], onlyAccepted: boolean): Promise<void> {
+    if (message.apiMessageId === undefined || message.apiMessageId === null || this.events.onParts === undefined) return;
+    const all = parts.length === 1 && parts[0]!.part === 0 ? Array.from({ length: partCount(message.text) }, (_, i) => ({ ...parts[0]!, part: i + 1 })) : parts;
+    const recorded = onlyAccepted ? all.filter((p) => p.status === 0) : all;
+    if (recorded.length === 0) return;
+    try {
+      await this.events.onParts(message, recorded);
+    } catch (error) {
+      log('message %d (%s): its parts\' results not recorded: %O', message.id, message.apiMessageId, error);
     }
   }
 
@@ -139,7 +245,7 @@ export class Outbox {
     try {
       await this.store.deleteOutbound(message.id);
       if (message.senderAor === null || messageId === '') return;
-      await this.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
+      await this.events.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
     } catch (error) {
       log('message %d to %s: the store did not record its outcome: %O', message.id, message.destination, error);
     }
@@ -156,7 +262,7 @@ export class Outbox {
       log('message %d not given back (it returns when its lease ends): %O', id, error);
       return;
     }
-    if (fresh && this.pool().boundCount > 0) void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
+    if (fresh && this.routes().boundCount > 0) void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
   }
 
   /**
@@ -182,7 +288,7 @@ export class Outbox {
           for (const message of batch) {
             if (now - message.createdAt > this.validity) {
               log('message %d to %s dropped: older than its validity', message.id, message.destination);
-              submits.push(this.store.deleteOutbound(message.id).then((): SubmitOutcome => ({ type: 'refused', error: null, acceptedIds: [] })));
+              submits.push(this.expire(message));
               continue;
             }
             submits.push(this.submit(message, fence, false));
@@ -193,7 +299,7 @@ export class Outbox {
             // A submit was given back. If the bind went away, the next bind-up flushes again; if a
             // bind is still up (a lease renewal running late, a response timeout under load), the
             // rest must not wait for the next sweep: try again shortly.
-            if (this.pool().boundCount > 0) this.later(() => void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error)), FLUSH_RETRY);
+            if (this.routes().boundCount > 0) this.later(() => void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error)), FLUSH_RETRY);
             break;
           }
         }
@@ -201,5 +307,12 @@ export class Outbox {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Drops a row past its validity; a message taken over HTTP becomes `failed`. */
+  private async expire(message: OutboundMessage): Promise<SubmitOutcome> {
+    await this.store.deleteOutbound(message.id);
+    if (message.apiMessageId !== undefined && message.apiMessageId !== null) await this.events.onExpired?.(message).catch((error: unknown) => log('message %s: its expiry not recorded: %O', message.apiMessageId, error));
+    return { type: 'refused', error: null, acceptedIds: [] };
   }
 }

@@ -3,7 +3,7 @@
 // given up or the process stops. Its SmppClient reconnects and rebinds by itself meanwhile.
 import createDebug from 'debug';
 import { Result, self, send, trapExit, type GenServer, type Runtime } from '@switchboard/actor';
-import { SmppClient } from '@switchboard/smpp';
+import { SmppClient, type BindMode } from '@switchboard/smpp';
 import type { BindGrant, SmppPool } from './smpp-pool.js';
 
 const log = createDebug('switchboard:gateway:smpp');
@@ -16,6 +16,12 @@ export interface BindTarget {
   readonly window: number;
   /** submit_sm per second, 0 for no limit. */
   readonly throughput: number;
+  /** Connect over TLS (the SMSC's certificate checked against the system's CAs and `host`). */
+  readonly tls?: boolean;
+  /** How to bind (default transceiver). */
+  readonly bindType?: BindMode;
+  /** The bind's system_type (default empty). */
+  readonly systemType?: string;
 }
 
 export interface BindArgs {
@@ -56,7 +62,8 @@ function open(state: State, token: number): Session {
   const client = SmppClient.connect(args.runtime, {
     host: target.host,
     port: target.port,
-    bind: { mode: 'transceiver', system_id: target.systemId, password: target.password },
+    bind: { mode: target.bindType ?? 'transceiver', system_id: target.systemId, password: target.password, ...(target.systemType === undefined || target.systemType === '' ? {} : { system_type: target.systemType }) },
+    ...(target.tls === true ? { tls: { servername: target.host } } : {}),
     reconnect: true,
     signal: abort.signal,
     options: { window: target.window, ...(target.throughput > 0 ? { throttle: target.throughput } : {}) },

@@ -108,6 +108,8 @@ export class SmppPool {
     readonly onDeliver: DeliverHandler,
     /** A bind came up (at start or after a reconnect) with its lease. */
     readonly onBound: () => void,
+    /** False for a connector that binds as a receiver: it takes deliver_sm but never submits. */
+    private readonly submits = true,
   ) {
     this.members = Array.from({ length: size }, () => ({ client: null, bound: false, grant: null, expiry: undefined, inFlight: 0, listener: undefined, id: null, closed: [] }));
   }
@@ -120,6 +122,11 @@ export class SmppPool {
   get boundCount(): number {
     const now = this.clock.now();
     return this.members.filter((m) => this.usable(m, now, undefined)).length;
+  }
+
+  /** Binds whose session is bound under a lease, whether or not they may submit (a receiver's count). */
+  get boundSessions(): number {
+    return this.members.filter((m) => m.bound && m.client !== null && m.grant !== null).length;
   }
 
   /** The lease granted on bind `index`, or null. */
@@ -251,7 +258,7 @@ export class SmppPool {
   /** Whether `member` may submit at `now`: bound, leased until after now, and vouched for by `fence`. */
   private usable(member: Member, now: number, fence: readonly HeldBind[] | undefined): boolean {
     const grant = member.grant;
-    if (!member.bound || member.client === null || grant === null || now >= grant.deadline) return false;
+    if (!this.submits || !member.bound || member.client === null || grant === null || now >= grant.deadline) return false;
     return fence === undefined || fence.some((held) => held.bind === grant.bind && held.token === grant.token);
   }
 

@@ -53,6 +53,7 @@ export interface StartFailure {
 const LISTENER_KEYS: Readonly<Record<string, { readonly host: string; readonly port: string; readonly what: string }>> = {
   sip: { host: 'sip.host', port: 'sip.port', what: 'SIP' },
   status: { host: 'status.host', port: 'status.port', what: 'the status page' },
+  http: { host: 'http.host', port: 'http.port', what: 'the HTTP API' },
   smsc: { host: 'smpp.host', port: 'smpp.port', what: 'the embedded SMPP simulator' },
 };
 
@@ -150,12 +151,14 @@ function reasonOf(error: unknown): string {
 function hostOf(key: string, config: GatewayConfig): string {
   if (key === 'sip.host') return config.sip.host;
   if (key === 'status.host') return config.status.host;
+  if (key === 'http.host') return config.http.host;
   return '127.0.0.1';
 }
 
 function portOf(key: string, config: GatewayConfig): number {
   if (key === 'sip.port') return config.sip.port;
   if (key === 'status.port') return config.status.port;
+  if (key === 'http.port') return config.http.port;
   if (key === 'sip.wsPort') return config.sip.wsPort;
   return config.smpp.port;
 }

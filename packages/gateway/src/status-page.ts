@@ -8,6 +8,8 @@ import createDebug from 'debug';
 import { supervisionTree, type SupervisionNode } from '@switchboard/actor';
 import type { Gateway } from './gateway.js';
 import type { ClusterLease, ClusterNode } from './store.js';
+import type { ConnectorStatus } from './connectors.js';
+import type { RoutingTable } from './routing/router.js';
 
 const log = createDebug('switchboard:gateway:status');
 
@@ -51,6 +53,28 @@ export interface GatewayStatus {
       readonly leaseLeft: number;
     }[];
   };
+  /** Every connector (SMSC account) and the routing table in force on this node. */
+  readonly routing: {
+    /** Each connector: where it binds, its binds and how many are up. */
+    readonly connectors: readonly ConnectorStatus[];
+    /** MT routes: destination prefix, then targets by priority and weight. */
+    readonly mt: RoutingTable['mt'];
+    /** MO routes: destination prefix, to a SIP user, a webhook or both (webhook secrets not shown). */
+    readonly mo: readonly {
+      /** The route's name. */
+      readonly name: string;
+      /** The destination prefix it takes (empty: every destination). */
+      readonly prefix: string;
+      /** The SIP user its texts go to, or null. */
+      readonly sipUser: string | null;
+      /** The URL its texts are POSTed to, or null. */
+      readonly webhookUrl: string | null;
+    }[];
+    /** The connector of destinations no MT route matches. */
+    readonly defaultConnector: string;
+  };
+  /** Webhooks waiting to be delivered (retries included), across all nodes. */
+  readonly webhooksPending: number;
   /** Every node sharing the store, and every bind's lease, as the store shows them. */
   readonly cluster: {
     /** This node, as the store knows it (`cluster.nodeId` and a suffix unique to this start). */
@@ -118,11 +142,19 @@ function plain(node: SupervisionNode): TreeNode {
  */
 export async function gatewayStatus(gateway: Gateway, startedAt: number, maxChildren = DEFAULT_CHILDREN): Promise<GatewayStatus> {
   const stats = gateway.stack.stats();
-  const [registrations, queued, cluster] = await Promise.all([gateway.store.countBindings(Date.now()), gateway.store.countPending(), gateway.store.clusterView()]);
+  const [registrations, queued, cluster, webhooksPending] = await Promise.all([gateway.store.countBindings(Date.now()), gateway.store.countPending(), gateway.store.clusterView(), gateway.store.api.countWebhooks()]);
+  const table = gateway.connectors.routing;
   return {
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     sip: { listeners: gateway.stack.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`), ...stats },
     smpp: { smsc: `${gateway.config.smpp.host ?? '127.0.0.1 (embedded simulator)'}:${gateway.smppPort}`, binds: await gateway.pool.bindStats() },
+    routing: {
+      connectors: gateway.connectors.status(),
+      mt: table.mt,
+      mo: table.mo.map((r) => ({ name: r.name, prefix: r.prefix, sipUser: r.sipUser, webhookUrl: r.webhookUrl })),
+      defaultConnector: table.defaultConnector,
+    },
+    webhooksPending,
     registrations,
     queued,
     counters: { ...gateway.pool.counters },
@@ -159,6 +191,13 @@ export function statusHtml(status: GatewayStatus): string {
   const leases = status.cluster.leases
     .map((l) => `<tr><td>${escape(l.bind)}</td><td>${escape(l.owner === null ? '-' : (names.get(l.owner) ?? l.owner))}</td><td>${l.token}</td><td class="${l.left > 0 ? 'up' : 'down'}">${l.left > 0 ? `${Math.round(l.left / 100) / 10} s left` : 'free'}</td></tr>`)
     .join('');
+  const connectors = status.routing.connectors
+    .map((k) => `<tr><td>${escape(k.name)}${k.configured ? ' (configured)' : ''}</td><td>${escape(k.address)}</td><td>${escape(k.bindType)}</td><td class="${k.bindsUp > 0 ? 'up' : 'down'}">${k.bindsUp} / ${k.binds}</td></tr>`)
+    .join('');
+  const routes = [
+    ...status.routing.mt.map((r) => `<tr><td>MT</td><td>${escape(r.name)}</td><td>${escape(r.prefix || '(any)')}</td><td>${escape(r.targets.map((t) => `${t.connector} (priority ${t.priority}, weight ${t.weight})`).join(', '))}</td></tr>`),
+    ...status.routing.mo.map((r) => `<tr><td>MO</td><td>${escape(r.name)}</td><td>${escape(r.prefix || '(any)')}</td><td>${escape([r.sipUser === null ? '' : `SIP ${r.sipUser}`, r.webhookUrl ?? ''].filter((x) => x !== '').join(', '))}</td></tr>`),
+  ].join('');
   const c = status.counters;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Switchboard gateway</title>
@@ -166,10 +205,13 @@ export function statusHtml(status: GatewayStatus): string {
 <body><h1>Switchboard gateway</h1>
 <p>Up ${status.uptimeSeconds} s. SIP: ${status.sip.listeners.map(escape).join(', ')}. SMSC: ${escape(status.smpp.smsc)}.</p>
 <h2>SMPP binds</h2><table id="binds"><tr><th>#</th><th>state</th><th>in flight / window</th><th>lease token</th></tr>${binds}</table>
+<h2>Connectors</h2><table id="connectors"><tr><th>connector</th><th>SMSC</th><th>bind type</th><th>binds up</th></tr>${connectors}</table>
+<h2>Routes</h2><p>Destinations no MT route matches go to ${escape(status.routing.defaultConnector)}.</p><table id="routes"><tr><th>kind</th><th>name</th><th>prefix</th><th>to</th></tr>${routes}</table>
 <h2>Cluster</h2><table id="nodes"><tr><th>node</th><th>heartbeat</th><th>last</th><th>SIP</th><th>binds</th></tr>${nodes}</table>
 <table id="leases"><tr><th>bind</th><th>owner</th><th>token</th><th>lease</th></tr>${leases}</table>
 <h2>Traffic</h2><table id="counters">
 <tr><th>registrations</th><td id="registrations">${status.registrations}</td></tr>
+<tr><th>webhooks waiting (retries included)</th><td id="webhooks-pending">${status.webhooksPending}</td></tr>
 <tr><th>stored, waiting for their user</th><td id="queued">${status.queued}</td></tr>
 <tr><th>MESSAGEs submitted / accepted / refused (of which partly accepted)</th><td id="submitted">${c.submitted} / ${c.accepted} / ${c.refused} (${c.partlyAccepted})</td></tr>
 <tr><th>mobile-originated texts delivered to SIP users</th><td id="mo-delivered">${c.moDelivered}</td></tr>

@@ -31,7 +31,7 @@ async function database(): Promise<string> {
 }
 
 async function environment(url: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  return { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_URL: url, SWITCHBOARD_STORE_POOL_SIZE: '4', SWITCHBOARD_AUTH_MODE: 'off', ...extra };
+  return { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_URL: url, SWITCHBOARD_STORE_POOL_SIZE: '4', SWITCHBOARD_AUTH_MODE: 'off', ...extra };
 }
 
 async function waitFor(condition: () => Promise<boolean> | boolean, what: string, limitMs = 5000): Promise<void> {

@@ -35,7 +35,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
 (haveSipp ? test.serial : test.skip)('SIP → SMPP and back: sipsak and sipp REGISTER, sipp MESSAGEs → submit_sm → 202, deliver_sm → MESSAGE to the contact, receipt → IMDN; stored MO survives a restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   const sipPort = await freePort();
-  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' };
+  const env = { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' };
   let gateway = await startGateway(new Runtime(), loadConfig({ env }));
   await bound(gateway);
   const alice = await UdpPeer.open(parseMessage);
@@ -84,7 +84,7 @@ async function answerMessage(peer: UdpPeer<SipMessage>): Promise<SipRequest> {
     t.true(json.counters.accepted >= 6);
     t.like(json.counters, { moDelivered: 1, notificationsDelivered: 1 });
     t.is(json.smpp.binds[0]!.bindState, 'BOUND_TRX');
-    t.deepEqual(json.tree.children.map((c) => c.id), ['registration-sweep', 'status', 'sip', 'bind-0', 'cluster', 'smsc', 'store'], 'one tree for the whole gateway, in whichChildren order (OTP: the child started last first)');
+    t.deepEqual(json.tree.children.map((c) => c.id), ['routing-poll', 'http', 'registration-sweep', 'status', 'sip', 'connectors', 'bind-0', 'cluster', 'smsc', 'webhooks', 'store'], 'one tree for the whole gateway, in whichChildren order (OTP: the child started last first)');
     t.deepEqual((json.tree.children.find((c) => c.id === 'sip') as unknown as { children: { id: string }[] }).children.map((c) => c.id), ['tcp-1', 'udp-0', 'core', 'connections', 'transactions']);
     const html = await (await fetch(`http://127.0.0.1:${gateway.statusPort}/`)).text();
     t.regex(html, /<td class="up">BOUND_TRX<\/td>/);

@@ -20,7 +20,7 @@ test('one refused part of three: 502 for the MESSAGE, the accepted ids kept for 
   const dir = mkdtempSync(join(tmpdir(), 'gateway-partial-'));
   const gateway = await startGateway(
     runtime,
-    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smsc.port), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
+    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smsc.port), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
   );
   const user = await UdpPeer.open(parseMessage);
   try {

@@ -35,7 +35,7 @@ function pnpm(args: string[], cwd: string, vars: Record<string, string>): { chil
 
 test('Ctrl-C on `pnpm start` stops the tree and exits 0', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-pnpm-'));
-  const run = pnpm(['start'], REPO_ROOT, { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') });
+  const run = pnpm(['start'], REPO_ROOT, { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite') });
   await run.started;
   process.kill(-run.child.pid!, 'SIGINT'); // what the terminal does on Ctrl-C
   const [code, signal] = await run.exit;

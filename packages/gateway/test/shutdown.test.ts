@@ -17,7 +17,7 @@ test('the gateway process starts, serves its status page, and exits 0 on SIGTERM
   const statusPort = await freePort();
   const child = spawn(process.execPath, [`--import=${tsx}`, '--conditions=@switchboard/source', main], {
     cwd: dir,
-    env: { ...process.env, INIT_CWD: dir, SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: String(statusPort) },
+    env: { ...process.env, INIT_CWD: dir, SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: String(statusPort), SWITCHBOARD_HTTP_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -18,7 +18,7 @@ test('SMSC down at start: SIP answers, the MESSAGE waits in the outbox and goes 
   const dir = mkdtempSync(join(tmpdir(), 'gateway-down-'));
   const gateway = await startGateway(
     runtime,
-    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smscPort), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
+    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smscPort), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
   );
   const user = await UdpPeer.open(parseMessage);
   let smsc: McSimulator | undefined;
@@ -46,7 +46,7 @@ test('stopped while its SMSC is still down: the bind stops retrying and nothing 
   const dir = mkdtempSync(join(tmpdir(), 'gateway-down-'));
   const gateway = await startGateway(
     runtime,
-    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(await freePort()), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
+    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(await freePort()), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
   );
   t.is(gateway.pool.boundCount, 0);
   await gateway.stop();

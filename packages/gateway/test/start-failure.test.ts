@@ -48,13 +48,14 @@ const store = (): string => join(mkdtempSync(join(tmpdir(), 'gateway-store-')), 
 for (const [key, env] of [
   ['sip.port', 'SWITCHBOARD_SIP_PORT'],
   ['status.port', 'SWITCHBOARD_STATUS_PORT'],
+  ['http.port', 'SWITCHBOARD_HTTP_PORT'],
   ['smpp.port', 'SWITCHBOARD_SMPP_PORT'],
   ['sip.wsPort', 'SWITCHBOARD_SIP_WS_PORT'],
 ] as const) {
   test(`${key} in use: one line naming ${key}, status 69`, async (t) => {
     const { port, server } = await occupy();
     try {
-      const vars = { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: store(), [env]: String(port) };
+      const vars = { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: store(), [env]: String(port) };
       const { status, stderr } = await run(vars);
       t.is(status, 69, stderr);
       const lines = stderr.trimEnd().split('\n');
@@ -71,7 +72,7 @@ test('a store that cannot be created: one line naming store.path, status 73', as
   const dir = mkdtempSync(join(tmpdir(), 'gateway-store-'));
   writeFileSync(join(dir, 'file'), '');
   const path = join(dir, 'file', 'gateway.sqlite'); // its folder would be a file
-  const { status, stderr } = await run({ SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: path });
+  const { status, stderr } = await run({ SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: path });
   t.is(status, 73, stderr);
   t.is(stderr.trimEnd().split('\n').length, 1, stderr);
   t.regex(stderr, new RegExp(`^cannot open the store ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .+; set store\\.path \\(SWITCHBOARD_STORE_PATH\\)`));
@@ -79,7 +80,7 @@ test('a store that cannot be created: one line naming store.path, status 73', as
 
 test('a PostgreSQL store out of reach: one line naming store.url (its password hidden), status 69', async (t) => {
   const url = `postgres://gateway:hunter2@127.0.0.1:${await freePort()}/switchboard`; // nothing listens there
-  const { status, stderr } = await run({ SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_URL: url });
+  const { status, stderr } = await run({ SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_URL: url });
   t.is(status, 69, stderr);
   t.is(stderr.trimEnd().split('\n').length, 1, stderr);
   t.regex(stderr, /^cannot open the store postgres:\/\/gateway:\*\*\*@127\.0\.0\.1:\d+\/switchboard: .*ECONNREFUSED.*; set store\.url \(SWITCHBOARD_STORE_URL\)/);

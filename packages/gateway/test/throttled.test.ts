@@ -21,7 +21,7 @@ test('a throttled submit keeps the MESSAGE (202) and it goes out once the SMSC t
   const dir = mkdtempSync(join(tmpdir(), 'gateway-throttled-'));
   const gateway = await startGateway(
     runtime,
-    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smsc.port), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
+    loadConfig({ env: { SWITCHBOARD_SIP_PORT: String(sipPort), SWITCHBOARD_SMPP_HOST: '127.0.0.1', SWITCHBOARD_SMPP_PORT: String(smsc.port), SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off' } }),
   );
   const user = await UdpPeer.open(parseMessage);
   try {

@@ -15,5 +15,5 @@ export async function bound(gateway: Gateway): Promise<void> {
 /** SWITCHBOARD_* variables for a gateway on a free SIP port, the embedded SMSC, and a store in a new folder. */
 export async function gatewayEnvironment(extra: Record<string, string> = {}): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
-  return { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), ...extra };
+  return { SWITCHBOARD_SIP_PORT: String(await freePort()), SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), ...extra };
 }
