@@ -119,6 +119,7 @@ export class GatewayProcess {
       SWITCHBOARD_SMPP_PORT: '0',
       SWITCHBOARD_STATUS_HOST: '127.0.0.1',
       SWITCHBOARD_STATUS_PORT: '0',
+      SWITCHBOARD_HTTP_PORT: '0',
       SWITCHBOARD_STORE_PATH: join(storeDir, 'gateway.sqlite'),
       ...(options.timers === undefined ? {} : { SWITCHBOARD_SIP_T1: String(options.timers.t1), SWITCHBOARD_SIP_T2: String(options.timers.t2), SWITCHBOARD_SIP_T4: String(options.timers.t4) }),
       ...options.env,
