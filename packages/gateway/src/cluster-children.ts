@@ -25,6 +25,8 @@ export interface ClusterChildArgs {
   readonly binds: () => readonly BindRef[];
   readonly detail: () => Promise<NodeDetail>;
   readonly onReaped: (reaped: ReapedNodes) => void;
+  /** The keeper started (again, after a restart): the gateway nudges it when connectors change. */
+  readonly started?: (keeper: LeaseKeeper) => void;
 }
 
 /** The lease keeper's process. */
@@ -44,6 +46,7 @@ export function leaseKeeperChild(args: ClusterChildArgs): ChildSpec {
           onReaped: args.onReaped,
         });
         await keeper.start();
+        args.started?.(keeper);
         return keeper;
       },
       close: (keeper) => (keeper as LeaseKeeper).stop(),

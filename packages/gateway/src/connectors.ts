@@ -63,6 +63,8 @@ export interface ConnectorSetOptions {
   readonly onBound: () => void;
   /** Gives a bind lease back (a removed connector's). */
   readonly releaseBind: (bind: string, token: number) => Promise<void>;
+  /** Connectors were added or changed: their binds need leases now. */
+  readonly onChanged?: () => void;
   /** Random numbers for the weighted order of targets (tests fix it). */
   readonly random?: () => number;
 }
@@ -164,13 +166,16 @@ export class ConnectorSet {
       for (const grant of grants) if (grant !== null) await this.options.releaseBind(grant.bind, grant.token).catch((error: unknown) => log('lease of %s not given back (it ends by itself): %O', grant.bind, error));
     }
     this.table = loaded.table;
+    let added = false;
     for (const [name, spec] of loaded.connectors) {
       if (this.extras.has(name)) continue;
       const extra = this.makeExtra(name, spec);
       this.extras.set(name, extra);
       log('connector %s: %d %s bind(s) to %s:%d', name, spec.binds, spec.bindType, spec.host, spec.port);
       if (this.supervisor !== undefined) await startChild(this.supervisor, this.connectorChild(extra));
+      added = true;
     }
+    if (added) this.options.onChanged?.();
   }
 
   private makeExtra(name: string, spec: ConnectorSpec): Extra {

@@ -15,6 +15,7 @@ import { SmppPool } from './smpp-pool.js';
 import { SmppBind } from './smpp-bind.js';
 import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { periodicChild } from './periodic-child.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import { ConnectorSet } from './connectors.js';
 import { Deliveries } from './deliveries.js';
 import { GatewayBackend } from './api-backend.js';
@@ -218,7 +219,9 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     onDeliver: (name) => deliveries.forConnector(name),
     onBound: flushOutbox,
     releaseBind: (bind, token) => store.releaseBind(bind, token),
+    onChanged: () => keeper?.nudge(),
   });
+  let keeper: LeaseKeeper | undefined;
   // The routing table from the store, applied to the connectors (at start, and when it changes).
   const reloadRouting = async (): Promise<void> => {
     const version = await store.api.routingVersion();
@@ -261,6 +264,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       store,
       name: nodeName,
       binds: () => connectors.bindRefs(),
+      started: (started) => (keeper = started),
       detail: async () => ({
         sip: gateway.currentStack?.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`) ?? [],
         status: gateway.statusPort === 0 ? null : `${config.status.host}:${gateway.statusPort}`,

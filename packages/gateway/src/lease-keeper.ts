@@ -62,6 +62,20 @@ export class LeaseKeeper {
     await this.tick();
   }
 
+  /**
+   * Runs a tick now rather than at its time (a connector was added or changed: its binds wait for
+   * their leases); after a tick already running, if one is.
+   */
+  nudge(): void {
+    if (this.stopped) return;
+    void (async () => {
+      await this.running;
+      if (this.stopped || this.running !== undefined) return;
+      if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+      await this.tick();
+    })();
+  }
+
   /** Stops ticking; the node leaves the cluster (its leases end, its heartbeat row goes). */
   async stop(): Promise<void> {
     this.stopped = true;
