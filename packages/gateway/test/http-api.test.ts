@@ -251,9 +251,9 @@ test('validation errors are 400 with the field at fault, and bad input never rea
   const short = await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: { ...body, to: '12' } });
   t.is(short.statusCode, 400);
   t.like(short.json<ErrorJson>().error, { code: 'invalid_field', field: 'to' });
-  // GSM letters are fine in an alphanumeric sender
-  t.is((await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: { ...body, from: 'Café Ñandú' } })).statusCode, 400, 'ú is not a GSM 03.38 letter');
-  t.is((await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: { ...body, from: 'Äpfel Øl' } })).statusCode, 202);
+  // an alphanumeric sender is Latin letters, digits and spaces: what every SMSC carries alike
+  t.is((await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: { ...body, from: 'Äpfel Øl' } })).statusCode, 400);
+  t.is((await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: { ...body, from: 'Apfel 0l' } })).statusCode, 202);
 });
 
 test('a body past the limit is 413, bad JSON is 400 invalid_json, another media type 415, an unknown route 404: all JSON', async (t) => {

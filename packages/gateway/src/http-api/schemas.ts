@@ -3,12 +3,16 @@
 // the OpenAPI document, so the document and the checks are one text.
 
 /** Letters of the GSM 03.38 default alphabet beyond A–Z and a–z (3GPP TS 23.038 §6.2.1): what an alphanumeric sender may use besides digits and spaces. */
-const GSM_LETTERS = 'èéùìòÇØøÅåΔΦΓΛΩΠΨΣΘΞÆæßÉÄÖÑÜäöñüà';
 
 /** A destination: digits with an optional leading `+`, 1 to 20 digits (SMPP v3.4 §5.2.9 allows 20). */
 export const TO_PATTERN = '^\\+?[0-9]{1,20}$';
-/** A source: a number like a destination, or an alphanumeric sender of 1 to 11 GSM letters, digits and spaces (3GPP TS 23.040 §9.1.2.5). */
-export const FROM_PATTERN = `^(\\+?[0-9]{1,20}|[A-Za-z0-9 ${GSM_LETTERS}]{1,11})$`;
+/**
+ * A source: a number like a destination, or an alphanumeric sender of 1 to 11 Latin letters, digits
+ * and spaces. The SMSC codes an alphanumeric source in GSM 7-bit (3GPP TS 23.040 §9.1.2.5) from the
+ * source_addr's ASCII; letters outside ASCII are not carried the same way by every SMSC, so they are
+ * refused here rather than changed on the way (the SIP side takes the same set).
+ */
+export const FROM_PATTERN = '^(\\+?[0-9]{1,20}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$';
 /** A callback URL: http or https, no spaces; also parsed with WHATWG URL before it is taken. */
 export const URL_PATTERN = '^https?://[^\\s]+$';
 /** Longest callback URL. */
