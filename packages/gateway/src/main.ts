@@ -49,6 +49,7 @@ const announce = (gateway: Gateway): void => {
       'Try:',
       `  sipsak -U -C sip:${user}@127.0.0.1:9998 -s sip:${user}@${host}:${port} -x 300 -i${credentials}   # register a user`,
       `  sipp -sf ${SCENARIO} -set user ${user}${sippCredentials} -auth_uri 447700900124@${host}:${port} -s 447700900124 ${host}:${port} -m 3   # MESSAGEs -> submit_sm -> 202`,
+      `HTTP API: http://${config.http.host}:${gateway.httpPort}/v1/messages (a key: pnpm keys add NAME in a clone, switchboard-keys add NAME from npm; the API: /openapi.json)`,
       `Status: http://${config.status.host}:${gateway.statusPort}/ (JSON at /status.json)`,
       'DEBUG=switchboard:* shows every PDU and SIP message.',
       '',
