@@ -110,6 +110,14 @@ export interface ApiMessage {
   readonly requestHash: string | null;
 }
 
+/** Where a page of a key's messages ends: the last message's time and id (messages made in one millisecond are told apart by id). */
+export interface MessageCursor {
+  /** The last message's `createdAt`. */
+  readonly createdAt: number;
+  /** The last message's id. */
+  readonly id: string;
+}
+
 /** What `createMessage` stores: the message (its parts start `accepted`) and its outbound row. */
 export interface NewApiMessage {
   /** The gateway's id for it (a UUID). */
@@ -169,7 +177,7 @@ export interface PartSubmit {
 export interface ApiReceipt {
   /** The connector whose bind it came on. */
   readonly connector: string;
-  /** The message_id it names, as written (it is matched in its canonical form: see `canonicalMessageId`). */
+  /** The message_id it names, in the spelling of the connector's submit_sm_resp (`receiptLookupId`); matched in its canonical form (`canonicalMessageId`). */
   readonly smscMessageId: string;
   /** Its state name as SMPP spells it (`DELIVERED`, `EXPIRED`, `DELETED`, `UNDELIVERABLE`, `ACCEPTED`, `UNKNOWN`, `REJECTED`, `ENROUTE`). */
   readonly state: string;
@@ -263,8 +271,8 @@ export interface ApiStore {
   createMessage(message: NewApiMessage, outbound: Omit<OutboundMessage, 'id'>, lease: Lease): Promise<CreatedMessage>;
   /** A message with its parts, or undefined. */
   message(id: string): Promise<ApiMessage | undefined>;
-  /** A key's messages, newest first, at most `limit`, those created before `before` (ms) if given. */
-  messagesOf(keyId: string, limit: number, before?: number): Promise<ApiMessage[]>;
+  /** A key's messages, newest first (then by id, descending), at most `limit`, those after `before` in that order if given. */
+  messagesOf(keyId: string, limit: number, before?: MessageCursor): Promise<ApiMessage[]>;
   /**
    * Records the SMSC's answers for some of a message's parts (a refused part is final: `failed`);
    * a part that has had its answer keeps it. The message becomes `submitted` once no part waits for
@@ -276,7 +284,7 @@ export interface ApiStore {
   failMessage(messageId: string, at: number): Promise<ApiMessage | undefined>;
   /**
    * Records a receipt against the part that connector gave that message_id (matched in canonical
-   * form), atomically: one node records it. When `webhook` gives a webhook for it (the message has
+   * spelling: case and leading zeros aside), atomically: one node records it. When `webhook` gives a webhook for it (the message has
    * a callback URL) it is queued in the same transaction. Intermediate states (`ENROUTE`,
    * `ACCEPTED`) are recorded but are not final. Undefined when no part has that message_id (yet).
    */
@@ -284,10 +292,16 @@ export interface ApiStore {
 
   /** Queues a webhook (an MO message for a route's URL); resolves with its id. */
   queueWebhook(webhook: NewWebhook): Promise<number>;
-  /** Claims up to `limit` pending webhooks due at `lease.now` that no lease holds, oldest due first. */
-  claimWebhooks(limit: number, lease: Lease): Promise<Webhook[]>;
+  /**
+   * Claims up to `limit` pending webhooks due at `lease.now` that no lease holds, oldest due first,
+   * passing over those whose URL's host (`webhookHost`) is in `skipHosts` (hosts already at their
+   * limit of requests: a slow receiver does not hold up the others').
+   */
+  claimWebhooks(limit: number, lease: Lease, skipHosts?: readonly string[]): Promise<Webhook[]>;
   /** Records a delivered webhook (its claim ends). */
   webhookDelivered(id: number, at: number): Promise<void>;
+  /** Gives a claimed webhook back unsent, due again at `nextAt`; no attempt is counted (its host was busy). */
+  deferWebhook(id: number, nextAt: number): Promise<void>;
   /** Records a failed attempt: `nextAt` is when to try again (its claim ends). */
   webhookFailed(id: number, error: string, nextAt: number): Promise<void>;
   /** Gives a webhook up after a failed attempt past its `giveUpAt` (its claim ends). */
@@ -309,17 +323,47 @@ export interface ApiStore {
 
 /**
  * The canonical spelling of an SMSC message_id: lower case, without leading zeros (`0000A1B` is
- * `a1b`; all zeros is `0`). A receipt names its part by this spelling first. SMSCs also write one
- * id in hex in one place and in decimal in the other (SMPP v3.4 Appendix B leaves the receipt's
- * `id:` format to the SMSC): {@link hexReadingOf} gives an id's value read as hex, in decimal, and a
- * receipt that matches no part by spelling matches one whose hex reading is the receipt's spelling
- * (hex in submit_sm_resp, decimal in the receipt) or whose spelling is the receipt's hex reading
- * (the other way round).
+ * `a1b`; all zeros is `0`). A receipt names its part by this spelling: the same id however the
+ * SMSC cased or padded it. An SMSC that writes the id in hex in one place and in decimal in the
+ * other is a connector setting ({@link MessageIdType}): the gateway turns the receipt's id into the
+ * response's spelling ({@link receiptLookupId}) before the store matches it, so two ids that differ
+ * only in their base never meet by chance.
  */
 export function canonicalMessageId(id: string): string {
   const lower = id.trim().toLowerCase();
   const stripped = lower.replace(/^0+/, '');
   return stripped === '' && lower !== '' ? '0' : stripped;
+}
+
+/**
+ * How an SMSC spells message_ids (Kannel's `msg-id-type`): `same` (the default) when the receipt
+ * names the id as submit_sm_resp gave it; `hex-in-response` when submit_sm_resp gives it in hex and
+ * receipts in decimal; `decimal-in-response` when submit_sm_resp gives decimal and receipts hex.
+ */
+export type MessageIdType = 'same' | 'hex-in-response' | 'decimal-in-response';
+
+/** The id types, for validation. */
+export const MESSAGE_ID_TYPES: readonly MessageIdType[] = ['same', 'hex-in-response', 'decimal-in-response'];
+
+/**
+ * The id a receipt's message_id is looked up by, in the spelling of the connector's submit_sm_resp:
+ * a decimal receipt id turned into hex, or a hex one into decimal, as `type` says. An id that is not
+ * a number in the receipt's base is looked up as it is (it then matches nothing but itself).
+ */
+export function receiptLookupId(id: string, type: MessageIdType): string {
+  const trimmed = id.trim();
+  if (type === 'hex-in-response' && /^[0-9]{1,40}$/.test(trimmed)) return BigInt(trimmed).toString(16);
+  if (type === 'decimal-in-response' && /^(0x)?[0-9a-f]{1,32}$/i.test(trimmed)) return BigInt(`0x${trimmed.replace(/^0x/i, '')}`).toString(10);
+  return canonicalMessageId(trimmed);
+}
+
+/** The host (`name:port` when a port is given) of a webhook URL, lower case; empty when it is no URL. Claims pass over busy hosts by it. */
+export function webhookHost(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 /** An id of hex digits (an optional `0x`) read as hex, written in decimal; null for any other id. */

@@ -4,6 +4,7 @@
 // command in: pnpm runs scripts in the package's folder, and says where it was called in INIT_CWD.
 import { readFileSync } from 'node:fs';
 import { parseToken } from './http-api/tokens.js';
+import { MESSAGE_ID_TYPES } from './api-store.js';
 import { isAbsolute, resolve } from 'node:path';
 
 /**
@@ -76,6 +77,8 @@ export interface GatewayConfig {
     readonly validity: number;
     /** Most SMS parts one MESSAGE may become; a longer text is answered 513. */
     readonly maxParts: number;
+    /** How the SMSC spells message_ids: `same`, `hex-in-response` (receipts in decimal) or `decimal-in-response` (receipts in hex). */
+    readonly messageIdType: string;
   };
   /** Who may REGISTER and send MESSAGEs: digest authentication and its demo user. */
   readonly auth: {
@@ -183,7 +186,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     t2: 4000,
     t4: 5000,
   },
-  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10 },
+  smpp: { host: null, port: 2775, systemId: 'gateway', password: 'secret', binds: 1, window: 10, throughput: 0, defaultSource: '4000', validity: 3600, maxParts: 10, messageIdType: 'same' },
   auth: { mode: 'digest', algorithms: 'MD5', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal', url: null, poolSize: 10 },
   cluster: { nodeId: null, leaseTime: 15_000, pollInterval: 1000 },
@@ -280,6 +283,7 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   }
   if ((config.auth.demoUser === null) !== (config.auth.demoPassword === null)) throw new ConfigError('auth.demoPassword', 'auth.demoUser and auth.demoPassword are set together (or both null)');
   if (config.http.adminKey !== null && parseToken(config.http.adminKey) === undefined) throw new ConfigError('http.adminKey', 'expected an API key: k_ and 16 base32 letters, a dot, 43 base64url characters (docs/http-api.md, "Getting a key")');
+  if (!(MESSAGE_ID_TYPES as readonly string[]).includes(config.smpp.messageIdType)) throw new ConfigError('smpp.messageIdType', `expected one of ${MESSAGE_ID_TYPES.join(', ')}, got ${JSON.stringify(config.smpp.messageIdType)}`);
   if (config.smpp.maxParts > 255) throw new ConfigError('smpp.maxParts', 'a concatenated message has at most 255 parts');
   if (config.sip.t1 > config.sip.t2) throw new ConfigError('sip.t1', 'must not exceed sip.t2');
   if (config.cluster.leaseTime < MIN_LEASE_TIME) throw new ConfigError('cluster.leaseTime', `must be at least ${MIN_LEASE_TIME} ms (renewed every third of it, over the network)`);

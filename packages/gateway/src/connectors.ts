@@ -7,6 +7,7 @@
 import createDebug from 'debug';
 import { startChild, startSupervisor, terminateChild, deleteChild, worker, type ChildSpec, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import type { DeliverHandler } from '@switchboard/smpp';
+import type { MessageIdType } from './api-store.js';
 import type { BindRef } from './lease-keeper.js';
 import { mtCandidates, moRoute, type NamedMoRoute, type RoutingTable } from './routing/router.js';
 import type { LoadedRouting } from './routing/table.js';
@@ -55,6 +56,8 @@ export interface ConnectorSetOptions {
   readonly primary: Connector;
   /** The configured connector's bind ids (its SMSC's port may be known only once the embedded one runs). */
   readonly primaryBinds: () => readonly string[];
+  /** The configured connector's message_id type (`smpp.messageIdType`). */
+  readonly primaryIdType: MessageIdType;
   /** The configured connector's address and bind type, for the status. */
   readonly primaryAddress: () => string;
   /** Requests from a connector's SMSC (deliver_sm…), told which connector they came on. */
@@ -111,6 +114,16 @@ export class ConnectorSet {
       const connector = this.get(name);
       return connector === undefined ? [] : [connector];
     });
+  }
+
+  /**
+   * Whose messages a receipt that came in on `name` is for, and how to spell its id for the lookup:
+   * a receiver's `receiptsFor` connector, and that connector's message_id type.
+   */
+  receiptIdentity(name: string): { readonly connector: string; readonly idType: MessageIdType } {
+    const own = this.extras.get(name)?.spec.receiptsFor ?? name;
+    const idType = own === this.options.primary.name ? this.options.primaryIdType : (this.extras.get(own)?.spec.messageIdType ?? 'same');
+    return { connector: own, idType };
   }
 
   /** Where an MO message to `destination` goes, by the MO routes. */

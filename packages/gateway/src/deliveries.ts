@@ -7,7 +7,7 @@
 import createDebug from 'debug';
 import type { Clock } from '@switchboard/actor';
 import { CommandStatus, MessageState, decodeText, parseReceipt, type DeliverHandler, type Pdu, type PduOf } from '@switchboard/smpp';
-import type { ApiKey, ApiMessage, ApiReceipt, NewWebhook } from './api-store.js';
+import { receiptLookupId, type ApiKey, type ApiMessage, type ApiReceipt, type MessageIdType, type NewWebhook } from './api-store.js';
 import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
 import type { GatewayMetrics, ReceiptState } from './metrics.js';
 import type { NamedMoRoute } from './routing/router.js';
@@ -19,8 +19,17 @@ const log = createDebug('switchboard:gateway:deliveries');
 
 /** esm_class bits 2–5 of a deliver_sm: 0x04 marks an SMSC delivery receipt (SMPP v3.4 §5.2.12). */
 const RECEIPT = 0x04;
-/** How long a receipt that found no record of its message waits to look again (ms, runtime clock). */
+/**
+ * How long a receipt that found no record of its message waits to look again (ms, runtime clock):
+ * the first wait; each next one doubles, up to RECEIPT_RETRY_MAX, for RECEIPT_RETRIES looks in all
+ * (about 17 minutes). A receipt may overtake its submit's record: written once every part's
+ * submit_sm_resp is in (a long text on a slow connector takes a while), perhaps by another node.
+ */
 const RECEIPT_RETRY = 2000;
+const RECEIPT_RETRY_MAX = 300_000;
+const RECEIPT_RETRIES = 8;
+/** Receipts waiting to look again at once, at most: past it a receipt with no record is dropped (logged). */
+const MAX_RECEIPTS_WAITING = 10_000;
 /** How long the keys' webhook secrets are kept in memory before they are read again (ms). */
 const KEYS_FRESH = 5000;
 
@@ -32,6 +41,8 @@ export interface DeliveriesOptions {
   /** The SIP domain users' AORs are in. */
   readonly domain: string;
   readonly metrics: GatewayMetrics;
+  /** Whose messages a receipt on a connector is for, and how its ids are spelled there. */
+  readonly receiptIdentity: (connector: string) => { readonly connector: string; readonly idType: MessageIdType };
   /** The MO route for a destination, if any. */
   readonly moRoute: (destination: string) => NamedMoRoute | undefined;
   /** Delivers what is stored for a SIP user now (it may be away: it stays stored). */
@@ -55,6 +66,8 @@ class UnknownKey extends Error {
  */
 export class Deliveries {
   private keys = new Map<string, ApiKey>();
+  /** Receipts waiting to look for their records again. */
+  private waiting = 0;
   private keysReadAt = -Infinity;
 
   constructor(private readonly options: DeliveriesOptions) {}
@@ -66,7 +79,7 @@ export class Deliveries {
       const receipt = ((pdu.esm_class ?? 0) & RECEIPT) !== 0;
       this.options.metrics.deliverSm(connector, receipt ? 'receipt' : 'mo');
       try {
-        if (receipt) await this.receipt(pdu, connector, false);
+        if (receipt) await this.receipt(pdu, connector, 0);
         else await this.mobileOriginated(pdu, connector);
         return CommandStatus.ESME_ROK;
       } catch (error) {
@@ -108,7 +121,8 @@ export class Deliveries {
    * A receipt (TLVs first, else the Appendix B text): recorded against its HTTP message's part, or
    * made an IMDN for its SIP sender. Rejects with the store's error.
    */
-  private async receipt(pdu: PduOf<'deliver_sm'>, connector: string, again: boolean): Promise<void> {
+  private async receipt(pdu: PduOf<'deliver_sm'>, connector: string, attempt: number): Promise<void> {
+    const again = attempt > 0;
     const { store, now, metrics } = this.options;
     const parsed = parseReceipt(pdu.short_message.toString('latin1'));
     const messageId = pdu.tlvs?.receipted_message_id ?? parsed?.id;
@@ -120,7 +134,8 @@ export class Deliveries {
     const error = networkError !== undefined ? `${networkError.network_type}:${networkError.error_code}` : parsed?.err !== undefined && parsed.err !== '000' ? parsed.err : null;
     const at = now();
 
-    const recorded = await this.recordApiReceipt({ connector, smscMessageId: messageId, state: stateName, error, at });
+    const identity = this.options.receiptIdentity(connector);
+    const recorded = await this.recordApiReceipt({ connector: identity.connector, smscMessageId: receiptLookupId(messageId, identity.idType), state: stateName, error, at });
     if (recorded !== undefined) {
       if (!again) metrics.receipt(connector, stateName, recorded.part.submittedAt === null ? undefined : (at - recorded.part.submittedAt) / 1000);
       if (recorded.webhookId !== null) this.options.webhookQueued();
@@ -132,12 +147,34 @@ export class Deliveries {
     if (sent === undefined || status === undefined) {
       // The receipt may overtake the record of its submit (written once submit_sm_resp was read,
       // perhaps by another node): look once more a little later.
-      if (!again) this.options.clock.setTimeout(() => void this.receipt(pdu, connector, true).catch((e: unknown) => log('receipt for %s: %O', messageId, e)), RECEIPT_RETRY);
+      this.retryLater(pdu, connector, attempt, messageId);
       return;
     }
     const recipientUri = `sip:${sent.recipient}@${this.options.domain}`;
     await store.queueInbound({ aor: sent.senderAor, from: sent.recipient, text: imdnDocument(sent.sipMessageId, recipientUri, status, new Date(at)), contentType: IMDN_CONTENT_TYPE, receivedAt: at });
     this.options.deliverPending(sent.senderAor);
+  }
+
+  /** Looks for a receipt's record again later, with growing waits, a bounded number of receipts at once. */
+  private retryLater(pdu: PduOf<'deliver_sm'>, connector: string, attempt: number, messageId: string): void {
+    if (attempt + 1 >= RECEIPT_RETRIES) {
+      log('receipt on %s for %s dropped: no record of its message after %d looks', connector, messageId, RECEIPT_RETRIES);
+      return;
+    }
+    if (this.waiting >= MAX_RECEIPTS_WAITING) {
+      log('receipt on %s for %s dropped: %d receipts already wait for their records', connector, messageId, this.waiting);
+      return;
+    }
+    this.waiting++;
+    const wait = Math.min(RECEIPT_RETRY * 2 ** attempt, RECEIPT_RETRY_MAX);
+    this.options.clock.setTimeout(() => {
+      this.waiting--;
+      // a store that fails now is tried again at the next look, as a missing record is
+      this.receipt(pdu, connector, attempt + 1).catch((error: unknown) => {
+        log('receipt on %s for %s: %O', connector, messageId, error);
+        this.retryLater(pdu, connector, attempt + 1, messageId);
+      });
+    }, wait);
   }
 
   /** Records a receipt against an HTTP message's part, with its webhook; the keys are read again once if one is missing. */

@@ -16,6 +16,7 @@ import { SmppBind } from './smpp-bind.js';
 import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { periodicChild } from './periodic-child.js';
 import type { LeaseKeeper } from './lease-keeper.js';
+import type { MessageIdType } from './api-store.js';
 import { ConnectorSet } from './connectors.js';
 import { Deliveries } from './deliveries.js';
 import { GatewayBackend } from './api-backend.js';
@@ -192,6 +193,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     domain: config.sip.domain,
     metrics,
     moRoute: (destination) => connectors.moRoute(destination),
+    receiptIdentity: (name) => connectors.receiptIdentity(name),
     deliverPending: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
     webhookQueued: () => webhooks.kick(),
     webhookGiveUp: config.webhooks.giveUpAfter * 1000,
@@ -216,6 +218,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     primary: { name: CONNECTOR, pool },
     primaryBinds: () => bindIds(config, gateway.smppPort),
     primaryAddress: () => `${config.smpp.host ?? '127.0.0.1'}:${gateway.smppPort}`,
+    primaryIdType: config.smpp.messageIdType as MessageIdType,
     onDeliver: (name) => deliveries.forConnector(name),
     onBound: flushOutbox,
     releaseBind: (bind, token) => store.releaseBind(bind, token),

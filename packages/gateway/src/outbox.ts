@@ -153,19 +153,22 @@ export class Outbox {
     const candidates = this.routes().candidates(message.destination);
     let last: unknown = new BindStateError('submit_sm', 'CLOSED');
     let lastConnector = '';
+    // a connector that was down or slowed us may take it later: then it waits, whatever the others said
+    let later = candidates.length === 0;
     for (const connector of candidates) {
       const outcome = await this.submitVia(connector, message, fence);
       if (outcome.type === 'hold') return this.keep(message, outcome.error, fresh);
       if (outcome.type === 'next') {
         last = outcome.error;
         lastConnector = connector.name;
+        if (isTransient(outcome.error)) later = true;
         log('message %d to %s: connector %s could not take it (%s), trying the next', message.id, message.destination, connector.name, (outcome.error as Error).message);
         continue;
       }
       return outcome;
     }
-    if (isTransient(last)) return this.keep(message, last, fresh);
-    // the last connector refused it with a system error: refused, as with one connector
+    if (later) return this.keep(message, last, fresh);
+    // every connector refused it with a system error: refused, as with one connector
     await this.recordParts(message, [{ part: 0, connector: lastConnector, status: statusOf(last), smscMessageId: null }], false);
     await this.settled(message, '');
     return { type: 'refused', error: last, acceptedIds: [] };

@@ -9,6 +9,7 @@ import { messageStateOf, partStateOfReceipt, toApiKey, toApiMessage, toApiPart, 
 import {
   FINAL_STATES,
   canonicalMessageId,
+  webhookHost,
   hexReadingOf,
   type ApiKey,
   type ApiMessage,
@@ -22,6 +23,7 @@ import {
   type RecordedReceipt,
   type RoutingEntry,
   type Webhook,
+  type MessageCursor,
 } from './api-store.js';
 import * as cluster from './postgres-cluster.js';
 import { withDecision } from './store-error.js';
@@ -98,11 +100,12 @@ export class PostgresApi implements ApiStore {
     return this.run('api.message', (sql) => read(sql, id));
   }
 
-  messagesOf(keyId: string, limit: number, before?: number): Promise<ApiMessage[]> {
+  messagesOf(keyId: string, limit: number, before?: MessageCursor): Promise<ApiMessage[]> {
     return this.run('api.messagesOf', (sql) =>
       sql.begin(async (tx) => {
         // newest first; messages made in the same millisecond by id, so pages do not shuffle
-        const rows = await tx<ApiMessageRow[]>`SELECT * FROM api_messages WHERE key_id = ${keyId} AND created_at < ${before === undefined ? Number.MAX_SAFE_INTEGER : ms(before)}
+        const rows = await tx<ApiMessageRow[]>`SELECT * FROM api_messages WHERE key_id = ${keyId}
+          AND (created_at, id COLLATE "C") < (${before === undefined ? Number.MAX_SAFE_INTEGER : ms(before.createdAt)}, ${before?.id ?? ''} COLLATE "C")
           ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT ${limit}`;
         if (rows.length === 0) return [];
         const parts = await tx<ApiPartRow[]>`SELECT * FROM api_parts WHERE message_id IN ${tx(rows.map((r) => r.id))}`;
@@ -154,12 +157,13 @@ export class PostgresApi implements ApiStore {
     return this.run('api.queueWebhook', (sql) => insertWebhook(sql, webhook));
   }
 
-  claimWebhooks(limit: number, lease: Lease): Promise<Webhook[]> {
+  claimWebhooks(limit: number, lease: Lease, skipHosts: readonly string[] = []): Promise<Webhook[]> {
     // SKIP LOCKED: webhooks another node is claiming right now are passed over, not waited for.
     return this.run('api.claimWebhooks', async (sql) =>
       (
         await sql<WebhookRow[]>`UPDATE webhooks SET claimed_by = ${this.node}, lease_until = ${ms(lease.until)}
           WHERE id IN (SELECT id FROM webhooks WHERE state = 'pending' AND next_at <= ${ms(lease.now)} AND lease_until <= ${ms(lease.now)}
+                         AND (host IS NULL OR host NOT IN (SELECT jsonb_array_elements_text(${sql.json([...skipHosts])})))
                        ORDER BY next_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
           RETURNING *`
       )
@@ -171,6 +175,12 @@ export class PostgresApi implements ApiStore {
   webhookDelivered(id: number, at: number): Promise<void> {
     return this.run('api.webhookDelivered', async (sql) => {
       await sql`UPDATE webhooks SET state = 'delivered', delivered_at = ${ms(at)}, attempts = attempts + 1, claimed_by = NULL, lease_until = 0 WHERE id = ${id}`;
+    });
+  }
+
+  deferWebhook(id: number, nextAt: number): Promise<void> {
+    return this.run('api.deferWebhook', async (sql) => {
+      await sql`UPDATE webhooks SET next_at = ${ms(nextAt)}, claimed_by = NULL, lease_until = 0 WHERE id = ${id} AND state = 'pending' AND claimed_by = ${this.node}`;
     });
   }
 
@@ -247,8 +257,8 @@ async function settle(tx: Queryable, row: ApiMessageRow, at: number): Promise<Ap
 }
 
 async function insertWebhook(sql: Queryable, w: NewWebhook): Promise<number> {
-  const [row] = await sql<{ id: string }[]>`INSERT INTO webhooks (url, event, body, key_id, message_id, secret, created_at, give_up_at, state, attempts, next_at)
-    VALUES (${w.url}, ${w.event}, ${w.body}, ${w.keyId}, ${w.messageId}, ${w.secret}, ${ms(w.createdAt)}, ${ms(w.giveUpAt)}, 'pending', 0, ${ms(w.createdAt)}) RETURNING id`;
+  const [row] = await sql<{ id: string }[]>`INSERT INTO webhooks (url, event, body, key_id, message_id, secret, created_at, give_up_at, state, attempts, next_at, host)
+    VALUES (${w.url}, ${w.event}, ${w.body}, ${w.keyId}, ${w.messageId}, ${w.secret}, ${ms(w.createdAt)}, ${ms(w.giveUpAt)}, 'pending', 0, ${ms(w.createdAt)}, ${webhookHost(w.url)}) RETURNING id`;
   return Number(row!.id);
 }
 
@@ -257,11 +267,7 @@ async function recordReceiptIn(tx: Queryable, receipt: ApiReceipt, webhook: Rece
   // the latest submitted part first: an SMSC may use an id again, long after
   const [exact] = await tx<{ message_id: string; part: number }[]>`SELECT message_id, part FROM api_parts WHERE connector = ${receipt.connector} AND id_key = ${canonical}
     ORDER BY submitted_at DESC, part DESC LIMIT 1`;
-  const [found] =
-    exact === undefined
-      ? await tx<{ message_id: string; part: number }[]>`SELECT message_id, part FROM api_parts WHERE connector = ${receipt.connector}
-          AND (id_key_hex = ${canonical} OR id_key = ${hexReadingOf(receipt.smscMessageId)}) ORDER BY submitted_at DESC, part DESC LIMIT 1`
-      : [exact];
+  const found = exact;
   if (found === undefined) return undefined;
   const row = (await lockMessage(tx, found.message_id))!;
   const [partRow] = await tx<ApiPartRow[]>`SELECT * FROM api_parts WHERE message_id = ${found.message_id} AND part = ${found.part}`;

@@ -93,6 +93,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'INSERT INTO routing_version (id, version) VALUES (1, 0)',
     ],
   },
+  {
+    version: 4,
+    name: 'the webhook queue knows each row\'s host, so a claim can pass over hosts at their limit',
+    statements: ['ALTER TABLE webhooks ADD COLUMN host TEXT'],
+  },
 ];
 
 /** The advisory lock class (first key) the gateway's locks use; the second key says what is locked. */

@@ -7,6 +7,7 @@ import { messageStateOf, partStateOfReceipt, toApiKey, toApiMessage, toApiPart, 
 import {
   FINAL_STATES,
   canonicalMessageId,
+  webhookHost,
   hexReadingOf,
   type ApiKey,
   type ApiMessage,
@@ -20,6 +21,7 @@ import {
   type RecordedReceipt,
   type RoutingEntry,
   type Webhook,
+  type MessageCursor,
 } from './api-store.js';
 import { withDecision } from './store-error.js';
 import type { HeldBind, Lease, OutboundMessage } from './store.js';
@@ -51,7 +53,7 @@ function prepare(db: Database.Database) {
     message: db.prepare<[string], ApiMessageRow>('SELECT * FROM api_messages WHERE id = ?'),
     parts: db.prepare<[string], ApiPartRow>('SELECT * FROM api_parts WHERE message_id = ? ORDER BY part'),
     // newest first; messages made in the same millisecond by id, so pages do not shuffle
-    messagesOf: db.prepare<[string, number, number], ApiMessageRow>('SELECT * FROM api_messages WHERE key_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?'),
+    messagesOf: db.prepare<[string, number, string, number], ApiMessageRow>('SELECT * FROM api_messages WHERE key_id = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?'),
     // only a part still waiting for its answer: a late or repeated answer changes nothing final
     submitted: db.prepare<[{ connector: string; status: number; smscId: string | null; idKey: string | null; idKeyHex: string | null; at: number; messageId: string; part: number }]>(
       `UPDATE api_parts SET state = 'submitted', connector = @connector, submit_status = @status, smsc_message_id = @smscId, id_key = @idKey, id_key_hex = @idKeyHex, submitted_at = @at
@@ -65,18 +67,20 @@ function prepare(db: Database.Database) {
     setState: db.prepare<[string, number, string]>('UPDATE api_messages SET state = ?, updated_at = ? WHERE id = ?'),
     // the latest submitted part first: an SMSC may use an id again, long after
     matchExact: db.prepare<[string, string], ApiPartRow>('SELECT * FROM api_parts WHERE connector = ? AND id_key = ? ORDER BY submitted_at DESC, part DESC LIMIT 1'),
-    matchHex: db.prepare<[string, string, string | null], ApiPartRow>('SELECT * FROM api_parts WHERE connector = ? AND (id_key_hex = ? OR id_key = ?) ORDER BY submitted_at DESC, part DESC LIMIT 1'),
     receipt: db.prepare<[string, string, string | null, number, string, number]>('UPDATE api_parts SET state = ?, receipt_state = ?, receipt_error = ?, receipt_at = ? WHERE message_id = ? AND part = ?'),
     queueWebhook: db.prepare(
-      `INSERT INTO webhooks (url, event, body, key_id, message_id, secret, created_at, give_up_at, state, attempts, next_at)
-       VALUES (@url, @event, @body, @keyId, @messageId, @secret, @createdAt, @giveUpAt, 'pending', 0, @createdAt)`,
+      `INSERT INTO webhooks (url, event, body, key_id, message_id, secret, created_at, give_up_at, state, attempts, next_at, host)
+       VALUES (@url, @event, @body, @keyId, @messageId, @secret, @createdAt, @giveUpAt, 'pending', 0, @createdAt, @host)`,
     ),
-    claimWebhooks: db.prepare<[string, number, number, number, number], WebhookRow>(
+    claimWebhooks: db.prepare<[string, number, number, number, string, number], WebhookRow>(
       `UPDATE webhooks SET claimed_by = ?, lease_until = ?
-       WHERE id IN (SELECT id FROM webhooks WHERE state = 'pending' AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ?) RETURNING *`,
+       WHERE id IN (SELECT id FROM webhooks WHERE state = 'pending' AND next_at <= ? AND lease_until <= ?
+                      AND (host IS NULL OR host NOT IN (SELECT value FROM json_each(?)))
+                    ORDER BY next_at, id LIMIT ?) RETURNING *`,
     ),
     delivered: db.prepare<[number, number]>("UPDATE webhooks SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, claimed_by = NULL, lease_until = 0 WHERE id = ?"),
     // a webhook another node delivered (this one was thought dead) stays delivered
+    defer: db.prepare<[number, number, string]>("UPDATE webhooks SET next_at = ?, claimed_by = NULL, lease_until = 0 WHERE id = ? AND state = 'pending' AND claimed_by = ?"),
     failed: db.prepare<[string, number, number]>("UPDATE webhooks SET attempts = attempts + 1, last_error = ?, next_at = ?, claimed_by = NULL, lease_until = 0 WHERE id = ? AND state = 'pending'"),
     gaveUp: db.prepare<[string, number]>("UPDATE webhooks SET state = 'gave_up', attempts = attempts + 1, last_error = ?, claimed_by = NULL, lease_until = 0 WHERE id = ? AND state = 'pending'"),
     webhooksOf: db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE message_id = ? ORDER BY id'),
@@ -142,9 +146,9 @@ export class SqliteApi implements ApiStore {
     return this.run('api.message', () => this.read(id));
   }
 
-  messagesOf(keyId: string, limit: number, before?: number): Promise<ApiMessage[]> {
+  messagesOf(keyId: string, limit: number, before?: MessageCursor): Promise<ApiMessage[]> {
     return this.run('api.messagesOf', () =>
-      this.db.transaction(() => this.statements.messagesOf.all(keyId, before ?? Number.MAX_SAFE_INTEGER, limit).map((row) => toApiMessage(row, this.statements.parts.all(row.id))))(),
+      this.db.transaction(() => this.statements.messagesOf.all(keyId, before?.createdAt ?? Number.MAX_SAFE_INTEGER, before?.id ?? '', limit).map((row) => toApiMessage(row, this.statements.parts.all(row.id))))(),
     );
   }
 
@@ -185,7 +189,7 @@ export class SqliteApi implements ApiStore {
   private recordReceiptNow(receipt: ApiReceipt, webhook: ReceiptHook): RecordedReceipt | undefined {
     const s = this.statements;
     const canonical = canonicalMessageId(receipt.smscMessageId);
-    const row = s.matchExact.get(receipt.connector, canonical) ?? s.matchHex.get(receipt.connector, canonical, hexReadingOf(receipt.smscMessageId));
+    const row = s.matchExact.get(receipt.connector, canonical);
     if (row === undefined) return undefined;
     const before = toApiPart(row);
     if (FINAL_STATES.has(before.state)) {
@@ -207,10 +211,10 @@ export class SqliteApi implements ApiStore {
     return this.run('api.queueWebhook', () => this.insertWebhook(webhook));
   }
 
-  claimWebhooks(limit: number, lease: Lease): Promise<Webhook[]> {
+  claimWebhooks(limit: number, lease: Lease, skipHosts: readonly string[] = []): Promise<Webhook[]> {
     return this.run('api.claimWebhooks', () =>
       this.statements.claimWebhooks
-        .all(this.node, lease.until, lease.now, lease.now, limit)
+        .all(this.node, lease.until, lease.now, lease.now, JSON.stringify(skipHosts), limit)
         .map(toWebhook)
         .sort((a, b) => a.nextAt - b.nextAt || a.id - b.id),
     );
@@ -218,6 +222,10 @@ export class SqliteApi implements ApiStore {
 
   webhookDelivered(id: number, at: number): Promise<void> {
     return this.run('api.webhookDelivered', () => void this.statements.delivered.run(at, id));
+  }
+
+  deferWebhook(id: number, nextAt: number): Promise<void> {
+    return this.run('api.deferWebhook', () => void this.statements.defer.run(nextAt, id, this.node));
   }
 
   webhookFailed(id: number, error: string, nextAt: number): Promise<void> {
@@ -279,6 +287,6 @@ export class SqliteApi implements ApiStore {
   }
 
   private insertWebhook(w: NewWebhook): number {
-    return Number(this.statements.queueWebhook.run({ ...w }).lastInsertRowid);
+    return Number(this.statements.queueWebhook.run({ ...w, host: webhookHost(w.url) }).lastInsertRowid);
   }
 }

@@ -92,6 +92,13 @@ CREATE TABLE routing_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INT
 INSERT INTO routing_version (id, version) VALUES (1, 0);
 `,
   },
+  {
+    version: 5,
+    name: 'the webhook queue knows each row\'s host, so a claim can pass over hosts at their limit',
+    sql: `
+ALTER TABLE webhooks ADD COLUMN host TEXT;
+`,
+  },
 ];
 
 /**

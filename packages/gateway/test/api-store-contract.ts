@@ -147,21 +147,18 @@ export function apiStoreContract(name: string, factory: StoreFactory): void {
     t.is((await store.api.message('m-big'))?.state, 'failed');
   });
 
-  each('recordReceipt: matched by connector and canonical id, whatever the spelling (hex or decimal, case, leading zeros)', 1, async (t, store) => {
+  each('recordReceipt: matched by connector and canonical spelling (case, leading zeros); ids in another base never meet', 1, async (t, store) => {
     await submitted(store, newMessage('m-1', { parts: 3 }), 'c', ['0A1B', '000123', 'ABCDEF']);
-    await submitted(store, newMessage('m-2', { parts: 2 }), 'd', ['1234', '4660']);
+    await submitted(store, newMessage('m-2', { parts: 2 }), 'd', ['00000010', '0000000a']);
     t.is(await store.api.recordReceipt(receiptOf('c', '999', 'DELIVERED'), noWebhook), undefined, 'no such id');
-    t.is(await store.api.recordReceipt(receiptOf('x', '2587', 'DELIVERED'), noWebhook), undefined, 'another connector’s id');
-    t.like(await store.api.recordReceipt(receiptOf('c', '2587', 'DELIVERED'), noWebhook), { message: { id: 'm-1' }, part: { part: 1, state: 'delivered' } }, 'hex at submit, decimal in the receipt');
+    t.is(await store.api.recordReceipt(receiptOf('x', '0a1b', 'DELIVERED'), noWebhook), undefined, 'another connector’s id');
+    t.is(await store.api.recordReceipt(receiptOf('c', '2587', 'DELIVERED'), noWebhook), undefined, '0x0A1B in decimal: not matched by the store (the connector’s messageIdType turns it first)');
+    t.like(await store.api.recordReceipt(receiptOf('c', 'a1b', 'DELIVERED'), noWebhook), { message: { id: 'm-1' }, part: { part: 1, state: 'delivered' } }, 'leading zeros and case');
     t.like(await store.api.recordReceipt(receiptOf('c', '123', 'DELIVERED'), noWebhook), { message: { id: 'm-1' }, part: { part: 2 } }, 'leading zeros');
     t.like(await store.api.recordReceipt(receiptOf('c', 'abcdef', 'DELIVERED'), noWebhook), { message: { id: 'm-1', state: 'delivered' }, part: { part: 3 }, final: true }, 'case');
-    // part 1 was "1234" (hex 0x1234 = 4660), part 2 "4660": the exact reading wins, then the other
-    t.like(await store.api.recordReceipt(receiptOf('d', '4660', 'EXPIRED'), noWebhook), { message: { id: 'm-2' }, part: { part: 2, state: 'expired' } }, 'the exact reading first');
-    t.like(await store.api.recordReceipt(receiptOf('d', '0x1234', 'DELIVERED'), noWebhook), { part: { part: 2, state: 'expired' }, final: false }, 'the same part again: 0x1234 is 4660 exactly, a duplicate');
-    await submitted(store, newMessage('m-3'), 'e', ['1234']);
-    t.like(await store.api.recordReceipt(receiptOf('e', '4660', 'DELIVERED'), noWebhook), { message: { id: 'm-3' }, part: { part: 1, state: 'delivered' } }, 'an all-digits submit id read as hex');
-    await submitted(store, newMessage('m-4'), 'f', ['4660']);
-    t.like(await store.api.recordReceipt(receiptOf('f', '1234', 'DELIVERED'), noWebhook), { message: { id: 'm-4' }, part: { part: 1, state: 'delivered' } }, 'an all-digits receipt id read as hex');
+    // a simulator's hex counter: "0000000a" is ten, "00000010" sixteen; each receipt finds its own part
+    t.like(await store.api.recordReceipt(receiptOf('d', '0000000A', 'EXPIRED'), noWebhook), { message: { id: 'm-2' }, part: { part: 2, state: 'expired' } });
+    t.like(await store.api.recordReceipt(receiptOf('d', '10', 'DELIVERED'), noWebhook), { message: { id: 'm-2' }, part: { part: 1, state: 'delivered' } });
     const waiting = newMessage('m-5');
     await store.api.createMessage(waiting, outboundOf(waiting), { now: 0, until: LONG });
     t.is(await store.api.recordReceipt(receiptOf('g', '1', 'DELIVERED'), noWebhook), undefined, 'its submit not recorded yet');
@@ -251,14 +248,17 @@ export function apiStoreContract(name: string, factory: StoreFactory): void {
     t.deepEqual(await store.api.message('m-1'), failed);
   });
 
-  each('messagesOf: a key’s messages, newest first, at most limit, before a time', 1, async (t, store) => {
-    for (const [id, keyId, createdAt] of [['m-1', 'k_a', 100], ['m-2', 'k_a', 300], ['m-3', 'k_b', 200], ['m-4', 'k_a', 200]] as const) {
+  each('messagesOf: a key’s messages, newest first, at most limit, after a cursor; one millisecond’s messages by id', 1, async (t, store) => {
+    for (const [id, keyId, createdAt] of [['m-1', 'k_a', 100], ['m-2', 'k_a', 300], ['m-3', 'k_b', 200], ['m-4', 'k_a', 200], ['m-5', 'k_a', 200], ['m-6', 'k_a', 200]] as const) {
       const message = newMessage(id, { keyId, createdAt, parts: 2 });
       await store.api.createMessage(message, outboundOf(message), { now: 0, until: LONG });
     }
-    t.deepEqual((await store.api.messagesOf('k_a', 10)).map((m) => m.id), ['m-2', 'm-4', 'm-1']);
-    t.deepEqual((await store.api.messagesOf('k_a', 2)).map((m) => m.id), ['m-2', 'm-4']);
-    t.deepEqual((await store.api.messagesOf('k_a', 10, 300)).map((m) => m.id), ['m-4', 'm-1']);
+    t.deepEqual((await store.api.messagesOf('k_a', 10)).map((m) => m.id), ['m-2', 'm-6', 'm-5', 'm-4', 'm-1']);
+    t.deepEqual((await store.api.messagesOf('k_a', 2)).map((m) => m.id), ['m-2', 'm-6']);
+    // pages of two through three messages of one millisecond: none skipped, none twice
+    t.deepEqual((await store.api.messagesOf('k_a', 2, { createdAt: 200, id: 'm-6' })).map((m) => m.id), ['m-5', 'm-4']);
+    t.deepEqual((await store.api.messagesOf('k_a', 2, { createdAt: 200, id: 'm-4' })).map((m) => m.id), ['m-1']);
+    t.deepEqual((await store.api.messagesOf('k_a', 10, { createdAt: 300, id: 'm-2' })).map((m) => m.id), ['m-6', 'm-5', 'm-4', 'm-1']);
     t.is((await store.api.messagesOf('k_a', 1))[0]?.parts.length, 2, 'with their parts');
     t.deepEqual(await store.api.messagesOf('k_c', 10), []);
   });
@@ -291,6 +291,17 @@ export function apiStoreContract(name: string, factory: StoreFactory): void {
     t.is(await a.api.countWebhooks(), 2);
     t.deepEqual((await a.api.claimWebhooks(10, { now: 10_000, until: 11_000 })).map((w) => w.id), [w300, w5000]);
     t.deepEqual(await a.api.webhooksOf('m-none'), []);
+  });
+
+  each('webhooks: a claim passes over busy hosts; a deferred webhook comes back at its time with no attempt counted', 1, async (t, store) => {
+    const busy = await store.api.queueWebhook({ ...webhookOf(100, { messageId: 'm-1' }), url: 'https://Busy.example:8443/hook' });
+    const other = await store.api.queueWebhook({ ...webhookOf(200, { messageId: 'm-1' }), url: 'http://other.example/hook' });
+    t.deepEqual((await store.api.claimWebhooks(10, { now: 1000, until: 2000 }, ['busy.example:8443'])).map((w) => w.id), [other], 'the busy host’s row is passed over (host lower-cased, with its port)');
+    t.deepEqual((await store.api.claimWebhooks(10, { now: 1000, until: 2000 }, [])).map((w) => w.id), [busy]);
+    await store.api.deferWebhook(busy, 5000);
+    await store.api.webhookDelivered(other, 1500);
+    t.deepEqual(await store.api.claimWebhooks(10, { now: 4999, until: 6000 }), [], 'not due before its time');
+    t.like((await store.api.claimWebhooks(10, { now: 5000, until: 6000 }))[0], { id: busy, attempts: 0, nextAt: 5000, lastError: null });
   });
 
   each('webhooks: two nodes draining the queue in batches take each webhook once', 2, async (t, a, b) => {

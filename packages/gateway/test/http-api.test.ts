@@ -325,18 +325,30 @@ test("GET /v1/messages lists the key's own messages newest first, a page at a ti
     await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: { ...body, clientRef: `m${i}` } });
   }
   await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.other), payload: { ...body, clientRef: 'theirs' } });
-  const page1 = (await h.app.inject({ method: 'GET', url: '/v1/messages?limit=3', headers: bearer(h.user) })).json<{ messages: { clientRef: string }[]; next: number | null }>();
+  const page1 = (await h.app.inject({ method: 'GET', url: '/v1/messages?limit=3', headers: bearer(h.user) })).json<{ messages: { clientRef: string }[]; next: string | null }>();
   t.deepEqual(
     page1.messages.map((m) => m.clientRef),
     ['m4', 'm3', 'm2'],
   );
   t.not(page1.next, null);
-  const page2 = (await h.app.inject({ method: 'GET', url: `/v1/messages?limit=3&before=${page1.next}`, headers: bearer(h.user) })).json<{ messages: { clientRef: string }[]; next: number | null }>();
+  const page2 = (await h.app.inject({ method: 'GET', url: `/v1/messages?limit=3&before=${page1.next}`, headers: bearer(h.user) })).json<{ messages: { clientRef: string }[]; next: string | null }>();
   t.deepEqual(
     page2.messages.map((m) => m.clientRef),
     ['m1', 'm0'],
   );
   t.is(page2.next, null);
+  // a batch made in one millisecond, paged two at a time: every message once
+  const batch = await h.app.inject({ method: 'POST', url: '/v1/messages/batch', headers: bearer(h.other), payload: { messages: Array.from({ length: 5 }, (_, i) => ({ ...body, clientRef: `b${i}` })) } });
+  t.is(batch.statusCode, 207);
+  const seen: string[] = [];
+  let next: string | null = null;
+  do {
+    const page: { messages: { clientRef: string }[]; next: string | null } = (await h.app.inject({ method: 'GET', url: `/v1/messages?limit=2${next === null ? '' : `&before=${next}`}`, headers: bearer(h.other) })).json();
+    seen.push(...page.messages.map((m) => m.clientRef));
+    next = page.next;
+  } while (next !== null);
+  t.deepEqual([...seen].sort(), ['b0', 'b1', 'b2', 'b3', 'b4', 'theirs']);
+  t.like((await h.app.inject({ method: 'GET', url: '/v1/messages?before=12_x%27', headers: bearer(h.user) })).json<ErrorJson>().error, { code: 'invalid_field', field: 'before' });
   const bad = await h.app.inject({ method: 'GET', url: '/v1/messages?limit=1000', headers: bearer(h.user) });
   t.is(bad.statusCode, 400);
   t.like(bad.json<ErrorJson>().error, { code: 'invalid_field', field: 'limit' });

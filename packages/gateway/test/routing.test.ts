@@ -1,7 +1,7 @@
 // The routing table: longest prefix, failover order by priority, spread by weight, MO routes, and
 // the checks a stored table must pass.
 import test from 'ava';
-import { longestPrefix, loadRouting, mtCandidates, moRoute, parseConnectorSpec, parseMoRouteSpec, parseMtRouteSpec, routingDigits, RoutingError, type RoutingTable } from '@switchboard/gateway';
+import { canonicalMessageId, receiptLookupId, longestPrefix, loadRouting, mtCandidates, moRoute, parseConnectorSpec, parseMoRouteSpec, parseMtRouteSpec, routingDigits, RoutingError, type RoutingTable } from '@switchboard/gateway';
 
 const table = (mt: RoutingTable['mt'], mo: RoutingTable['mo'] = []): RoutingTable => ({ mt, mo, defaultConnector: 'smsc' });
 
@@ -46,6 +46,15 @@ test('within one priority the first target is drawn by weight, the others follow
   t.deepEqual(mtCandidates(routes, '1', () => 0.999_999), ['b', 'a']);
 });
 
+test('a receipt id in the spelling of the connector’s submit_sm_resp (Kannel’s msg-id-type)', (t) => {
+  t.is(receiptLookupId('0000A1B', 'same'), 'a1b');
+  t.is(receiptLookupId('2587', 'hex-in-response'), 'a1b', 'decimal receipt, hex response');
+  t.is(receiptLookupId('a1b', 'decimal-in-response'), '2587', 'hex receipt, decimal response');
+  t.is(receiptLookupId('0x0A1B', 'decimal-in-response'), '2587');
+  t.is(receiptLookupId('msg-1', 'hex-in-response'), 'msg-1', 'not a number: as it is');
+  t.is(canonicalMessageId('000'), '0');
+});
+
 test('MO routes: the longest prefix of the number the text was sent to', (t) => {
   const routes = table([], [
     { name: 'shortcode', prefix: '8', sipUser: null, webhookUrl: 'https://hooks.example/mo', webhookSecret: 'x'.repeat(16) },
@@ -57,12 +66,14 @@ test('MO routes: the longest prefix of the number the text was sent to', (t) => 
 });
 
 test('connector specs: defaults filled in, limits enforced with the field named', (t) => {
-  t.deepEqual(parseConnectorSpec({ host: 'smsc.example', systemId: 'acct' }), { host: 'smsc.example', port: 2775, tls: false, systemId: 'acct', password: '', systemType: '', binds: 1, bindType: 'transceiver', window: 10, throughput: 0 });
+  t.deepEqual(parseConnectorSpec({ host: 'smsc.example', systemId: 'acct' }), { host: 'smsc.example', port: 2775, tls: false, systemId: 'acct', password: '', systemType: '', binds: 1, bindType: 'transceiver', window: 10, throughput: 0, messageIdType: 'same', receiptsFor: null });
   t.throws(() => parseConnectorSpec({ host: 'h', systemId: 'a'.repeat(16) }), { instanceOf: RoutingError, message: /systemId/ });
   t.throws(() => parseConnectorSpec({ host: 'h', systemId: 'a', password: '123456789' }), { message: /password/ });
   t.throws(() => parseConnectorSpec({ host: 'h', systemId: 'a', port: 70_000 }), { message: /port/ });
   t.throws(() => parseConnectorSpec({ host: 'h', systemId: 'a', bindType: 'both' }), { message: /bindType/ });
   t.throws(() => parseConnectorSpec([]), { message: /JSON object/ });
+  t.throws(() => parseConnectorSpec({ host: 'h', systemId: 'a', messageIdType: 'hex' }), { message: /messageIdType/ });
+  t.throws(() => loadRouting([{ kind: 'connector', name: 'rx', spec: JSON.stringify({ host: 'h', systemId: 's', bindType: 'receiver', receiptsFor: 'tx' }) }], 'smsc'), { message: /receiptsFor: no connector named tx/ });
 });
 
 test('route specs: targets required, prefixes are digits, an MO route goes somewhere and signs its webhook', (t) => {

@@ -1,7 +1,7 @@
 // A promise-style ESME on top of the session process: bind, submit, send long text, unbind. With
 // `reconnect`, the session runs under its own supervisor, which reconnects and rebinds after the
 // connection drops, backing off between attempts.
-import { InitIgnoredError, detach, exited, isAlive, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { InitIgnoredError, detach, exited, isAlive, self, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import type { ConnectionOptions } from 'node:tls';
 import createDebug from 'debug';
 import { CommandStatus } from './pdu/command-status.js';
@@ -9,7 +9,7 @@ import { createPdu, createResponse, type PduInit } from './pdu/build.js';
 import type { Pdu, PduOf } from './pdu/types.js';
 import { splitMessage, type SplitOptions } from './encoding/split.js';
 import { connectEsme } from './esme.js';
-import { closeSession, requestPdu, sessionStats } from './session/api.js';
+import { closeSession, requestPdu, sendPdu, sessionStats } from './session/api.js';
 import { CommandStatusError, ConnectAbortedError, SessionClosedError } from './session/errors.js';
 import type { SessionOptions } from './session/options.js';
 import { SessionReturn, type Session } from './session/session.js';
@@ -49,8 +49,17 @@ export interface BindParams {
   readonly address_range?: string;
 }
 
-/** What the MC sent (deliver_sm, data_sm, alert_notification…). Return the command_status to answer (default ESME_ROK). */
+/**
+ * What the MC sent (deliver_sm, data_sm, alert_notification…). Return the command_status to answer
+ * (default ESME_ROK). A handler that returns a promise does not hold up the frames behind its PDU
+ * (the submit_sm_resp its own submits wait for, say): up to {@link MAX_PENDING_DELIVERIES} run at
+ * once, each answered when it settles (responses may go out of order: SMPP v3.4 §2.6 matches them by
+ * sequence_number); past that, reading waits for the oldest.
+ */
 export type DeliverHandler = (pdu: Pdu) => number | void | Promise<number | void>;
+
+/** Requests from the MC whose asynchronous handler runs at once, at most; more wait, in order. */
+export const MAX_PENDING_DELIVERIES = 64;
 
 /**
  * How a client with `reconnect` backs off between attempts: `delay` after the first failure,
@@ -199,6 +208,8 @@ function asError(reason: unknown): Error {
 
 interface ClientState {
   readonly handler: DeliverHandler | undefined;
+  /** Asynchronous handlers still running, answered when each settles. */
+  pending: number;
   readonly onBound: (response: Pdu) => void;
   readonly onClosed: (reason: unknown) => void;
 }
@@ -212,19 +223,35 @@ function bindPdu(params: BindParams): Pdu {
 
 /** The client's own Session: requests from the MC go to the handler; binds and closes are reported. */
 const ClientSession: Session<ClientState, ClientState> = {
-  async handlePdu(pdu, state) {
+  handlePdu(pdu, state) {
     const answerable = pdu.command !== 'outbind' && pdu.command !== 'alert_notification';
-    let status: number = CommandStatus.ESME_ROK;
-    if (state.handler !== undefined) {
-      try {
-        status = (await state.handler(pdu)) ?? CommandStatus.ESME_ROK;
-      } catch (error) {
-        log('onDeliver threw for %s #%d: %O', pdu.command, pdu.sequence_number, error);
-        status = CommandStatus.ESME_RSYSERR;
-      }
+    const answer = (status: number | void): Pdu[] => (answerable ? [createResponse(pdu as never, { command_status: status ?? CommandStatus.ESME_ROK } as never) as Pdu] : []);
+    if (state.handler === undefined) return SessionReturn.ok(state, answer(CommandStatus.ESME_ROK));
+    let handled: number | void | Promise<number | void>;
+    try {
+      handled = state.handler(pdu);
+    } catch (error) {
+      log('onDeliver threw for %s #%d: %O', pdu.command, pdu.sequence_number, error);
+      return SessionReturn.ok(state, answer(CommandStatus.ESME_RSYSERR));
     }
-    if (!answerable) return SessionReturn.ok(state);
-    return SessionReturn.ok(state, [createResponse(pdu as never, { command_status: status } as never) as Pdu]);
+    if (!(handled instanceof Promise)) return SessionReturn.ok(state, answer(handled));
+    const settled = handled.then(
+      (status) => status,
+      (error: unknown) => {
+        log('onDeliver failed for %s #%d: %O', pdu.command, pdu.sequence_number, error);
+        return CommandStatus.ESME_RSYSERR;
+      },
+    );
+    // Too many running: wait for this one before reading further (the session's reading pauses).
+    if (state.pending >= MAX_PENDING_DELIVERIES) return settled.then((status) => SessionReturn.ok(state, answer(status)));
+    // Otherwise the frames behind this one go on; its response goes out when it settles.
+    state.pending++;
+    const session = self();
+    void settled.then((status) => {
+      state.pending--;
+      for (const response of answer(status)) sendPdu(session, response);
+    });
+    return SessionReturn.ok(state);
   },
   handleResp(resp, _original, state) {
     if (resp.command.startsWith('bind_') && resp.command_status === CommandStatus.ESME_ROK) state.onBound(resp);
@@ -282,6 +309,7 @@ export class SmppClient {
     let failedAttempts = 0;
     const state: ClientState = {
       handler: options.onDeliver,
+      pending: 0,
       // onStatus is the application's code, not the session's: it runs detached from the session
       // process, so what it starts (an outbox flush, say) is not ended by that session's exit.
       onBound: (response) => {

@@ -73,7 +73,7 @@ export { listenMc } from './mc.js';
 export type { McOptions, McServer } from './mc.js';
 export { requestPdu, closeSession } from './session/api.js';
 export type { RequestOutcome } from './session/messages.js';
-export { SmppClient, PartialSendError } from './client.js';
+export { SmppClient, PartialSendError, MAX_PENDING_DELIVERIES } from './client.js';
 export type { AcceptedPart, BindMode, BindParams, ClientStatus, DeliverHandler, ReconnectOptions, RefusedPart, SmppClientOptions, SubmitInit, TextMessage, TextPartOutcome } from './client.js';
 export { McSimulator } from './simulator/simulator.js';
 export type { BoundMode, InjectedFault, McSimulatorOptions, SimulatorStats, SubmittedMessage } from './simulator/simulator.js';

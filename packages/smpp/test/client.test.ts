@@ -19,10 +19,11 @@ import {
   connectEsme,
   WindowTimeoutError,
   ResponseTimeoutError,
+  MAX_PENDING_DELIVERIES,
   type Pdu,
 } from '@switchboard/smpp';
 import { Runtime, VirtualClock, exited, isAlive } from '@switchboard/actor';
-import { TestMc, TestEsme, bind, settleWithClock, until } from './support/sessions.js';
+import { TestMc, TestEsme, bind, rawMc, settleWithClock, until } from './support/sessions.js';
 
 const credentials = { esme01: 'secret' };
 const asEsme = { mode: 'transceiver', system_id: 'esme01', password: 'secret' } as const;
@@ -267,4 +268,65 @@ test('a silent server never answering the bind: the response timeout stops a bin
   await clock.advance(4000);
   t.true((await reason) instanceof ResponseTimeoutError);
   silent.close();
+});
+
+test('a deliver_sm whose handler is still running does not hold up the submit_sm_resp behind it; it is answered when the handler settles', async (t) => {
+  const { rt } = runtime();
+  const mc = await rawMc({ answerAll: true });
+  let release: (status: number) => void = () => {};
+  const started: number[] = [];
+  const client = await SmppClient.connect(rt, {
+    port: mc.port,
+    onDeliver: (pdu) => {
+      started.push(pdu.sequence_number);
+      // the first waits for the test (a store write, say); the next ones answer at once
+      return started.length === 1 ? new Promise<number>((resolve) => (release = resolve)) : CommandStatus.ESME_ROK;
+    },
+  });
+  await client.bind(asEsme);
+  const socket = mc.sockets[0]!;
+  socket.write(encodePdu(createPdu('deliver_sm', { sequence_number: 7001, source_addr: '447700900001', destination_addr: '4000', short_message: Buffer.from('one') })));
+  await until(() => started.length === 1, 'the first deliver_sm handled');
+  // a submit and another deliver_sm after it: both go on while the first handler waits
+  const submitted = client.submit({ source_addr: '4000', destination_addr: '447700900123', short_message: Buffer.from('hello') });
+  socket.write(encodePdu(createPdu('deliver_sm', { sequence_number: 7002, source_addr: '447700900002', destination_addr: '4000', short_message: Buffer.from('two') })));
+  t.is((await submitted).command_status, CommandStatus.ESME_ROK, 'the submit_sm_resp was read although the first handler still runs');
+  await until(() => mc.received.some((p) => p.command === 'deliver_sm_resp' && p.sequence_number === 7002), 'the second answered');
+  t.false(mc.received.some((p) => p.command === 'deliver_sm_resp' && p.sequence_number === 7001), 'the first not yet');
+  release(CommandStatus.ESME_RX_T_APPN);
+  await until(() => mc.received.some((p) => p.command === 'deliver_sm_resp' && p.sequence_number === 7001), 'the first answered once its handler settled');
+  t.is(mc.received.find((p) => p.command === 'deliver_sm_resp' && p.sequence_number === 7001)!.command_status, CommandStatus.ESME_RX_T_APPN);
+  await client.close();
+  await mc.close();
+});
+
+test('a handler that rejects is answered ESME_RSYSERR; past MAX_PENDING_DELIVERIES reading waits for the oldest', async (t) => {
+  const { rt } = runtime();
+  const mc = await rawMc({ answerAll: true });
+  const waiting: ((status: number) => void)[] = [];
+  let calls = 0;
+  const client = await SmppClient.connect(rt, {
+    port: mc.port,
+    onDeliver: () => {
+      calls++;
+      if (calls === 1) return Promise.reject(new Error('store down'));
+      return new Promise<number>((resolve) => waiting.push(resolve));
+    },
+  });
+  await client.bind(asEsme);
+  const socket = mc.sockets[0]!;
+  const send = (n: number): void => void socket.write(encodePdu(createPdu('deliver_sm', { sequence_number: 8000 + n, source_addr: '1', destination_addr: '2', short_message: Buffer.from(String(n)) })));
+  send(0);
+  await until(() => mc.received.some((p) => p.sequence_number === 8000 && p.command === 'deliver_sm_resp'), 'the rejected one answered');
+  t.is(mc.received.find((p) => p.sequence_number === 8000 && p.command === 'deliver_sm_resp')!.command_status, CommandStatus.ESME_RSYSERR);
+  for (let n = 1; n <= MAX_PENDING_DELIVERIES + 5; n++) send(n);
+  await until(() => waiting.length === MAX_PENDING_DELIVERIES + 1, 'the cap reached (the one past it is awaited inline)');
+  await new Promise((r) => setTimeout(r, 50));
+  t.is(waiting.length, MAX_PENDING_DELIVERIES + 1, 'no handler started past the cap while the oldest waits');
+  for (const resolve of waiting.splice(0)) resolve(CommandStatus.ESME_ROK);
+  await until(() => waiting.length === 4, 'reading went on');
+  for (const resolve of waiting.splice(0)) resolve(CommandStatus.ESME_ROK);
+  await until(() => mc.received.filter((p) => p.command === 'deliver_sm_resp').length === MAX_PENDING_DELIVERIES + 6, 'every deliver_sm answered');
+  await client.close();
+  await mc.close();
 });

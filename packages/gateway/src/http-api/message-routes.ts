@@ -2,7 +2,7 @@
 // A key reads only its own messages: another key's message is answered 404 as if it did not exist.
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
-import type { ApiKey, ApiMessage, Webhook } from '../api-store.js';
+import type { ApiKey, ApiMessage, MessageCursor, Webhook } from '../api-store.js';
 import { StoreError } from '../store-error.js';
 import { keyOf, type ApiContext } from './api-context.js';
 import { ApiHttpError, ApiInputError, errorBody, type ApiErrorBody } from './errors.js';
@@ -107,17 +107,21 @@ export function registerMessageRoutes(app: FastifyInstance, context: ApiContext)
     {
       schema: {
         summary: "The key's messages, newest first",
-        description: 'At most `limit` (1–100, default 20); `next` is the `before` of the next page, or null on the last one.',
+        description: 'At most `limit` (1–100, default 20); `next` is the `before` of the next page (an opaque cursor), or null on the last one.',
         tags: ['messages'],
         security,
         querystring: listQuerySchema,
-        response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageSchema }, next: { type: ['integer', 'null'] } } }, ...errors },
+        response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageSchema }, next: { type: ['string', 'null'] } } }, ...errors },
       },
     },
     async (request) => {
-      const { limit, before } = request.query as { limit: number; before?: number };
-      const messages = await backend.store.messagesOf(keyOf(request).id, limit, before);
-      return { messages: messages.map(viewOf), next: messages.length === limit ? messages[messages.length - 1]!.createdAt : null };
+      const { limit, before } = request.query as { limit: number; before?: string };
+      const cursor = before === undefined ? undefined : parseCursor(before);
+      if (cursor === null) throw new ApiHttpError(400, 'invalid_field', 'before: not a cursor this API gave', 'before');
+      const messages = await backend.store.messagesOf(keyOf(request).id, limit, cursor);
+      const last = messages[messages.length - 1];
+      // the time and the id: messages made in one millisecond (a batch) are not skipped
+      return { messages: messages.map(viewOf), next: messages.length === limit && last !== undefined ? `${last.createdAt}_${last.id}` : null };
     },
   );
 }
@@ -174,4 +178,11 @@ function webhookViewOf(webhook: Webhook): Record<string, unknown> {
     giveUpAt: webhook.giveUpAt,
     deliveredAt: webhook.deliveredAt,
   };
+}
+
+/** A `before` cursor, `<createdAt>_<id>`; null when it is not one. */
+function parseCursor(text: string): MessageCursor | null {
+  const match = /^(\d{1,16})_([0-9a-f-]{1,64})$/.exec(text);
+  if (match === null) return null;
+  return { createdAt: Number(match[1]), id: match[2]! };
 }

@@ -32,6 +32,8 @@ export const connectorSchema = {
     bindType: { type: 'string', enum: ['transceiver', 'transmitter', 'receiver'], default: 'transceiver' },
     window: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
     throughput: { type: 'integer', minimum: 0, maximum: 100000, default: 0, description: 'submit_sm per second per bind; 0: no limit' },
+    messageIdType: { type: 'string', enum: ['same', 'hex-in-response', 'decimal-in-response'], default: 'same', description: 'how the SMSC spells message_ids: as in submit_sm_resp in receipts too, or hex in submit_sm_resp and decimal in receipts, or the other way round' },
+    receiptsFor: { type: ['string', 'null'], pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', default: null, description: 'a receiver: the connector (its transmitter) whose messages its receipts are for' },
   },
 } as const;
 

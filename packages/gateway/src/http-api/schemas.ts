@@ -2,10 +2,8 @@
 // is answered 400 `invalid_field` before any handler runs) and @fastify/swagger writes them into
 // the OpenAPI document, so the document and the checks are one text.
 
-/** Letters of the GSM 03.38 default alphabet beyond A–Z and a–z (3GPP TS 23.038 §6.2.1): what an alphanumeric sender may use besides digits and spaces. */
-
-/** A destination: digits with an optional leading `+`, 1 to 20 digits (SMPP v3.4 §5.2.9 allows 20). */
-export const TO_PATTERN = '^\\+?[0-9]{1,20}$';
+/** A destination: digits with an optional leading `+`, 3 to 20 digits (SMPP v3.4 §5.2.9 allows 20; fewer than 3 is no phone number). */
+export const TO_PATTERN = '^\\+?[0-9]{3,20}$';
 /**
  * A source: a number like a destination, or an alphanumeric sender of 1 to 11 Latin letters, digits
  * and spaces. The SMSC codes an alphanumeric source in GSM 7-bit (3GPP TS 23.040 §9.1.2.5) from the
@@ -13,8 +11,10 @@ export const TO_PATTERN = '^\\+?[0-9]{1,20}$';
  * refused here rather than changed on the way (the SIP side takes the same set).
  */
 export const FROM_PATTERN = '^(\\+?[0-9]{1,20}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$';
-/** A callback URL: http or https, no spaces; also parsed with WHATWG URL before it is taken. */
-export const URL_PATTERN = '^https?://[^\\s]+$';
+/** A callback URL: http or https, no spaces or control characters; also parsed with WHATWG URL before it is taken. */
+export const URL_PATTERN = '^https?://[^\\s\\u0000-\\u001f\\u007f]+$';
+/** A client reference: printable text (no control characters: PostgreSQL's text cannot hold U+0000). */
+export const CLIENT_REF_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
 /** Longest callback URL. */
 export const MAX_URL_LENGTH = 2048;
 
@@ -40,7 +40,7 @@ const submissionProperties = {
   from: { type: 'string', pattern: FROM_PATTERN, description: 'The source: a number, or an alphanumeric sender of at most 11 characters' },
   text: { type: 'string', minLength: 1, description: 'The text; long texts are split into parts (at most what the gateway allows)' },
   callbackUrl: { type: 'string', maxLength: MAX_URL_LENGTH, pattern: URL_PATTERN, description: "Where this message's receipts are POSTed (else the key's callback URL)" },
-  clientRef: { type: 'string', minLength: 1, maxLength: 64, description: 'Your own reference, given back in the status and the webhooks' },
+  clientRef: { type: 'string', minLength: 1, maxLength: 64, pattern: CLIENT_REF_PATTERN, description: 'Your own reference (no control characters), given back in the status and the webhooks' },
 } as const;
 
 /** The body of `POST /v1/messages`. */
@@ -153,7 +153,7 @@ export const listQuerySchema = {
   additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    before: { type: 'integer', minimum: 0, description: 'Only messages created before this time (ms): the previous page’s `next`' },
+    before: { type: 'string', maxLength: 100, description: 'Only messages after this cursor, newest first: the previous page’s `next`' },
   },
 } as const;
 

@@ -1,5 +1,6 @@
 // The shapes of connectors and routes as the admin API takes them and the store keeps them (as JSON
 // in `routing_entries`): what an operator writes, validated before it is stored or used.
+import type { MessageIdType } from '../api-store.js';
 
 /** How a connector binds (SMPP v3.4 §4.1): a transceiver both submits and receives; a transmitter only submits; a receiver only receives. */
 export type BindType = 'transceiver' | 'transmitter' | 'receiver';
@@ -26,6 +27,13 @@ export interface ConnectorSpec {
   readonly window: number;
   /** Most submit_sm per second per bind (the operator's contract); 0 for no limit. */
   readonly throughput: number;
+  /** How the SMSC spells message_ids in submit_sm_resp and in receipts (Kannel's `msg-id-type`). */
+  readonly messageIdType: MessageIdType;
+  /**
+   * For a receiver bound to the same account as a transmitter: that connector's name. Receipts that
+   * come in here are matched against the messages submitted there. Null: its own.
+   */
+  readonly receiptsFor: string | null;
 }
 
 /** One connector a route may use, in failover order. */

@@ -2,7 +2,7 @@
 // typed connectors and routes and checked as a whole: a route may name only connectors that exist.
 // The admin API validates each entry before storing it; this check runs again at every load, since
 // another node (or an older version) may have written the rows.
-import type { RoutingEntry } from '../api-store.js';
+import { MESSAGE_ID_TYPES, type MessageIdType, type RoutingEntry } from '../api-store.js';
 import type { NamedMoRoute, NamedMtRoute, RoutingTable } from './router.js';
 import type { BindType, ConnectorSpec, MoRouteSpec, MtRouteSpec, RouteTarget } from './specs.js';
 
@@ -57,6 +57,18 @@ function prefix(o: Record<string, unknown>, entry: string): string {
   return value;
 }
 
+/** A message_id type, checked: `same`, `hex-in-response` or `decimal-in-response`. */
+export function messageIdType(value: unknown, what: string): MessageIdType {
+  if (typeof value !== 'string' || !(MESSAGE_ID_TYPES as readonly string[]).includes(value)) throw new RoutingError(what, `expected one of ${MESSAGE_ID_TYPES.join(', ')}`);
+  return value as MessageIdType;
+}
+
+function receiptsFor(value: unknown, entry: string): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !ROUTING_NAME.test(value)) throw new RoutingError(entry, 'receiptsFor: expected a connector name or null');
+  return value;
+}
+
 /** A connector's settings, checked (defaults: port 2775, no TLS, one transceiver bind, window 10, no throughput limit). */
 export function parseConnectorSpec(value: unknown, entry = 'connector'): ConnectorSpec {
   const o = object(value, entry);
@@ -74,6 +86,8 @@ export function parseConnectorSpec(value: unknown, entry = 'connector'): Connect
     bindType: bindType as BindType,
     window: integer(o, 'window', 1, 1000, entry, 10),
     throughput: integer(o, 'throughput', 0, 100_000, entry, 0),
+    messageIdType: messageIdType(o.messageIdType ?? 'same', `${entry}: messageIdType`),
+    receiptsFor: receiptsFor(o.receiptsFor ?? null, entry),
   };
 }
 
@@ -132,6 +146,9 @@ export function loadRouting(entries: readonly RoutingEntry[], defaultConnector: 
       connectors.set(entry.name, parseConnectorSpec(value, where));
     } else if (entry.kind === 'mt_route') mt.push({ name: entry.name, ...parseMtRouteSpec(value, where) });
     else mo.push({ name: entry.name, ...parseMoRouteSpec(value, where) });
+  }
+  for (const [name, connector] of connectors) {
+    if (connector.receiptsFor !== null && connector.receiptsFor !== defaultConnector && !connectors.has(connector.receiptsFor)) throw new RoutingError(`connector/${name}`, `receiptsFor: no connector named ${connector.receiptsFor}`);
   }
   for (const route of mt) {
     for (const target of route.targets) {

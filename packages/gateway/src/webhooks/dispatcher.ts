@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import createDebug from 'debug';
 import type { Clock } from '@switchboard/actor';
-import type { ApiStore, Webhook } from '../api-store.js';
+import { webhookHost, type ApiStore, type Webhook } from '../api-store.js';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../metrics/labels.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { postWebhook } from './post-webhook.js';
@@ -14,6 +14,9 @@ import type { WebhookMetrics } from './sender.js';
 const log = createDebug('switchboard:gateway:webhooks');
 
 /** What a dispatcher is made with (the sender's options with their defaults applied). */
+/** How long a webhook given back because its host was busy waits before it is due again (ms). */
+const HOST_BUSY_DELAY = 1000;
+
 export interface DispatcherConfig {
   readonly api: ApiStore;
   /** The gateway's clock (ms since the epoch): claims, next attempts and the give-up time. */
@@ -56,11 +59,7 @@ function unsendable(webhook: Webhook): string | undefined {
 }
 
 function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
+  return webhookHost(url);
 }
 
 function metricsEvent(event: string): WebhookEvent | undefined {
@@ -92,7 +91,7 @@ export class Dispatcher {
 
   /** Whether nothing is being claimed, sent or recorded. */
   get idle(): boolean {
-    return !this.#claiming && this.#running === 0 && this.#waiting.length === 0;
+    return !this.#claiming && this.#running === 0 && this.#waiting.length === 0 && this.#attempts.size === 0;
   }
 
   /** Requests running now. */
@@ -124,6 +123,13 @@ export class Dispatcher {
     this.#checkIdle();
   }
 
+  /** Hosts with `perHost` requests running or waiting: the next claim passes over their rows. */
+  #busyHosts(): string[] {
+    const held = new Map(this.#perHost);
+    for (const claimed of this.#waiting) held.set(claimed.host, (held.get(claimed.host) ?? 0) + 1);
+    return [...held].filter(([, n]) => n >= this.#config.perHost).map(([host]) => host);
+  }
+
   #pump(): void {
     if (this.#stop.signal.aborted || this.#claiming || !this.#wantClaim) return;
     const free = this.#config.concurrency - this.#running - this.#waiting.length;
@@ -135,7 +141,7 @@ export class Dispatcher {
     const at = this.#config.now();
     const until = at + this.#config.lease;
     this.#config.api
-      .claimWebhooks(limit, { now: at, until })
+      .claimWebhooks(limit, { now: at, until }, this.#busyHosts())
       .then(
         (rows) => {
           if (this.#stop.signal.aborted) return;
@@ -162,7 +168,11 @@ export class Dispatcher {
     for (let i = 0; i < this.#waiting.length && this.#running < this.#config.concurrency; ) {
       const claimed = this.#waiting[i]!;
       if ((this.#perHost.get(claimed.host) ?? 0) >= this.#config.perHost) {
-        i++;
+        // its host is at its limit: given back unsent (due a little later) rather than holding a
+        // slot, so one slow or dead receiver cannot fill every slot and hold up the others'
+        // webhooks; the next claims pass over that host while it stays busy
+        this.#waiting.splice(i, 1);
+        this.#defer(claimed);
         continue;
       }
       this.#waiting.splice(i, 1);
@@ -174,6 +184,19 @@ export class Dispatcher {
       }
       this.#start(claimed);
     }
+  }
+
+  /** Gives a row back unsent, due again after HOST_BUSY_DELAY; a failure leaves it to its lease. */
+  #defer(claimed: Claimed): void {
+    const write: Promise<void> = this.#config.api
+      .deferWebhook(claimed.webhook.id, this.#config.now() + HOST_BUSY_DELAY)
+      .catch((error: unknown) => log('webhook %d not given back (its lease brings it back): %O', claimed.webhook.id, error))
+      .finally(() => {
+        this.#attempts.delete(write);
+        this.#checkIdle();
+        if (!this.#stop.signal.aborted) this.#pump();
+      });
+    this.#attempts.add(write);
   }
 
   #start(claimed: Claimed): void {
