@@ -152,7 +152,7 @@ async function scenario(runtime: Runtime): Promise<Scenario> {
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'bench-held-'));
-  const env = { SWITCHBOARD_SIP_PORT: '0', SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off', SWITCHBOARD_SIP_MAX_TRANSACTIONS: String(count + 10_000) };
+  const env = { SWITCHBOARD_SIP_PORT: '0', SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_STATUS_PORT: '0', SWITCHBOARD_HTTP_PORT: '0', SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'), SWITCHBOARD_AUTH_MODE: 'off', SWITCHBOARD_SIP_MAX_TRANSACTIONS: String(count + 10_000) };
   const gateway = await startGateway(runtime, loadConfig({ env }));
   while (gateway.pool.boundCount === 0) await pause(10);
   // REGISTER: one user refreshing one Contact, so that only the transactions grow, not the bindings.
