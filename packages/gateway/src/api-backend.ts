@@ -94,7 +94,7 @@ export class GatewayBackend implements ApiBackend {
     try {
       await this.options.reloadRouting();
     } catch (error) {
-      if (error instanceof RoutingError) throw new ApiInputError('unknown_connector', null, error.message);
+      if (error instanceof RoutingError) throw new ApiInputError(/no connector named/.test(error.message) ? 'unknown_connector' : 'invalid_routing', null, error.message);
       throw error;
     }
   }

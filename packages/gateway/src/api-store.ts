@@ -310,6 +310,12 @@ export interface ApiStore {
   webhooksOf(messageId: string): Promise<Webhook[]>;
   /** How many webhooks are pending. */
   countWebhooks(): Promise<number>;
+  /**
+   * Forgets what is over: messages final since before `before` (ms) with their parts (and their
+   * idempotency keys), and webhooks delivered or given up that were queued before it. Pending work is
+   * never deleted. Resolves with how many messages and webhooks went.
+   */
+  purgeApi(before: number): Promise<{ readonly messages: number; readonly webhooks: number }>;
 
   /** Every connector and route, by kind and name. */
   routingEntries(): Promise<RoutingEntry[]>;

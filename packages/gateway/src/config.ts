@@ -141,6 +141,8 @@ export interface GatewayConfig {
      * (hashed) at start if absent: the first key, which makes the others. Null: none.
      */
     readonly adminKey: string | null;
+    /** How long a final message (its parts, receipts and idempotency key) and a finished webhook are kept (days, default 30). */
+    readonly retentionDays: number;
   };
   /** Webhooks: receipts of messages taken over HTTP, and MO texts routed to a URL (docs/webhooks.md). */
   readonly webhooks: {
@@ -190,7 +192,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   auth: { mode: 'digest', algorithms: 'MD5', nonceLifetime: 300, demoUser: '447700900123', demoPassword: 'switchboard' },
   store: { path: 'data/gateway.sqlite', synchronous: 'normal', url: null, poolSize: 10 },
   cluster: { nodeId: null, leaseTime: 15_000, pollInterval: 1000 },
-  http: { host: '127.0.0.1', port: 8090, adminKey: null },
+  http: { host: '127.0.0.1', port: 8090, adminKey: null, retentionDays: 30 },
   webhooks: { giveUpAfter: 86_400, timeout: 10_000, concurrency: 16, maxRetryDelay: 600 },
   status: { host: '127.0.0.1', port: 8080 },
 };
@@ -328,7 +330,7 @@ function fromEnv(raw: string, fallback: unknown, key: string): unknown {
 export const AUTH_ALGORITHMS = new Set(['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']);
 /** The shortest bind lease taken (ms): a third of it must cover a round trip to the database and back. */
 const MIN_LEASE_TIME = 300;
-const AT_LEAST_ONE = new Set(['webhooks.giveUpAfter', 'webhooks.timeout', 'webhooks.concurrency', 'webhooks.maxRetryDelay', 'cluster.pollInterval', 'store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
+const AT_LEAST_ONE = new Set(['http.retentionDays', 'webhooks.giveUpAfter', 'webhooks.timeout', 'webhooks.concurrency', 'webhooks.maxRetryDelay', 'cluster.pollInterval', 'store.poolSize', 'smpp.binds', 'smpp.window', 'smpp.maxParts', 'sip.maxBindingsPerUser', 'sip.maxTransactions', 'sip.maxConnections', 'sip.maxConnectionsPerAddress', 'sip.idleTimeout', 'sip.partialMessageTimeout', 'sip.maxMessageSize', 'sip.t1', 'sip.t2', 'sip.t4', 'auth.nonceLifetime']);
 /** Keys whose default is a string but that may be turned off with null (or an empty variable). */
 const NULLABLE = new Set(['auth.demoUser', 'auth.demoPassword']);
 

@@ -226,12 +226,20 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
   });
   let keeper: LeaseKeeper | undefined;
   // The routing table from the store, applied to the connectors (at start, and when it changes).
-  const reloadRouting = async (): Promise<void> => {
+  const loadAndApply = async (): Promise<void> => {
     const version = await store.api.routingVersion();
     const loaded = loadRouting(await store.api.routingEntries(), CONNECTOR);
     for (const name of loaded.connectors.keys()) metrics.addConnector(name);
     await connectors.apply(loaded);
     routingVersion = version;
+  };
+  // one reload at a time (the admin API's and the poll's): two applies must not interleave while
+  // a changed connector restarts
+  let reloads: Promise<void> = Promise.resolve();
+  const reloadRouting = (): Promise<void> => {
+    const run = reloads.then(loadAndApply, loadAndApply);
+    reloads = run.catch(() => {});
+    return run;
   };
   let routingVersion = -1;
   try {
@@ -345,6 +353,8 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       if (removed > 0) log('%d expired registrations removed', removed);
       const forgotten = await store.purgeTaken(now());
       if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
+      const purged = await store.api.purgeApi(now() - config.http.retentionDays * 86_400_000);
+      if (purged.messages + purged.webhooks > 0) log('%d final messages and %d finished webhooks past http.retentionDays removed', purged.messages, purged.webhooks);
       if (connectors.boundCount > 0) await outbox.flush();
     }),
   );

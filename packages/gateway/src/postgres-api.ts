@@ -201,6 +201,17 @@ export class PostgresApi implements ApiStore {
     return this.run('api.webhooksOf', async (sql) => (await sql<WebhookRow[]>`SELECT * FROM webhooks WHERE message_id = ${messageId} ORDER BY id`).map(toWebhook));
   }
 
+  purgeApi(before: number): Promise<{ readonly messages: number; readonly webhooks: number }> {
+    return this.run('api.purgeApi', (sql) =>
+      sql.begin(async (tx) => {
+        const gone = await tx<{ id: string }[]>`DELETE FROM api_messages WHERE state IN ('delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown') AND updated_at < ${ms(before)} RETURNING id`;
+        if (gone.length > 0) await tx`DELETE FROM api_parts WHERE message_id IN ${tx(gone.map((g) => g.id))}`;
+        const webhooks = await tx`DELETE FROM webhooks WHERE state <> 'pending' AND created_at < ${ms(before)}`;
+        return { messages: gone.length, webhooks: webhooks.count };
+      }),
+    );
+  }
+
   countWebhooks(): Promise<number> {
     return this.run('api.countWebhooks', async (sql) => Number((await sql<{ n: string }[]>`SELECT count(*) AS n FROM webhooks WHERE state = 'pending'`)[0]?.n ?? 0));
   }

@@ -85,6 +85,9 @@ function prepare(db: Database.Database) {
     gaveUp: db.prepare<[string, number]>("UPDATE webhooks SET state = 'gave_up', attempts = attempts + 1, last_error = ?, claimed_by = NULL, lease_until = 0 WHERE id = ? AND state = 'pending'"),
     webhooksOf: db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE message_id = ? ORDER BY id'),
     countWebhooks: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM webhooks WHERE state = 'pending'"),
+    purgeParts: db.prepare<[number]>(`DELETE FROM api_parts WHERE message_id IN (SELECT id FROM api_messages WHERE state IN ('delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown') AND updated_at < ?)`),
+    purgeMessages: db.prepare<[number]>(`DELETE FROM api_messages WHERE state IN ('delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown') AND updated_at < ?`),
+    purgeWebhooks: db.prepare<[number]>("DELETE FROM webhooks WHERE state <> 'pending' AND created_at < ?"),
     routingEntries: db.prepare<[], RoutingEntryRow>('SELECT * FROM routing_entries ORDER BY kind, name'),
     putEntry: db.prepare<[string, string, string]>('INSERT INTO routing_entries (kind, name, spec) VALUES (?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET spec = excluded.spec'),
     removeEntry: db.prepare<[string, string]>('DELETE FROM routing_entries WHERE kind = ? AND name = ?'),
@@ -238,6 +241,17 @@ export class SqliteApi implements ApiStore {
 
   webhooksOf(messageId: string): Promise<Webhook[]> {
     return this.run('api.webhooksOf', () => this.statements.webhooksOf.all(messageId).map(toWebhook));
+  }
+
+  purgeApi(before: number): Promise<{ readonly messages: number; readonly webhooks: number }> {
+    return this.run('api.purgeApi', () =>
+      this.db.transaction(() => {
+        this.statements.purgeParts.run(before);
+        const messages = this.statements.purgeMessages.run(before).changes;
+        const webhooks = this.statements.purgeWebhooks.run(before).changes;
+        return { messages, webhooks };
+      }).immediate(),
+    );
   }
 
   countWebhooks(): Promise<number> {

@@ -304,6 +304,21 @@ export function apiStoreContract(name: string, factory: StoreFactory): void {
     t.like((await store.api.claimWebhooks(10, { now: 5000, until: 6000 }))[0], { id: busy, attempts: 0, nextAt: 5000, lastError: null });
   });
 
+  each('purgeApi: final messages and finished webhooks older than the cut go; pending work stays', 1, async (t, store) => {
+    await submitted(store, newMessage('m-old'), 'c', ['1']);
+    await store.api.recordReceipt(receiptOf('c', '1', 'DELIVERED', 5000), noWebhook);
+    await submitted(store, newMessage('m-open'), 'c', ['2']);
+    const done = await store.api.queueWebhook(webhookOf(100, { messageId: 'm-old' }));
+    const open = await store.api.queueWebhook(webhookOf(200, { messageId: 'm-open' }));
+    await store.api.webhookDelivered(done, 300);
+    t.deepEqual(await store.api.purgeApi(5000), { messages: 0, webhooks: 1 }, 'final at 5000: not before the cut');
+    t.deepEqual(await store.api.purgeApi(5001), { messages: 1, webhooks: 0 });
+    t.is(await store.api.message('m-old'), undefined);
+    t.truthy(await store.api.message('m-open'), 'not final: kept');
+    t.deepEqual((await store.api.webhooksOf('m-open')).map((w) => w.id), [open], 'pending: kept');
+    t.is(await store.api.recordReceipt(receiptOf('c', '1', 'DELIVERED'), noWebhook), undefined, 'its parts went with it');
+  });
+
   each('webhooks: two nodes draining the queue in batches take each webhook once', 2, async (t, a, b) => {
     for (let n = 0; n < 40; n++) await a.api.queueWebhook(webhookOf(n));
     const drain = async (store: Store): Promise<number[]> => {

@@ -35,6 +35,9 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="switchboard"' };
 const INVALID_TOKEN = { 'www-authenticate': 'Bearer realm="switchboard", error="invalid_token"' };
 
 /** Checks bearer tokens against the store's keys. */
+/** Store reads of uncached keys one client address may have in flight at once. */
+const MAX_LOOKUPS_PER_ADDRESS = 8;
+
 export class Authenticator {
   readonly #store: ApiStore;
   readonly #cacheMs: number;
@@ -42,6 +45,8 @@ export class Authenticator {
   readonly #cache = new Map<string, CachedKey>();
   readonly #lookups = new Map<string, Promise<ApiKey | undefined>>();
   readonly #failures: TokenBuckets;
+  /** Store reads of keys in flight, per client address (entries go when they reach 0). */
+  readonly #lookupsFrom = new Map<string, number>();
   readonly #failedBurst: number;
   readonly #failedRate: number;
 
@@ -67,7 +72,7 @@ export class Authenticator {
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
     const token = match === null ? undefined : parseToken(match[1]!);
     if (token === undefined) throw this.#failure(address, now, 'the Authorization header is not Bearer <id>.<secret>', INVALID_TOKEN);
-    const key = await this.#key(token.id, now);
+    const key = await this.#lookupFor(address, token.id, now);
     if (key === undefined || !secretMatches(token.secret, key.secretHash)) throw this.#failure(address, now, 'the API key is unknown or its secret is wrong', INVALID_TOKEN);
     return key;
   }
@@ -82,6 +87,26 @@ export class Authenticator {
     this.#failures.take(address, now, this.#failedRate, this.#failedBurst);
     log('authentication failed from %s: %s', address, message);
     return new ApiHttpError(401, 'unauthorized', message, null, headers);
+  }
+
+  /**
+   * The key, read for a client at `address`: reads not answered from the cache are limited to
+   * MAX_LOOKUPS_PER_ADDRESS at once per address, so a flood of made-up key ids from one address
+   * (each costing a store read) is answered 429 before it reaches the store.
+   */
+  async #lookupFor(address: string, id: string, now: number): Promise<ApiKey | undefined> {
+    const cached = this.#cache.get(id);
+    if (cached !== undefined && cached.until > now) return cached.key;
+    const inFlight = this.#lookupsFrom.get(address) ?? 0;
+    if (inFlight >= MAX_LOOKUPS_PER_ADDRESS) throw new ApiHttpError(429, 'rate_limited', 'too many key lookups at once from this address', null, { 'retry-after': '1' });
+    this.#lookupsFrom.set(address, inFlight + 1);
+    try {
+      return await this.#key(id, now);
+    } finally {
+      const left = (this.#lookupsFrom.get(address) ?? 1) - 1;
+      if (left === 0) this.#lookupsFrom.delete(address);
+      else this.#lookupsFrom.set(address, left);
+    }
   }
 
   async #key(id: string, now: number): Promise<ApiKey | undefined> {

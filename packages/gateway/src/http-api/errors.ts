@@ -8,6 +8,7 @@ export type ApiErrorCode =
   | 'bad_request'
   | 'text_too_long'
   | 'unknown_connector'
+  | 'invalid_routing'
   | 'connector_in_use'
   | 'idempotency_conflict'
   | 'unauthorized'

@@ -1,5 +1,6 @@
 // The message routes: submit one, submit a batch, read one's status, list the key's messages.
 // A key reads only its own messages: another key's message is answered 404 as if it did not exist.
+import createDebug from 'debug';
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKey, ApiMessage, MessageCursor, Webhook } from '../api-store.js';
@@ -10,6 +11,8 @@ import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
 import { batchItemSchema, batchSchema, errorSchema, listQuerySchema, messageIdParams, messageSchema, submissionSchema, submittedSchema } from './schemas.js';
 import { submitMessage, type SubmittedMessage, type Submission } from './submission.js';
 import { fieldOf, messageOf } from './validation-errors.js';
+
+const log = createDebug('switchboard:gateway:http');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -153,7 +156,9 @@ async function submitItem(context: ApiContext, key: ApiKey, item: unknown, index
       metrics?.messageIn('http', 'unavailable');
       return { index, status: 503, ...errorBody('unavailable', 'the store is unavailable: retry later') };
     }
-    throw error;
+    // a defect: this item answers 500, the items before it stay accepted (their answers stand)
+    log('batch item %d failed: %O', index, error);
+    return { index, status: 500, ...errorBody('internal', 'the gateway failed on this item') };
   }
 }
 

@@ -80,7 +80,7 @@ export const moRouteSchema = {
   required: ['prefix'],
   properties: {
     prefix: { type: 'string', pattern: '^[0-9]{0,20}$' },
-    sipUser: { type: ['string', 'null'], pattern: '^([A-Za-z0-9._~+-]{1,64}|\\$destination)$', default: null },
+    sipUser: { type: ['string', 'null'], pattern: '^([A-Za-z0-9._+-]{1,64}|\\$destination)$', default: null },
     webhookUrl: { type: ['string', 'null'], maxLength: MAX_URL_LENGTH, pattern: URL_PATTERN, default: null },
     webhookSecret: { type: ['string', 'null'], minLength: 16, maxLength: 256, default: null },
   },
