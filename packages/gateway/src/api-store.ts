@@ -280,7 +280,10 @@ export interface ApiStore {
    * message after it, undefined when unknown.
    */
   recordSubmits(messageId: string, submits: readonly PartSubmit[], at: number): Promise<ApiMessage | undefined>;
-  /** Marks every part not yet final as `failed` (the message was never submitted within its validity). */
+  /**
+   * Marks every part not yet submitted as `failed` (the message was never submitted within its
+   * validity); parts the SMSC accepted keep waiting for their receipts.
+   */
   failMessage(messageId: string, at: number): Promise<ApiMessage | undefined>;
   /**
    * Records a receipt against the part that connector gave that message_id (matched in canonical

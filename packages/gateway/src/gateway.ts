@@ -345,8 +345,9 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       { shutdown: 5000 },
     ),
   );
-  // Expired bindings are already ignored when read; this sweep removes them from the store. It also
-  // flushes the outbox, so rows whose lease ended (a node that crashed mid-submit) go out.
+  // Expired bindings are already ignored when read; this sweep removes them from the store, and old
+  // final API messages. It also flushes the outbox, so rows whose lease ended (a node that crashed
+  // mid-submit) go out.
   children.push(
     periodicChild(runtime, 'registration-sweep', PURGE_INTERVAL, async () => {
       const removed = await store.purgeExpired(now());
@@ -355,7 +356,9 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
       const purged = await store.api.purgeApi(now() - config.http.retentionDays * 86_400_000);
       if (purged.messages + purged.webhooks > 0) log('%d final messages and %d finished webhooks past http.retentionDays removed', purged.messages, purged.webhooks);
-      if (connectors.boundCount > 0) await outbox.flush();
+      // with no bind up the flush still drops what waited past smpp.validity (the oldest first), so
+      // an HTTP message there ends failed, with its webhook, rather than waiting for a bind
+      await outbox.flush();
     }),
   );
   // Several nodes share the outbox: what a node without a bind stored is submitted by one with a bind.

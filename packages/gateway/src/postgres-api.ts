@@ -142,7 +142,7 @@ export class PostgresApi implements ApiStore {
       sql.begin(async (tx) => {
         const row = await lockMessage(tx, messageId);
         if (row === undefined) return undefined;
-        await tx`UPDATE api_parts SET state = 'failed' WHERE message_id = ${messageId} AND state IN ('accepted', 'submitted')`;
+        await tx`UPDATE api_parts SET state = 'failed' WHERE message_id = ${messageId} AND state = 'accepted'`;
         return settle(tx, row, ms(at));
       }),
     );

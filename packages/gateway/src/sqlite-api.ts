@@ -63,7 +63,7 @@ function prepare(db: Database.Database) {
       `UPDATE api_parts SET state = 'failed', connector = @connector, submit_status = @status, submitted_at = @at
        WHERE message_id = @messageId AND part = @part AND state = 'accepted'`,
     ),
-    failParts: db.prepare<[string]>(`UPDATE api_parts SET state = 'failed' WHERE message_id = ? AND state IN ('accepted', 'submitted')`),
+    failParts: db.prepare<[string]>(`UPDATE api_parts SET state = 'failed' WHERE message_id = ? AND state = 'accepted'`),
     setState: db.prepare<[string, number, string]>('UPDATE api_messages SET state = ?, updated_at = ? WHERE id = ?'),
     // the latest submitted part first: an SMSC may use an id again, long after
     matchExact: db.prepare<[string, string], ApiPartRow>('SELECT * FROM api_parts WHERE connector = ? AND id_key = ? ORDER BY submitted_at DESC, part DESC LIMIT 1'),

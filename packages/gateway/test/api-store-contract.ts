@@ -237,15 +237,16 @@ export function apiStoreContract(name: string, factory: StoreFactory): void {
     }
   });
 
-  each('failMessage: every part not final fails; the message fails', 1, async (t, store) => {
+  each('failMessage: every part not submitted fails; an accepted part keeps waiting for its receipt, then the message fails', 1, async (t, store) => {
     t.is(await store.api.failMessage('m-none', 1), undefined);
     const message = newMessage('m-1', { parts: 3 });
     await store.api.createMessage(message, outboundOf(message), { now: 0, until: LONG });
     await store.api.recordSubmits('m-1', [{ part: 1, connector: 'c', status: 0, smscMessageId: '1' }, { part: 2, connector: 'c', status: 0, smscMessageId: '2' }], 2000);
     await store.api.recordReceipt(receiptOf('c', '1', 'DELIVERED'), noWebhook);
     const failed = await store.api.failMessage('m-1', 9000);
-    t.like(failed, { state: 'failed', updatedAt: 9000, parts: [{ state: 'delivered' }, { state: 'failed' }, { state: 'failed' }] });
+    t.like(failed, { state: 'submitted', updatedAt: 9000, parts: [{ state: 'delivered' }, { state: 'submitted' }, { state: 'failed' }] });
     t.deepEqual(await store.api.message('m-1'), failed);
+    t.like(await store.api.recordReceipt(receiptOf('c', '2', 'DELIVERED'), noWebhook), { final: true, message: { state: 'failed', parts: [{ state: 'delivered' }, { state: 'delivered' }, { state: 'failed' }] } });
   });
 
   each('messagesOf: a key’s messages, newest first, at most limit, after a cursor; one millisecond’s messages by id', 1, async (t, store) => {
