@@ -55,6 +55,9 @@ export type ApiMessageState =
   /** Final, from a receipt: a part's state is unknown to the SMSC. */
   | 'unknown';
 
+/** The `keyId` of the record a long SIP MESSAGE gets (`recordSipMessage`): not an API key's id (those start `k_`). */
+export const SIP_SENDER_KEY = 'sip';
+
 /** The states in which nothing more happens to a part (or a message). */
 export const FINAL_STATES: ReadonlySet<ApiMessageState> = new Set(['delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown']);
 
@@ -280,6 +283,13 @@ export interface ApiStore {
    * message after it, undefined when unknown.
    */
   recordSubmits(messageId: string, submits: readonly PartSubmit[], at: number): Promise<ApiMessage | undefined>;
+  /**
+   * Keeps a long SIP MESSAGE the SMSC answered, with each part's answer, in one transaction, so
+   * that each part's receipt is recorded and the sender's notification comes once every part is
+   * final. Its `keyId` is {@link SIP_SENDER_KEY}, `clientRef` the MESSAGE's Call-ID and `from` the
+   * sender's AOR; no API key can read it.
+   */
+  recordSipMessage(message: NewApiMessage, submits: readonly PartSubmit[], at: number): Promise<void>;
   /**
    * Marks every part not yet submitted as `failed` (the message was never submitted within its
    * validity); parts the SMSC accepted keep waiting for their receipts.

@@ -7,8 +7,8 @@
 import createDebug from 'debug';
 import type { Clock } from '@switchboard/actor';
 import { CommandStatus, MessageState, decodeText, parseReceipt, type DeliverHandler, type Pdu, type PduOf } from '@switchboard/smpp';
-import { receiptLookupId, type ApiKey, type ApiMessage, type ApiReceipt, type MessageIdType, type NewWebhook } from './api-store.js';
-import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument } from './imdn.js';
+import { SIP_SENDER_KEY, receiptLookupId, type ApiKey, type ApiMessage, type ApiReceipt, type MessageIdType, type NewWebhook } from './api-store.js';
+import { IMDN_CONTENT_TYPE, deliveryStatusOf, imdnDocument, type DeliveryStatus } from './imdn.js';
 import type { GatewayMetrics, ReceiptState } from './metrics.js';
 import type { NamedMoRoute } from './routing/router.js';
 import { StoreError } from './store-error.js';
@@ -139,6 +139,8 @@ export class Deliveries {
     if (recorded !== undefined) {
       if (!again) metrics.receipt(connector, stateName, recorded.part.submittedAt === null ? undefined : (at - recorded.part.submittedAt) / 1000);
       if (recorded.webhookId !== null) this.options.webhookQueued();
+      // a long SIP MESSAGE: its sender hears once every part is final, delivered only if all were
+      if (recorded.final && recorded.message.keyId === SIP_SENDER_KEY) await this.notify(recorded.message.from, recorded.message.to, recorded.message.clientRef ?? '', recorded.message.state === 'delivered' ? 'delivered' : 'failed', at);
       return;
     }
     const status = deliveryStatusOf(state);
@@ -150,9 +152,14 @@ export class Deliveries {
       this.retryLater(pdu, connector, attempt, messageId);
       return;
     }
-    const recipientUri = `sip:${sent.recipient}@${this.options.domain}`;
-    await store.queueInbound({ aor: sent.senderAor, from: sent.recipient, text: imdnDocument(sent.sipMessageId, recipientUri, status, new Date(at)), contentType: IMDN_CONTENT_TYPE, receivedAt: at });
-    this.options.deliverPending(sent.senderAor);
+    await this.notify(sent.senderAor, sent.recipient, sent.sipMessageId, status, at);
+  }
+
+  /** Stores the delivery notification (RFC 5438) for a SIP sender and delivers it. */
+  private async notify(senderAor: string, recipient: string, callId: string, status: DeliveryStatus, at: number): Promise<void> {
+    const recipientUri = `sip:${recipient}@${this.options.domain}`;
+    await this.options.store.queueInbound({ aor: senderAor, from: recipient, text: imdnDocument(callId, recipientUri, status, new Date(at)), contentType: IMDN_CONTENT_TYPE, receivedAt: at });
+    this.options.deliverPending(senderAor);
   }
 
   /** Looks for a receipt's record again later, with growing waits, a bounded number of receipts at once. */

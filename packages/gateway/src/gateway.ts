@@ -16,7 +16,8 @@ import { SmppBind } from './smpp-bind.js';
 import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { periodicChild } from './periodic-child.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import type { MessageIdType } from './api-store.js';
+import { SIP_SENDER_KEY, type MessageIdType } from './api-store.js';
+import { randomUUID } from 'node:crypto';
 import { ConnectorSet } from './connectors.js';
 import { Deliveries } from './deliveries.js';
 import { GatewayBackend } from './api-backend.js';
@@ -200,6 +201,12 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
   });
   const outbox = new Outbox(store, () => connectors, now, config.smpp.validity * 1000, {
     onAccepted: (message) => store.recordSent(message),
+    onSipParts: (message, parts) =>
+      store.api.recordSipMessage(
+        { id: randomUUID(), keyId: SIP_SENDER_KEY, clientRef: message.sipMessageId, to: message.destination, from: message.senderAor!, text: message.text, callbackUrl: null, parts: parts.length, createdAt: message.createdAt, idempotencyKey: null, requestHash: null },
+        parts,
+        now(),
+      ),
     onSubmitted: (connector, status, seconds, message) => metrics.submitResult(connector, status, { channel: message.apiMessageId == null ? 'sip' : 'http', seconds }),
     onParts: async (message, parts) => {
       const after = await store.api.recordSubmits(message.apiMessageId!, parts, now());

@@ -99,6 +99,8 @@ export interface OutboxEvents {
   readonly onAccepted: (message: SentMessage) => Promise<void>;
   /** Each submit's end (metrics): the connector, the command_status or 'no_response', how long it took (s). */
   readonly onSubmitted?: (connector: string, status: number | 'no_response', seconds: number, message: OutboundMessage) => void;
+  /** A long SIP MESSAGE the SMSC accepted whole: every part's message_id, for its receipts (instead of `onAccepted`). */
+  readonly onSipParts?: (message: OutboundMessage, parts: readonly PartSubmit[]) => Promise<void>;
   /** The SMSC's answer for parts of a message taken over HTTP (awaited before the row goes). */
   readonly onParts?: (message: OutboundMessage, parts: readonly PartSubmit[]) => Promise<void>;
   /** A message taken over HTTP waited past its validity without a bind: it is dropped. */
@@ -218,7 +220,8 @@ export class Outbox {
     const messageId = responses[0]?.message_id ?? '';
     this.events.onSubmitted?.(connector.name, 0, (performance.now() - started) / 1000, message);
     await this.recordParts(message, responses.map((r, index) => ({ part: index + 1, connector: connector.name, status: 0, smscMessageId: r.message_id })), false);
-    await this.settled(message, messageId);
+    const parts = responses.map((r, index): PartSubmit => ({ part: index + 1, connector: connector.name, status: 0, smscMessageId: r.message_id }));
+    await this.settled(message, messageId, parts);
     return { type: 'accepted', messageId, connector: connector.name };
   }
 
@@ -244,10 +247,12 @@ export class Outbox {
    * kept to notify the sender. A store failure here is logged, not thrown: the SMSC's answer
    * stands (a row left behind is submitted again once its lease ends: at least once).
    */
-  private async settled(message: OutboundMessage, messageId: string): Promise<void> {
+  private async settled(message: OutboundMessage, messageId: string, parts: readonly PartSubmit[] = []): Promise<void> {
     try {
       await this.store.deleteOutbound(message.id);
       if (message.senderAor === null || messageId === '') return;
+      // a long SIP MESSAGE: a receipt for every part, the notification once every part is final
+      if (parts.length > 1 && this.events.onSipParts !== undefined) return await this.events.onSipParts(message, parts);
       await this.events.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
     } catch (error) {
       log('message %d to %s: the store did not record its outcome: %O', message.id, message.destination, error);

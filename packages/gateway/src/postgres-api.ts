@@ -115,24 +115,18 @@ export class PostgresApi implements ApiStore {
   }
 
   recordSubmits(messageId: string, submits: readonly PartSubmit[], at: number): Promise<ApiMessage | undefined> {
-    return this.run('api.recordSubmits', (sql) =>
+    return this.run('api.recordSubmits', (sql) => sql.begin((tx) => recordSubmitsIn(tx, messageId, submits, at)));
+  }
+
+  recordSipMessage(message: NewApiMessage, submits: readonly PartSubmit[], at: number): Promise<void> {
+    const text = Buffer.from(message.text, 'utf8');
+    return this.run('api.recordSipMessage', (sql) =>
       sql.begin(async (tx) => {
-        const row = await lockMessage(tx, messageId);
-        if (row === undefined) return undefined;
-        // only a part still waiting for its answer: a late or repeated answer changes nothing final
-        await Promise.all(
-          submits.map((s) => {
-            if (s.status !== 0) {
-              return tx`UPDATE api_parts SET state = 'failed', connector = ${s.connector}, submit_status = ${s.status}, submitted_at = ${ms(at)}
-                WHERE message_id = ${messageId} AND part = ${s.part} AND state = 'accepted'`;
-            }
-            const id = s.smscMessageId;
-            return tx`UPDATE api_parts SET state = 'submitted', connector = ${s.connector}, submit_status = 0, smsc_message_id = ${id},
-                id_key = ${id === null ? null : canonicalMessageId(id)}, id_key_hex = ${id === null ? null : hexReadingOf(id)}, submitted_at = ${ms(at)}
-              WHERE message_id = ${messageId} AND part = ${s.part} AND state = 'accepted'`;
-          }),
-        );
-        return settle(tx, row, ms(at));
+        await tx`INSERT INTO api_messages (id, key_id, client_ref, recipient, source, text, callback_url, state, parts, created_at, updated_at, idempotency_key, request_hash)
+          VALUES (${message.id}, ${message.keyId}, ${message.clientRef}, ${message.to}, ${message.from}, ${text}, ${message.callbackUrl}, 'accepted', ${message.parts},
+                  ${ms(message.createdAt)}, ${ms(message.createdAt)}, NULL, NULL)`;
+        await tx`INSERT INTO api_parts (message_id, part, state) SELECT ${message.id}, g, 'accepted' FROM generate_series(1, ${message.parts}::int) AS g`;
+        await recordSubmitsIn(tx, message.id, submits, at);
       }),
     );
   }
@@ -260,6 +254,26 @@ async function lockMessage(tx: Queryable, id: string): Promise<ApiMessageRow | u
 }
 
 /** Sets a locked message's state from its parts' and its time to `at` (a part of it changed); the message as it is then. */
+/** Records the SMSC's answers for parts of a message, in `tx`; undefined when there is no such message. */
+async function recordSubmitsIn(tx: Queryable, messageId: string, submits: readonly PartSubmit[], at: number): Promise<ApiMessage | undefined> {
+  const row = await lockMessage(tx, messageId);
+  if (row === undefined) return undefined;
+  // only a part still waiting for its answer: a late or repeated answer changes nothing final
+  await Promise.all(
+    submits.map((s) => {
+      if (s.status !== 0) {
+        return tx`UPDATE api_parts SET state = 'failed', connector = ${s.connector}, submit_status = ${s.status}, submitted_at = ${ms(at)}
+          WHERE message_id = ${messageId} AND part = ${s.part} AND state = 'accepted'`;
+      }
+      const id = s.smscMessageId;
+      return tx`UPDATE api_parts SET state = 'submitted', connector = ${s.connector}, submit_status = 0, smsc_message_id = ${id},
+          id_key = ${id === null ? null : canonicalMessageId(id)}, id_key_hex = ${id === null ? null : hexReadingOf(id)}, submitted_at = ${ms(at)}
+        WHERE message_id = ${messageId} AND part = ${s.part} AND state = 'accepted'`;
+    }),
+  );
+  return settle(tx, row, ms(at));
+}
+
 async function settle(tx: Queryable, row: ApiMessageRow, at: number): Promise<ApiMessage> {
   const parts = await partsOf(tx, row.id);
   const state = messageStateOf(parts.map((p) => p.state as ApiMessageState));

@@ -156,22 +156,34 @@ export class SqliteApi implements ApiStore {
   }
 
   recordSubmits(messageId: string, submits: readonly PartSubmit[], at: number): Promise<ApiMessage | undefined> {
-    return this.run('api.recordSubmits', () =>
-      this.db.transaction((): ApiMessage | undefined => {
-        const s = this.statements;
-        if (s.message.get(messageId) === undefined) return undefined;
-        for (const submit of submits) {
-          const where = { messageId, part: submit.part, connector: submit.connector, status: submit.status, at };
-          if (submit.status === 0) {
-            const smscId = submit.smscMessageId;
-            s.submitted.run({ ...where, smscId, idKey: smscId === null ? null : canonicalMessageId(smscId), idKeyHex: smscId === null ? null : hexReadingOf(smscId) });
-          } else {
-            s.refused.run(where);
-          }
-        }
-        return this.settle(messageId, at);
-      }).immediate(),
+    return this.run('api.recordSubmits', () => this.db.transaction((): ApiMessage | undefined => this.recordSubmitsNow(messageId, submits, at)).immediate());
+  }
+
+  recordSipMessage(message: NewApiMessage, submits: readonly PartSubmit[], at: number): Promise<void> {
+    return this.run('api.recordSipMessage', () =>
+      this.db
+        .transaction((): void => {
+          this.statements.insertMessage.run({ ...message });
+          for (let part = 1; part <= message.parts; part++) this.statements.insertPart.run(message.id, part);
+          this.recordSubmitsNow(message.id, submits, at);
+        })
+        .immediate(),
     );
+  }
+
+  private recordSubmitsNow(messageId: string, submits: readonly PartSubmit[], at: number): ApiMessage | undefined {
+    const s = this.statements;
+    if (s.message.get(messageId) === undefined) return undefined;
+    for (const submit of submits) {
+      const where = { messageId, part: submit.part, connector: submit.connector, status: submit.status, at };
+      if (submit.status === 0) {
+        const smscId = submit.smscMessageId;
+        s.submitted.run({ ...where, smscId, idKey: smscId === null ? null : canonicalMessageId(smscId), idKeyHex: smscId === null ? null : hexReadingOf(smscId) });
+      } else {
+        s.refused.run(where);
+      }
+    }
+    return this.settle(messageId, at);
   }
 
   failMessage(messageId: string, at: number): Promise<ApiMessage | undefined> {

@@ -123,16 +123,20 @@ export class Dispatcher {
     this.#checkIdle();
   }
 
-  /** Hosts with `perHost` requests running or waiting: the next claim passes over their rows. */
+  /** Whether `host` has `perHost` requests running. */
+  #busy(host: string): boolean {
+    return (this.#perHost.get(host) ?? 0) >= this.#config.perHost;
+  }
+
+  /** Hosts with `perHost` requests running: the next claim passes over their rows. */
   #busyHosts(): string[] {
-    const held = new Map(this.#perHost);
-    for (const claimed of this.#waiting) held.set(claimed.host, (held.get(claimed.host) ?? 0) + 1);
-    return [...held].filter(([, n]) => n >= this.#config.perHost).map(([host]) => host);
+    return [...this.#perHost].filter(([, n]) => n >= this.#config.perHost).map(([host]) => host);
   }
 
   #pump(): void {
     if (this.#stop.signal.aborted || this.#claiming || !this.#wantClaim) return;
-    const free = this.#config.concurrency - this.#running - this.#waiting.length;
+    // rows waiting for a busy host do not take a slot from the others (they are bounded apart)
+    const free = this.#config.concurrency - this.#running - this.#waiting.filter((claimed) => !this.#busy(claimed.host)).length;
     // no free slot: the next attempt to end pumps again, and the claim is still wanted
     if (free <= 0) return;
     const limit = Math.min(this.#config.batch, free);
@@ -165,14 +169,20 @@ export class Dispatcher {
   }
 
   #startWaiting(): void {
+    // Rows for a host at its limit wait (up to `perHost` of them: the next to go when one ends)
+    // without holding a slot others' claims could use; past that they are given back unsent, due a
+    // little later. Claims pass over busy hosts, so one slow or dead receiver holds at most its own
+    // `perHost` requests and `perHost` waiting rows, never the others' webhooks.
+    const waitingFor = new Map<string, number>();
     for (let i = 0; i < this.#waiting.length && this.#running < this.#config.concurrency; ) {
       const claimed = this.#waiting[i]!;
-      if ((this.#perHost.get(claimed.host) ?? 0) >= this.#config.perHost) {
-        // its host is at its limit: given back unsent (due a little later) rather than holding a
-        // slot, so one slow or dead receiver cannot fill every slot and hold up the others'
-        // webhooks; the next claims pass over that host while it stays busy
-        this.#waiting.splice(i, 1);
-        this.#defer(claimed);
+      if (this.#busy(claimed.host)) {
+        const queued = (waitingFor.get(claimed.host) ?? 0) + 1;
+        waitingFor.set(claimed.host, queued);
+        if (queued > this.#config.perHost) {
+          this.#waiting.splice(i, 1);
+          this.#defer(claimed);
+        } else i++;
         continue;
       }
       this.#waiting.splice(i, 1);
@@ -216,6 +226,9 @@ export class Dispatcher {
         else this.#perHost.set(claimed.host, left);
         if (!this.#stop.signal.aborted) {
           this.#startWaiting();
+          // a slot came free (and its host may be busy no more): claim for it, rather than wait for the
+          // next poll, since a claim that passed over a busy host may have left due rows behind
+          this.#wantClaim = true;
           this.#pump();
         }
         this.#checkIdle();
