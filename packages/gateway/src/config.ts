@@ -114,7 +114,7 @@ export interface GatewayConfig {
   };
   /**
    * Several nodes on one PostgreSQL store: who this node is, and how its SMPP binds are leased (each
-   * configured bind is owned by one node at a time; see docs/gateway.md, "Several nodes").
+   * configured bind is owned by one node at a time; see docs/scale-out.md).
    */
   readonly cluster: {
     /** This node's name in the cluster view; null (the default): `<hostname>/<pid>`. */

@@ -3,7 +3,7 @@
 // and the pool keeps each bind's window itself: a submit is handed to a session only when the
 // session has a slot for every part, so nothing waits inside the session where no lease is checked.
 // The lease is checked at that last moment, synchronously, against a local deadline that ends
-// before the store's lease does (see docs/gateway.md, "Several nodes").
+// before the store's lease does (see docs/scale-out.md, "One owner per bind").
 import createDebug from 'debug';
 import type { Clock, ClockHandle } from '@switchboard/actor';
 import { BindStateError, MessageTooLongError, PartialSendError, QueueFullError, WindowTimeoutError, splitMessage, type DeliverHandler, type PduOf, type SmppClient, type TextMessage } from '@switchboard/smpp';
