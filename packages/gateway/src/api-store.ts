@@ -83,34 +83,22 @@ export interface ApiPart {
   readonly receiptAt: number | null;
 }
 
-/** A message taken over HTTP, as its status shows it. */
-export interface ApiMessage {
-  /** The gateway's id for it (a UUID), returned by the submit. */
-  readonly id: string;
-  /** The key that submitted it: only that key may read it. */
-  readonly keyId: string;
-  /** The client's own reference, given back in its status and webhooks. */
-  readonly clientRef: string | null;
-  /** The destination number (digits, maybe with a leading `+`). */
-  readonly to: string;
-  /** The source: a number or an alphanumeric name. */
-  readonly from: string;
-  /** The text. */
-  readonly text: string;
-  /** Where its receipts go (the message's callback, else its key's), or null. */
-  readonly callbackUrl: string | null;
+/** A message taken over HTTP, as its status shows it: what was stored, its state and its parts. */
+export interface ApiMessage extends Omit<NewApiMessage, 'parts'> {
   /** The message's state: `accepted`, `submitted`, or its final state once every part is final. */
   readonly state: ApiMessageState;
   /** Every part, in order. */
   readonly parts: readonly ApiPart[];
-  /** When it was taken (ms). */
-  readonly createdAt: number;
   /** When it last changed (ms): its creation, then each submit result, receipt or failure recorded for a part. */
   readonly updatedAt: number;
-  /** The `Idempotency-Key` it was submitted with, if any. */
-  readonly idempotencyKey: string | null;
-  /** A hash of the request it was made from (to tell a retry from a different request under the same key). */
-  readonly requestHash: string | null;
+}
+
+/** What `purgeApi` removed. */
+export interface PurgedApi {
+  /** Final messages removed, with their parts. */
+  readonly messages: number;
+  /** Delivered or given-up webhooks removed. */
+  readonly webhooks: number;
 }
 
 /** Where a page of a key's messages ends: the last message's time and id (messages made in one millisecond are told apart by id). */
@@ -125,9 +113,9 @@ export interface MessageCursor {
 export interface NewApiMessage {
   /** The gateway's id for it (a UUID). */
   readonly id: string;
-  /** The key submitting it. */
+  /** The key that submitted it: only that key may read it. */
   readonly keyId: string;
-  /** The client's own reference, or null. */
+  /** The client's own reference, given back in its status and webhooks, or null. */
   readonly clientRef: string | null;
   /** The destination number. */
   readonly to: string;
@@ -143,7 +131,7 @@ export interface NewApiMessage {
   readonly createdAt: number;
   /** The `Idempotency-Key` it came with, or null. */
   readonly idempotencyKey: string | null;
-  /** A hash of the request it was made from, or null. */
+  /** A hash of the request it was made from (to tell a retry from a different request under the same key), or null. */
   readonly requestHash: string | null;
 }
 
@@ -328,7 +316,7 @@ export interface ApiStore {
    * idempotency keys), and webhooks delivered or given up that were queued before it. Pending work is
    * never deleted. Resolves with how many messages and webhooks went.
    */
-  purgeApi(before: number): Promise<{ readonly messages: number; readonly webhooks: number }>;
+  purgeApi(before: number): Promise<PurgedApi>;
 
   /** Every connector and route, by kind and name. */
   routingEntries(): Promise<RoutingEntry[]>;

@@ -25,6 +25,14 @@ export interface Connector {
   readonly pool: SmppPool;
 }
 
+/** Whose messages a receipt is for, and how their ids are spelled: what `ConnectorSet.receiptIdentity` gives. */
+export interface ReceiptIdentity {
+  /** The connector the messages were submitted through. */
+  readonly connector: string;
+  /** How that connector's SMSC spells message_ids. */
+  readonly idType: MessageIdType;
+}
+
 /** A connector as the status page and the admin API show it. */
 export interface ConnectorStatus {
   /** The connector's name. */
@@ -120,7 +128,7 @@ export class ConnectorSet {
    * Whose messages a receipt that came in on `name` is for, and how to spell its id for the lookup:
    * a receiver's `receiptsFor` connector, and that connector's message_id type.
    */
-  receiptIdentity(name: string): { readonly connector: string; readonly idType: MessageIdType } {
+  receiptIdentity(name: string): ReceiptIdentity {
     const own = this.extras.get(name)?.spec.receiptsFor ?? name;
     const idType = own === this.options.primary.name ? this.options.primaryIdType : (this.extras.get(own)?.spec.messageIdType ?? 'same');
     return { connector: own, idType };

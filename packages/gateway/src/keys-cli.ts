@@ -3,11 +3,8 @@
 // names (the same --config / SWITCHBOARD_* settings as `pnpm start`), so a gateway started with its
 // embedded defaults can be used over HTTP at once. A key's token is printed once, when it is made:
 // the store keeps only its hash.
-import { ConfigError, commandLineConfig, type GatewayConfig } from './config.js';
+import { cliConfig, cliStore, fail } from './cli-setup.js';
 import { createApiKey } from './http-api/keys.js';
-import { openStore } from './open-store.js';
-import { StartExit, startFailure } from './start-failure.js';
-import type { Store } from './store.js';
 
 const USAGE = `usage: pnpm keys add <name> [--admin] [--rate N] [--burst N] [--callback URL]
        pnpm keys remove <key id>
@@ -18,11 +15,6 @@ The store (store.path, or store.url for PostgreSQL) comes from --config FILE or 
 and SWITCHBOARD_* variables, as for pnpm start. A running gateway sees a new key at once.
 Example: pnpm keys add shop --rate 50 --callback https://shop.example/sms-receipts
 `;
-
-function fail(message: string, code: number): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
 
 /** The value after `--name`, taken out of `args`; undefined when absent. */
 function option(args: string[], name: string): string | undefined {
@@ -41,14 +33,7 @@ function count(text: string | undefined, name: string): number | undefined {
   return value;
 }
 
-let config: GatewayConfig;
-let args: string[];
-try {
-  ({ config, args } = commandLineConfig(process.argv.slice(2), process.env));
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message, StartExit.CONFIG);
-  throw error;
-}
+const { config, args } = cliConfig();
 const admin = args.includes('--admin');
 if (admin) args.splice(args.indexOf('--admin'), 1);
 const ratePerSecond = count(option(args, '--rate'), '--rate');
@@ -67,13 +52,7 @@ const [command, name, ...rest] = args;
 if (rest.length > 0 || command === undefined) fail(USAGE, 64);
 if (command === 'add' && (name === undefined || !/^[\x20-\x7e]{1,100}$/.test(name))) fail(`a key's name is 1 to 100 printable characters\n\n${USAGE}`, 64);
 
-let store: Store;
-try {
-  store = await openStore(config.store, { synchronous: 'full' });
-} catch (error) {
-  const failure = startFailure(error, config);
-  fail(failure.message, failure.exitStatus);
-}
+const store = await cliStore(config);
 try {
   if (command === 'list' && name === undefined) {
     for (const key of await store.api.keys()) process.stdout.write(`${key.id}\t${key.name}\t${key.admin ? 'admin' : 'client'}\t${key.ratePerSecond}/s burst ${key.burst}\t${key.callbackUrl ?? '-'}\n`);

@@ -10,9 +10,10 @@
 // the bind leases the store saw this node holding when the row was stored or claimed, so a node
 // that lost a lease (paused past it, say) does not submit on that bind.
 import createDebug from 'debug';
-import { BindStateError, CommandStatus, CommandStatusError, MessageTooLongError, PartialSendError, QueueFullError, splitMessage, ResponseTimeoutError, SessionClosedError, WindowTimeoutError, type PduOf } from '@switchboard/smpp';
+import { BindStateError, CommandStatus, CommandStatusError, PartialSendError, QueueFullError, ResponseTimeoutError, SessionClosedError, WindowTimeoutError, type PduOf } from '@switchboard/smpp';
 import type { PartSubmit } from './api-store.js';
 import type { Connector } from './connectors.js';
+import { smsParts } from './sms-parts.js';
 import type { HeldBind, MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:outbox');
@@ -71,16 +72,6 @@ function movesOn(error: unknown): boolean {
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL]);
 /** Refusals that send a message on to the route's next connector: a system error there may not be one elsewhere. */
 const MOVING_STATUSES: ReadonlySet<number> = new Set([...TRANSIENT_STATUSES, CommandStatus.ESME_RSYSERR]);
-
-/** SMS parts a text becomes (as the pool splits it); a text too long for any is one failed part. */
-function partCount(text: string): number {
-  try {
-    return splitMessage(text).parts.length;
-  } catch (error) {
-    if (error instanceof MessageTooLongError) return 1;
-    throw error;
-  }
-}
 
 /** The command_status a part's failure is recorded with: the SMSC's, or ESME_RUNKNOWNERR when it gave none. */
 function statusOf(error: unknown): number {
@@ -232,7 +223,7 @@ export class Outbox {
    */
   private async recordParts(message: OutboundMessage, parts: readonly PartSubmit[], onlyAccepted: boolean): Promise<void> {
     if (message.apiMessageId === undefined || message.apiMessageId === null || this.events.onParts === undefined) return;
-    const all = parts.length === 1 && parts[0]!.part === 0 ? Array.from({ length: partCount(message.text) }, (_, i) => ({ ...parts[0]!, part: i + 1 })) : parts;
+    const all = parts.length === 1 && parts[0]!.part === 0 ? Array.from({ length: smsParts(message.text) }, (_, i) => ({ ...parts[0]!, part: i + 1 })) : parts;
     const recorded = onlyAccepted ? all.filter((p) => p.status === 0) : all;
     if (recorded.length === 0) return;
     try {

@@ -24,6 +24,7 @@ import {
   type RoutingEntry,
   type Webhook,
   type MessageCursor,
+  type PurgedApi,
 } from './api-store.js';
 import * as cluster from './postgres-cluster.js';
 import { withDecision } from './store-error.js';
@@ -195,7 +196,7 @@ export class PostgresApi implements ApiStore {
     return this.run('api.webhooksOf', async (sql) => (await sql<WebhookRow[]>`SELECT * FROM webhooks WHERE message_id = ${messageId} ORDER BY id`).map(toWebhook));
   }
 
-  purgeApi(before: number): Promise<{ readonly messages: number; readonly webhooks: number }> {
+  purgeApi(before: number): Promise<PurgedApi> {
     return this.run('api.purgeApi', (sql) =>
       sql.begin(async (tx) => {
         const gone = await tx<{ id: string }[]>`DELETE FROM api_messages WHERE state IN ('delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown') AND updated_at < ${ms(before)} RETURNING id`;

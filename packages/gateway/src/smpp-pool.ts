@@ -6,8 +6,9 @@
 // before the store's lease does (see docs/scale-out.md, "One owner per bind").
 import createDebug from 'debug';
 import type { Clock, ClockHandle } from '@switchboard/actor';
-import { BindStateError, MessageTooLongError, PartialSendError, QueueFullError, WindowTimeoutError, splitMessage, type DeliverHandler, type PduOf, type SmppClient, type TextMessage } from '@switchboard/smpp';
+import { BindStateError, PartialSendError, QueueFullError, WindowTimeoutError, type DeliverHandler, type PduOf, type SmppClient, type TextMessage } from '@switchboard/smpp';
 import type { HeldBind } from './store.js';
+import { smsParts } from './sms-parts.js';
 
 const log = createDebug('switchboard:gateway:smpp');
 
@@ -211,7 +212,7 @@ export class SmppPool {
    * when every window stays full.
    */
   async sendText(message: TextMessage, fence?: readonly HeldBind[]): Promise<PduOf<'submit_sm_resp'>[]> {
-    const parts = Math.min(this.window, partsOf(message.text));
+    const parts = Math.min(this.window, smsParts(message.text));
     const member = await this.slot(parts, fence);
     this.counters.submitted++;
     try {
@@ -321,15 +322,5 @@ export class SmppPool {
         waiter.resolve(picked);
       }
     }
-  }
-}
-
-/** SMS parts a text becomes (a text past 255 parts is refused by sendText itself: one slot). */
-function partsOf(text: string): number {
-  try {
-    return splitMessage(text).parts.length;
-  } catch (error) {
-    if (error instanceof MessageTooLongError) return 1;
-    throw error;
   }
 }

@@ -22,6 +22,7 @@ import {
   type RoutingEntry,
   type Webhook,
   type MessageCursor,
+  type PurgedApi,
 } from './api-store.js';
 import { withDecision } from './store-error.js';
 import type { HeldBind, Lease, OutboundMessage } from './store.js';
@@ -255,7 +256,7 @@ export class SqliteApi implements ApiStore {
     return this.run('api.webhooksOf', () => this.statements.webhooksOf.all(messageId).map(toWebhook));
   }
 
-  purgeApi(before: number): Promise<{ readonly messages: number; readonly webhooks: number }> {
+  purgeApi(before: number): Promise<PurgedApi> {
     return this.run('api.purgeApi', () =>
       this.db.transaction(() => {
         this.statements.purgeParts.run(before);

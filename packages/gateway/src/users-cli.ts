@@ -3,10 +3,7 @@
 // the gateway's configuration names (the same --config / SWITCHBOARD_* settings as `pnpm start`).
 // Passwords are read from standard input, never from the command line, and stored as HA1s only.
 import { text } from 'node:stream/consumers';
-import { ConfigError, commandLineConfig, type GatewayConfig } from './config.js';
-import { openStore } from './open-store.js';
-import { StartExit, startFailure } from './start-failure.js';
-import type { Store } from './store.js';
+import { cliConfig, cliStore, fail } from './cli-setup.js';
 import { UserError, addUser } from './users.js';
 
 const USAGE = `usage: pnpm users add <username>     the password is read from standard input (first line)
@@ -17,29 +14,9 @@ The store (store.path, or store.url for PostgreSQL) and the realm (sip.domain) c
 Example: printf '%s\\n' 'a long passphrase' | pnpm users add 447700900555
 `;
 
-function fail(message: string, code: number): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-// Relative paths (--config, store.path) are read from where `pnpm users` was run, as for `pnpm start`.
-let config: GatewayConfig;
-let args: string[];
-try {
-  ({ config, args } = commandLineConfig(process.argv.slice(2), process.env));
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message, StartExit.CONFIG);
-  throw error;
-}
+const { config, args } = cliConfig();
 const [command, username] = args;
-
-let store: Store;
-try {
-  store = await openStore(config.store, { synchronous: 'full' });
-} catch (error) {
-  const failure = startFailure(error, config);
-  fail(failure.message, failure.exitStatus);
-}
+const store = await cliStore(config);
 try {
   if (command === 'list' && username === undefined) {
     for (const name of await store.usernames()) process.stdout.write(`${name}\n`);

@@ -11,16 +11,10 @@ import { CommandStatus, McSimulator } from '@switchboard/smpp';
 import { loadConfig, startGateway, type GatewayStatus } from '@switchboard/gateway';
 import { freePort } from '@switchboard/test-support';
 import { bound } from './support/gateway.js';
+import { until } from './support/wait.js';
 
 const ADMIN = `k_qrstuvwxyzabcdef.${'connectors-admin-'.padEnd(43, 'y')}`;
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('connectors added, changed and removed at run time; a receiver takes MO only; a system error fails over', async (t) => {
   const runtime = new Runtime();

@@ -15,6 +15,7 @@ import { McSimulator } from '@switchboard/smpp';
 import { loadConfig, parseToken, startGateway, verifyWebhook, type ReceiptWebhookBody, type MoWebhookBody } from '@switchboard/gateway';
 import { UdpPeer, freePort } from '@switchboard/test-support';
 import { bound } from './support/gateway.js';
+import { until } from './support/wait.js';
 import { userRegistration } from './support/registration.js';
 
 const ADMIN = `k_abcdefghijklmnop.${'e2e-admin-secret-'.padEnd(43, 'x')}`;
@@ -66,13 +67,6 @@ class Receiver {
   }
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('1,000 HTTP messages over two SMSCs: failover, a receipt webhook for every part through a receiver outage, MO to SIP and webhook', async (t) => {
   const runtime = new Runtime();
@@ -155,7 +149,7 @@ test('1,000 HTTP messages over two SMSCs: failover, a receipt webhook for every 
     const keyId = key.json.id as string;
     const recorded = async (): Promise<number> => (await gateway.store.api.messagesOf(keyId, MESSAGES + 10)).reduce((n, m) => n + m.parts.filter((p) => p.receiptAt !== null).length, 0);
     const counts = async (): Promise<string> => `${partsExpected} parts; A took ${smscA.stats.submitted}, B ${smscB.stats.submitted}; receipts recorded ${await recorded()}, at the receiver ${receiver.receipts.size} (+${receiver.duplicates} repeated), bad signatures ${receiver.badSignatures}`;
-    await until('every part accepted by A', () => smscA.stats.submitted + smscB.stats.submitted >= partsExpected && smscA.stats.receiptsSent === smscA.stats.submitted);
+    await until('every part accepted by A', () => smscA.stats.submitted + smscB.stats.submitted >= partsExpected && smscA.stats.receiptsSent === smscA.stats.submitted, 30_000);
     let last = -1;
     await until(
       'every recorded receipt at the receiver, and no more coming',
