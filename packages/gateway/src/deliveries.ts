@@ -68,6 +68,8 @@ export class Deliveries {
   private keys = new Map<string, ApiKey>();
   /** Receipts waiting to look for their records again. */
   private waiting = 0;
+  /** The last MO work queued per destination number (an entry goes when its work is done; at most the SMPP client's concurrent deliveries). */
+  private readonly tails = new Map<string, Promise<void>>();
   private keysReadAt = -Infinity;
 
   constructor(private readonly options: DeliveriesOptions) {}
@@ -80,7 +82,9 @@ export class Deliveries {
       this.options.metrics.deliverSm(connector, receipt ? 'receipt' : 'mo');
       try {
         if (receipt) await this.receipt(pdu, connector, 0);
-        else await this.mobileOriginated(pdu, connector);
+        // MO texts to one number are stored in the order they came (deliver_sm are handled
+        // concurrently: on PostgreSQL two inserts may otherwise commit the other way round)
+        else await this.inOrder(pdu.destination_addr, () => this.mobileOriginated(pdu, connector));
         return CommandStatus.ESME_ROK;
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
@@ -89,6 +93,20 @@ export class Deliveries {
         return CommandStatus.ESME_RX_T_APPN;
       }
     };
+  }
+
+  /** Runs `work` after the work queued for `key` before it (whatever became of that). */
+  private inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.tails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return run;
   }
 
   /** An MO text: to its route's SIP user and webhook, or to the SIP user of its number. */
@@ -144,7 +162,9 @@ export class Deliveries {
       return;
     }
     const status = deliveryStatusOf(state);
-    const sent = status === undefined ? undefined : await store.takeSent(messageId);
+    // a record of this version is under the canonical spelling; one of an older version under the raw id
+    const lookup = receiptLookupId(messageId, identity.idType);
+    const sent = status === undefined ? undefined : ((await store.takeSent(lookup)) ?? (lookup === messageId ? undefined : await store.takeSent(messageId)));
     if (!again) metrics.receipt(connector, stateName, sent === undefined ? undefined : (at - sent.sentAt) / 1000);
     if (sent === undefined || status === undefined) {
       // The receipt may overtake the record of its submit (written once submit_sm_resp was read,

@@ -16,7 +16,7 @@ import { SmppBind } from './smpp-bind.js';
 import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { periodicChild } from './periodic-child.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { SIP_SENDER_KEY, type MessageIdType } from './api-store.js';
+import { FINAL_STATES, SIP_SENDER_KEY, canonicalMessageId, type MessageIdType } from './api-store.js';
 import { randomUUID } from 'node:crypto';
 import { ConnectorSet } from './connectors.js';
 import { Deliveries } from './deliveries.js';
@@ -200,7 +200,8 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     webhookGiveUp: config.webhooks.giveUpAfter * 1000,
   });
   const outbox = new Outbox(store, () => connectors, now, config.smpp.validity * 1000, {
-    onAccepted: (message) => store.recordSent(message),
+    // kept under the id's canonical spelling, as receipts are looked up (receiptLookupId)
+    onAccepted: (message) => store.recordSent({ ...message, messageId: canonicalMessageId(message.messageId) }),
     onSipParts: (message, parts) =>
       store.api.recordSipMessage(
         { id: randomUUID(), keyId: SIP_SENDER_KEY, clientRef: message.sipMessageId, to: message.destination, from: message.senderAor!, text: message.text, callbackUrl: null, parts: parts.length, createdAt: message.createdAt, idempotencyKey: null, requestHash: null },
@@ -210,11 +211,12 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     onSubmitted: (connector, status, seconds, message) => metrics.submitResult(connector, status, { channel: message.apiMessageId == null ? 'sip' : 'http', seconds }),
     onParts: async (message, parts) => {
       const after = await store.api.recordSubmits(message.apiMessageId!, parts, now());
-      if (after !== undefined && after.state === 'failed') await deliveries.submitFailed(after);
+      if (after !== undefined && after.state === 'failed' && after.parts.every((p) => FINAL_STATES.has(p.state))) await deliveries.submitFailed(after);
     },
     onExpired: async (message) => {
       const after = await store.api.failMessage(message.apiMessageId!, now());
-      if (after !== undefined) await deliveries.submitFailed(after);
+      // parts the SMSC accepted still wait for their receipts: the last receipt tells the callback
+      if (after !== undefined && FINAL_STATES.has(after.state)) await deliveries.submitFailed(after);
     },
     later: (retry, ms) => void runtime.clock.setTimeout(retry, ms),
   });
@@ -361,8 +363,13 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       if (removed > 0) log('%d expired registrations removed', removed);
       const forgotten = await store.purgeTaken(now());
       if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
-      const purged = await store.api.purgeApi(now() - config.http.retentionDays * 86_400_000);
-      if (purged.messages + purged.webhooks > 0) log('%d final messages and %d finished webhooks past http.retentionDays removed', purged.messages, purged.webhooks);
+      try {
+        const purged = await store.api.purgeApi(now() - config.http.retentionDays * 86_400_000);
+        if (purged.messages + purged.webhooks > 0) log('%d final messages and %d finished webhooks past http.retentionDays removed', purged.messages, purged.webhooks);
+      } catch (error) {
+        // the flush below must not wait on it
+        log('purging old API messages failed: %O', error);
+      }
       // with no bind up the flush still drops what waited past smpp.validity (the oldest first), so
       // an HTTP message there ends failed, with its webhook, rather than waiting for a bind
       await outbox.flush();

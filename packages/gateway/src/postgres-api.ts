@@ -199,10 +199,13 @@ export class PostgresApi implements ApiStore {
   purgeApi(before: number): Promise<PurgedApi> {
     return this.run('api.purgeApi', (sql) =>
       sql.begin(async (tx) => {
-        const gone = await tx<{ id: string }[]>`DELETE FROM api_messages WHERE state IN ('delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown') AND updated_at < ${ms(before)} RETURNING id`;
-        if (gone.length > 0) await tx`DELETE FROM api_parts WHERE message_id IN ${tx(gone.map((g) => g.id))}`;
+        // in SQL alone: one parameter whatever the count (postgres.js takes at most 65,534)
+        const [gone] = await tx<{ n: string }[]>`WITH gone AS (
+            DELETE FROM api_messages WHERE state IN ('delivered', 'failed', 'expired', 'deleted', 'undeliverable', 'rejected', 'unknown') AND updated_at < ${ms(before)} RETURNING id),
+          parts AS (DELETE FROM api_parts WHERE message_id IN (SELECT id FROM gone))
+          SELECT count(*) AS n FROM gone`;
         const webhooks = await tx`DELETE FROM webhooks WHERE state <> 'pending' AND created_at < ${ms(before)}`;
-        return { messages: gone.length, webhooks: webhooks.count };
+        return { messages: Number(gone?.n ?? 0), webhooks: webhooks.count };
       }),
     );
   }

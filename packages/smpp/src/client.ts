@@ -1,7 +1,7 @@
 // A promise-style ESME on top of the session process: bind, submit, send long text, unbind. With
 // `reconnect`, the session runs under its own supervisor, which reconnects and rebinds after the
 // connection drops, backing off between attempts.
-import { InitIgnoredError, detach, exited, isAlive, self, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { InitIgnoredError, cast, detach, exited, isAlive, self, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import type { ConnectionOptions } from 'node:tls';
 import createDebug from 'debug';
 import { CommandStatus } from './pdu/command-status.js';
@@ -9,7 +9,7 @@ import { createPdu, createResponse, type PduInit } from './pdu/build.js';
 import type { Pdu, PduOf } from './pdu/types.js';
 import { splitMessage, type SplitOptions } from './encoding/split.js';
 import { connectEsme } from './esme.js';
-import { closeSession, requestPdu, sendPdu, sessionStats } from './session/api.js';
+import { closeSession, requestPdu, sessionStats } from './session/api.js';
 import { CommandStatusError, ConnectAbortedError, SessionClosedError } from './session/errors.js';
 import type { SessionOptions } from './session/options.js';
 import { SessionReturn, type Session } from './session/session.js';
@@ -54,9 +54,15 @@ export interface BindParams {
  * (default ESME_ROK). A handler that returns a promise does not hold up the frames behind its PDU
  * (the submit_sm_resp its own submits wait for, say): up to {@link MAX_PENDING_DELIVERIES} run at
  * once, each answered when it settles (responses may go out of order: SMPP v3.4 §2.6 matches them by
- * sequence_number); past that, reading waits for the oldest.
+ * sequence_number); past that, reading waits until one ends. Handlers run detached from the session
+ * process (their work outlives it). `close` and `unbind` wait for the running ones, so their
+ * responses go out before the unbind; an unbind from the MC is answered at once, and a response
+ * owed then is lost with the session (the MC delivers that request again).
  */
 export type DeliverHandler = (pdu: Pdu) => number | void | Promise<number | void>;
+
+/** How long `close` waits for running onDeliver handlers before it unbinds anyway (ms). */
+const CLOSE_WAITS_FOR_DELIVERIES = 10_000;
 
 /** Requests from the MC whose asynchronous handler runs at once, at most; more wait, in order. */
 export const MAX_PENDING_DELIVERIES = 64;
@@ -208,8 +214,8 @@ function asError(reason: unknown): Error {
 
 interface ClientState {
   readonly handler: DeliverHandler | undefined;
-  /** Asynchronous handlers still running, answered when each settles. */
-  pending: number;
+  /** Asynchronous handlers still running, answered when each settles (a bound for the whole client, across reconnects). */
+  readonly deliveries: PendingDeliveries;
   readonly onBound: (response: Pdu) => void;
   readonly onClosed: (reason: unknown) => void;
 }
@@ -221,36 +227,103 @@ function bindPdu(params: BindParams): Pdu {
   return createPdu(BIND_COMMAND[mode], { interface_version: 0x34, ...fields }) as Pdu;
 }
 
-/** The client's own Session: requests from the MC go to the handler; binds and closes are reported. */
-const ClientSession: Session<ClientState, ClientState> = {
-  handlePdu(pdu, state) {
-    const answerable = pdu.command !== 'outbind' && pdu.command !== 'alert_notification';
-    const answer = (status: number | void): Pdu[] => (answerable ? [createResponse(pdu as never, { command_status: status ?? CommandStatus.ESME_ROK } as never) as Pdu] : []);
-    if (state.handler === undefined) return SessionReturn.ok(state, answer(CommandStatus.ESME_ROK));
-    let handled: number | void | Promise<number | void>;
-    try {
-      handled = state.handler(pdu);
-    } catch (error) {
-      log('onDeliver threw for %s #%d: %O', pdu.command, pdu.sequence_number, error);
-      return SessionReturn.ok(state, answer(CommandStatus.ESME_RSYSERR));
-    }
-    if (!(handled instanceof Promise)) return SessionReturn.ok(state, answer(handled));
-    const settled = handled.then(
+/**
+ * The asynchronous onDeliver handlers running for a client, whose responses are still owed: a
+ * slot frees when one settles (its response is then cast to its session), and `close` waits for
+ * them all, so an unbind never overtakes a response owed for a message the handler kept.
+ */
+class PendingDeliveries {
+  pending = 0;
+  /** Responses whose handler settled, by the session that owes them, waiting to be written by it. */
+  readonly ready: { readonly session: Pid; readonly pdu: Pdu }[] = [];
+  private readonly slotWaiters: (() => void)[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
+
+  /** Resolves once fewer than MAX_PENDING_DELIVERIES run. */
+  slot(): Promise<void> {
+    return this.pending < MAX_PENDING_DELIVERIES ? Promise.resolve() : new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  /** Resolves once none runs. */
+  idle(): Promise<void> {
+    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  started(): void {
+    this.pending++;
+  }
+
+  /** The responses `session` owes that are ready, taken out (those of other, older sessions are dropped: their connection is gone). */
+  takeReady(session: Pid): Pdu[] {
+    const mine = this.ready.filter((r) => r.session === session).map((r) => r.pdu);
+    this.ready.length = 0;
+    return mine;
+  }
+
+  settled(): void {
+    this.pending--;
+    this.slotWaiters.shift()?.();
+    if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Hands a request from the MC to the handler. The handler is the application's code, not the
+ * session's: it runs detached from the session process, so what it starts (a store write, a SIP
+ * MESSAGE to a user) is not ended by the session's exit. A synchronous answer goes out at once; an
+ * asynchronous one when it settles, while the frames behind this one go on.
+ */
+function deliver(pdu: Pdu, state: ClientState): ReturnType<NonNullable<Session<ClientState, ClientState>['handlePdu']>> {
+  const answerable = pdu.command !== 'outbind' && pdu.command !== 'alert_notification';
+  const answer = (status: number | void): Pdu[] => (answerable ? [createResponse(pdu as never, { command_status: status ?? CommandStatus.ESME_ROK } as never) as Pdu] : []);
+  const handler = state.handler;
+  const session = self();
+  if (handler === undefined) return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(CommandStatus.ESME_ROK)]);
+  let handled: number | void | PromiseLike<number | void>;
+  try {
+    handled = detach(() => handler(pdu));
+  } catch (error) {
+    log('onDeliver threw for %s #%d: %O', pdu.command, pdu.sequence_number, error);
+    return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(CommandStatus.ESME_RSYSERR)]);
+  }
+  if (!isPromiseLike<number | void>(handled)) return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(handled)]);
+  state.deliveries.started();
+  Promise.resolve(handled)
+    .then(
       (status) => status,
       (error: unknown) => {
         log('onDeliver failed for %s #%d: %O', pdu.command, pdu.sequence_number, error);
         return CommandStatus.ESME_RSYSERR;
       },
-    );
-    // Too many running: wait for this one before reading further (the session's reading pauses).
-    if (state.pending >= MAX_PENDING_DELIVERIES) return settled.then((status) => SessionReturn.ok(state, answer(status)));
-    // Otherwise the frames behind this one go on; its response goes out when it settles.
-    state.pending++;
-    const session = self();
-    void settled.then((status) => {
-      state.pending--;
-      for (const response of answer(status)) sendPdu(session, response);
+    )
+    .then((status) => {
+      // Ready for the session to write: at its next request (when it is waiting at the cap, that is
+      // when a slot frees), or at the flush cast now, whichever comes first. Queued before the slot
+      // frees, so a close waiting for the last one finds it written first.
+      for (const response of answer(status)) state.deliveries.ready.push({ session, pdu: response });
+      state.deliveries.settled();
+      detach(() => cast(session as Pid<{ cast: typeof FLUSH_READY }>, FLUSH_READY));
     });
+  return SessionReturn.ok(state, state.deliveries.takeReady(session));
+}
+
+/** Cast to a session when responses are ready to be written. */
+const FLUSH_READY = 'flush-ready-responses';
+
+/** The client's own Session: requests from the MC go to the handler; binds and closes are reported. */
+const ClientSession: Session<ClientState, ClientState> = {
+  handlePdu(pdu, state) {
+    // At the cap, reading waits (the session awaits this) until a running handler ends; the
+    // responses of those that end meanwhile go out as soon as it goes on.
+    if (state.handler !== undefined && state.deliveries.pending >= MAX_PENDING_DELIVERIES) return state.deliveries.slot().then(() => deliver(pdu, state));
+    return deliver(pdu, state);
+  },
+  handleCast(message, state) {
+    if (message === FLUSH_READY) return SessionReturn.ok(state, state.deliveries.takeReady(self()));
     return SessionReturn.ok(state);
   },
   handleResp(resp, _original, state) {
@@ -300,6 +373,8 @@ export class SmppClient {
     private readonly supervisor: SupervisorPid | undefined,
     /** Wakes a reconnect loop waiting out its backoff (shared with `connect`'s loop). */
     private readonly wake: { wake?: () => void } = {},
+    /** Handlers still running: close waits for them, so their responses go out before the unbind. */
+    private readonly deliveries: PendingDeliveries = new PendingDeliveries(),
   ) {}
 
   /** Connects (and binds, with `bind`); with `reconnect`, resolves once the first connection is up. */
@@ -309,7 +384,7 @@ export class SmppClient {
     let failedAttempts = 0;
     const state: ClientState = {
       handler: options.onDeliver,
-      pending: 0,
+      deliveries: new PendingDeliveries(),
       // onStatus is the application's code, not the session's: it runs detached from the session
       // process, so what it starts (an outbox flush, say) is not ended by that session's exit.
       onBound: (response) => {
@@ -332,7 +407,7 @@ export class SmppClient {
     if (signal?.aborted === true) throw new ConnectAbortedError(signal.reason);
     if (reconnect === undefined) {
       const pid = await connectEsme(runtime, esme);
-      const connected = new SmppClient(pid, undefined);
+      const connected = new SmppClient(pid, undefined, {}, state.deliveries);
       if (aborted(signal)) {
         await connected.close();
         throw new ConnectAbortedError(signal?.reason);
@@ -379,7 +454,7 @@ export class SmppClient {
       ],
     });
     const [child] = await whichChildren(supervisor);
-    client = new SmppClient(child?.pid ?? undefined, supervisor, wake);
+    client = new SmppClient(child?.pid ?? undefined, supervisor, wake, state.deliveries);
     if (signal !== undefined) {
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) {
@@ -484,6 +559,11 @@ export class SmppClient {
     this.wake.wake?.();
     const pid = this.current;
     if (pid !== undefined && isAlive(pid)) {
+      // responses owed for requests the handlers are still storing go out before our unbind (a
+      // handler that never settles holds the close 10 s at most)
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.deliveries.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAITS_FOR_DELIVERIES)))]);
+      clearTimeout(timer);
       closeSession(pid);
       await exited(pid);
     }

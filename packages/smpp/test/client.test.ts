@@ -300,7 +300,7 @@ test('a deliver_sm whose handler is still running does not hold up the submit_sm
   await mc.close();
 });
 
-test('a handler that rejects is answered ESME_RSYSERR; past MAX_PENDING_DELIVERIES reading waits for the oldest', async (t) => {
+test('a handler that rejects is answered ESME_RSYSERR; at MAX_PENDING_DELIVERIES reading waits until one ends; close waits for the running ones', async (t) => {
   const { rt } = runtime();
   const mc = await rawMc({ answerAll: true });
   const waiting: ((status: number) => void)[] = [];
@@ -316,17 +316,40 @@ test('a handler that rejects is answered ESME_RSYSERR; past MAX_PENDING_DELIVERI
   await client.bind(asEsme);
   const socket = mc.sockets[0]!;
   const send = (n: number): void => void socket.write(encodePdu(createPdu('deliver_sm', { sequence_number: 8000 + n, source_addr: '1', destination_addr: '2', short_message: Buffer.from(String(n)) })));
+  const answered = (): Pdu[] => mc.received.filter((p) => p.command === 'deliver_sm_resp');
   send(0);
-  await until(() => mc.received.some((p) => p.sequence_number === 8000 && p.command === 'deliver_sm_resp'), 'the rejected one answered');
-  t.is(mc.received.find((p) => p.sequence_number === 8000 && p.command === 'deliver_sm_resp')!.command_status, CommandStatus.ESME_RSYSERR);
+  await until(() => answered().length === 1, 'the rejected one answered');
+  t.is(answered()[0]!.command_status, CommandStatus.ESME_RSYSERR);
   for (let n = 1; n <= MAX_PENDING_DELIVERIES + 5; n++) send(n);
-  await until(() => waiting.length === MAX_PENDING_DELIVERIES + 1, 'the cap reached (the one past it is awaited inline)');
+  await until(() => waiting.length === MAX_PENDING_DELIVERIES, 'the cap reached');
   await new Promise((r) => setTimeout(r, 50));
-  t.is(waiting.length, MAX_PENDING_DELIVERIES + 1, 'no handler started past the cap while the oldest waits');
-  for (const resolve of waiting.splice(0)) resolve(CommandStatus.ESME_ROK);
-  await until(() => waiting.length === 4, 'reading went on');
-  for (const resolve of waiting.splice(0)) resolve(CommandStatus.ESME_ROK);
-  await until(() => mc.received.filter((p) => p.command === 'deliver_sm_resp').length === MAX_PENDING_DELIVERIES + 6, 'every deliver_sm answered');
-  await client.close();
+  t.is(waiting.length, MAX_PENDING_DELIVERIES, 'no handler started past the cap');
+  // the oldest ends: its response goes out and the next request's handler starts
+  waiting.shift()!(CommandStatus.ESME_ROK);
+  await until(() => answered().length === 2 && waiting.length === MAX_PENDING_DELIVERIES, 'one answered, one more started');
+  t.is(answered()[1]!.sequence_number, 8001);
+  // the rest: every handler but the last ends, so nothing is left unread
+  const total = MAX_PENDING_DELIVERIES + 6;
+  // handlers for 8001..8069: 8001 ended above; all but the last of the others end now
+  let toEnd = total - 3;
+  for (let i = 0; i < 100 && (toEnd > 0 || answered().length < total - 1); i++) {
+    while (toEnd > 0 && waiting.length > 0) {
+      waiting.shift()!(CommandStatus.ESME_ROK);
+      toEnd--;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  t.is(answered().length, total - 1);
+  t.is(waiting.length, 1);
+  // close waits for the running handler: its response goes out before the unbind
+  const closed = client.close();
+  await new Promise((r) => setTimeout(r, 50));
+  t.false(mc.received.some((p) => p.command === 'unbind'), 'no unbind while a response is owed');
+  waiting.shift()!(CommandStatus.ESME_ROK);
+  await closed;
+  const unbindAt = mc.received.findIndex((p) => p.command === 'unbind');
+  const lastResponseAt = mc.received.findLastIndex((p) => p.command === 'deliver_sm_resp');
+  t.true(unbindAt > lastResponseAt && lastResponseAt >= 0, 'the unbind came after every response');
+  t.is(answered().length, total, 'every deliver_sm answered');
   await mc.close();
 });

@@ -169,17 +169,17 @@ export class Dispatcher {
   }
 
   #startWaiting(): void {
-    // Rows for a host at its limit wait (up to `perHost` of them: the next to go when one ends)
-    // without holding a slot others' claims could use; past that they are given back unsent, due a
-    // little later. Claims pass over busy hosts, so one slow or dead receiver holds at most its own
-    // `perHost` requests and `perHost` waiting rows, never the others' webhooks.
+    // Rows for a host at its limit wait (up to `concurrency` of them, in due order: the next to go
+    // when one ends) without holding a slot others' claims could use; past that they are given back
+    // unsent, due a little later. Claims pass over busy hosts, so one slow or dead receiver holds at
+    // most its own `perHost` requests and that many waiting rows, never the others' webhooks.
     const waitingFor = new Map<string, number>();
     for (let i = 0; i < this.#waiting.length && this.#running < this.#config.concurrency; ) {
       const claimed = this.#waiting[i]!;
       if (this.#busy(claimed.host)) {
         const queued = (waitingFor.get(claimed.host) ?? 0) + 1;
         waitingFor.set(claimed.host, queued);
-        if (queued > this.#config.perHost) {
+        if (queued > this.#config.concurrency) {
           this.#waiting.splice(i, 1);
           this.#defer(claimed);
         } else i++;
