@@ -8,13 +8,15 @@
 // {"port","boundAt"} when ready (boundAt: the wall time, ms, at which the first bind was seen up,
 // polled every millisecond); with `report-binds`, then {"bound":n} each time its count of binds up
 // changes (nodes sharing binds through leases settle on their share after the first is up).
+// `gateway` also makes an HTTP API key in its store whose rate limit no step reaches, and adds
+// "httpPort" and "token" to that line, for the HTTP path's load (docs/http-api.md).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { Runtime } from '@switchboard/actor';
 import { createResponse, startStack } from '@switchboard/sip';
-import { loadConfig, startGateway } from '@switchboard/gateway';
+import { createApiKey, loadConfig, startGateway } from '@switchboard/gateway';
 
 const [kind = 'gateway', portText = '5060', smscPort, storeArg, ...rest] = process.argv.slice(2);
 const port = Number(portText);
@@ -24,6 +26,9 @@ const reportBinds = rest.includes('report-binds');
 process.on('SIGTERM', () => process.exit(0));
 const runtime = new Runtime();
 let bound: (() => number) | undefined;
+let http: { httpPort: number; token: string } | undefined;
+/** The bench key's rate limit: above any step's rate (the schema's maximum), so that no step is answered 429. */
+const UNLIMITED = 100_000;
 if (kind === 'bare') {
   await startStack(runtime, {
     listen: [{ transport: 'udp', port }],
@@ -46,8 +51,10 @@ if (kind === 'bare') {
   });
   while (gateway.pool.boundCount === 0) await new Promise((r) => setTimeout(r, 1));
   bound = () => gateway.pool.boundCount;
+  const key = await createApiKey(gateway.store.api, { name: 'bench', ratePerSecond: UNLIMITED, burst: UNLIMITED, now: Date.now() });
+  http = { httpPort: gateway.httpPort, token: key.token };
 }
-process.stdout.write(`${JSON.stringify({ port, boundAt: performance.timeOrigin + performance.now() })}\n`);
+process.stdout.write(`${JSON.stringify({ port, ...http, boundAt: performance.timeOrigin + performance.now() })}\n`);
 if (reportBinds && bound !== undefined) {
   let last = -1;
   setInterval(() => {

@@ -5,8 +5,10 @@
 // Steps of rising rate, 4 s each, each on freshly started processes after a 1 s warm-up that is
 // not measured. A step holds with no failed message, no retransmission and a p99 under 50 ms; one
 // that fails is run once more (the cores are shared) and the better try counts. sipp gives up on a
-// step 16 s after its end: a step that far behind has failed. Four setups in the same run:
+// step 16 s after its end: a step that far behind has failed. Five setups in the same run:
 // - one gateway node on its default SQLite store (a scratch file);
+// - the same node taking its messages over HTTP instead (POST /v1/messages with a key whose rate
+//   limit no step reaches; load from autocannon, see runHttpStep);
 // - one node on PostgreSQL (Debian's postgresql, started here with initdb + pg_ctl in a temporary
 //   folder, as the tests do; a new database per step);
 // - the same node with the SMSC's receipts held back past the step: a diagnostic of what
@@ -22,6 +24,7 @@
 // answered, peers/held-transactions.ts), beside the bare stack under the same load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +47,8 @@ const PG_TARGET = 0.75;
  * node while it is measured (the simulator holds up to 10,000 per bind: enough up to 2,000/s).
  */
 const LATE_RECEIPTS = 600_000;
+/** Connections autocannon keeps open to the HTTP API: a client's keep-alive pool. */
+const HTTP_CONNECTIONS = 10;
 /** Two nodes at least 1.6x one node (issue 17). */
 const CLUSTER_TARGET = 1.6;
 const scenario = fileURLToPath(new URL('../../../packages/gateway/scenarios/message.xml', import.meta.url));
@@ -70,23 +75,30 @@ export async function startSmppSim(extra: readonly string[] = []): Promise<{ por
 /** What a step runs against: the port sipp sends to, the processes to account CPU to by name. */
 interface Target {
   readonly port: number;
+  /** The HTTP API's port and a key's token (gateway nodes only). */
+  readonly http?: { readonly port: number; readonly token: string };
   readonly pids: ReadonlyMap<number, string>;
   stop(): Promise<void>;
 }
 
-/** `postgres-late-receipts`: one node on PostgreSQL, the SMSC holding its receipts back 10 min (past the step). */
-type Kind = 'sqlite' | 'postgres' | 'postgres-late-receipts' | 'cluster' | 'bare';
+/**
+ * `postgres-late-receipts`: one node on PostgreSQL, the SMSC holding its receipts back 10 min (past
+ * the step). `http`: the SQLite node, its load over HTTP.
+ */
+type Kind = 'sqlite' | 'http' | 'postgres' | 'postgres-late-receipts' | 'cluster' | 'bare';
 
 /** A gateway node (or the bare stack) in its own process; resolves once it has a bind up. */
-async function startPeer(args: readonly string[]): Promise<{ child: ChildProcess; port: number; bound: () => number; settled: (n: number) => Promise<void> }> {
+async function startPeer(args: readonly string[]): Promise<{ child: ChildProcess; port: number; http: Target['http']; bound: () => number; settled: (n: number) => Promise<void> }> {
   const port = nextPort++;
   const file = fileURLToPath(new URL('../peers/gateway-process.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, ['--conditions=@switchboard/source', '--import=tsx', file, args[0]!, String(port), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let bound = 0;
   const waiters: (() => void)[] = [];
+  let http: Target['http'];
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const report = JSON.parse(line) as { port?: number; bound?: number };
+      const report = JSON.parse(line) as { port?: number; httpPort?: number; token?: string; bound?: number };
+      if (report.httpPort !== undefined && report.token !== undefined) http = { port: report.httpPort, token: report.token };
       if (report.port !== undefined) resolve();
       if (report.bound !== undefined) {
         bound = report.bound;
@@ -99,6 +111,7 @@ async function startPeer(args: readonly string[]): Promise<{ child: ChildProcess
   return {
     child,
     port,
+    http,
     bound: () => bound,
     // the count of binds up reaches n (nodes share the binds out through their leases)
     settled: async (n) => {
@@ -128,11 +141,11 @@ async function start(kind: Kind, pg: Postgres | undefined): Promise<Target> {
     smsc.stop();
   };
   try {
-    if (kind === 'sqlite') {
+    if (kind === 'sqlite' || kind === 'http') {
       const node = await startPeer(['gateway', String(smsc.port)]);
       children.push(node.child);
       pids.set(node.child.pid!, 'node');
-      return { port: node.port, pids, stop };
+      return { port: node.port, http: node.http, pids, stop };
     }
     if (pg === undefined) throw new Error('no PostgreSQL server for the PostgreSQL setups');
     const url = await pg.createDatabase(`bench_${++databases}`);
@@ -228,6 +241,72 @@ function runStep(target: Target, rate: number): Promise<Step> {
   });
 }
 
+const autocannonCli = createRequire(import.meta.url).resolve('autocannon');
+const autocannonVersion = (JSON.parse(readFileSync(join(autocannonCli, '..', 'package.json'), 'utf8')) as { version: string }).version;
+/** The message every HTTP step POSTs (a new message each time: no Idempotency-Key). */
+const HTTP_BODY = JSON.stringify({ to: '+447700900123', from: 'Shop', text: 'hello from the benchmark' });
+
+/** The fields of autocannon's `--json` result that a step reads. */
+interface AutocannonResult {
+  readonly '2xx': number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Seconds from the first request to the last response. */
+  readonly duration: number;
+  readonly latency: { readonly p50: number; readonly p99: number };
+}
+
+/**
+ * autocannon (its CLI, in a process of its own so that its CPU is counted apart) POSTing
+ * `amount` messages at `rate` a second over HTTP_CONNECTIONS keep-alive connections.
+ * autocannon paces with a quota per connection per second: each connection sends its share of a
+ * second back to back, then waits for the next second. Its coordinated-omission correction is
+ * turned off (-C): it takes the expected interval as 1/rate milliseconds, rounded up to 1 ms,
+ * and would add made-up samples for every response over 1 ms. A server too slow for the rate is
+ * caught instead by the run taking longer than its seconds.
+ */
+function autocannon(http: NonNullable<Target['http']>, rate: number, amount: number, onStart?: (pid: number) => void): Promise<AutocannonResult | undefined> {
+  const args = [autocannonCli, '-j', '-m', 'POST', '-H', `Authorization=Bearer ${http.token}`, '-H', 'Content-Type=application/json', '-b', HTTP_BODY, '-c', String(Math.min(HTTP_CONNECTIONS, rate)), '-R', String(rate), '-a', String(amount), '-t', String(SECONDS + 16), '-C', `http://127.0.0.1:${http.port}/v1/messages`];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  if (child.pid !== undefined) onStart?.(child.pid);
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((resolve) =>
+    child.on('exit', () => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as AutocannonResult);
+      } catch {
+        resolve(undefined);
+      }
+    }),
+  );
+}
+
+/**
+ * A step of the HTTP path: SECONDS seconds' worth of POST /v1/messages at `rate`. It holds when
+ * every one is answered 2xx (no other status, no socket error, no timeout), within SECONDS + 0.5 s
+ * (the gateway kept up with the rate), with a p99 under P99_LIMIT_MS. `failed` counts the non-2xx
+ * answers, errors and timeouts; `retransmissions` is 0 (no such thing here).
+ */
+async function runHttpStep(target: Target, rate: number): Promise<Step> {
+  const pids = new Map(target.pids);
+  const groupOf = (pid: number): string | undefined => pids.get(pid);
+  let before: CpuSnapshot | undefined;
+  let cpu: Record<string, number> = {};
+  const first = setTimeout(() => (before = cpuSnapshot()), 1000);
+  const second = setTimeout(() => (cpu = cpuShares(before!, cpuSnapshot(), cpus().length, groupOf)), (SECONDS - 1) * 1000);
+  const result = await autocannon(target.http!, rate, rate * SECONDS, (pid) => pids.set(pid, 'autocannon'));
+  clearTimeout(first);
+  clearTimeout(second);
+  if (result === undefined) return { ok: false, failed: NaN, retransmissions: 0, p50: NaN, p99: NaN, cpu };
+  const failed = result.non2xx + result.errors + result.timeouts;
+  const onTime = result.duration <= SECONDS + 0.5;
+  const ok = failed === 0 && result['2xx'] === rate * SECONDS && onTime && result.latency.p99 < P99_LIMIT_MS;
+  if (!onTime) process.stderr.write(`http ${rate}/s: ${rate * SECONDS} messages took ${result.duration} s, not ${SECONDS}: the gateway fell behind the rate\n`);
+  return { ok, failed, retransmissions: 0, p50: result.latency.p50, p99: result.latency.p99, cpu };
+}
+
 interface Ramp {
   /** The highest rate held (0: none). */
   readonly rate: number;
@@ -254,6 +333,11 @@ function warmUp(target: Target, rate: number): Promise<void> {
 async function attempt(kind: Kind, rate: number, pg: Postgres | undefined): Promise<Step> {
   const target = await start(kind, pg);
   try {
+    if (kind === 'http') {
+      const warm = Math.min(rate, 500);
+      await autocannon(target.http!, warm, warm);
+      return await runHttpStep(target, rate);
+    }
     await warmUp(target, rate);
     return await runStep(target, rate);
   } finally {
@@ -303,6 +387,7 @@ export async function gatewayHeldRow(): Promise<Measurement> {
 
 export async function gatewaySuite(): Promise<Measurement[]> {
   const sqlite = await ramp('sqlite', RATES, undefined);
+  const http = await ramp('http', RATES, undefined);
   const pg = await startPostgres();
   let postgres: Ramp;
   let cluster: Ramp;
@@ -315,14 +400,18 @@ export async function gatewaySuite(): Promise<Measurement[]> {
     await pg.stop();
   }
   const bare = await ramp('bare', BARE_RATES, undefined);
-  for (const [name, r] of Object.entries({ sqlite, postgres, lateReceipts, cluster, bare })) process.stderr.write(`${name}: ${r.rate}/s; ${sharesNote(r)}\n`);
+  for (const [name, r] of Object.entries({ sqlite, http, postgres, lateReceipts, cluster, bare })) process.stderr.write(`${name}: ${r.rate}/s; ${sharesNote(r)}\n`);
   const held = await gatewayHeldRow();
   const floor = 'our SIP stack answering 202 at once (no SMPP), same run';
   const rule = `0 failed, 0 retransmissions, p99 < ${P99_LIMIT_MS} ms (sipp, ${SECONDS} s per step, smpp-sim in its own process)`;
+  const httpRule = `every one answered 2xx, no error or timeout, all within ${SECONDS} s + 0.5 s, p99 < ${P99_LIMIT_MS} ms (autocannon ${autocannonVersion}, ${HTTP_CONNECTIONS} connections, ${SECONDS} s per step, smpp-sim in its own process)`;
   return [
     { name: `one node on SQLite: highest MESSAGE rate with ${rule}`, unit: 'msgs/s', ours: sqlite.rate, peer: floor, peerValue: bare.rate, higherIsBetter: true, target: 2000 },
     { name: `MESSAGE → submit_sm → 202 at ${LATENCY_RATE}/s, one node on SQLite: p50`, unit: 'ms', ours: sqlite.atLatencyRate?.p50 ?? NaN, peer: floor, peerValue: bare.atLatencyRate?.p50 ?? NaN, higherIsBetter: false },
     { name: `MESSAGE → submit_sm → 202 at ${LATENCY_RATE}/s, one node on SQLite: p99`, unit: 'ms', ours: sqlite.atLatencyRate?.p99 ?? NaN, peer: floor, peerValue: bare.atLatencyRate?.p99 ?? NaN, higherIsBetter: false, target: P99_LIMIT_MS },
+    { name: `one node on SQLite over HTTP: highest POST /v1/messages rate with ${httpRule}`, unit: 'msgs/s', ours: http.rate, peer: 'the same node over SIP (first row), same run', peerValue: sqlite.rate, higherIsBetter: true, target: sqlite.rate },
+    { name: `POST /v1/messages → 202 at ${LATENCY_RATE}/s, one node on SQLite: p50`, unit: 'ms', ours: http.atLatencyRate?.p50 ?? NaN, peer: 'the same node over SIP (MESSAGE → 202), same run', peerValue: sqlite.atLatencyRate?.p50 ?? NaN, higherIsBetter: false },
+    { name: `POST /v1/messages → 202 at ${LATENCY_RATE}/s, one node on SQLite: p99`, unit: 'ms', ours: http.atLatencyRate?.p99 ?? NaN, peer: 'the same node over SIP (MESSAGE → 202), same run', peerValue: sqlite.atLatencyRate?.p99 ?? NaN, higherIsBetter: false, target: P99_LIMIT_MS },
     { name: `one node on PostgreSQL: highest MESSAGE rate with ${rule}`, unit: 'msgs/s', ours: postgres.rate, peer: 'one node on SQLite (first row), same run', peerValue: sqlite.rate, higherIsBetter: true, target: PG_TARGET * sqlite.rate },
     { name: `one node on PostgreSQL, the SMSC's receipts held back past the step (smpp-sim --receipt-delay ${LATE_RECEIPTS}; a diagnostic: what receipts cost): highest MESSAGE rate with ${rule}`, unit: 'msgs/s', ours: lateReceipts.rate, peer: 'one node on PostgreSQL, receipts after 1 s (row above), same run', peerValue: postgres.rate, higherIsBetter: true },
     { name: `two nodes on one PostgreSQL behind Kamailio (deploy/kamailio, ${KAMAILIO_WORKERS} workers; sipp → Kamailio): highest MESSAGE rate with ${rule}`, unit: 'msgs/s', ours: cluster.rate, peer: 'one node on PostgreSQL, receipts after 1 s (two rows above), same run', peerValue: postgres.rate, higherIsBetter: true, target: CLUSTER_TARGET * postgres.rate },

@@ -424,7 +424,7 @@ export async function scalingSuite(): Promise<Measurement[]> {
     '',
     '![REGISTER latency](benchmarks/scaling-registrations-latency.svg) ![store size](benchmarks/scaling-registrations-size.svg)',
     '',
-    '### Outbox depth when a bind returns (gateway process, SQLite store, SMSC simulator in a third process, window 100, no receipts asked)',
+    '### Outbox depth when a bind returns (gateway process, SQLite store, SMSC simulator in a third process, window 100, a receipt for each submit after 1 s, as the gateway asks)',
     '',
     table(['queued', 'bind up → first submit (ms)', 'drain rate (submits/s)', 'drain time (s)', 'stalled at'], outbox.map((p) => [p.queued, p.firstSubmitMs, p.drainPerSecond, p.drainSeconds, p.stalledAt === undefined ? '—' : `STALLED after ${fmt(p.stalledAt)} submits`])),
     '',

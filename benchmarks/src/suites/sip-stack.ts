@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createActor } from 'xstate';
 import { DEFAULT_TIMERS, inviteServerMachine, transactionTimers } from '@switchboard/sip';
 import { KAMAILIO_MODULES, startKamailio } from '@switchboard/test-support';
+import { whenListening } from '../listening.js';
 import type { Measurement } from '../report.js';
 import { xstateVersion } from '../versions.js';
 
@@ -60,9 +61,20 @@ async function ourUas(): Promise<Uas> {
   };
 }
 
-function sippUas(transport: 'udp' | 'tcp'): Uas {
+/**
+ * sipp's own uas, resolved once its socket is open: sipp prints nothing when ready, and a uac
+ * started before it listens was refused over TCP (sipp's exit status 255, "Connection refused",
+ * with no failed call: the failed TCP step of issue 20).
+ */
+async function sippUas(transport: 'udp' | 'tcp'): Promise<Uas> {
   const port = nextPort++;
   const child: ChildProcess = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-nostdin', ...(transport === 'tcp' ? ['-t', 't1', '-max_socket', '60000'] : [])], { stdio: 'ignore', cwd: mkdtempSync(join(tmpdir(), 'sipp-uas-')) });
+  try {
+    await whenListening(port, transport);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return { port, stats: async () => ({}), stop: () => child.kill('SIGKILL') };
 }
 
@@ -239,7 +251,7 @@ request_route {
 async function highestProxyRate(start: (uasPort: number) => Promise<Proxy>, log: string): Promise<number> {
   let best = 0;
   for (const rate of PROXY_RATES) {
-    const uas = sippUas('udp');
+    const uas = await sippUas('udp');
     const proxy = await start(uas.port);
     const result = await runUac(proxy.port, rate, 'udp');
     proxy.stop();
@@ -263,7 +275,7 @@ export async function sipStackSuite(): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const transport of ['udp', 'tcp'] as const) {
     const ours = await highestRate(ourUas, transport, 'ours');
-    const theirs = await highestRate(async () => sippUas(transport), transport, 'sipp uas');
+    const theirs = await highestRate(() => sippUas(transport), transport, 'sipp uas');
     out.push({ name: `highest call rate with 0 failed calls and 0 retransmissions, ${transport.toUpperCase()} (sipp uac, ${SECONDS} s per step)`, unit: 'calls/s', ours, peer: sipp, peerValue: theirs, higherIsBetter: true, ...(transport === 'udp' ? { target: 5000 } : {}) });
   }
   // Memory: 4,000 calls at 1,000/s leave 8,000 transactions (INVITE and BYE) in Timers L and J.
