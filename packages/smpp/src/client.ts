@@ -302,8 +302,9 @@ function deliver(pdu: Pdu, state: ClientState): ReturnType<NonNullable<Session<C
     )
     .then((status) => {
       // Ready for the session to write: at its next request (when it is waiting at the cap, that is
-      // when a slot frees), or at the flush cast now, whichever comes first. Queued before the slot
-      // frees, so a close waiting for the last one finds it written first.
+      // when a slot frees), or at the flush cast, whichever comes first. The cast goes in this same
+      // turn, before the code waiting for the slot or for idleness runs: a close that waited for the
+      // last handler finds the flush ahead of its unbind in the session's mailbox.
       for (const response of answer(status)) state.deliveries.ready.push({ session, pdu: response });
       state.deliveries.settled();
       detach(() => cast(session as Pid<{ cast: typeof FLUSH_READY }>, FLUSH_READY));
