@@ -561,3 +561,13 @@ test('startHttpApi listens on a real port: fetch submits and reads a message, cl
   }
   await t.throwsAsync(fetch(`http://127.0.0.1:${api.port}/openapi.json`));
 });
+
+test('a secret proven once is remembered only as itself: the same key id with another secret is refused, cached or not', async (t) => {
+  const h = await harness(t);
+  t.is((await h.app.inject({ method: 'GET', url: '/v1/messages', headers: bearer(h.user) })).statusCode, 200);
+  t.is((await h.app.inject({ method: 'GET', url: '/v1/messages', headers: bearer(h.user) })).statusCode, 200, 'again, from the remembered proof');
+  const [id, secret] = h.user.split('.') as [string, string];
+  const other = `${id}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+  t.is((await h.app.inject({ method: 'GET', url: '/v1/messages', headers: bearer(other) })).statusCode, 401);
+  t.is((await h.app.inject({ method: 'GET', url: '/v1/messages', headers: bearer(h.user) })).statusCode, 200, 'the right one still works');
+});

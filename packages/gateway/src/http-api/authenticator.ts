@@ -4,6 +4,7 @@
 // another node (or straight in the store) keeps working here until its cache entry ends; one
 // deleted through this node's API stops at once. Failed attempts are limited per client address,
 // so guessing is slow and a flood of bad tokens does not reach the store.
+import { timingSafeEqual } from 'node:crypto';
 import createDebug from 'debug';
 import type { ApiKey, ApiStore } from '../api-store.js';
 import { ApiHttpError } from './errors.js';
@@ -29,6 +30,8 @@ export interface AuthenticatorOptions {
 interface CachedKey {
   readonly key: ApiKey;
   readonly until: number;
+  /** The secret last proven against the key's hash, while the entry lasts: the next request with it skips the SHA-256. */
+  verified?: Buffer;
 }
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="switchboard"' };
@@ -73,8 +76,18 @@ export class Authenticator {
     const token = match === null ? undefined : parseToken(match[1]!);
     if (token === undefined) throw this.#failure(address, now, 'the Authorization header is not Bearer <id>.<secret>', INVALID_TOKEN);
     const key = await this.#lookupFor(address, token.id, now);
-    if (key === undefined || !secretMatches(token.secret, key.secretHash)) throw this.#failure(address, now, 'the API key is unknown or its secret is wrong', INVALID_TOKEN);
+    if (key === undefined || !this.#proven(token.id, key, token.secret)) throw this.#failure(address, now, 'the API key is unknown or its secret is wrong', INVALID_TOKEN);
     return key;
+  }
+
+  /** Whether `secret` is the key's: compared with the secret proven last (constant time), else hashed and compared with the stored hash. */
+  #proven(id: string, key: ApiKey, secret: string): boolean {
+    const cached = this.#cache.get(id);
+    const given = Buffer.from(secret, 'utf8');
+    if (cached?.key === key && cached.verified !== undefined && cached.verified.length === given.length && timingSafeEqual(cached.verified, given)) return true;
+    if (!secretMatches(secret, key.secretHash)) return false;
+    if (cached?.key === key) cached.verified = given;
+    return true;
   }
 
   /** Forgets a cached key (it was deleted or changed through this node). */

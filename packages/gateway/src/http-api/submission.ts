@@ -51,7 +51,8 @@ export interface SubmitOutcome {
 export async function submitMessage(backend: ApiBackend, queue: PerNameQueue, key: ApiKey, submission: Submission, idempotencyKey: string | null): Promise<SubmitOutcome> {
   if (submission.callbackUrl !== undefined && !isHttpUrl(submission.callbackUrl)) throw new ApiInputError('invalid_field', 'callbackUrl', 'callbackUrl is not an http(s) URL');
   const parts = backend.partsOf(submission.text);
-  const hash = requestHash(submission);
+  // only a request with an Idempotency-Key is ever compared with another: the hash costs the rest nothing
+  const hash = idempotencyKey === null ? null : requestHash(submission);
   const accept = async (): Promise<SubmitOutcome> => {
     const createdAt = backend.now();
     const id = randomUUID();
@@ -66,7 +67,7 @@ export async function submitMessage(backend: ApiBackend, queue: PerNameQueue, ke
       parts,
       createdAt,
       idempotencyKey,
-      requestHash: idempotencyKey === null ? null : hash,
+      requestHash: hash,
     });
     if (created.kind === 'created') return { status: 202, body: { id, state: 'accepted', parts, to: submission.to, from: submission.from, clientRef: submission.clientRef ?? null, createdAt } };
     if (created.message.requestHash !== hash) {
