@@ -42,7 +42,7 @@ export interface ApiMessageRow {
   request_hash: string | null;
 }
 
-/** An `api_parts` row: `id_key` and `id_key_hex` are the SMSC id's two readings (api-store.ts). */
+/** An `api_parts` row: `id_key` is the SMSC id's canonical spelling (api-store.ts). */
 export interface ApiPartRow {
   message_id: string;
   part: Int;
@@ -51,7 +51,6 @@ export interface ApiPartRow {
   submit_status: Int | null;
   smsc_message_id: string | null;
   id_key: string | null;
-  id_key_hex: string | null;
   submitted_at: Int | null;
   receipt_state: string | null;
   receipt_error: string | null;

@@ -373,9 +373,3 @@ export function webhookHost(url: string): string {
   }
 }
 
-/** An id of hex digits (an optional `0x`) read as hex, written in decimal; null for any other id. */
-export function hexReadingOf(id: string): string | null {
-  const trimmed = id.trim();
-  if (!/^(0x)?[0-9a-f]+$/i.test(trimmed) || trimmed.length > 34) return null;
-  return BigInt(`0x${trimmed.replace(/^0x/i, '')}`).toString(10);
-}

@@ -62,7 +62,7 @@ export type { LoadedRouting } from './routing/table.js';
 export type { BindType, ConnectorSpec, MoRouteSpec, MtRouteSpec, RouteTarget } from './routing/specs.js';
 export { ConnectorSet } from './connectors.js';
 export type { Connector, ConnectorStatus, ConnectorSetOptions, ReceiptIdentity } from './connectors.js';
-export { canonicalMessageId, hexReadingOf, receiptLookupId, webhookHost, FINAL_STATES, MESSAGE_ID_TYPES, SIP_SENDER_KEY } from './api-store.js';
+export { canonicalMessageId, receiptLookupId, webhookHost, FINAL_STATES, MESSAGE_ID_TYPES, SIP_SENDER_KEY } from './api-store.js';
 export type {
   ApiStore,
   MessageCursor,

@@ -10,7 +10,6 @@ import {
   FINAL_STATES,
   canonicalMessageId,
   webhookHost,
-  hexReadingOf,
   type ApiKey,
   type ApiMessage,
   type ApiMessageState,
@@ -271,7 +270,7 @@ async function recordSubmitsIn(tx: Queryable, messageId: string, submits: readon
       }
       const id = s.smscMessageId;
       return tx`UPDATE api_parts SET state = 'submitted', connector = ${s.connector}, submit_status = 0, smsc_message_id = ${id},
-          id_key = ${id === null ? null : canonicalMessageId(id)}, id_key_hex = ${id === null ? null : hexReadingOf(id)}, submitted_at = ${ms(at)}
+          id_key = ${id === null ? null : canonicalMessageId(id)}, submitted_at = ${ms(at)}
         WHERE message_id = ${messageId} AND part = ${s.part} AND state = 'accepted'`;
     }),
   );

@@ -74,10 +74,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       // submit_status is a command_status: an unsigned 32-bit number, past INTEGER's range
       `CREATE TABLE api_parts (
         message_id TEXT NOT NULL, part INTEGER NOT NULL, state TEXT NOT NULL, connector TEXT, submit_status BIGINT, smsc_message_id TEXT,
-        id_key TEXT, id_key_hex TEXT, submitted_at BIGINT, receipt_state TEXT, receipt_error TEXT, receipt_at BIGINT,
+        id_key TEXT, submitted_at BIGINT, receipt_state TEXT, receipt_error TEXT, receipt_at BIGINT,
         PRIMARY KEY (message_id, part))`,
       'CREATE INDEX api_parts_id_key ON api_parts (connector, id_key)',
-      'CREATE INDEX api_parts_id_key_hex ON api_parts (connector, id_key_hex)',
       // the body is JSON text, whose escapes keep U+0000 out of it: TEXT holds it
       `CREATE TABLE webhooks (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, url TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL, key_id TEXT,

@@ -8,7 +8,6 @@ import {
   FINAL_STATES,
   canonicalMessageId,
   webhookHost,
-  hexReadingOf,
   type ApiKey,
   type ApiMessage,
   type ApiMessageState,
@@ -56,8 +55,8 @@ function prepare(db: Database.Database) {
     // newest first; messages made in the same millisecond by id, so pages do not shuffle
     messagesOf: db.prepare<[string, number, string, number], ApiMessageRow>('SELECT * FROM api_messages WHERE key_id = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?'),
     // only a part still waiting for its answer: a late or repeated answer changes nothing final
-    submitted: db.prepare<[{ connector: string; status: number; smscId: string | null; idKey: string | null; idKeyHex: string | null; at: number; messageId: string; part: number }]>(
-      `UPDATE api_parts SET state = 'submitted', connector = @connector, submit_status = @status, smsc_message_id = @smscId, id_key = @idKey, id_key_hex = @idKeyHex, submitted_at = @at
+    submitted: db.prepare<[{ connector: string; status: number; smscId: string | null; idKey: string | null; at: number; messageId: string; part: number }]>(
+      `UPDATE api_parts SET state = 'submitted', connector = @connector, submit_status = @status, smsc_message_id = @smscId, id_key = @idKey, submitted_at = @at
        WHERE message_id = @messageId AND part = @part AND state = 'accepted'`,
     ),
     refused: db.prepare<[{ connector: string; status: number; at: number; messageId: string; part: number }]>(
@@ -179,7 +178,7 @@ export class SqliteApi implements ApiStore {
       const where = { messageId, part: submit.part, connector: submit.connector, status: submit.status, at };
       if (submit.status === 0) {
         const smscId = submit.smscMessageId;
-        s.submitted.run({ ...where, smscId, idKey: smscId === null ? null : canonicalMessageId(smscId), idKeyHex: smscId === null ? null : hexReadingOf(smscId) });
+        s.submitted.run({ ...where, smscId, idKey: smscId === null ? null : canonicalMessageId(smscId) });
       } else {
         s.refused.run(where);
       }

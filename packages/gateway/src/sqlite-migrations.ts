@@ -75,11 +75,10 @@ CREATE TABLE api_messages (
 CREATE INDEX api_messages_key ON api_messages (key_id, created_at);
 CREATE TABLE api_parts (
   message_id TEXT NOT NULL, part INTEGER NOT NULL, state TEXT NOT NULL, connector TEXT, submit_status INTEGER, smsc_message_id TEXT,
-  id_key TEXT, id_key_hex TEXT, submitted_at INTEGER, receipt_state TEXT, receipt_error TEXT, receipt_at INTEGER,
+  id_key TEXT, submitted_at INTEGER, receipt_state TEXT, receipt_error TEXT, receipt_at INTEGER,
   PRIMARY KEY (message_id, part)
 );
 CREATE INDEX api_parts_id_key ON api_parts (connector, id_key);
-CREATE INDEX api_parts_id_key_hex ON api_parts (connector, id_key_hex);
 CREATE TABLE webhooks (
   id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL, key_id TEXT, message_id TEXT,
   secret TEXT NOT NULL, created_at INTEGER NOT NULL, give_up_at INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,

@@ -1,11 +1,11 @@
 // A promise-style ESME on top of the session process: bind, submit, send long text, unbind. With
 // `reconnect`, the session runs under its own supervisor, which reconnects and rebinds after the
 // connection drops, backing off between attempts.
-import { InitIgnoredError, cast, detach, exited, isAlive, self, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
+import { InitIgnoredError, detach, exited, isAlive, self, startSupervisor, stop, whichChildren, type Pid, type Runtime, type SupervisorPid } from '@switchboard/actor';
 import type { ConnectionOptions } from 'node:tls';
 import createDebug from 'debug';
 import { CommandStatus } from './pdu/command-status.js';
-import { createPdu, createResponse, type PduInit } from './pdu/build.js';
+import { createPdu, type PduInit } from './pdu/build.js';
 import type { Pdu, PduOf } from './pdu/types.js';
 import { splitMessage, type SplitOptions } from './encoding/split.js';
 import { connectEsme } from './esme.js';
@@ -14,6 +14,7 @@ import { CommandStatusError, ConnectAbortedError, SessionClosedError } from './s
 import type { SessionOptions } from './session/options.js';
 import { SessionReturn, type Session } from './session/session.js';
 import type { SessionStats } from './session/messages.js';
+import { FLUSH_READY, MAX_PENDING_DELIVERIES, PendingDeliveries, deliver, type ClientState } from './client-deliveries.js';
 
 const log = createDebug('switchboard:smpp:client');
 
@@ -64,8 +65,6 @@ export type DeliverHandler = (pdu: Pdu) => number | void | Promise<number | void
 /** How long `close` waits for running onDeliver handlers before it unbinds anyway (ms). */
 const CLOSE_WAITS_FOR_DELIVERIES = 10_000;
 
-/** Requests from the MC whose asynchronous handler runs at once, at most; more wait, in order. */
-export const MAX_PENDING_DELIVERIES = 64;
 
 /**
  * How a client with `reconnect` backs off between attempts: `delay` after the first failure,
@@ -212,108 +211,12 @@ function asError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error(String(reason));
 }
 
-interface ClientState {
-  readonly handler: DeliverHandler | undefined;
-  /** Asynchronous handlers still running, answered when each settles (a bound for the whole client, across reconnects). */
-  readonly deliveries: PendingDeliveries;
-  readonly onBound: (response: Pdu) => void;
-  readonly onClosed: (reason: unknown) => void;
-}
-
 const BIND_COMMAND = { transmitter: 'bind_transmitter', receiver: 'bind_receiver', transceiver: 'bind_transceiver' } as const;
 
 function bindPdu(params: BindParams): Pdu {
   const { mode, ...fields } = params;
   return createPdu(BIND_COMMAND[mode], { interface_version: 0x34, ...fields }) as Pdu;
 }
-
-/**
- * The asynchronous onDeliver handlers running for a client, whose responses are still owed: a
- * slot frees when one settles (its response is then cast to its session), and `close` waits for
- * them all, so an unbind never overtakes a response owed for a message the handler kept.
- */
-class PendingDeliveries {
-  pending = 0;
-  /** Responses whose handler settled, by the session that owes them, waiting to be written by it. */
-  readonly ready: { readonly session: Pid; readonly pdu: Pdu }[] = [];
-  private readonly slotWaiters: (() => void)[] = [];
-  private readonly idleWaiters: (() => void)[] = [];
-
-  /** Resolves once fewer than MAX_PENDING_DELIVERIES run. */
-  slot(): Promise<void> {
-    return this.pending < MAX_PENDING_DELIVERIES ? Promise.resolve() : new Promise((resolve) => this.slotWaiters.push(resolve));
-  }
-
-  /** Resolves once none runs. */
-  idle(): Promise<void> {
-    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  started(): void {
-    this.pending++;
-  }
-
-  /** The responses `session` owes that are ready, taken out (those of other, older sessions are dropped: their connection is gone). */
-  takeReady(session: Pid): Pdu[] {
-    const mine = this.ready.filter((r) => r.session === session).map((r) => r.pdu);
-    this.ready.length = 0;
-    return mine;
-  }
-
-  settled(): void {
-    this.pending--;
-    this.slotWaiters.shift()?.();
-    if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-}
-
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/**
- * Hands a request from the MC to the handler. The handler is the application's code, not the
- * session's: it runs detached from the session process, so what it starts (a store write, a SIP
- * MESSAGE to a user) is not ended by the session's exit. A synchronous answer goes out at once; an
- * asynchronous one when it settles, while the frames behind this one go on.
- */
-function deliver(pdu: Pdu, state: ClientState): ReturnType<NonNullable<Session<ClientState, ClientState>['handlePdu']>> {
-  const answerable = pdu.command !== 'outbind' && pdu.command !== 'alert_notification';
-  const answer = (status: number | void): Pdu[] => (answerable ? [createResponse(pdu as never, { command_status: status ?? CommandStatus.ESME_ROK } as never) as Pdu] : []);
-  const handler = state.handler;
-  const session = self();
-  if (handler === undefined) return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(CommandStatus.ESME_ROK)]);
-  let handled: number | void | PromiseLike<number | void>;
-  try {
-    handled = detach(() => handler(pdu));
-  } catch (error) {
-    log('onDeliver threw for %s #%d: %O', pdu.command, pdu.sequence_number, error);
-    return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(CommandStatus.ESME_RSYSERR)]);
-  }
-  if (!isPromiseLike<number | void>(handled)) return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(handled)]);
-  state.deliveries.started();
-  Promise.resolve(handled)
-    .then(
-      (status) => status,
-      (error: unknown) => {
-        log('onDeliver failed for %s #%d: %O', pdu.command, pdu.sequence_number, error);
-        return CommandStatus.ESME_RSYSERR;
-      },
-    )
-    .then((status) => {
-      // Ready for the session to write: at its next request (when it is waiting at the cap, that is
-      // when a slot frees), or at the flush cast, whichever comes first. The cast goes in this same
-      // turn, before the code waiting for the slot or for idleness runs: a close that waited for the
-      // last handler finds the flush ahead of its unbind in the session's mailbox.
-      for (const response of answer(status)) state.deliveries.ready.push({ session, pdu: response });
-      state.deliveries.settled();
-      detach(() => cast(session as Pid<{ cast: typeof FLUSH_READY }>, FLUSH_READY));
-    });
-  return SessionReturn.ok(state, state.deliveries.takeReady(session));
-}
-
-/** Cast to a session when responses are ready to be written. */
-const FLUSH_READY = 'flush-ready-responses';
 
 /** The client's own Session: requests from the MC go to the handler; binds and closes are reported. */
 const ClientSession: Session<ClientState, ClientState> = {
