@@ -16,7 +16,7 @@ import { SmppBind } from './smpp-bind.js';
 import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { periodicChild } from './periodic-child.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { FINAL_STATES, SIP_SENDER_KEY, canonicalMessageId, type MessageIdType } from './api-store.js';
+import { FINAL_STATES, SIP_SENDER_KEY, type MessageIdType } from './api-store.js';
 import { randomUUID } from 'node:crypto';
 import { ConnectorSet } from './connectors.js';
 import { Deliveries } from './deliveries.js';
@@ -200,8 +200,6 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     webhookGiveUp: config.webhooks.giveUpAfter * 1000,
   });
   const outbox = new Outbox(store, () => connectors, now, config.smpp.validity * 1000, {
-    // kept under the id's canonical spelling, as receipts are looked up (receiptLookupId)
-    onAccepted: (message) => store.recordSent({ ...message, messageId: canonicalMessageId(message.messageId) }),
     onSipParts: (message, parts) =>
       store.api.recordSipMessage(
         { id: randomUUID(), keyId: SIP_SENDER_KEY, clientRef: message.sipMessageId, to: message.destination, from: message.senderAor!, text: message.text, callbackUrl: null, parts: parts.length, createdAt: message.createdAt, idempotencyKey: null, requestHash: null },

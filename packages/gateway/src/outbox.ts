@@ -11,7 +11,7 @@
 // that lost a lease (paused past it, say) does not submit on that bind.
 import createDebug from 'debug';
 import { BindStateError, CommandStatus, CommandStatusError, PartialSendError, QueueFullError, ResponseTimeoutError, SessionClosedError, WindowTimeoutError, type PduOf } from '@switchboard/smpp';
-import type { PartSubmit } from './api-store.js';
+import { canonicalMessageId, type PartSubmit } from './api-store.js';
 import type { Connector } from './connectors.js';
 import { smsParts } from './sms-parts.js';
 import type { HeldBind, MessageIdentity, OutboundMessage, SentMessage, Store, TakenMessage } from './store.js';
@@ -86,11 +86,9 @@ export interface OutboxRoutes {
 
 /** What the outbox tells the gateway as messages go out. */
 export interface OutboxEvents {
-  /** Keeps what a receipt for a SIP MESSAGE will need; awaited before the outcome is known. */
-  readonly onAccepted: (message: SentMessage) => Promise<void>;
   /** Each submit's end (metrics): the connector, the command_status or 'no_response', how long it took (s). */
   readonly onSubmitted?: (connector: string, status: number | 'no_response', seconds: number, message: OutboundMessage) => void;
-  /** A long SIP MESSAGE the SMSC accepted whole: every part's message_id, for its receipts (instead of `onAccepted`). */
+  /** A long SIP MESSAGE the SMSC accepted whole: every part's message_id, for its receipts (instead of the store's record of one message_id). */
   readonly onSipParts?: (message: OutboundMessage, parts: readonly PartSubmit[]) => Promise<void>;
   /** The SMSC's answer for parts of a message taken over HTTP (awaited before the row goes). */
   readonly onParts?: (message: OutboundMessage, parts: readonly PartSubmit[]) => Promise<void>;
@@ -234,17 +232,22 @@ export class Outbox {
   }
 
   /**
-   * The SMSC has answered for good: the row goes, and the message_id that receipts will name is
-   * kept to notify the sender. A store failure here is logged, not thrown: the SMSC's answer
-   * stands (a row left behind is submitted again once its lease ends: at least once).
+   * The SMSC has answered for good: the row goes and, for a SIP sender, the message_id that receipts
+   * will name is kept (in the same step of the store) to notify it. A store failure here is logged,
+   * not thrown: the SMSC's answer stands (a row left behind is submitted again once its lease ends:
+   * at least once).
    */
   private async settled(message: OutboundMessage, messageId: string, parts: readonly PartSubmit[] = []): Promise<void> {
     try {
-      await this.store.deleteOutbound(message.id);
-      if (message.senderAor === null || messageId === '') return;
+      const notified = message.senderAor !== null && messageId !== '';
       // a long SIP MESSAGE: a receipt for every part, the notification once every part is final
-      if (parts.length > 1 && this.events.onSipParts !== undefined) return await this.events.onSipParts(message, parts);
-      await this.events.onAccepted({ messageId, senderAor: message.senderAor, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() });
+      if (notified && parts.length > 1 && this.events.onSipParts !== undefined) {
+        await this.store.deleteOutbound(message.id);
+        return await this.events.onSipParts(message, parts);
+      }
+      // kept under the id's canonical spelling, as receipts are looked up (receiptLookupId)
+      const sent: SentMessage | undefined = notified ? { messageId: canonicalMessageId(messageId), senderAor: message.senderAor!, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() } : undefined;
+      await this.store.deleteOutbound(message.id, sent);
     } catch (error) {
       log('message %d to %s: the store did not record its outcome: %O', message.id, message.destination, error);
     }

@@ -246,8 +246,14 @@ export class PostgresStore implements Store {
     return this.run('releaseOutbound', async (sql) => void (await sql`UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE id = ${id} AND claimed_by = ${this.node}`));
   }
 
-  deleteOutbound(id: number): Promise<void> {
-    return this.run('deleteOutbound', async (sql) => void (await sql`DELETE FROM outbound WHERE id = ${id}`));
+  deleteOutbound(id: number, sent?: SentMessage): Promise<void> {
+    if (sent === undefined) return this.run('deleteOutbound', async (sql) => void (await sql`DELETE FROM outbound WHERE id = ${id}`));
+    // one statement: one round trip, one commit
+    return this.run('deleteOutbound', async (sql) => {
+      await sql`WITH gone AS (DELETE FROM outbound WHERE id = ${id})
+        INSERT INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (${sent.messageId}, ${sent.senderAor}, ${sent.recipient}, ${sent.sipMessageId}, ${ms(sent.sentAt)})
+        ON CONFLICT (message_id) DO UPDATE SET sender_aor = EXCLUDED.sender_aor, recipient = EXCLUDED.recipient, sip_message_id = EXCLUDED.sip_message_id, sent_at = EXCLUDED.sent_at`;
+    });
   }
 
   countOutbound(): Promise<number> {

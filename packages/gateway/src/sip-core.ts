@@ -179,8 +179,8 @@ export class GatewayCore implements Core {
       answer(request, transaction, sip);
       return;
     }
+    // 202: the record's status 0 (stored) already answers a copy 202, so nothing more is written
     answer(request, transaction, sip);
-    this.context.store.answeredMessage(key, sip.status).catch((error: unknown) => log('MESSAGE %s: its answer %d not recorded: %O', key, sip.status, error));
   }
 
   /** 513 when `text` needs more SMS parts than the gateway allows (or than SMPP can join: 255). */

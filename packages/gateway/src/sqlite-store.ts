@@ -222,8 +222,14 @@ export class SqliteStore implements Store {
     return this.run('releaseOutbound', () => void this.statements.releaseOutbound.run(id, this.node));
   }
 
-  deleteOutbound(id: number): Promise<void> {
-    return this.run('deleteOutbound', () => void this.statements.deleteOutbound.run(id));
+  deleteOutbound(id: number, sent?: SentMessage): Promise<void> {
+    if (sent === undefined) return this.run('deleteOutbound', () => void this.statements.deleteOutbound.run(id));
+    return this.run('deleteOutbound', () =>
+      this.db.transaction(() => {
+        this.statements.deleteOutbound.run(id);
+        this.statements.recordSent.run(sent.messageId, sent.senderAor, sent.recipient, sent.sipMessageId, sent.sentAt);
+      })(),
+    );
   }
 
   countOutbound(): Promise<number> {

@@ -97,7 +97,10 @@ export interface SipUser {
  * reaches a restarted gateway (or another node) gets the same answer instead of a second submit.
  */
 export interface TakenMessage {
-  /** 0 while its final answer is not known (it is stored, waiting for the SMSC). */
+  /**
+   * 0 once it is stored: its answer is 202, or not known yet (it waits for the SMSC), and a copy is
+   * answered 202. A refusal's status is recorded before it is sent.
+   */
   readonly status: number;
   /** When the record may be forgotten, on the runtime clock (ms). */
   readonly expiresAt: number;
@@ -305,8 +308,12 @@ export interface Store {
   claimOutbound(limit: number, lease: Lease): Promise<OutboundMessage[]>;
   /** Gives a MESSAGE this node claims back (no bind could take it): any node may claim it again. */
   releaseOutbound(id: number): Promise<void>;
-  /** Deletes a waiting MESSAGE once the SMSC accepted it (or refused it for good). */
-  deleteOutbound(id: number): Promise<void>;
+  /**
+   * Deletes a waiting MESSAGE once the SMSC accepted it (or refused it for good). With `sent`, what
+   * its receipt will need is kept in the same transaction (as {@link Store.recordSent}), so a crash
+   * between the two cannot lose the sender's notification, and a node pays one round trip for both.
+   */
+  deleteOutbound(id: number, sent?: SentMessage): Promise<void>;
   /** How many MESSAGEs wait for the SMSC (claimed or not). */
   countOutbound(): Promise<number>;
 

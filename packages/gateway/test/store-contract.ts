@@ -239,6 +239,18 @@ export function storeContract(name: string, factory: StoreFactory): void {
     t.is(await a.takeSent('smsc-1'), undefined);
   });
 
+  each('sent: kept in the same step as its outbound row is deleted', 2, async (t, _open, a, b) => {
+    const queued = await a.queueOutbound(outbound(1), { lease: { now: 1000, until: 301_000 } });
+    if (queued.kind !== 'queued') return t.fail('not queued');
+    const sent = { messageId: 'smsc-2', senderAor: AOR, recipient: '447700900123', sipMessageId: 'call-2', sentAt: 7 };
+    await a.deleteOutbound(queued.id, sent);
+    t.is(await b.countOutbound(), 0, 'the row is gone');
+    t.deepEqual(await b.takeSent('smsc-2'), sent, 'and its record is there, for any node');
+    // a second settle of the same row (its lease ran out and another node submitted it again) replaces the record
+    await b.deleteOutbound(queued.id, { ...sent, sentAt: 9 });
+    t.deepEqual(await a.takeSent('smsc-2'), { ...sent, sentAt: 9 });
+  });
+
   each('users: put, replace, read, list in byte order, remove', 1, async (t, _open, store) => {
     const user = (username: string, realm = 'switchboard.local') => ({ username, realm, ha1Md5: `md5-${username}`, ha1Sha256: `sha-${username}` });
     for (const name of ['bob', 'Alice', '_x', 'alice', '447700900123']) await store.putUser(user(name));
