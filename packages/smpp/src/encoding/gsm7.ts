@@ -26,10 +26,12 @@ interface Compiled {
   readonly shifted: Map<string, number>;
 }
 
-const compiled = new Map<string, Compiled>();
+/** Compiled tables by locking table, then single shift table (no string key built per lookup: it runs per character). */
+const compiled = new Map<GsmTables['locking'], Map<GsmTables['single'], Compiled>>();
 function tablesFor(tables: GsmTables): Compiled {
-  const key = `${tables.locking}/${tables.single}`;
-  let entry = compiled.get(key);
+  let byLocking = compiled.get(tables.locking);
+  if (byLocking === undefined) compiled.set(tables.locking, (byLocking = new Map()));
+  let entry = byLocking.get(tables.single);
   if (entry === undefined) {
     const toChar = LOCKING_TABLES[tables.locking];
     const toShifted = SINGLE_SHIFT_TABLES[tables.single];
@@ -42,7 +44,7 @@ function tablesFor(tables: GsmTables): Compiled {
     const units = new Uint16Array(128);
     for (let i = 0; i < 128; i++) units[i] = i === ESC || toChar[i] === '\u0000' ? 0x20 : toChar.charCodeAt(i);
     entry = { units, toChar, toShifted, main, shifted };
-    compiled.set(key, entry);
+    byLocking.set(tables.single, entry);
   }
   return entry;
 }
