@@ -12,13 +12,14 @@ const USER_HZ = 100;
 /** Each process's CPU ticks (USER_HZ) at one wall time (ms). */
 export interface CpuSnapshot {
   readonly at: number;
-  readonly processes: ReadonlyMap<number, { readonly comm: string; readonly ticks: number }>;
+  /** By pid: its name, its CPU ticks, and its start time (clock ticks after boot), which tells a reused pid. */
+  readonly processes: ReadonlyMap<number, { readonly comm: string; readonly ticks: number; readonly start: number }>;
 }
 
 /** Reads every /proc/<pid>/stat (processes that vanish meanwhile are skipped). */
 export function cpuSnapshot(): CpuSnapshot {
   const at = performance.now();
-  const processes = new Map<number, { comm: string; ticks: number }>();
+  const processes = new Map<number, { comm: string; ticks: number; start: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -27,8 +28,8 @@ export function cpuSnapshot(): CpuSnapshot {
       const close = text.lastIndexOf(')');
       const comm = text.slice(text.indexOf('(') + 1, close);
       const rest = text.slice(close + 2).split(' ');
-      // rest[0] is field 3 (state): utime and stime are fields 14 and 15
-      processes.set(Number(entry), { comm, ticks: Number(rest[11]) + Number(rest[12]) });
+      // rest[0] is field 3 (state): utime and stime are fields 14 and 15, starttime field 22
+      processes.set(Number(entry), { comm, ticks: Number(rest[11]) + Number(rest[12]), start: Number(rest[19]) });
     } catch {
       // gone between readdir and read
     }
@@ -49,7 +50,9 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot, cores: number
   const ticksBy = new Map<string, number>();
   for (const [pid, now] of after.processes) {
     const was = before.processes.get(pid);
-    const used = now.ticks - (was !== undefined && was.comm === now.comm ? was.ticks : 0);
+    // the same process when its start time is (not its name: a kernel worker's names its current
+    // work, `kworker/u8:0-writeback`, and a changed name once counted its whole life's ticks here)
+    const used = now.ticks - (was !== undefined && was.start === now.start ? was.ticks : 0);
     if (used <= 0) continue;
     const group = groupOf(pid, now.comm) ?? 'other';
     ticksBy.set(group, (ticksBy.get(group) ?? 0) + used);

@@ -13,7 +13,9 @@ import * as cluster from './postgres-cluster.js';
 import { ReachabilityGate, SERVER_ENDED } from './postgres-gate.js';
 import { StoreError, withDecision } from './store-error.js';
 import { newNodeName } from './store-node.js';
-import { toBinding, toOutbound, toPending, toSent, toUser, type BindingRow, type InboundRow, type OutboundRow, type SentRow, type UserRow } from './store-rows.js';
+import { GroupedStatement } from './grouped-statement.js';
+import { bindingsGroup, queueInboundGroup, settleGroup, takeSentGroup, type BindingsRead, type Settled } from './postgres-grouped.js';
+import { toBinding, toOutbound, toPending, toUser, type BindingRow, type InboundRow, type OutboundRow, type UserRow } from './store-rows.js';
 import type { Binding, BindingDecision, BindLease, ClusterView, HeldBind, Lease, MessageIdentity, NodeBeat, OutboundMessage, PendingMessage, QueuedOutbound, ReapedNodes, SentMessage, SipUser, Store, TakenMessage } from './store.js';
 
 const log = createDebug('switchboard:gateway:store');
@@ -54,6 +56,12 @@ export class PostgresStore implements Store {
   private readonly gate = new ReachabilityGate(() => this.sql`SELECT 1`);
   /** The HTTP API's keys and messages, the webhook queue and the routing table, in the same database. */
   readonly api: ApiStore;
+  // The statements every MESSAGE runs after its submit, grouped while the database is busy (group
+  // commit: grouped-statement.ts). A group fails as a whole, each caller with the same StoreError.
+  private readonly settles = new GroupedStatement<Settled, void>((items) => this.run('deleteOutbound', (sql) => settleGroup(sql, items)));
+  private readonly sentTakes = new GroupedStatement<string, SentMessage | undefined>((ids) => this.run('takeSent', (sql) => takeSentGroup(sql, ids)));
+  private readonly inboundQueue = new GroupedStatement<Omit<PendingMessage, 'id'>, number>((messages) => this.run('queueInbound', (sql) => queueInboundGroup(sql, messages)));
+  private readonly bindingReads = new GroupedStatement<BindingsRead, Binding[]>((reads) => this.run('bindings', (sql) => bindingsGroup(sql, reads)));
 
   private constructor(
     private readonly sql: Sql,
@@ -122,7 +130,7 @@ export class PostgresStore implements Store {
   }
 
   bindings(aor: string, now: number): Promise<Binding[]> {
-    return this.run('bindings', async (sql) => (await sql<BindingRow[]>`SELECT * FROM bindings WHERE aor = ${aor} AND expires_at > ${ms(now)} ORDER BY expires_at DESC, contact COLLATE "C"`).map(toBinding));
+    return this.bindingReads.run({ aor, now });
   }
 
   changeBindings(aor: string, now: number, decision: BindingDecision): Promise<Binding[]> {
@@ -160,11 +168,7 @@ export class PostgresStore implements Store {
   }
 
   queueInbound(m: Omit<PendingMessage, 'id'>): Promise<number> {
-    return this.run('queueInbound', async (sql) => {
-      const [row] = await sql<{ id: string }[]>`INSERT INTO inbound (aor, sender, text, content_type, received_at)
-        VALUES (${m.aor}, ${m.from}, ${Buffer.from(m.text, 'utf8')}, ${m.contentType}, ${ms(m.receivedAt)}) RETURNING id`;
-      return Number(row!.id);
-    });
+    return this.inboundQueue.run(m);
   }
 
   pendingFor(aor: string): Promise<PendingMessage[]> {
@@ -247,13 +251,7 @@ export class PostgresStore implements Store {
   }
 
   deleteOutbound(id: number, sent?: SentMessage): Promise<void> {
-    if (sent === undefined) return this.run('deleteOutbound', async (sql) => void (await sql`DELETE FROM outbound WHERE id = ${id}`));
-    // one statement: one round trip, one commit
-    return this.run('deleteOutbound', async (sql) => {
-      await sql`WITH gone AS (DELETE FROM outbound WHERE id = ${id})
-        INSERT INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (${sent.messageId}, ${sent.senderAor}, ${sent.recipient}, ${sent.sipMessageId}, ${ms(sent.sentAt)})
-        ON CONFLICT (message_id) DO UPDATE SET sender_aor = EXCLUDED.sender_aor, recipient = EXCLUDED.recipient, sip_message_id = EXCLUDED.sip_message_id, sent_at = EXCLUDED.sent_at`;
-    });
+    return this.settles.run({ id, sent });
   }
 
   countOutbound(): Promise<number> {
@@ -283,10 +281,7 @@ export class PostgresStore implements Store {
   }
 
   takeSent(messageId: string): Promise<SentMessage | undefined> {
-    return this.run('takeSent', async (sql) => {
-      const [row] = await sql<SentRow[]>`DELETE FROM sent WHERE message_id = ${messageId} RETURNING *`;
-      return row === undefined ? undefined : toSent(row);
-    });
+    return this.sentTakes.run(messageId);
   }
 
   user(username: string): Promise<SipUser | undefined> {

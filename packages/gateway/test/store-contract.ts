@@ -251,6 +251,22 @@ export function storeContract(name: string, factory: StoreFactory): void {
     t.deepEqual(await a.takeSent('smsc-2'), { ...sent, sentAt: 9 });
   });
 
+  each('many at once (PostgreSQL groups them into one statement): queued in call order, a record taken once, bindings read each at its own time', 1, async (t, _open, store) => {
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => store.queueInbound({ aor: i % 2 === 0 ? AOR : 'sip:bob@switchboard.local', from: '1', text: `m${i}\u0000é`, contentType: 'text/plain', receivedAt: i })));
+    t.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ids in call order');
+    t.deepEqual((await store.pendingFor(AOR)).map((m) => m.text), Array.from({ length: 15 }, (_, i) => `m${2 * i}\u0000é`));
+    const rows = await Promise.all(Array.from({ length: 6 }, (_, i) => store.queueOutbound(outbound(i), { lease: { now: 1000, until: 301_000 } })));
+    const settled = rows.map((r, i) => (r.kind === 'queued' ? store.deleteOutbound(r.id, i < 4 ? { messageId: `g-${i % 3}`, senderAor: AOR, recipient: '447700900123', sipMessageId: `call-${i}`, sentAt: i } : undefined) : Promise.reject(new Error('not queued'))));
+    await Promise.all(settled);
+    t.is(await store.countOutbound(), 0);
+    // g-0 was given twice (rows 0 and 3): the later one stands, as one after the other
+    const takes = await Promise.all(['g-0', 'g-1', 'g-0', 'g-2', 'g-9'].map((id) => store.takeSent(id)));
+    t.deepEqual(takes.map((s) => s?.sipMessageId), ['call-3', 'call-1', undefined, 'call-2', undefined]);
+    await store.changeBindings(AOR, 0, () => ({ put: [{ aor: AOR, contact: 'sip:a@192.0.2.1', expiresAt: 100, callId: 'c', cseq: 1 }, { aor: AOR, contact: 'sip:b@192.0.2.2', expiresAt: 200, callId: 'c', cseq: 2 }] }));
+    const reads = await Promise.all([store.bindings(AOR, 50), store.bindings(AOR, 150), store.bindings('sip:nobody@switchboard.local', 0), store.bindings(AOR, 250)]);
+    t.deepEqual(reads.map((r) => r.map((b) => b.contact)), [['sip:b@192.0.2.2', 'sip:a@192.0.2.1'], ['sip:b@192.0.2.2'], [], []]);
+  });
+
   each('users: put, replace, read, list in byte order, remove', 1, async (t, _open, store) => {
     const user = (username: string, realm = 'switchboard.local') => ({ username, realm, ha1Md5: `md5-${username}`, ha1Sha256: `sha-${username}` });
     for (const name of ['bob', 'Alice', '_x', 'alice', '447700900123']) await store.putUser(user(name));
