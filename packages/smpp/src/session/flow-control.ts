@@ -1,6 +1,9 @@
 // Flow control: when to read from the peer, and when a peer that stopped reading has kept us stuck
 // long enough to be disconnected. Nothing a peer sends is read while what we owe it cannot leave:
-// the socket's write buffer above the high-water mark, or the queue of requests to send full.
+// the socket's write buffer above the high-water mark. A full queue of our own requests does not
+// stop reading: only reading the peer's responses frees the window that drains it (pausing there
+// deadlocked an MC whose receipts had filled its queue: it no longer read their deliver_sm_resp),
+// and a request beyond the queue fails with QueueFullError, so it stays bounded all the same.
 import createDebug from 'debug';
 import { sendAfter } from '@switchboard/actor';
 import { Tick } from './messages.js';
@@ -8,9 +11,9 @@ import { READ_AHEAD, type State } from './state.js';
 
 const log = createDebug('switchboard:smpp:flow');
 
-/** The peer is not taking what we send: the write buffer is above the mark or the queue is full. */
+/** The peer is not taking what we send: the write buffer is above the mark. */
 export function isBackedUp(state: State): boolean {
-  return state.socket.writableLength >= state.options.highWaterMark || state.waiting.length >= state.options.maxQueued;
+  return state.socket.writableLength >= state.options.highWaterMark;
 }
 
 /**

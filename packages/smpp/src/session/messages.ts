@@ -56,7 +56,7 @@ export interface SessionStats {
   readonly inFlight: number;
   /** Requests waiting for a window slot, the throttle or the write buffer (at most `maxQueued`). */
   readonly waiting: number;
-  /** The `maxQueued` option: reading pauses while `waiting` is there. */
+  /** The `maxQueued` option: a request beyond it fails with QueueFullError. */
   readonly maxQueued: number;
   /** The `window` option: most requests in flight at once. */
   readonly window: number;

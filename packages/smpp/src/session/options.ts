@@ -28,13 +28,14 @@ export interface SessionOptions {
   readonly highWaterMark?: number;
   /**
    * Most requests waiting to be sent (for a window slot, the throttle, or the write buffer to
-   * drain). While the queue is full, reading from the peer pauses; a request beyond it fails with
-   * QueueFullError (reported like any unsent PDU). Default 1,000.
+   * drain). A request beyond it fails with QueueFullError (reported like any unsent PDU); reading
+   * goes on, since the peer's responses are what drain it. Default 1,000.
    */
   readonly maxQueued?: number;
   /**
-   * A peer that keeps the session stuck — its write buffer above `highWaterMark` or its queue
-   * full — for this long (ms) is disconnected with PeerStalledError. Default 60,000.
+   * A peer that keeps the session stuck — its write buffer above `highWaterMark` — for this long
+   * (ms) is disconnected with PeerStalledError. Default 60,000. (A peer that does not answer our
+   * requests is the response timeout's.)
    */
   readonly stallTimeout?: number;
   /** Most submit_sm / submit_multi / data_sm / broadcast_sm sent per second. Default unlimited. */

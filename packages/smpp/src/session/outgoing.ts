@@ -51,15 +51,13 @@ export function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): Ex
       return undefined;
     }
     if (state.waiting.length > 0 || !hasSlot(state, pdu)) {
-      // Bounded: a peer that neither reads nor answers must not grow our memory (the queue full
-      // also pauses reading, so its submits stop producing receipts).
+      // Bounded: a peer that neither reads nor answers must not grow our memory. Reading goes on
+      // (flow-control.ts): the responses it brings are what drain the queue.
       if (state.waiting.length >= state.options.maxQueued) {
         notifyResult(state, pdu, new QueueFullError(pdu.command, state.options.maxQueued), from);
-        updateReading(state);
         return undefined;
       }
       state.waiting.push({ pdu, since: state.clock.now(), from });
-      if (state.waiting.length >= state.options.maxQueued) updateReading(state);
       armPump(state);
       return undefined;
     }
