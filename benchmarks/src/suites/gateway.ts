@@ -34,7 +34,7 @@ import { cpuShares, cpuSnapshot, formatShares, type CpuSnapshot } from '../cpu-s
 import type { Measurement } from '../report.js';
 import { heldFigures } from './sip-stack.js';
 
-const RATES = [100, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 6000];
+const RATES = [100, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 6000];
 const BARE_RATES = [500, 1000, 2000, 3000, 4000, 6000];
 const SECONDS = 4;
 /** The rate whose p50 and p99 are reported beside the bare stack's (one the SQLite node holds on 2 shared cores). */
