@@ -4,7 +4,7 @@
 // (RFC 7118 §5: reachable only over their own connection), and `send`, which picks the socket,
 // the connection, or opens one.
 import type { Socket as DatagramSocket } from 'node:dgram';
-import { connect as connectTcp, isIPv6, type Socket } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import createDebug from 'debug';
 import { isWebSocket, type Connection, type Destination, type SentBy, type TransportName } from './endpoint.js';
@@ -77,7 +77,9 @@ export class TransportSet {
 
   /** The listener whose Via a request sent over `transport` to `address` carries. */
   listenerFor(transport: TransportName, address: string): Listener | undefined {
-    const family = isIPv6(address) ? 6 : 4;
+    // an address here is an IP literal (resolved): only IPv6's hold a colon (net.isIPv6's
+    // regular expression cost 3 µs on every UDP send)
+    const family = address.includes(':') ? 6 : 4;
     return this.listeners.find((l) => l.transport === transport && l.family === family) ?? this.listeners.find((l) => l.transport === transport);
   }
 
