@@ -428,6 +428,8 @@ export async function scalingSuite(): Promise<Measurement[]> {
     '',
     table(['queued', 'bind up → first submit (ms)', 'drain rate (submits/s)', 'drain time (s)', 'stalled at'], outbox.map((p) => [p.queued, p.firstSubmitMs, p.drainPerSecond, p.drainSeconds, p.stalledAt === undefined ? '—' : `STALLED after ${fmt(p.stalledAt)} submits`])),
     '',
+    "The simulator holds at most 10,000 receipts not yet due (`maxPendingReceipts`) and answers a submit past them ESME_RTHROTTLED, so a drain longer than a second runs into that SMSC's own limit: the gateway gives the throttled rows back and tries again a second later. The rates above 10,000 queued are that SMSC's pace, not the outbox's.",
+    '',
     '![outbox drain rate](benchmarks/scaling-outbox-drain.svg) ![time to first submit](benchmarks/scaling-outbox-first-submit.svg)',
   ].join('\n');
   process.stdout.write(`\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
