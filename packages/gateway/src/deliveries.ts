@@ -157,8 +157,9 @@ export class Deliveries {
     const lookup = receiptLookupId(messageId, identity.idType);
     // A SIP MESSAGE's record first (a final state only: it is taken with it), then an HTTP message's
     // part: a receipt for a SIP MESSAGE then costs one statement, where most of a SIP gateway's are.
+    // Both are the connector's own: another SMSC's message with the same id is not this one.
     const status = deliveryStatusOf(state);
-    const sent = status === undefined ? undefined : ((await store.takeSent(lookup)) ?? (lookup === messageId ? undefined : await store.takeSent(messageId)));
+    const sent = status === undefined ? undefined : ((await store.takeSent(lookup, identity.connector)) ?? (lookup === messageId ? undefined : await store.takeSent(messageId, identity.connector)));
     if (sent !== undefined && status !== undefined) {
       if (!again) metrics.receipt(connector, stateName, (at - sent.sentAt) / 1000);
       await this.notify(sent.senderAor, sent.recipient, sent.sipMessageId, status, at);

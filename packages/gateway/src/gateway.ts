@@ -362,6 +362,9 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       const forgotten = await store.purgeTaken(now());
       if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
       try {
+        // receipt records whose receipt never came (an SMSC that sends none): kept as long as final API messages
+        const unanswered = await store.purgeSent(now() - config.http.retentionDays * 86_400_000);
+        if (unanswered > 0) log('%d receipt records past http.retentionDays with no receipt removed', unanswered);
         const purged = await store.api.purgeApi(now() - config.http.retentionDays * 86_400_000);
         if (purged.messages + purged.webhooks > 0) log('%d final messages and %d finished webhooks past http.retentionDays removed', purged.messages, purged.webhooks);
       } catch (error) {

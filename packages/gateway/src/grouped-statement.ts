@@ -1,7 +1,7 @@
 // Group commit for a store across the network: operations of one kind that arrive while the last
 // group of them is in flight wait, and go together as one statement once it ends. An idle kind
-// runs at the next turn of the event loop, with whatever else arrived in that turn (the driver
-// writes its queries at that turn too, so nothing waits longer than it did). Under load the groups
+// runs at the next turn of the event loop, with whatever else arrived in that turn (one turn more
+// than a query made at once: the driver then writes it at the turn after). Under load the groups
 // grow with the database's latency, so a node pays one round trip (a socket write and a wake-up of
 // the database's process, about 40 µs each on a small VM) per group instead of per message.
 
@@ -31,11 +31,24 @@ export class GroupedStatement<I, O> {
   private busy = false;
   private scheduled = false;
 
+  private readonly idleWaiters: (() => void)[] = [];
+
   constructor(
     private readonly runGroup: (items: readonly I[]) => Promise<readonly O[]>,
     /** Most items in one group; the rest wait for the next (default 500). */
     private readonly maxGroup = 500,
+    /**
+     * Whether a group's failure may be an item's own (bad data), not the database's: then each item
+     * of a group of several runs again alone, so one bad item fails only its own caller.
+     */
+    private readonly itemsOwn: (error: unknown) => boolean = () => false,
   ) {}
+
+  /** Resolves once nothing waits and no group is in flight (a store waits for this before it closes). */
+  idle(): Promise<void> {
+    if (!this.busy && !this.scheduled && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 
   /** Runs `item` with the others of its group; settles with its own result. */
   run(item: I): Promise<O> {
@@ -64,28 +77,25 @@ export class GroupedStatement<I, O> {
     const group = this.waiting.length <= this.maxGroup ? this.waiting : this.waiting.slice(0, this.maxGroup);
     this.waiting = group === this.waiting ? [] : this.waiting.slice(this.maxGroup);
     this.busy = true;
-    let settled: Promise<readonly O[]>;
+    void this.settle(group, true).finally(() => {
+      this.busy = false;
+      if (this.waiting.length > 0) this.flush();
+      else if (!this.scheduled) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  /** Runs one group and settles its callers; never rejects. */
+  private async settle(group: readonly Waiting<I, O>[], mayRetryAlone: boolean): Promise<void> {
     try {
-      settled = this.runGroup(group.map((w) => w.item));
+      const results = await this.runGroup(group.map((w) => w.item));
+      if (results.length !== group.length) throw new Error(`a group of ${group.length} gave ${results.length} results`);
+      group.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
-      settled = Promise.reject(error);
+      if (mayRetryAlone && group.length > 1 && this.itemsOwn(error)) {
+        for (const w of group) await this.settle([w], false);
+        return;
+      }
+      for (const w of group) w.reject(error);
     }
-    settled
-      .then(
-        (results) => {
-          if (results.length !== group.length) throw new Error(`a group of ${group.length} gave ${results.length} results`);
-          group.forEach((w, i) => w.resolve(results[i]!));
-        },
-        (error: unknown) => {
-          for (const w of group) w.reject(error);
-        },
-      )
-      .catch((error: unknown) => {
-        for (const w of group) w.reject(error);
-      })
-      .finally(() => {
-        this.busy = false;
-        if (this.waiting.length > 0) this.flush();
-      });
   }
 }

@@ -163,7 +163,7 @@ export class Outbox {
     if (later) return this.keep(message, last, fresh);
     // every connector refused it with a system error: refused, as with one connector
     await this.recordParts(message, [{ part: 0, connector: lastConnector, status: statusOf(last), smscMessageId: null }], false);
-    await this.settled(message, '');
+    await this.settled(message, '', lastConnector);
     return { type: 'refused', error: last, acceptedIds: [] };
   }
 
@@ -205,14 +205,14 @@ export class Outbox {
       const acceptedIds = partial?.messageIds ?? [];
       if (partial === null) await this.recordParts(message, [{ part: 0, connector: connector.name, status: statusOf(cause), smscMessageId: null }], false);
       // the recipient has the accepted parts: the first one's receipt still reaches the sender
-      await this.settled(message, acceptedIds[0] ?? '');
+      await this.settled(message, acceptedIds[0] ?? '', connector.name);
       return { type: 'refused', error: cause, acceptedIds };
     }
     const messageId = responses[0]?.message_id ?? '';
     this.events.onSubmitted?.(connector.name, 0, (performance.now() - started) / 1000, message);
     await this.recordParts(message, responses.map((r, index) => ({ part: index + 1, connector: connector.name, status: 0, smscMessageId: r.message_id })), false);
     const parts = responses.map((r, index): PartSubmit => ({ part: index + 1, connector: connector.name, status: 0, smscMessageId: r.message_id }));
-    await this.settled(message, messageId, parts);
+    await this.settled(message, messageId, connector.name, parts);
     return { type: 'accepted', messageId, connector: connector.name };
   }
 
@@ -235,11 +235,11 @@ export class Outbox {
 
   /**
    * The SMSC has answered for good: the row goes and, for a SIP sender, the message_id that receipts
-   * will name is kept (in the same step of the store) to notify it. A store failure here is logged,
+   * will name is kept with its connector (in the same step of the store) to notify it. A store failure here is logged,
    * not thrown: the SMSC's answer stands (a row left behind is submitted again once its lease ends:
    * at least once).
    */
-  private async settled(message: OutboundMessage, messageId: string, parts: readonly PartSubmit[] = []): Promise<void> {
+  private async settled(message: OutboundMessage, messageId: string, connector: string, parts: readonly PartSubmit[] = []): Promise<void> {
     try {
       const notified = message.senderAor !== null && messageId !== '';
       // a long SIP MESSAGE: a receipt for every part, the notification once every part is final
@@ -248,7 +248,7 @@ export class Outbox {
         return await this.events.onSipParts(message, parts);
       }
       // kept under the id's canonical spelling, as receipts are looked up (receiptLookupId)
-      const sent: SentMessage | undefined = notified ? { messageId: canonicalMessageId(messageId), senderAor: message.senderAor!, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now() } : undefined;
+      const sent: SentMessage | undefined = notified ? { messageId: canonicalMessageId(messageId), senderAor: message.senderAor!, recipient: message.destination, sipMessageId: message.sipMessageId, sentAt: this.now(), connector } : undefined;
       await this.store.deleteOutbound(message.id, sent);
     } catch (error) {
       log('message %d to %s: the store did not record its outcome: %O', message.id, message.destination, error);

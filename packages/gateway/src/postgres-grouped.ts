@@ -21,26 +21,41 @@ export interface Settled {
 
 /** Deletes the rows and keeps their receipts' records, in one statement (one transaction). */
 export async function settleGroup(sql: Sql, items: readonly Settled[]): Promise<void[]> {
-  const rows = items.map(({ id, sent }, n) => ({ n, id, message_id: sent?.messageId ?? null, sender_aor: sent?.senderAor ?? null, recipient: sent?.recipient ?? null, sip_message_id: sent?.sipMessageId ?? null, sent_at: sent === undefined ? null : ms(sent.sentAt) }));
+  const rows = items.map(({ id, sent }, n) => ({ n, id, message_id: sent?.messageId ?? null, sender_aor: sent?.senderAor ?? null, recipient: sent?.recipient ?? null, sip_message_id: sent?.sipMessageId ?? null, sent_at: sent === undefined ? null : ms(sent.sentAt), connector: sent?.connector ?? null }));
   // One record per message_id (ON CONFLICT may not touch a row twice in one statement): the last
   // one given wins, as with one statement each.
   await sql`WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${sql.json(rows)}) AS x(n int, id bigint, message_id text, sender_aor text, recipient text, sip_message_id text, sent_at bigint)
+      SELECT * FROM jsonb_to_recordset(${sql.json(rows)}) AS x(n int, id bigint, message_id text, sender_aor text, recipient text, sip_message_id text, sent_at bigint, connector text)
     ), gone AS (
       DELETE FROM outbound WHERE id = ANY(ARRAY(SELECT id FROM input))
     )
-    INSERT INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at)
-    SELECT DISTINCT ON (message_id) message_id, sender_aor, recipient, sip_message_id, sent_at FROM input WHERE message_id IS NOT NULL ORDER BY message_id, n DESC
-    ON CONFLICT (message_id) DO UPDATE SET sender_aor = EXCLUDED.sender_aor, recipient = EXCLUDED.recipient, sip_message_id = EXCLUDED.sip_message_id, sent_at = EXCLUDED.sent_at`;
+    INSERT INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at, connector)
+    SELECT DISTINCT ON (message_id) message_id, sender_aor, recipient, sip_message_id, sent_at, connector FROM input WHERE message_id IS NOT NULL ORDER BY message_id, n DESC
+    ON CONFLICT (message_id) DO UPDATE SET sender_aor = EXCLUDED.sender_aor, recipient = EXCLUDED.recipient, sip_message_id = EXCLUDED.sip_message_id, sent_at = EXCLUDED.sent_at, connector = EXCLUDED.connector`;
   return items.map(() => undefined);
 }
 
-/** Takes the records of these message_ids; an id asked for twice in the group is given to the first asker. */
-export async function takeSentGroup(sql: Sql, messageIds: readonly string[]): Promise<(SentMessage | undefined)[]> {
-  const taken = new Map((await sql<SentRow[]>`DELETE FROM sent WHERE message_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${sql.json([...messageIds])}))) RETURNING *`).map((row) => [row.message_id, toSent(row)]));
-  return messageIds.map((id) => {
-    const sent = taken.get(id);
-    taken.delete(id);
+/** A receipt's look for its record: the message_id, on the connector the receipt came from. */
+export interface SentTake {
+  readonly messageId: string;
+  readonly connector: string;
+}
+
+/**
+ * Takes the records of these message_ids, each only for its own connector (or a record with
+ * none); a record asked for twice in the group is given to the first asker it matches.
+ */
+export async function takeSentGroup(sql: Sql, takes: readonly SentTake[]): Promise<(SentMessage | undefined)[]> {
+  const ids = [...new Set(takes.map((t) => t.messageId))];
+  // the rows of these ids are locked, and those some asker's connector matches deleted
+  const rows = await sql<SentRow[]>`DELETE FROM sent WHERE message_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${sql.json(ids)})))
+    AND (connector IS NULL OR connector = ANY(ARRAY(SELECT x->>'connector' FROM jsonb_array_elements(${sql.json(takes.map((t) => ({ id: t.messageId, connector: t.connector })))}) AS x WHERE x->>'id' = sent.message_id)))
+    RETURNING *`;
+  const taken = new Map(rows.map((row) => [row.message_id, toSent(row)]));
+  return takes.map((take) => {
+    const sent = taken.get(take.messageId);
+    if (sent === undefined || (sent.connector !== null && sent.connector !== take.connector)) return undefined;
+    taken.delete(take.messageId);
     return sent;
   });
 }

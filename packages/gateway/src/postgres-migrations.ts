@@ -97,6 +97,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'the webhook queue knows each row\'s host, so a claim can pass over hosts at their limit',
     statements: ['ALTER TABLE webhooks ADD COLUMN host TEXT'],
   },
+  {
+    version: 5,
+    name: 'a receipt record knows the connector its message went through, and is purged when old',
+    statements: ['ALTER TABLE sent ADD COLUMN connector TEXT', 'CREATE INDEX sent_sent_at ON sent (sent_at)'],
+  },
 ];
 
 /** The advisory lock class (first key) the gateway's locks use; the second key says what is locked. */

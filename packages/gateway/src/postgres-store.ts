@@ -14,7 +14,7 @@ import { ReachabilityGate, SERVER_ENDED } from './postgres-gate.js';
 import { StoreError, withDecision } from './store-error.js';
 import { newNodeName } from './store-node.js';
 import { GroupedStatement } from './grouped-statement.js';
-import { bindingsGroup, queueInboundGroup, settleGroup, takeSentGroup, type BindingsRead, type Settled } from './postgres-grouped.js';
+import { bindingsGroup, queueInboundGroup, settleGroup, takeSentGroup, type BindingsRead, type SentTake, type Settled } from './postgres-grouped.js';
 import { toBinding, toOutbound, toPending, toUser, type BindingRow, type InboundRow, type OutboundRow, type UserRow } from './store-rows.js';
 import type { Binding, BindingDecision, BindLease, ClusterView, HeldBind, Lease, MessageIdentity, NodeBeat, OutboundMessage, PendingMessage, QueuedOutbound, ReapedNodes, SentMessage, SipUser, Store, TakenMessage } from './store.js';
 
@@ -34,6 +34,15 @@ export interface PostgresStoreOptions {
 
 type Sql = postgres.Sql;
 
+
+/** Most operations in one grouped statement. */
+const GROUP_MOST = 500;
+
+/** A group's failure that may be one item's: the server refused the data (SQLSTATE class 22), e.g. a NUL in a text. */
+function refusedData(error: unknown): boolean {
+  const cause = error instanceof StoreError ? error.cause : error;
+  return cause instanceof postgres.PostgresError && cause.code.startsWith('22');
+}
 
 /** A time as the BIGINT columns hold it: whole milliseconds (a clock may give fractions). */
 const ms = (time: number): number => Math.floor(time);
@@ -57,11 +66,12 @@ export class PostgresStore implements Store {
   /** The HTTP API's keys and messages, the webhook queue and the routing table, in the same database. */
   readonly api: ApiStore;
   // The statements every MESSAGE runs after its submit, grouped while the database is busy (group
-  // commit: grouped-statement.ts). A group fails as a whole, each caller with the same StoreError.
-  private readonly settles = new GroupedStatement<Settled, void>((items) => this.run('deleteOutbound', (sql) => settleGroup(sql, items)));
-  private readonly sentTakes = new GroupedStatement<string, SentMessage | undefined>((ids) => this.run('takeSent', (sql) => takeSentGroup(sql, ids)));
-  private readonly inboundQueue = new GroupedStatement<Omit<PendingMessage, 'id'>, number>((messages) => this.run('queueInbound', (sql) => queueInboundGroup(sql, messages)));
-  private readonly bindingReads = new GroupedStatement<BindingsRead, Binding[]>((reads) => this.run('bindings', (sql) => bindingsGroup(sql, reads)));
+  // commit: grouped-statement.ts). A group fails as a whole, each caller with the same StoreError,
+  // unless the server refused its data (a text it cannot hold): then each item runs alone.
+  private readonly settles = new GroupedStatement<Settled, void>((items) => this.run('deleteOutbound', (sql) => settleGroup(sql, items)), GROUP_MOST, refusedData);
+  private readonly sentTakes = new GroupedStatement<SentTake, SentMessage | undefined>((takes) => this.run('takeSent', (sql) => takeSentGroup(sql, takes)), GROUP_MOST, refusedData);
+  private readonly inboundQueue = new GroupedStatement<Omit<PendingMessage, 'id'>, number>((messages) => this.run('queueInbound', (sql) => queueInboundGroup(sql, messages)), GROUP_MOST, refusedData);
+  private readonly bindingReads = new GroupedStatement<BindingsRead, Binding[]>((reads) => this.run('bindings', (sql) => bindingsGroup(sql, reads)), GROUP_MOST, refusedData);
 
   private constructor(
     private readonly sql: Sql,
@@ -275,13 +285,17 @@ export class PostgresStore implements Store {
 
   recordSent(m: SentMessage): Promise<void> {
     return this.run('recordSent', async (sql) => {
-      await sql`INSERT INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (${m.messageId}, ${m.senderAor}, ${m.recipient}, ${m.sipMessageId}, ${ms(m.sentAt)})
-        ON CONFLICT (message_id) DO UPDATE SET sender_aor = EXCLUDED.sender_aor, recipient = EXCLUDED.recipient, sip_message_id = EXCLUDED.sip_message_id, sent_at = EXCLUDED.sent_at`;
+      await sql`INSERT INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at, connector) VALUES (${m.messageId}, ${m.senderAor}, ${m.recipient}, ${m.sipMessageId}, ${ms(m.sentAt)}, ${m.connector})
+        ON CONFLICT (message_id) DO UPDATE SET sender_aor = EXCLUDED.sender_aor, recipient = EXCLUDED.recipient, sip_message_id = EXCLUDED.sip_message_id, sent_at = EXCLUDED.sent_at, connector = EXCLUDED.connector`;
     });
   }
 
-  takeSent(messageId: string): Promise<SentMessage | undefined> {
-    return this.sentTakes.run(messageId);
+  takeSent(messageId: string, connector: string): Promise<SentMessage | undefined> {
+    return this.sentTakes.run({ messageId, connector });
+  }
+
+  purgeSent(before: number): Promise<number> {
+    return this.run('purgeSent', async (sql) => (await sql`DELETE FROM sent WHERE sent_at < ${ms(before)}`).count);
   }
 
   user(username: string): Promise<SipUser | undefined> {
@@ -344,6 +358,9 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    // what waits in a group was asked for before the close: it runs (bounded by statement_timeout)
+    await Promise.all([this.settles, this.sentTakes, this.inboundQueue, this.bindingReads].map((group) => group.idle()));
     if (this.closed) return;
     this.closed = true;
     this.gate.close();

@@ -98,6 +98,14 @@ INSERT INTO routing_version (id, version) VALUES (1, 0);
 ALTER TABLE webhooks ADD COLUMN host TEXT;
 `,
   },
+  {
+    version: 6,
+    name: 'a receipt record knows the connector its message went through, and is purged when old',
+    sql: `
+ALTER TABLE sent ADD COLUMN connector TEXT;
+CREATE INDEX IF NOT EXISTS sent_sent_at ON sent (sent_at);
+`,
+  },
 ];
 
 /**

@@ -64,8 +64,9 @@ function prepare(db: Database.Database) {
     releaseNode: db.prepare('UPDATE outbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
     releaseNodeInbound: db.prepare('UPDATE inbound SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
     releaseNodeWebhooks: db.prepare('UPDATE webhooks SET claimed_by = NULL, lease_until = 0 WHERE claimed_by = ?'),
-    recordSent: db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at) VALUES (?, ?, ?, ?, ?)'),
-    takeSent: db.prepare<[string], SentRow>('DELETE FROM sent WHERE message_id = ? RETURNING *'),
+    recordSent: db.prepare('INSERT OR REPLACE INTO sent (message_id, sender_aor, recipient, sip_message_id, sent_at, connector) VALUES (?, ?, ?, ?, ?, ?)'),
+    takeSent: db.prepare<[string, string], SentRow>('DELETE FROM sent WHERE message_id = ? AND (connector IS NULL OR connector = ?) RETURNING *'),
+    purgeSent: db.prepare('DELETE FROM sent WHERE sent_at < ?'),
     take: db.prepare('INSERT OR REPLACE INTO taken (key, status, expires_at) VALUES (?, 0, ?)'),
     taken: db.prepare<[string, number], { status: number; expires_at: number }>('SELECT status, expires_at FROM taken WHERE key = ? AND expires_at > ?'),
     answered: db.prepare('UPDATE taken SET status = ? WHERE key = ?'),
@@ -227,7 +228,7 @@ export class SqliteStore implements Store {
     return this.run('deleteOutbound', () =>
       this.db.transaction(() => {
         this.statements.deleteOutbound.run(id);
-        this.statements.recordSent.run(sent.messageId, sent.senderAor, sent.recipient, sent.sipMessageId, sent.sentAt);
+        this.statements.recordSent.run(sent.messageId, sent.senderAor, sent.recipient, sent.sipMessageId, sent.sentAt, sent.connector);
       })(),
     );
   }
@@ -252,14 +253,18 @@ export class SqliteStore implements Store {
   }
 
   recordSent(m: SentMessage): Promise<void> {
-    return this.run('recordSent', () => void this.statements.recordSent.run(m.messageId, m.senderAor, m.recipient, m.sipMessageId, m.sentAt));
+    return this.run('recordSent', () => void this.statements.recordSent.run(m.messageId, m.senderAor, m.recipient, m.sipMessageId, m.sentAt, m.connector));
   }
 
-  takeSent(messageId: string): Promise<SentMessage | undefined> {
+  takeSent(messageId: string, connector: string): Promise<SentMessage | undefined> {
     return this.run('takeSent', () => {
-      const row = this.statements.takeSent.get(messageId);
+      const row = this.statements.takeSent.get(messageId, connector);
       return row === undefined ? undefined : toSent(row);
     });
+  }
+
+  purgeSent(before: number): Promise<number> {
+    return this.run('purgeSent', () => this.statements.purgeSent.run(before).changes);
   }
 
   user(username: string): Promise<SipUser | undefined> {

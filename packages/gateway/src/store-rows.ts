@@ -50,6 +50,7 @@ export interface SentRow {
   recipient: string;
   sip_message_id: string;
   sent_at: Int;
+  connector: string | null;
 }
 
 export const toBinding = (r: BindingRow): Binding => ({ aor: r.aor, contact: r.contact, expiresAt: Number(r.expires_at), callId: r.call_id, cseq: Number(r.cseq) });
@@ -73,4 +74,4 @@ export const toOutbound = (r: OutboundRow): OutboundMessage => ({
 
 export const toUser = (r: UserRow): SipUser => ({ username: r.username, realm: r.realm, ha1Md5: r.ha1_md5, ha1Sha256: r.ha1_sha256 });
 
-export const toSent = (r: SentRow): SentMessage => ({ messageId: r.message_id, senderAor: r.sender_aor, recipient: r.recipient, sipMessageId: r.sip_message_id, sentAt: Number(r.sent_at) });
+export const toSent = (r: SentRow): SentMessage => ({ messageId: r.message_id, senderAor: r.sender_aor, recipient: r.recipient, sipMessageId: r.sip_message_id, sentAt: Number(r.sent_at), connector: r.connector });

@@ -49,6 +49,12 @@ export interface SentMessage {
   readonly sipMessageId: string;
   /** When the SMSC accepted it, on the runtime clock (ms). */
   readonly sentAt: number;
+  /**
+   * The connector it went through: only a receipt from that connector takes the record (another
+   * SMSC may number its messages the same). Null for a record written before connectors were kept:
+   * any connector's receipt takes it.
+   */
+  readonly connector: string | null;
 }
 
 /** A MESSAGE taken from a SIP user and not yet accepted by the SMSC (being submitted, or no bind was up). */
@@ -326,8 +332,13 @@ export interface Store {
 
   /** Keeps what a delivery receipt will need to be turned into a notification for the sender. */
   recordSent(message: SentMessage): Promise<void>;
-  /** Takes (reads and deletes, atomically: one node gets it) what was recorded for `messageId`. */
-  takeSent(messageId: string): Promise<SentMessage | undefined>;
+  /**
+   * Takes (reads and deletes, atomically: one node gets it) what was recorded for `messageId` on
+   * `connector` (or on no connector: a record of an older version).
+   */
+  takeSent(messageId: string, connector: string): Promise<SentMessage | undefined>;
+  /** Deletes the records of messages accepted before `before` whose receipts never came; resolves with how many. */
+  purgeSent(before: number): Promise<number>;
 
   /** A user, or undefined. */
   user(username: string): Promise<SipUser | undefined>;

@@ -71,3 +71,36 @@ test('a runner that throws at once, or answers with the wrong count, rejects its
   for (const result of pair) await t.throwsAsync(result, { message: 'a group of 2 gave 1 results' });
   t.is(await statement.run(41), 42);
 });
+
+test('a failure that may be an item own (itemsOwn) runs each item of the group alone: only the bad one fails', async (t) => {
+  const groups: string[][] = [];
+  const statement = new GroupedStatement<string, string>(
+    async (items) => {
+      groups.push([...items]);
+      if (items.includes('bad')) throw new Error('refused data');
+      return items.map((s) => s.toUpperCase());
+    },
+    500,
+    (error) => error instanceof Error && error.message === 'refused data',
+  );
+  const results = await Promise.allSettled([statement.run('a'), statement.run('bad'), statement.run('c')]);
+  t.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected')),
+    ['A', 'rejected', 'C'],
+  );
+  t.deepEqual(groups, [['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+});
+
+test('idle resolves once nothing waits and no group is in flight', async (t) => {
+  const { ends, statement } = recorder<number, number>((items) => [...items]);
+  await statement.idle();
+  const result = statement.run(1);
+  let idle = false;
+  const waited = statement.idle().then(() => (idle = true));
+  await turn();
+  t.false(idle, 'a group is in flight');
+  ends[0]!.resolve();
+  await waited;
+  t.true(idle);
+  t.is(await result, 1);
+});

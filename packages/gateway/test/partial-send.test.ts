@@ -33,7 +33,7 @@ test('one refused part of three: 502 for the MESSAGE, the accepted ids kept for 
     t.is(smsc.submitted.length, 2);
     t.like(gateway.pool.counters, { submitted: 1, accepted: 0, refused: 1, partlyAccepted: 1 });
     const first = smsc.submitted[0]!.messageId;
-    t.like(await gateway.store.takeSent(canonicalMessageId(first)), { senderAor: 'sip:447700900555@switchboard.local', recipient: '447700900123', sipMessageId: 'partial-1' });
+    t.like(await gateway.store.takeSent(canonicalMessageId(first), 'smsc'), { senderAor: 'sip:447700900555@switchboard.local', recipient: '447700900123', sipMessageId: 'partial-1' });
     t.is(await gateway.store.countOutbound(), 0, 'refused: not sent again');
   } finally {
     user.close();

@@ -231,24 +231,40 @@ export function storeContract(name: string, factory: StoreFactory): void {
   });
 
   each('sent: recorded, then taken once, by one node only', 2, async (t, _open, a, b) => {
-    const sent = { messageId: 'smsc-1', senderAor: AOR, recipient: '447700900123', sipMessageId: 'call-1', sentAt: 5 };
+    const sent = { messageId: 'smsc-1', senderAor: AOR, recipient: '447700900123', sipMessageId: 'call-1', sentAt: 5, connector: 'smsc' };
     await a.recordSent(sent);
     await a.recordSent({ ...sent, sentAt: 6 });
-    const takes = await Promise.all([a.takeSent('smsc-1'), b.takeSent('smsc-1'), a.takeSent('smsc-1'), b.takeSent('smsc-1')]);
+    const takes = await Promise.all([a.takeSent('smsc-1', 'smsc'), b.takeSent('smsc-1', 'smsc'), a.takeSent('smsc-1', 'smsc'), b.takeSent('smsc-1', 'smsc')]);
     t.deepEqual(takes.filter((x) => x !== undefined), [{ ...sent, sentAt: 6 }]);
-    t.is(await a.takeSent('smsc-1'), undefined);
+    t.is(await a.takeSent('smsc-1', 'smsc'), undefined);
+  });
+
+  each('sent: only a receipt from its own connector takes a record; one with no connector (written by an older version) is taken by any; old ones are purged', 2, async (t, _open, a, b) => {
+    const sent = { messageId: '00000001', senderAor: AOR, recipient: '447700900123', sipMessageId: 'call-1', sentAt: 5, connector: 'smsc-a' };
+    await a.recordSent(sent);
+    // another SMSC numbering its messages the same way: its receipt is not this message's
+    const [other, same] = await Promise.all([b.takeSent('00000001', 'smsc-b'), b.takeSent('00000001', 'smsc-a')]);
+    t.is(other, undefined);
+    t.deepEqual(same, sent);
+    await a.recordSent({ ...sent, messageId: 'old', connector: null });
+    t.deepEqual(await b.takeSent('old', 'smsc-b'), { ...sent, messageId: 'old', connector: null });
+    await a.recordSent({ ...sent, messageId: 'stale', sentAt: 1000 });
+    await a.recordSent({ ...sent, messageId: 'fresh', sentAt: 2000 });
+    t.is(await b.purgeSent(2000), 1, 'the record older than the cut goes');
+    t.is(await a.takeSent('stale', 'smsc-a'), undefined);
+    t.like(await a.takeSent('fresh', 'smsc-a'), { messageId: 'fresh' });
   });
 
   each('sent: kept in the same step as its outbound row is deleted', 2, async (t, _open, a, b) => {
     const queued = await a.queueOutbound(outbound(1), { lease: { now: 1000, until: 301_000 } });
     if (queued.kind !== 'queued') return t.fail('not queued');
-    const sent = { messageId: 'smsc-2', senderAor: AOR, recipient: '447700900123', sipMessageId: 'call-2', sentAt: 7 };
+    const sent = { messageId: 'smsc-2', senderAor: AOR, recipient: '447700900123', sipMessageId: 'call-2', sentAt: 7, connector: 'smsc' };
     await a.deleteOutbound(queued.id, sent);
     t.is(await b.countOutbound(), 0, 'the row is gone');
-    t.deepEqual(await b.takeSent('smsc-2'), sent, 'and its record is there, for any node');
+    t.deepEqual(await b.takeSent('smsc-2', 'smsc'), sent, 'and its record is there, for any node');
     // a second settle of the same row (its lease ran out and another node submitted it again) replaces the record
     await b.deleteOutbound(queued.id, { ...sent, sentAt: 9 });
-    t.deepEqual(await a.takeSent('smsc-2'), { ...sent, sentAt: 9 });
+    t.deepEqual(await a.takeSent('smsc-2', 'smsc'), { ...sent, sentAt: 9 });
   });
 
   each('many at once (PostgreSQL groups them into one statement): queued in call order, a record taken once, bindings read each at its own time', 1, async (t, _open, store) => {
@@ -256,12 +272,22 @@ export function storeContract(name: string, factory: StoreFactory): void {
     t.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ids in call order');
     t.deepEqual((await store.pendingFor(AOR)).map((m) => m.text), Array.from({ length: 15 }, (_, i) => `m${2 * i}\u0000é`));
     const rows = await Promise.all(Array.from({ length: 6 }, (_, i) => store.queueOutbound(outbound(i), { lease: { now: 1000, until: 301_000 } })));
-    const settled = rows.map((r, i) => (r.kind === 'queued' ? store.deleteOutbound(r.id, i < 4 ? { messageId: `g-${i % 3}`, senderAor: AOR, recipient: '447700900123', sipMessageId: `call-${i}`, sentAt: i } : undefined) : Promise.reject(new Error('not queued'))));
+    const settled = rows.map((r, i) => (r.kind === 'queued' ? store.deleteOutbound(r.id, i < 4 ? { messageId: `g-${i % 3}`, senderAor: AOR, recipient: '447700900123', sipMessageId: `call-${i}`, sentAt: i, connector: 'smsc' } : undefined) : Promise.reject(new Error('not queued'))));
     await Promise.all(settled);
     t.is(await store.countOutbound(), 0);
     // g-0 was given twice (rows 0 and 3): the later one stands, as one after the other
-    const takes = await Promise.all(['g-0', 'g-1', 'g-0', 'g-2', 'g-9'].map((id) => store.takeSent(id)));
-    t.deepEqual(takes.map((s) => s?.sipMessageId), ['call-3', 'call-1', undefined, 'call-2', undefined]);
+    // g-2 asked first from another connector, then from its own: only its own gets it
+    const takes = await Promise.all(
+      [
+        ['g-0', 'smsc'],
+        ['g-1', 'smsc'],
+        ['g-0', 'smsc'],
+        ['g-2', 'other'],
+        ['g-2', 'smsc'],
+        ['g-9', 'smsc'],
+      ].map(([id, connector]) => store.takeSent(id!, connector!)),
+    );
+    t.deepEqual(takes.map((s) => s?.sipMessageId), ['call-3', 'call-1', undefined, undefined, 'call-2', undefined]);
     await store.changeBindings(AOR, 0, () => ({ put: [{ aor: AOR, contact: 'sip:a@192.0.2.1', expiresAt: 100, callId: 'c', cseq: 1 }, { aor: AOR, contact: 'sip:b@192.0.2.2', expiresAt: 200, callId: 'c', cseq: 2 }] }));
     const reads = await Promise.all([store.bindings(AOR, 50), store.bindings(AOR, 150), store.bindings('sip:nobody@switchboard.local', 0), store.bindings(AOR, 250)]);
     t.deepEqual(reads.map((r) => r.map((b) => b.contact)), [['sip:b@192.0.2.2', 'sip:a@192.0.2.1'], ['sip:b@192.0.2.2'], [], []]);

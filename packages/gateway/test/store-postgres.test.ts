@@ -52,9 +52,32 @@ test.serial('postgres: a database at migration 2 gets the later migrations at op
     } finally {
       await store.close();
     }
-    t.deepEqual((await sql<{ version: number }[]>`SELECT version FROM switchboard_migrations ORDER BY version`).map((r) => r.version), [1, 2, 3, 4]);
+    t.deepEqual((await sql<{ version: number }[]>`SELECT version FROM switchboard_migrations ORDER BY version`).map((r) => r.version), [1, 2, 3, 4, 5]);
     t.deepEqual(await migratePostgres(sql), [], 'a second open changes nothing');
   } finally {
     await sql.end({ timeout: 1 });
+  }
+});
+
+test.serial('postgres: a grouped operation the server refuses for its own data (a NUL in an AOR) fails alone; the others of its group succeed; close waits for what is queued', async (t) => {
+  const { open } = await factory();
+  const store = await open('grouped');
+  try {
+    const aor = 'sip:alice@switchboard.local';
+    await store.changeBindings(aor, 0, () => ({ put: [{ aor, contact: 'sip:a@192.0.2.1', expiresAt: 100, callId: 'c', cseq: 1 }] }));
+    const reads = await Promise.allSettled([store.bindings(aor, 50), store.bindings('sip:a\u0000b@switchboard.local', 50), store.bindings(aor, 60)]);
+    t.is(reads[0]!.status, 'fulfilled');
+    t.is(reads[1]!.status, 'rejected');
+    t.is(reads[2]!.status, 'fulfilled');
+    t.deepEqual(reads[0]!.status === 'fulfilled' ? reads[0].value.map((b) => b.contact) : [], ['sip:a@192.0.2.1']);
+    // queued now, closed at once: the queued statements still run before the pool ends
+    const queued = Promise.all(Array.from({ length: 10 }, (_, i) => store.queueInbound({ aor, from: '1', text: `m${i}`, contentType: 'text/plain', receivedAt: i })));
+    await store.close();
+    t.is((await queued).length, 10);
+    const again = await open('after');
+    t.is((await again.pendingFor(aor)).length, 10);
+    await again.close();
+  } finally {
+    await store.close();
   }
 });

@@ -46,7 +46,7 @@ test('sqlite: a file at migration 3 gets the later migrations at open; its outbo
       await store.close();
     }
     const check = new Database(file, { readonly: true });
-    t.deepEqual(check.prepare<[], { version: number }>('SELECT version FROM switchboard_migrations ORDER BY version').all().map((r) => r.version), [1, 2, 3, 4, 5]);
+    t.deepEqual(check.prepare<[], { version: number }>('SELECT version FROM switchboard_migrations ORDER BY version').all().map((r) => r.version), [1, 2, 3, 4, 5, 6]);
     check.close();
     const again = new Database(file);
     t.deepEqual(migrateSqlite(again), [], 'a second open changes nothing');

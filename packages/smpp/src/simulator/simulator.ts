@@ -69,9 +69,9 @@ export interface SimulatorStats {
   readonly faulted: number;
   /** Submits answered ESME_RTHROTTLED because the session had too many receipts pending. */
   readonly throttled: number;
-  /** Delivery receipts sent (handed to a bound receiver's session). */
+  /** Delivery receipts sent to a bound receiver. */
   readonly receiptsSent: number;
-  /** Delivery receipts dropped: no receiver bound as the submitter's system_id. */
+  /** Delivery receipts dropped: no receiver bound as the submitter's system_id, or its session could not send them (its queue full: `maxQueued`). */
   readonly receiptsDropped: number;
   /** Binds refused (wrong password, unknown system_id). */
   readonly bindsRefused: number;
@@ -265,6 +265,17 @@ const SimulatorSession: Session<SimState, SimulatorCore> = {
     if (target === self()) return SessionReturn.ok(state, [message.receipt]);
     sendPdu(target, message.receipt);
     return SessionReturn.ok(state);
+  },
+
+  handleSendPduResult(pdu, result, state) {
+    // a receipt the receiver's session could not send (its queue full, the connection gone) was
+    // counted as sent when it was handed over: it was dropped
+    if (!result.ok && pdu.command === 'deliver_sm' && (pdu.esm_class & 0x04) !== 0) {
+      state.core.counters.receiptsSent--;
+      state.core.counters.receiptsDropped++;
+      log('receipt for %s dropped: %s', pdu.tlvs?.receipted_message_id, result.error instanceof Error ? result.error.message : String(result.error));
+    }
+    return state;
   },
 
   terminate(_reason, _lost, state) {
