@@ -61,9 +61,10 @@ export async function takeSentGroup(sql: Sql, takes: readonly SentTake[]): Promi
 }
 
 /**
- * Stores messages for SIP users, their ids given in the order they came (the rows are inserted in
- * that order, so the identity column numbers them in it); the text travels as base64 (JSON holds
- * no NUL, a text may).
+ * Stores messages for SIP users, their ids given in the order they came: the rows are inserted in
+ * the SELECT's order, and the identity column numbers them as they are inserted (what PostgreSQL
+ * does, though its manual does not promise it; the store contract's "many at once" test holds it to
+ * it). The text travels as base64 (JSON holds no NUL, a text may).
  */
 export async function queueInboundGroup(sql: Sql, messages: readonly Omit<PendingMessage, 'id'>[]): Promise<number[]> {
   const rows = messages.map((m, n) => ({ n, aor: m.aor, sender: m.from, text: Buffer.from(m.text, 'utf8').toString('base64'), content_type: m.contentType, received_at: ms(m.receivedAt) }));
