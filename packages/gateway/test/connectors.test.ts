@@ -11,6 +11,7 @@ import { CommandStatus, McSimulator } from '@switchboard/smpp';
 import { loadConfig, startGateway, type GatewayStatus } from '@switchboard/gateway';
 import { freePort } from '@switchboard/test-support';
 import { bound } from './support/gateway.js';
+import { apiCaller, type ApiAnswer } from './support/http.js';
 import { until } from './support/wait.js';
 
 const ADMIN = `k_qrstuvwxyzabcdef.${'connectors-admin-'.padEnd(43, 'y')}`;
@@ -38,12 +39,8 @@ test('connectors added, changed and removed at run time; a receiver takes MO onl
       },
     }),
   );
-  const api = `http://127.0.0.1:${gateway.httpPort}`;
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const response = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  };
+  const api = apiCaller(gateway.httpPort);
+  const call = (method: string, path: string, body?: unknown): Promise<ApiAnswer> => api(method, path, ADMIN, body);
   const send = async (to: string): Promise<string> => {
     const answer = await call('POST', '/v1/messages', { to, from: 'Shop', text: `to ${to}` });
     t.is(answer.status, 202, JSON.stringify(answer.json));

@@ -15,6 +15,7 @@ import { McSimulator } from '@switchboard/smpp';
 import { loadConfig, parseToken, startGateway, verifyWebhook, type ReceiptWebhookBody, type MoWebhookBody } from '@switchboard/gateway';
 import { UdpPeer, freePort } from '@switchboard/test-support';
 import { bound } from './support/gateway.js';
+import { apiCaller } from './support/http.js';
 import { until } from './support/wait.js';
 import { userRegistration } from './support/registration.js';
 
@@ -97,12 +98,7 @@ test('1,000 HTTP messages over two SMSCs: failover, a receipt webhook for every 
     }),
   );
   const desk = await UdpPeer.open(parseMessage);
-  const api = `http://127.0.0.1:${gateway.httpPort}`;
-  const call = async (method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const response = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  };
+  const call = apiCaller(gateway.httpPort);
   try {
     await bound(gateway);
     t.truthy(parseToken(ADMIN));

@@ -13,6 +13,7 @@ import { McSimulator } from '@switchboard/smpp';
 import { createApiKey, loadConfig, startGateway } from '@switchboard/gateway';
 import { UdpPeer, freePort } from '@switchboard/test-support';
 import { bound } from './support/gateway.js';
+import { apiCaller } from './support/http.js';
 import { userMessage } from './support/message.js';
 import { until } from './support/wait.js';
 
@@ -41,16 +42,11 @@ test('a receipt from one SMSC never takes the record of a message sent through a
     }),
   );
   const user = await UdpPeer.open(parseMessage);
-  const api = `http://127.0.0.1:${gateway.httpPort}`;
-  const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const response = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  };
+  const call = apiCaller(gateway.httpPort);
   try {
     await bound(gateway);
-    t.is((await call(ADMIN, 'PUT', '/v1/admin/connectors/second', { host: '127.0.0.1', port: second.port, systemId: 'acct', password: 'pw' })).status, 201);
-    t.is((await call(ADMIN, 'PUT', '/v1/admin/routes/mt/france', { prefix: '33', targets: [{ connector: 'second' }] })).status, 201);
+    t.is((await call('PUT', '/v1/admin/connectors/second', ADMIN, { host: '127.0.0.1', port: second.port, systemId: 'acct', password: 'pw' })).status, 201);
+    t.is((await call('PUT', '/v1/admin/routes/mt/france', ADMIN, { prefix: '33', targets: [{ connector: 'second' }] })).status, 201);
     await until('the second SMSC bound', () => second.bound.length === 1);
 
     // a SIP MESSAGE through the configured SMSC: its message_id is 00000001 there
@@ -61,11 +57,11 @@ test('a receipt from one SMSC never takes the record of a message sent through a
 
     // an HTTP message through the second SMSC: 00000001 there too, and its receipt comes at once
     const key = await createApiKey(gateway.store.api, { name: 'shop', now: Date.now() });
-    const created = await call(key.token, 'POST', '/v1/messages', { to: '+33612345678', from: 'Shop', text: 'over HTTP' });
+    const created = await call('POST', '/v1/messages', key.token, { to: '+33612345678', from: 'Shop', text: 'over HTTP' });
     t.is(created.status, 202, JSON.stringify(created.json));
     await until('the HTTP message at the second SMSC', () => second.submitted.length === 1);
     t.is(second.submitted[0]?.messageId, '00000001');
-    await until('the HTTP message delivered', async () => (await call(key.token, 'GET', `/v1/messages/${String(created.json.id)}`)).json.state === 'delivered');
+    await until('the HTTP message delivered', async () => (await call('GET', `/v1/messages/${String(created.json.id)}`, key.token)).json.state === 'delivered');
 
     // the SIP MESSAGE's record still waits for its own SMSC's receipt
     t.like(await gateway.store.takeSent('1', 'smsc'), { sipMessageId: 'sip-1', senderAor: 'sip:447700900555@switchboard.local', connector: 'smsc' });
