@@ -135,7 +135,7 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
   /** Delivers a delayed event that came back through the mailbox; false if it is not this machine's or was cancelled. */
   deliver(message: MachineTimeout): boolean {
     if (message.machine !== (this as unknown as EmbeddedMachine<AnyStateMachine>) || this.timers?.get(message.id) === undefined) return false;
-    this.timers.delete(message.id);
+    this.forgetTimer(message.id);
     this.send(message.event as EventFromLogic<M>);
     return true;
   }
@@ -144,7 +144,17 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
   stop(): void {
     if (this.timers === undefined) return;
     for (const timer of this.timers.values()) cancelTimer(timer);
-    this.timers.clear();
+    this.timers = undefined;
+  }
+
+  /**
+   * Drops a delivered or cancelled timer, and the map with the last one: a machine that lives long
+   * after its last delayed event (a bound SMPP session after session_init) keeps no empty table.
+   */
+  private forgetTimer(id: string): void {
+    const timers = this.timers!;
+    timers.delete(id);
+    if (timers.size === 0) this.timers = undefined;
   }
 
   private execute(actions: readonly MachineAction[]): void {
@@ -165,7 +175,7 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
         const timer = this.timers?.get(id);
         if (timer !== undefined) {
           cancelTimer(timer);
-          this.timers!.delete(id);
+          this.forgetTimer(id);
         }
         continue;
       }

@@ -6,6 +6,7 @@ import type { NameResolver } from './destination.js';
 import { AlreadyRegisteredError, NoProcError, NotInProcessError, RegistryFullError } from './errors.js';
 import type { Pid } from './pid.js';
 import { DEAD, type Proc } from './process.js';
+import { addExitWaiter } from './signals.js';
 
 /** Options of a `KeyRegistry`. */
 export interface KeyRegistryOptions {
@@ -72,7 +73,7 @@ export class KeyRegistry<K = string, V = unknown> implements NameResolver<K> {
     let keys = this.byProc.get(proc);
     if (keys === undefined) {
       this.byProc.set(proc, (keys = new Set()));
-      (proc.exitWaiters ??= []).push(() => this.forget(proc));
+      addExitWaiter(proc, () => this.forget(proc));
     }
     keys.add(key);
   }

@@ -1,5 +1,6 @@
 // Links, monitors, exit signals and the identity of the running process (OTP's `link/1`,
 // `monitor/2`, `exit/2`, `process_flag(trap_exit, …)`, `self/0`).
+import createDebug from 'debug';
 import { liveCaller, sentByTheDead } from './caller.js';
 import { currentProc } from './current.js';
 import { NoProcError, NotInProcessError, ProcessExitedError } from './errors.js';
@@ -8,6 +9,8 @@ import { INFO } from './mailbox.js';
 import { Ref, type Pid } from './pid.js';
 import { DEAD, type Proc } from './process.js';
 import type { AnyProtocol, Protocol } from './protocol.js';
+
+const log = createDebug('switchboard:actor:signals');
 
 /** The process an operation acts for: the running one, or `as`. Code of a dead process may not act. */
 function acting(operation: string, as: Pid | undefined): Proc {
@@ -114,7 +117,38 @@ export function exit(pid: Pid, reason: ExitReason, as?: Pid): void {
 export function exited(pid: Pid): Promise<ExitReason> {
   const proc = pid.proc;
   if (proc === null || proc.status === DEAD) return Promise.resolve('noproc');
-  return new Promise((resolve) => (proc.exitWaiters ??= []).push(resolve));
+  return new Promise((resolve) => addExitWaiter(proc, resolve));
+}
+
+/**
+ * Calls `callback` with the exit reason as `pid` exits, synchronously, killed or not (at once with
+ * `'noproc'` if it already has): Erlang's port that closes with its owner. For releasing what the
+ * process owns (a socket) without a promise, a monitor or a process per owner: it holds one
+ * closure. The process is already dead when it runs, so it cannot send or call as that process;
+ * an exception it throws is logged (`switchboard:actor:signals`) and goes no further.
+ *
+ * @example
+ * ```ts fragment
+ * onExit(self(), () => socket.destroy());
+ * ```
+ */
+export function onExit(pid: Pid, callback: (reason: ExitReason) => void): void {
+  const proc = pid.proc;
+  const guarded = (reason: ExitReason): void => {
+    try {
+      callback(reason);
+    } catch (error) {
+      log('an onExit callback of %s threw: %O', pid, error);
+    }
+  };
+  if (proc === null || proc.status === DEAD) guarded('noproc');
+  else addExitWaiter(proc, guarded);
+}
+
+/** Adds a function called with the reason as `proc` exits; the first one takes no spare slots. */
+export function addExitWaiter(proc: Proc, waiter: (reason: ExitReason) => void): void {
+  if (proc.exitWaiters === null) proc.exitWaiters = [waiter];
+  else proc.exitWaiters.push(waiter);
 }
 
 /**

@@ -127,12 +127,12 @@ function onResponse(state: State, resp: Pdu): MaybePromise<Step> {
 
 /** True when an incoming submit exceeds the MC's `incomingThrottle` rate. */
 function overIncomingRate(state: State, pdu: Pdu): boolean {
-  const limit = state.options.incomingThrottle;
-  if (limit === Infinity || !SUBMITS.has(pdu.command)) return false;
+  const recent = state.recentIncoming;
+  if (recent === null || !SUBMITS.has(pdu.command)) return false;
   const now = state.clock.now();
-  while (state.recentIncoming.length > 0 && state.recentIncoming.peek()! <= now - 1000) state.recentIncoming.shift();
-  if (state.recentIncoming.length >= limit) return true;
-  state.recentIncoming.push(now);
+  while (recent.length > 0 && recent.peek()! <= now - 1000) recent.shift();
+  if (recent.length >= state.options.incomingThrottle) return true;
+  recent.push(now);
   return false;
 }
 

@@ -80,10 +80,11 @@ export function hasSlot(state: State, pdu: Pdu): boolean {
   if (countInFlight(state) >= state.options.window) return false;
   // A peer that does not read gets no more requests written: they wait (bounded) instead.
   if (state.socket.writableLength >= state.options.highWaterMark) return false;
-  if (state.options.throttle !== Infinity && SUBMITS.has(pdu.command)) {
+  const recent = state.recentSubmits;
+  if (recent !== null && SUBMITS.has(pdu.command)) {
     const horizon = state.clock.now() - 1000;
-    while (state.recentSubmits.length > 0 && state.recentSubmits.peek()! <= horizon) state.recentSubmits.shift();
-    if (state.recentSubmits.length >= state.options.throttle) return false;
+    while (recent.length > 0 && recent.peek()! <= horizon) recent.shift();
+    if (recent.length >= state.options.throttle) return false;
   }
   return true;
 }
@@ -93,7 +94,7 @@ export function transmitRequest(state: State, pdu: Pdu, from: From<RequestOutcom
   const now = state.clock.now();
   if (!write(state, pdu, from)) return undefined;
   state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.responseTimeout, enquireLink: false, from });
-  if (SUBMITS.has(pdu.command) && state.options.throttle !== Infinity) state.recentSubmits.push(now);
+  if (state.recentSubmits !== null && SUBMITS.has(pdu.command)) state.recentSubmits.push(now);
   if (pdu.command === 'unbind') bindEvent(state, { type: 'unbind' });
   armResponses(state);
   return undefined;

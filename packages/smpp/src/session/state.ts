@@ -58,10 +58,10 @@ export interface State {
   responsesTimer: TimerRef | null;
   pumpArmed: boolean;
   lastReceived: number;
-  /** Send times of recent submits, for the throttle. */
-  readonly recentSubmits: RingQueue<number>;
-  /** Arrival times of recent incoming submits, for `incomingThrottle`. */
-  readonly recentIncoming: RingQueue<number>;
+  /** Send times of recent submits, for the throttle (null when `throttle` is off). */
+  readonly recentSubmits: RingQueue<number> | null;
+  /** Arrival times of recent incoming submits, for `incomingThrottle` (null when it is off). */
+  readonly recentIncoming: RingQueue<number> | null;
   /** The sequence number of the automatic bind, while it is in flight. */
   autoBind: number | undefined;
   stopping: ExitReason | undefined;
