@@ -92,7 +92,9 @@ export function resolveChildSpec(spec: ChildSpec): ResolvedChildSpec {
   if (typeof spec.start !== 'function') throw new TypeError(`child ${spec.id}: start must be a function`);
   const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
   if (typeof shutdown === 'number' && !(shutdown >= 0)) throw new TypeError(`child ${spec.id}: shutdown must be >= 0 ms`);
-  return { ...spec, restart: spec.restart ?? 'permanent', shutdown, type };
+  // A literal of one shape, not a spread: a copy that adds fields the spec lacks gets a separate
+  // property array, and a DynamicSupervisor keeps one of these per child.
+  return { id: spec.id, start: spec.start, restart: spec.restart ?? 'permanent', shutdown, type };
 }
 
 /** Whether a child that exited with `reason` is restarted, by its restart type. */

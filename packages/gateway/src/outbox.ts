@@ -101,6 +101,8 @@ export interface OutboxEvents {
 export class Outbox {
   private flushing = false;
   private again = false;
+  /** A flush is due FLUSH_RETRY ms after a give-back (flushSoon). */
+  private flushArmed = false;
   private readonly later: (retry: () => void, ms: number) => void;
 
   constructor(
@@ -256,8 +258,11 @@ export class Outbox {
   }
 
   /**
-   * Releases a row no bind could take. A fresh one whose bind came up meanwhile (after the flush
-   * that bind started) would otherwise wait for the next sweep: flush again.
+   * Releases a row no bind could take. A fresh one would otherwise wait for the next sweep while a
+   * bind is up (one that came up after the flush it started, or one whose window is full): a flush
+   * follows shortly. Never at once: under overload every fresh message is given back, and a flush
+   * per message claimed, failed and released the whole backlog again each time (a livelock that
+   * took the node's CPU while the SMSC was behind).
    */
   private async giveBack(id: number, fresh: boolean): Promise<void> {
     try {
@@ -266,7 +271,17 @@ export class Outbox {
       log('message %d not given back (it returns when its lease ends): %O', id, error);
       return;
     }
-    if (fresh && this.routes().boundCount > 0) void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
+    if (fresh && this.routes().boundCount > 0) this.flushSoon();
+  }
+
+  /** One flush FLUSH_RETRY ms from now, however many ask meanwhile. */
+  private flushSoon(): void {
+    if (this.flushArmed) return;
+    this.flushArmed = true;
+    this.later(() => {
+      this.flushArmed = false;
+      void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error));
+    }, FLUSH_RETRY);
   }
 
   /**
@@ -303,7 +318,7 @@ export class Outbox {
             // A submit was given back. If the bind went away, the next bind-up flushes again; if a
             // bind is still up (a lease renewal running late, a response timeout under load), the
             // rest must not wait for the next sweep: try again shortly.
-            if (this.routes().boundCount > 0) this.later(() => void this.flush().catch((error: unknown) => log('outbox flush failed: %O', error)), FLUSH_RETRY);
+            if (this.routes().boundCount > 0) this.flushSoon();
             break;
           }
         }

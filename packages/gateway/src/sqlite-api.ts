@@ -23,6 +23,7 @@ import {
   type MessageCursor,
   type PurgedApi,
 } from './api-store.js';
+import { sqliteTransaction, type SqliteTransaction } from './sqlite-transaction.js';
 import { withDecision } from './store-error.js';
 import type { HeldBind, Lease, OutboundMessage } from './store.js';
 
@@ -99,15 +100,17 @@ function prepare(db: Database.Database) {
 /** The {@link ApiStore} of a SqliteStore: built by it on its open file, its operations run through its `run`. */
 export class SqliteApi implements ApiStore {
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly tx: SqliteTransaction;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly node: string,
     private readonly run: SqliteRun,
     /** The bind leases this node holds now (the cluster's): the fence a created message's submit goes through. */
     private readonly heldBinds: () => HeldBind[],
   ) {
     this.statements = prepare(db);
+    this.tx = sqliteTransaction(db);
   }
 
   putKey(key: ApiKey): Promise<void> {
@@ -131,7 +134,7 @@ export class SqliteApi implements ApiStore {
 
   createMessage(message: NewApiMessage, m: Omit<OutboundMessage, 'id'>, lease: Lease): Promise<CreatedMessage> {
     return this.run('api.createMessage', () =>
-      this.db.transaction((): CreatedMessage => {
+      this.tx.immediate((): CreatedMessage => {
         const s = this.statements;
         if (message.idempotencyKey !== null) {
           const row = s.byIdempotency.get(message.keyId, message.idempotencyKey);
@@ -141,7 +144,7 @@ export class SqliteApi implements ApiStore {
         for (let part = 1; part <= message.parts; part++) s.insertPart.run(message.id, part);
         const id = s.insertOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt, this.node, lease.until, message.id).lastInsertRowid;
         return { kind: 'created', outboundId: Number(id), held: this.heldBinds() };
-      }).immediate(),
+      }),
     );
   }
 
@@ -151,23 +154,21 @@ export class SqliteApi implements ApiStore {
 
   messagesOf(keyId: string, limit: number, before?: MessageCursor): Promise<ApiMessage[]> {
     return this.run('api.messagesOf', () =>
-      this.db.transaction(() => this.statements.messagesOf.all(keyId, before?.createdAt ?? Number.MAX_SAFE_INTEGER, before?.id ?? '', limit).map((row) => toApiMessage(row, this.statements.parts.all(row.id))))(),
+      this.tx.deferred(() => this.statements.messagesOf.all(keyId, before?.createdAt ?? Number.MAX_SAFE_INTEGER, before?.id ?? '', limit).map((row) => toApiMessage(row, this.statements.parts.all(row.id)))),
     );
   }
 
   recordSubmits(messageId: string, submits: readonly PartSubmit[], at: number): Promise<ApiMessage | undefined> {
-    return this.run('api.recordSubmits', () => this.db.transaction((): ApiMessage | undefined => this.recordSubmitsNow(messageId, submits, at)).immediate());
+    return this.run('api.recordSubmits', () => this.tx.immediate((): ApiMessage | undefined => this.recordSubmitsNow(messageId, submits, at)));
   }
 
   recordSipMessage(message: NewApiMessage, submits: readonly PartSubmit[], at: number): Promise<void> {
     return this.run('api.recordSipMessage', () =>
-      this.db
-        .transaction((): void => {
+      this.tx.immediate((): void => {
           this.statements.insertMessage.run({ ...message });
           for (let part = 1; part <= message.parts; part++) this.statements.insertPart.run(message.id, part);
           this.recordSubmitsNow(message.id, submits, at);
-        })
-        .immediate(),
+        }),
     );
   }
 
@@ -188,17 +189,17 @@ export class SqliteApi implements ApiStore {
 
   failMessage(messageId: string, at: number): Promise<ApiMessage | undefined> {
     return this.run('api.failMessage', () =>
-      this.db.transaction((): ApiMessage | undefined => {
+      this.tx.immediate((): ApiMessage | undefined => {
         if (this.statements.message.get(messageId) === undefined) return undefined;
         this.statements.failParts.run(messageId);
         return this.settle(messageId, at);
-      }).immediate(),
+      }),
     );
   }
 
   recordReceipt(receipt: ApiReceipt, webhook: ReceiptHook): Promise<RecordedReceipt | undefined> {
     // what the caller's `webhook` throws is its own error (a bug), not the store's
-    return withDecision(webhook, (hook) => this.run('api.recordReceipt', () => this.db.transaction(() => this.recordReceiptNow(receipt, hook)).immediate()));
+    return withDecision(webhook, (hook) => this.run('api.recordReceipt', () => this.tx.immediate(() => this.recordReceiptNow(receipt, hook))));
   }
 
   private recordReceiptNow(receipt: ApiReceipt, webhook: ReceiptHook): RecordedReceipt | undefined {
@@ -257,12 +258,12 @@ export class SqliteApi implements ApiStore {
 
   purgeApi(before: number): Promise<PurgedApi> {
     return this.run('api.purgeApi', () =>
-      this.db.transaction(() => {
+      this.tx.immediate(() => {
         this.statements.purgeParts.run(before);
         const messages = this.statements.purgeMessages.run(before).changes;
         const webhooks = this.statements.purgeWebhooks.run(before).changes;
         return { messages, webhooks };
-      }).immediate(),
+      }),
     );
   }
 
@@ -276,20 +277,20 @@ export class SqliteApi implements ApiStore {
 
   putRoutingEntry(entry: RoutingEntry): Promise<void> {
     return this.run('api.putRoutingEntry', () =>
-      this.db.transaction(() => {
+      this.tx.immediate(() => {
         this.statements.putEntry.run(entry.kind, entry.name, entry.spec);
         this.statements.bumpVersion.run();
-      }).immediate(),
+      }),
     );
   }
 
   removeRoutingEntry(kind: RoutingEntry['kind'], name: string): Promise<boolean> {
     return this.run('api.removeRoutingEntry', () =>
-      this.db.transaction((): boolean => {
+      this.tx.immediate((): boolean => {
         if (this.statements.removeEntry.run(kind, name).changes === 0) return false;
         this.statements.bumpVersion.run();
         return true;
-      }).immediate(),
+      }),
     );
   }
 

@@ -3,15 +3,18 @@
 // still held; the gateway frees those at start). Times are this process's wall clock.
 import type Database from 'better-sqlite3';
 import { toClusterLease, toClusterNode, type LeaseRow, type NodeRow } from './cluster-rows.js';
+import { sqliteTransaction, type SqliteTransaction } from './sqlite-transaction.js';
 import type { BindLease, ClusterView, HeldBind, NodeBeat, ReapedNodes } from './store.js';
 
 export class SqliteCluster {
   private readonly statements;
+  private readonly tx: SqliteTransaction;
 
   constructor(
     private readonly db: Database.Database,
     private readonly node: string,
   ) {
+    this.tx = sqliteTransaction(db);
     this.statements = {
       lease: db.prepare<[{ bind: string; owner: string; now: number; ttl: number }], { token: number }>(
         `INSERT INTO bind_leases AS l (bind, owner, token, lease_until) VALUES (@bind, @owner, 1, @now + @ttl)
@@ -60,7 +63,7 @@ export class SqliteCluster {
   }
 
   reapNodes(forgetAfter: number): ReapedNodes {
-    return this.db.transaction((): ReapedNodes => {
+    return this.tx.immediate((): ReapedNodes => {
       const now = Date.now();
       const nodes: string[] = [];
       const aors = new Set<string>();
@@ -73,7 +76,7 @@ export class SqliteCluster {
       }
       this.statements.forget.run(now - forgetAfter);
       return { nodes, aors: [...aors] };
-    }).immediate();
+    });
   }
 
   clusterView(): ClusterView {

@@ -13,6 +13,7 @@ import type { ApiStore } from './api-store.js';
 import { SqliteApi } from './sqlite-api.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteCluster } from './sqlite-cluster.js';
+import { sqliteTransaction, type SqliteTransaction } from './sqlite-transaction.js';
 import { StoreError, withDecision } from './store-error.js';
 import { newNodeName } from './store-node.js';
 import { toBinding, toOutbound, toPending, toSent, toUser, type BindingRow, type InboundRow, type OutboundRow, type SentRow, type UserRow } from './store-rows.js';
@@ -101,6 +102,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly cluster: SqliteCluster;
+  private readonly tx: SqliteTransaction;
   private closed = false;
 
   /** Opens (or creates, and migrates) the database at `path`; `':memory:'` for a throwaway one. Throws when it cannot. */
@@ -115,6 +117,7 @@ export class SqliteStore implements Store {
       this.db.pragma('busy_timeout = 5000');
       migrateSqlite(this.db);
       this.statements = prepare(this.db);
+      this.tx = sqliteTransaction(this.db);
       this.cluster = new SqliteCluster(this.db, this.node);
       this.api = new SqliteApi(this.db, this.node, (operation, work) => this.run(operation, work), () => this.cluster.heldBinds());
       if (options.reclaim === true) {
@@ -147,7 +150,7 @@ export class SqliteStore implements Store {
 
   private changeBindingsWith(aor: string, now: number, decide: BindingDecision): Promise<Binding[]> {
     return this.run('changeBindings', () =>
-      this.db.transaction((): Binding[] => {
+      this.tx.immediate((): Binding[] => {
         const s = this.statements;
         const change = decide(s.bindings.all(aor, now).map(toBinding));
         if (change !== undefined) {
@@ -156,7 +159,7 @@ export class SqliteStore implements Store {
           for (const b of change.put ?? []) s.putBinding.run(aor, b.contact, b.expiresAt, b.callId, b.cseq);
         }
         return s.bindings.all(aor, now).map(toBinding);
-      }).immediate(),
+      }),
     );
   }
 
@@ -197,7 +200,7 @@ export class SqliteStore implements Store {
 
   queueOutbound(m: Omit<OutboundMessage, 'id'>, options: { readonly identity?: MessageIdentity; readonly lease: Lease }): Promise<QueuedOutbound> {
     return this.run('queueOutbound', () =>
-      this.db.transaction((): QueuedOutbound => {
+      this.tx.immediate((): QueuedOutbound => {
         const { identity, lease } = options;
         if (identity !== undefined) {
           const seen = this.statements.taken.get(identity.key, lease.now);
@@ -206,7 +209,7 @@ export class SqliteStore implements Store {
         }
         const id = this.statements.queueOutbound.run(m.senderAor, m.source, m.sourceTon, m.sourceNpi, m.destination, m.destinationTon, m.text, m.sipMessageId, m.createdAt, this.node, lease.until, m.apiMessageId ?? null).lastInsertRowid;
         return { kind: 'queued', id: Number(id), held: this.cluster.heldBinds() };
-      }).immediate(),
+      }),
     );
   }
 
@@ -226,10 +229,10 @@ export class SqliteStore implements Store {
   deleteOutbound(id: number, sent?: SentMessage): Promise<void> {
     if (sent === undefined) return this.run('deleteOutbound', () => void this.statements.deleteOutbound.run(id));
     return this.run('deleteOutbound', () =>
-      this.db.transaction(() => {
+      this.tx.deferred(() => {
         this.statements.deleteOutbound.run(id);
         this.statements.recordSent.run(sent.messageId, sent.senderAor, sent.recipient, sent.sipMessageId, sent.sentAt, sent.connector);
-      })(),
+      }),
     );
   }
 

@@ -57,11 +57,12 @@ export function storeClusterContract(name: string, factory: StoreFactory): void 
     t.is(granted.find((g) => g !== undefined)?.token, 1);
   });
 
+  // The lease must outlast the first insert on a loaded machine (5 ms did not, once), and end before the second.
   each('a MESSAGE is stored with the leases its node holds (its fence); a row is given back only by the node that claims it', 2, async (t, a, b) => {
-    await a.leaseBind(BIND, 5);
+    await a.leaseBind(BIND, 200);
     const first = await a.queueOutbound(outbound(1), { lease: { now: 0, until: LONG } });
     t.like(first, { kind: 'queued', held: [{ bind: BIND, token: 1 }] });
-    await pause(30);
+    await pause(250);
     const second = await a.queueOutbound(outbound(2), { identity: { key: 'k2', expiresAt: LONG }, lease: { now: 0, until: LONG } });
     t.like(second, { kind: 'queued', held: [] }, 'the lease ended: no fence for a submit');
     const third = await b.queueOutbound(outbound(3), { lease: { now: 0, until: LONG } });
