@@ -102,3 +102,35 @@ test('chooseEncoding picks the smallest encoding that carries the text', (t) => 
   t.like(chooseEncoding('emoji 😀'), { charset: 'ucs2', length: 8 });
   t.is(countGsm7('{}'), 4);
 });
+
+test('every character of every table pair encodes to its septet (one for the locking table, ESC + one for the single shift) and decodes back', async (t) => {
+  const { LOCKING_TABLES, SINGLE_SHIFT_TABLES } = await import('../src/encoding/gsm-tables.js');
+  let checked = 0;
+  for (const locking of ['default', 'turkish', 'portuguese'] as const) {
+    for (const single of ['default', 'turkish', 'spanish', 'portuguese'] as const) {
+      const tables = { locking, single };
+      const main = LOCKING_TABLES[locking];
+      const shifted = SINGLE_SHIFT_TABLES[single];
+      for (let septet = 0; septet < 128; septet++) {
+        const char = main[septet]!;
+        if (septet === 0x1b || char === '\u0000') continue;
+        // the last septet a character has in the locking table is the one it is written with
+        t.deepEqual([...encodeGsm7(char, tables)!], [main.lastIndexOf(char)], `${locking}/${single} locking ${septet}`);
+        t.is(countGsm7(char, tables), 1);
+        checked++;
+      }
+      for (let septet = 0; septet < 128; septet++) {
+        const char = shifted[septet]!;
+        if (char === '\u0000' || main.includes(char)) continue;
+        // the first septet a character has in the single shift table
+        t.deepEqual([...encodeGsm7(char, tables)!], [0x1b, shifted.indexOf(char)], `${locking}/${single} shifted ${septet}`);
+        t.is(decodeGsm7(encodeGsm7(char, tables)!, tables), char);
+        t.is(countGsm7(char, tables), 2);
+        checked++;
+      }
+      t.is(encodeGsm7('\u{1F600}', tables), undefined, 'astral characters are in no table');
+      t.is(countGsm7('a\uD83D', tables), undefined, 'nor are lone surrogates');
+    }
+  }
+  t.true(checked > 1500);
+});

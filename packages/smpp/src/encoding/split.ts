@@ -2,7 +2,7 @@
 // or a UTF-16 surrogate pair (the cut is per code point), joined by a UDH (8- or 16-bit
 // reference), by SAR TLVs, or sent whole in message_payload.
 import { chooseEncoding, type ChooseOptions, type EncodingChoice } from './choose.js';
-import { DEFAULT_TABLES, encodeGsm7, gsm7CharLength } from './gsm7.js';
+import { DEFAULT_TABLES, countGsm7, encodeGsm7, gsm7CharLength, type GsmTables } from './gsm7.js';
 import { encodeText } from './text.js';
 import { buildUdh, concatElement, shiftElements, type InformationElement } from './udh.js';
 
@@ -71,30 +71,44 @@ function udhLength(elements: readonly InformationElement[]): number {
   return elements.length === 0 ? 0 : 1 + elements.reduce((sum, e) => sum + 2 + e.data.length, 0);
 }
 
+/** Units `text` takes (septets for GSM, octets otherwise), counting what GSM cannot encode as 0, as the split does. */
+function unitsOfText(text: string, charset: EncodingChoice['charset'], tables: GsmTables): number {
+  if (charset === 'ucs2') return text.length * 2;
+  if (charset !== 'gsm7') return [...text].length;
+  const septets = countGsm7(text, tables);
+  if (septets !== undefined) return septets;
+  let total = 0;
+  for (const char of text) total += gsm7CharLength(char, tables);
+  return total;
+}
+
+function encodeChunk(chunk: string, charset: EncodingChoice['charset'], tables: GsmTables): Buffer {
+  return charset === 'gsm7' ? Buffer.from(encodeGsm7(chunk, tables)!) : encodeText(chunk, charset);
+}
+
+function unitsOfChar(char: string, charset: EncodingChoice['charset'], tables: GsmTables): number {
+  return charset === 'gsm7' ? gsm7CharLength(char, tables) : charset === 'ucs2' ? (char.length === 2 ? 4 : 2) : 1;
+}
+
 /** Splits text into the fewest parts; see ConcatenationMode. */
 export function splitMessage(text: string, options: SplitOptions = {}): SplitMessage {
   const encoding = options.encoding ?? chooseEncoding(text, options);
   const mode = options.mode ?? 'udh8';
   const tables = encoding.tables ?? DEFAULT_TABLES;
   const shifts = encoding.charset === 'gsm7' ? shiftElements(tables) : [];
-  const encode = (chunk: string): Buffer =>
-    encoding.charset === 'gsm7' ? Buffer.from(encodeGsm7(chunk, tables)!) : encodeText(chunk, encoding.charset);
-  const unitsOf = (char: string): number =>
-    encoding.charset === 'gsm7' ? gsm7CharLength(char, tables) : encoding.charset === 'ucs2' ? (char.length === 2 ? 4 : 2) : 1;
-  const result = (parts: MessagePart[]): SplitMessage => ({ encoding, data_coding: encoding.dataCoding, parts });
-
   if (mode === 'payload') {
     const udh = shifts.length > 0 ? buildUdh(shifts) : Buffer.alloc(0);
-    return result([{ short_message: Buffer.alloc(0), udhi: shifts.length > 0, tlvs: { message_payload: Buffer.concat([udh, encode(text)]) } }]);
+    return { encoding, data_coding: encoding.dataCoding, parts: [{ short_message: Buffer.alloc(0), udhi: shifts.length > 0, tlvs: { message_payload: Buffer.concat([udh, encodeChunk(text, encoding.charset, tables)]) } }] };
+  }
+
+  const total = unitsOfText(text, encoding.charset, tables);
+  const single = capacity(encoding.charset, udhLength(shifts));
+  if (total <= single) {
+    const body = encodeChunk(text, encoding.charset, tables);
+    return { encoding, data_coding: encoding.dataCoding, parts: [{ short_message: shifts.length > 0 ? Buffer.concat([buildUdh(shifts), body]) : body, udhi: shifts.length > 0, tlvs: {} }] };
   }
 
   const chars = [...text];
-  const total = chars.reduce((sum, c) => sum + unitsOf(c), 0);
-  const single = capacity(encoding.charset, udhLength(shifts));
-  if (total <= single) {
-    const udh = shifts.length > 0 ? buildUdh(shifts) : Buffer.alloc(0);
-    return result([{ short_message: Buffer.concat([udh, encode(text)]), udhi: shifts.length > 0, tlvs: {} }]);
-  }
 
   const reference = options.reference ?? Math.floor(Math.random() * (mode === 'udh16' || mode === 'sar' ? 0x10000 : 0x100));
   const concatLength = mode === 'udh8' ? 5 : mode === 'udh16' ? 6 : 0;
@@ -103,7 +117,7 @@ export function splitMessage(text: string, options: SplitOptions = {}): SplitMes
   let current = '';
   let used = 0;
   for (const char of chars) {
-    const units = unitsOf(char);
+    const units = unitsOfChar(char, encoding.charset, tables);
     if (used + units > perPart) {
       chunks.push(current);
       current = '';
@@ -115,9 +129,11 @@ export function splitMessage(text: string, options: SplitOptions = {}): SplitMes
   if (current !== '') chunks.push(current);
   if (chunks.length > 255) throw new MessageTooLongError(`the message needs ${chunks.length} parts; at most 255 can be joined`);
 
-  return result(
-    chunks.map((chunk, index): MessagePart => {
-      const body = encode(chunk);
+  return {
+    encoding,
+    data_coding: encoding.dataCoding,
+    parts: chunks.map((chunk, index): MessagePart => {
+      const body = encodeChunk(chunk, encoding.charset, tables);
       if (mode === 'sar') {
         const udh = shifts.length > 0 ? buildUdh(shifts) : Buffer.alloc(0);
         return {
@@ -129,5 +145,5 @@ export function splitMessage(text: string, options: SplitOptions = {}): SplitMes
       const concat = concatElement({ reference, total: chunks.length, sequence: index + 1, referenceBits: mode === 'udh8' ? 8 : 16 });
       return { short_message: Buffer.concat([buildUdh([concat, ...shifts]), body]), udhi: true, tlvs: {} };
     }),
-  );
+  };
 }
