@@ -22,6 +22,8 @@ export class CallRecord extends TimerEntry implements From<unknown> {
     readonly callee: Proc,
     readonly caller: Pid | null,
     readonly timeout: number,
+    /** @internal the request, carried to the callee's mailbox in this record (one slot there, not two) */
+    readonly request: unknown,
   ) {
     super();
   }

@@ -67,13 +67,13 @@ export function sendRequest(tag: number, dest: Dest, request: unknown, options: 
   if (caller === proc && waitsOnItself(proc)) return Promise.reject(new CallSelfError(proc.pid, 'call'));
   const timeout = options?.timeout ?? DEFAULT_CALL_TIMEOUT;
   if (!(timeout >= 0)) return Promise.reject(new RangeError(`${operation} timeout must be >= 0, got ${timeout}`));
-  const record = new CallRecord(proc, caller === null ? null : caller.pid, timeout);
+  const record = new CallRecord(proc, caller === null ? null : caller.pid, timeout, request);
   const promise = new Promise<unknown>((resolve, reject) => {
     record.resolve = resolve;
     record.reject = reject;
   });
   proc.addCall(record);
-  proc.enqueue(tag, request, record);
+  proc.enqueue(tag, record);
   // OTP's `receive … after 0`: the request is sent, and no reply can be there yet.
   if (timeout === 0) record.onTimeout();
   else if (timeout !== Infinity) proc.rt.timers.add(record, timeout);
@@ -107,10 +107,10 @@ export function reply<R>(from: From<R>, value: R): boolean {
 export function cast<P extends Protocol = AnyProtocol>(dest: Dest<P>, message: CastOf<P>): void {
   if (sentByTheDead('cast')) return;
   if (dest instanceof Pid) {
-    dest.proc?.enqueue(CAST, message, undefined);
+    dest.proc?.enqueue(CAST, message);
     return;
   }
-  resolveDest(dest, currentProc())?.enqueue(CAST, message, undefined);
+  resolveDest(dest, currentProc())?.enqueue(CAST, message);
 }
 
 /**
@@ -120,12 +120,12 @@ export function cast<P extends Protocol = AnyProtocol>(dest: Dest<P>, message: C
 export function send<P extends Protocol = AnyProtocol>(dest: Dest<P>, message: InfoOf<P>): void {
   if (sentByTheDead('send')) return;
   if (dest instanceof Pid) {
-    dest.proc?.enqueue(INFO, message, undefined);
+    dest.proc?.enqueue(INFO, message);
     return;
   }
   const proc = resolveDest(dest, currentProc());
   if (proc === null) throw new NoProcError(destLabel(dest));
-  proc.enqueue(INFO, message, undefined);
+  proc.enqueue(INFO, message);
 }
 
 /**
@@ -154,6 +154,6 @@ export function stop(dest: Dest, reason: ExitReason = 'normal', options?: StopOp
     const request = new StopRequest(target, reason, timeout, resolve, reject);
     target.addStop(request);
     if (timeout !== Infinity) target.rt.timers.add(request, timeout);
-    if (target.status <= ALIVE) target.enqueue(STOP, reason, request);
+    if (target.status <= ALIVE) target.enqueue(STOP, request);
   });
 }

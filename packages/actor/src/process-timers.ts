@@ -20,7 +20,7 @@ export class SendAfterTimer extends TimerEntry {
     const target = this.target;
     if (target === null) return;
     target.timers?.delete(this);
-    target.enqueue(INFO, this.message, undefined);
+    target.enqueue(INFO, this.message);
   }
 }
 
@@ -31,6 +31,6 @@ export class IdleTimer extends TimerEntry {
   }
 
   onTimeout(): void {
-    this.proc.enqueue(INFO, idleTimeout, undefined);
+    this.proc.enqueue(INFO, idleTimeout);
   }
 }

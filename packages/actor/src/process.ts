@@ -100,9 +100,9 @@ export class Proc {
   // ---- delivery -------------------------------------------------------------------------
 
   /** Puts a message in the mailbox; false when the process no longer accepts messages. */
-  enqueue(tag: number, a: unknown, b: unknown): boolean {
+  enqueue(tag: number, message: unknown): boolean {
     if (this.status > ALIVE) return false;
-    this.mailbox.push(tag, a, b);
+    this.mailbox.push(tag, message);
     const idle = this.idle;
     if (idle !== null && idle.list !== null) this.rt.timers.remove(idle);
     if (!this.queued && !this.suspended && this.status === ALIVE) {
@@ -177,10 +177,9 @@ export class Proc {
       } else {
         const tag = mailbox.shift();
         if (tag === EMPTY) break;
-        const a = mailbox.a;
-        const b = mailbox.b;
-        mailbox.a = mailbox.b = undefined;
-        this.dispatch(tag, a, b);
+        const message = mailbox.message;
+        mailbox.message = undefined;
+        this.dispatch(tag, message);
         if (this.sys !== null) return handled + 1 + this.runDebugged(budget - handled - 1);
       }
       handled++;
@@ -206,43 +205,50 @@ export class Proc {
       const source = !sys.suspended && sys.deferred.length > 0 ? sys.deferred : mailbox;
       const tag = source.shift();
       if (tag === EMPTY) break;
-      const a = source.a;
-      const b = source.b;
-      source.a = source.b = undefined;
+      const message = source.message;
+      source.message = undefined;
       if (sys.suspended && tag !== SYSTEM && tag !== STOP) {
-        sys.deferred.push(tag, a, b);
+        sys.deferred.push(tag, message);
         continue;
       }
-      this.dispatch(tag, a, b);
-      if (tag === CALL || tag === CAST || tag === INFO) sys.record(this, tag, a);
+      this.dispatch(tag, message);
+      if (tag === CAST || tag === INFO) sys.record(this, tag, message);
+      else if (tag === CALL) sys.record(this, tag, (message as CallRecord).request);
     }
     return handled;
   }
 
-  private dispatch(tag: number, a: unknown, b: unknown): void {
+  /** `message` is what was sent, except for a call or a sys request (its CallRecord) and a stop (its StopRequest). */
+  private dispatch(tag: number, message: unknown): void {
     switch (tag) {
       case CAST:
-        this.invoke(K_CAST, a, null);
+        this.invoke(K_CAST, message, null);
         return;
-      case CALL:
-        this.invoke(K_CALL, a, b as CallRecord);
+      case CALL: {
+        const record = message as CallRecord;
+        this.invoke(K_CALL, record.request, record);
         return;
+      }
       case INFO:
         // OTP gen_server: an EXIT from the parent, when trapping, means "terminate now". A server
         // started without a link is its own parent (gen:start's Parent = self()).
-        if (a instanceof ExitSignal && a.from === (this.parent === null ? this.pid : this.parent.pid)) {
-          this.beginExit(a.reason);
+        if (message instanceof ExitSignal && message.from === (this.parent === null ? this.pid : this.parent.pid)) {
+          this.beginExit(message.reason);
           return;
         }
-        this.invoke(K_INFO, a, null);
+        this.invoke(K_INFO, message, null);
         return;
-      case STOP:
-        this.stopCause = b as StopRequest;
-        this.beginExit(a as ExitReason);
+      case STOP: {
+        const request = message as StopRequest;
+        this.stopCause = request;
+        this.beginExit(request.reason);
         return;
-      case SYSTEM:
-        serveSystem(this, a as SysRequest, b as CallRecord);
+      }
+      case SYSTEM: {
+        const record = message as CallRecord;
+        serveSystem(this, record.request as SysRequest, record);
         return;
+      }
     }
   }
 
@@ -456,7 +462,7 @@ export class Proc {
       this.monitoredBy = null;
       for (const [ref, watcher] of watchers) {
         watcher.monitoring?.delete(ref);
-        watcher.enqueue(INFO, new Down(ref, pid, reason), undefined);
+        watcher.enqueue(INFO, new Down(ref, pid, reason));
       }
     }
     const links = this.links;

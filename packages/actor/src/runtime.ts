@@ -225,7 +225,7 @@ export class Runtime {
     if (target.status === DEAD) return;
     if (reason === 'kill' && !viaLink) return this.killLater(target, 'killed');
     if (target.trapExit) {
-      target.enqueue(INFO, new ExitSignal(from, reason), undefined);
+      target.enqueue(INFO, new ExitSignal(from, reason));
       return;
     }
     if (reason === 'normal' && from !== target.pid) return;

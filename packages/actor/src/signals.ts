@@ -161,7 +161,7 @@ export function monitor(pid: Pid, as?: Pid): Ref {
   const ref = new Ref();
   const target = pid.proc;
   if (target === null || target.status === DEAD) {
-    me.enqueue(INFO, new Down(ref, pid, 'noproc'), undefined);
+    me.enqueue(INFO, new Down(ref, pid, 'noproc'));
     return ref;
   }
   (target.monitoredBy ??= new Map()).set(ref, me);

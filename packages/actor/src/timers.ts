@@ -20,7 +20,7 @@ export function sendAfter<P extends Protocol>(pid: Pid<P>, message: InfoOf<P>, d
   if (proc === null) return timer;
   if (delay === 0) {
     // OTP sends a 0 ms send_after at once: it overtakes timers armed earlier with 1 ms.
-    proc.enqueue(INFO, message, undefined);
+    proc.enqueue(INFO, message);
     return timer;
   }
   (proc.timers ??= new Set()).add(timer);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Mailbox, CALL, CAST, EMPTY, INFO } from '../src/mailbox.js';
+import { Mailbox, CALL, CAST, EMPTY, INFO, STOP, SYSTEM } from '../src/mailbox.js';
 import { RingQueue } from '@switchboard/actor';
 
 // Internal modules are imported directly here: these are unit tests of data structures that the
@@ -38,19 +38,20 @@ test('RingQueue iterates oldest first without taking, and gives back the slots o
   t.is(q.shift(), undefined);
 });
 
-test('Mailbox keeps (tag, a, b) triples in order and reports EMPTY when drained', (t) => {
+test('Mailbox keeps (tag, message) pairs in order and reports EMPTY when drained', (t) => {
   const mb = new Mailbox();
-  for (let i = 0; i < 100; i++) mb.push(i % 2 === 0 ? CAST : CALL, i, `b${i}`);
+  const kinds = [CAST, CALL, INFO, STOP, SYSTEM];
+  // 100 entries: tags of every kind land in every position of a group of eight
+  for (let i = 0; i < 100; i++) mb.push(kinds[i % kinds.length]!, i);
   t.is(mb.length, 100);
   for (let i = 0; i < 60; i++) {
-    t.is(mb.shift(), i % 2 === 0 ? CAST : CALL);
-    t.is(mb.a, i);
-    t.is(mb.b, `b${i}`);
+    t.is(mb.shift(), kinds[i % kinds.length]!);
+    t.is(mb.message, i);
   }
-  for (let i = 100; i < 130; i++) mb.push(INFO, i, undefined);
+  for (let i = 100; i < 130; i++) mb.push(INFO, i);
   for (let i = 60; i < 130; i++) {
-    mb.shift();
-    t.is(mb.a, i);
+    t.is(mb.shift(), i < 100 ? kinds[i % kinds.length]! : INFO);
+    t.is(mb.message, i);
   }
   t.is(mb.shift(), EMPTY);
   t.is(mb.length, 0);
@@ -58,40 +59,68 @@ test('Mailbox keeps (tag, a, b) triples in order and reports EMPTY when drained'
 
 test('Mailbox.drain visits and drops every entry', (t) => {
   const mb = new Mailbox();
-  mb.push(CAST, 1, undefined);
-  mb.push(INFO, 2, undefined);
+  mb.push(CAST, 1);
+  mb.push(INFO, 2);
   const seen: unknown[] = [];
-  mb.drain((_tag, a) => seen.push(a));
-  t.deepEqual(seen, [1, 2]);
+  mb.drain((tag, message) => seen.push([tag, message]));
+  t.deepEqual(seen, [[CAST, 1], [INFO, 2]]);
   t.is(mb.length, 0);
 });
 
 test('Mailbox gives back the memory of a large backlog once it is emptied', (t) => {
   const mb = new Mailbox();
-  for (let i = 0; i < 10_000; i++) mb.push(CAST, i, undefined);
-  t.true(mb.allocated >= 10_000);
-  for (let i = 0; i < 10_000; i++) {
+  for (let i = 0; i < 40_000; i++) mb.push(CAST, i);
+  t.true(mb.allocated >= 40_000);
+  for (let i = 0; i < 40_000; i++) {
     mb.shift();
-    t.is(mb.a, i);
+    t.is(mb.message, i);
   }
-  t.is(mb.allocated, 4, 'the 4096-entry chunks are released once drained');
-  mb.push(CAST, 'after', undefined);
+  t.is(mb.allocated, 8, 'the 16384-entry chunks are released once drained');
+  mb.push(CAST, 'after');
   t.is(mb.shift(), CAST);
-  t.is(mb.a, 'after');
+  t.is(mb.message, 'after');
+});
+
+test('Mailbox backlogs reuse the full-size chunks that earlier backlogs drained, emptied of their messages', (t) => {
+  type Inside = { head: { slots: unknown[]; next: unknown } };
+  const chunksOf = (mb: Mailbox): unknown[][] => {
+    const chunks: unknown[][] = [];
+    for (let c = (mb as unknown as Inside).head as Inside['head'] | null; c !== null; c = c.next as Inside['head'] | null) chunks.push(c.slots);
+    return chunks;
+  };
+  const first = new Mailbox();
+  for (let i = 0; i < 60_000; i++) first.push(CAST, { i });
+  const full = chunksOf(first).filter((slots) => slots.length > 10_000);
+  t.true(full.length >= 2);
+  first.drain();
+  const second = new Mailbox();
+  for (let i = 0; i < 60_000; i++) second.push(INFO, i);
+  const reused = chunksOf(second).filter((slots) => full.includes(slots));
+  t.true(reused.length >= 2, 'full-size chunks come from the pool');
+  for (let i = 0; i < 60_000; i++) {
+    t.is(second.shift(), INFO);
+    if (second.message !== i) return t.fail(`got ${String(second.message)} for ${i}`);
+  }
+  t.true(
+    full.every((slots) => slots.every((slot) => typeof slot !== 'object')),
+    'a pooled chunk keeps no message alive',
+  );
 });
 
 test('Mailbox matches a reference FIFO under random interleavings of push and shift', (t) => {
   const mb = new Mailbox();
-  const reference: number[] = [];
+  const reference: [number, number][] = [];
+  const kinds = [CALL, CAST, INFO, STOP, SYSTEM];
   let seed = 42;
   const random = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   let next = 0;
   for (let step = 0; step < 20_000; step++) {
     // bursts of pushes of varying size, so chunks of every size fill, chain and drain
-    const pushes = random() < 0.3 ? Math.floor(random() * 9000) : Math.floor(random() * 5);
+    const pushes = random() < 0.3 ? Math.floor(random() * 30_000) : Math.floor(random() * 5);
     for (let i = 0; i < pushes; i++) {
-      mb.push(CAST, next, -next);
-      reference.push(next++);
+      const tag = kinds[Math.floor(random() * kinds.length)]!;
+      mb.push(tag, next);
+      reference.push([tag, next++]);
     }
     const shifts = Math.floor(random() * (reference.length + 3));
     for (let i = 0; i < shifts; i++) {
@@ -101,8 +130,8 @@ test('Mailbox matches a reference FIFO under random interleavings of push and sh
         t.is(tag, EMPTY);
         break;
       }
-      if (mb.a !== expected || mb.b !== -expected) {
-        t.fail(`at ${step}: got ${String(mb.a)}, expected ${expected}`);
+      if (tag !== expected[0] || mb.message !== expected[1]) {
+        t.fail(`at ${step}: got ${tag} ${String(mb.message)}, expected ${expected[0]} ${expected[1]}`);
         return;
       }
     }
