@@ -1,5 +1,6 @@
 // What an observer or a status page reads: one process's info, and a supervision tree's shape.
 import { currentProc } from './current.js';
+import { linkedProcs } from './link-set.js';
 import type { Pid } from './pid.js';
 import { ALIVE, EXITING, INITIALIZING } from './process.js';
 import { countChildren, whichChildren, type SupervisorPid } from './supervisor.js';
@@ -53,7 +54,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
     behaviour: proc.behaviour.behaviourName ?? 'gen_server',
     trapExit: proc.trapExit,
     parent: proc.parent?.pid ?? null,
-    links: proc.links === null ? [] : [...proc.links].map((p) => p.pid),
+    links: [...linkedProcs(proc.links)].map((p) => p.pid),
     monitors: proc.monitoring === null ? [] : [...proc.monitoring.values()].map((p) => p.pid),
     monitoredBy: proc.monitoredBy === null ? [] : [...proc.monitoredBy.values()].map((p) => p.pid),
   };

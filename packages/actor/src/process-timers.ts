@@ -7,6 +7,11 @@ import { TimerEntry } from './timer-queue.js';
 
 /** A message to deliver to a process later; returned (as `TimerRef`) by `sendAfter`. */
 export class SendAfterTimer extends TimerEntry {
+  /** @internal the target's other pending timers: a list through them, not a Set per process */
+  ownerPrev: SendAfterTimer | null = null;
+  /** @internal */
+  ownerNext: SendAfterTimer | null = null;
+
   /** @internal made by `sendAfter`. */
   constructor(
     /** @internal */ readonly target: Proc | null,
@@ -19,8 +24,39 @@ export class SendAfterTimer extends TimerEntry {
   onTimeout(): void {
     const target = this.target;
     if (target === null) return;
-    target.timers?.delete(this);
+    disownTimer(target, this);
     target.enqueue(INFO, this.message);
+  }
+}
+
+/** Lists `timer` among the pending timers of `proc`, to be disarmed if it exits first. */
+export function ownTimer(proc: Proc, timer: SendAfterTimer): void {
+  const head = proc.timers;
+  timer.ownerNext = head;
+  if (head !== null) head.ownerPrev = timer;
+  proc.timers = timer;
+}
+
+/** Takes `timer` off the pending timers of `proc` (fired or cancelled); nothing if it is not on them. */
+export function disownTimer(proc: Proc, timer: SendAfterTimer): void {
+  const prev = timer.ownerPrev;
+  const next = timer.ownerNext;
+  if (prev !== null) prev.ownerNext = next;
+  else if (proc.timers === timer) proc.timers = next;
+  else return;
+  if (next !== null) next.ownerPrev = prev;
+  timer.ownerPrev = timer.ownerNext = null;
+}
+
+/** Disarms every pending timer of `proc` (it exits). */
+export function disarmOwnTimers(proc: Proc): void {
+  let timer = proc.timers;
+  proc.timers = null;
+  while (timer !== null) {
+    const next: SendAfterTimer | null = timer.ownerNext;
+    proc.rt.timers.remove(timer);
+    timer.ownerPrev = timer.ownerNext = null;
+    timer = next;
   }
 }
 

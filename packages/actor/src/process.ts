@@ -9,8 +9,9 @@ import { Down, ExitSignal, isNormalExit, type ExitReason } from './exit-reason.j
 import type { GenServer } from './gen-server.js';
 import { CALL, CAST, EMPTY, INFO, Mailbox, STOP, SYSTEM } from './mailbox.js';
 import { serveSystem, type SysRequest, type SysState } from './sys.js';
+import { linkedProcs, withoutLink, type Links } from './link-set.js';
 import { Pid, type Ref } from './pid.js';
-import { IdleTimer, type SendAfterTimer } from './process-timers.js';
+import { IdleTimer, disarmOwnTimers, type SendAfterTimer } from './process-timers.js';
 import type { AnyProtocol } from './protocol.js';
 import type { Runtime } from './runtime.js';
 import type { StopRequest } from './stop-request.js';
@@ -65,12 +66,13 @@ export class Proc {
   /** The process that started this one linked (OTP's parent); its EXIT triggers terminate. */
   parent: Proc | null = null;
   name: string | null = null;
-  links: Set<Proc> | null = null;
+  links: Links = null;
   /** Monitors others hold on this process: ref -> watcher. */
   monitoredBy: Map<Ref, Proc> | null = null;
   /** Monitors this process holds: ref -> target. */
   monitoring: Map<Ref, Proc> | null = null;
-  timers: Set<SendAfterTimer> | null = null;
+  /** The newest of its pending `sendAfter` timers, which list the others (ownerNext). */
+  timers: SendAfterTimer | null = null;
   idle: IdleTimer | null = null;
   /** Head of the list of calls received and not answered yet. */
   callsHead: CallRecord | null = null;
@@ -426,10 +428,7 @@ export class Proc {
     const rt = this.rt;
     const pid = this.pid;
     if (this.idle !== null) rt.timers.remove(this.idle);
-    if (this.timers !== null) {
-      for (const timer of this.timers) rt.timers.remove(timer);
-      this.timers = null;
-    }
+    disarmOwnTimers(this);
     if (this.name !== null) rt.registry.release(this);
     if (this.starter !== null) settleStart(this, new InitError(reason));
     let call = this.callsHead;
@@ -470,12 +469,20 @@ export class Proc {
     rt.onExit(this, reason);
     const waiters = this.exitWaiters;
     this.exitWaiters = null;
-    if (waiters !== null) for (const resolve of waiters) resolve(reason);
+    if (waiters !== null) {
+      for (const waiter of waiters) {
+        try {
+          waiter(reason);
+        } catch (error) {
+          log('an exit callback of %s threw: %O', pid, error);
+        }
+      }
+    }
     if (links !== null) {
       // A process that ended with reason 'kill' (not killed by the signal) sends 'kill' to its
       // links as an ordinary, trappable reason, as OTP does; one killed by the signal sends 'killed'.
-      for (const linked of links) {
-        linked.links?.delete(this);
+      for (const linked of linkedProcs(links)) {
+        linked.links = withoutLink(linked.links, this);
         rt.exitSignal(linked, pid, reason, true);
       }
     }
@@ -486,6 +493,6 @@ export class Proc {
   unlinkAll(): void {
     const links = this.links;
     this.links = null;
-    if (links !== null) for (const linked of links) linked.links?.delete(this);
+    for (const linked of linkedProcs(links)) linked.links = withoutLink(linked.links, this);
   }
 }

@@ -7,6 +7,7 @@ import { trackAsync, tracksAsync } from './current.js';
 import { NotInProcessError, StartTimeoutError } from './errors.js';
 import { ExitSignal, isNormalExit, type ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
+import { withLink } from './link-set.js';
 import { INFO } from './mailbox.js';
 import type { Pid } from './pid.js';
 import { DEAD, INITIALIZING, Proc } from './process.js';
@@ -149,8 +150,8 @@ export class Runtime {
     }
     if (parent !== null) {
       proc.parent = parent;
-      (proc.links ??= new Set()).add(parent);
-      (parent.links ??= new Set()).add(proc);
+      proc.links = withLink(proc.links, parent);
+      parent.links = withLink(parent.links, proc);
     }
     this.live++;
     return initProcess(proc, args, options?.timeout ?? DEFAULT_START_TIMEOUT) as Promise<Pid<P>>;

@@ -5,6 +5,7 @@ import { liveCaller, sentByTheDead } from './caller.js';
 import { currentProc } from './current.js';
 import { NoProcError, NotInProcessError, ProcessExitedError } from './errors.js';
 import { Down, type ExitReason } from './exit-reason.js';
+import { withLink, withoutLink } from './link-set.js';
 import { INFO } from './mailbox.js';
 import { Ref, type Pid } from './pid.js';
 import { DEAD, type Proc } from './process.js';
@@ -70,16 +71,18 @@ export function link(pid: Pid, as?: Pid): void {
     me.rt.exitSignal(me, pid, 'noproc', true);
     return;
   }
-  (me.links ??= new Set()).add(other);
-  (other.links ??= new Set()).add(me);
+  me.links = withLink(me.links, other);
+  other.links = withLink(other.links, me);
 }
 
 /** Removes the link between the running process (or `as`) and `pid`, if any. */
 export function unlink(pid: Pid, as?: Pid): void {
   const me = acting('unlink', as);
   const other = pid.proc;
-  me.links?.delete(other as Proc);
-  if (other !== null) other.links?.delete(me);
+  if (other !== null) {
+    me.links = withoutLink(me.links, other);
+    other.links = withoutLink(other.links, me);
+  }
   if (me.parent === other) me.parent = null;
 }
 
@@ -125,7 +128,8 @@ export function exited(pid: Pid): Promise<ExitReason> {
  * `'noproc'` if it already has): Erlang's port that closes with its owner. For releasing what the
  * process owns (a socket) without a promise, a monitor or a process per owner: it holds one
  * closure. The process is already dead when it runs, so it cannot send or call as that process;
- * an exception it throws is logged (`switchboard:actor:signals`) and goes no further.
+ * an exception it throws is logged (`switchboard:actor:process`, or `switchboard:actor:signals`
+ * for a pid already dead) and goes no further.
  *
  * @example
  * ```ts fragment
@@ -134,18 +138,18 @@ export function exited(pid: Pid): Promise<ExitReason> {
  */
 export function onExit(pid: Pid, callback: (reason: ExitReason) => void): void {
   const proc = pid.proc;
-  const guarded = (reason: ExitReason): void => {
-    try {
-      callback(reason);
-    } catch (error) {
-      log('an onExit callback of %s threw: %O', pid, error);
-    }
-  };
-  if (proc === null || proc.status === DEAD) guarded('noproc');
-  else addExitWaiter(proc, guarded);
+  if (proc !== null && proc.status !== DEAD) return addExitWaiter(proc, callback);
+  try {
+    callback('noproc');
+  } catch (error) {
+    log('an onExit callback of %s threw: %O', pid, error);
+  }
 }
 
-/** Adds a function called with the reason as `proc` exits; the first one takes no spare slots. */
+/**
+ * Adds a function called with the reason as `proc` exits (what it throws is logged on
+ * `switchboard:actor:process` and goes no further); the first one takes no spare slots.
+ */
 export function addExitWaiter(proc: Proc, waiter: (reason: ExitReason) => void): void {
   if (proc.exitWaiters === null) proc.exitWaiters = [waiter];
   else proc.exitWaiters.push(waiter);

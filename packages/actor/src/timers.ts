@@ -2,7 +2,7 @@
 import { sentByTheDead } from './caller.js';
 import { INFO } from './mailbox.js';
 import type { Pid } from './pid.js';
-import { SendAfterTimer } from './process-timers.js';
+import { SendAfterTimer, disownTimer, ownTimer } from './process-timers.js';
 import type { InfoOf, Protocol } from './protocol.js';
 
 /** A pending `sendAfter`; pass it to `cancelTimer` or `readTimer`. */
@@ -23,7 +23,7 @@ export function sendAfter<P extends Protocol>(pid: Pid<P>, message: InfoOf<P>, d
     proc.enqueue(INFO, message);
     return timer;
   }
-  (proc.timers ??= new Set()).add(timer);
+  ownTimer(proc, timer);
   proc.rt.timers.add(timer, delay);
   return timer;
 }
@@ -34,7 +34,7 @@ export function cancelTimer(ref: TimerRef): number | false {
   if (proc === null || !ref.armed) return false;
   const left = proc.rt.timers.remaining(ref) ?? 0;
   proc.rt.timers.remove(ref);
-  proc.timers?.delete(ref);
+  disownTimer(proc, ref);
   return left;
 }
 
