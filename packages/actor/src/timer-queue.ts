@@ -43,10 +43,15 @@ export class TimerQueue {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Arms `entry` to expire `delay` ms from now (at least 1 ms, as Node's timers). */
+  /**
+   * Arms `entry` to expire `delay` ms from now, in whole milliseconds (at least 1, as Node's
+   * timers): a fraction is rounded up, never down, so a timer never fires early. Whole durations
+   * keep the lists few: a session re-arming after `interval - idle` on a fractional clock made a
+   * list (and a heap entry) per timer.
+   */
   add(entry: TimerEntry, delay: number): void {
     if (entry.list !== null) this.remove(entry);
-    const duration = delay >= 1 ? delay : 1;
+    const duration = delay >= 1 ? Math.ceil(delay) : 1;
     const deadline = this.clock.now() + duration;
     entry.deadline = deadline;
     let list = this.lists.get(duration);

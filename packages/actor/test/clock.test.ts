@@ -80,6 +80,18 @@ test('TimerQueue arms a single clock timer for many entries and fires each once,
   t.is(queue.durations, 0);
 });
 
+test('TimerQueue rounds fractional delays up to whole milliseconds: never early, and one list per whole duration', async (t) => {
+  const clock = new VirtualClock();
+  const queue = new TimerQueue(clock);
+  const fired: string[] = [];
+  for (let i = 0; i < 100; i++) queue.add(new Probe(`f${i}`, fired), 999.01 + i / 200);
+  t.is(queue.durations, 1, 'every delay in (999, 1000] is a 1000 ms timer');
+  await clock.advance(999.5);
+  t.is(fired.length, 0, 'none fires before its delay');
+  await clock.advance(0.5);
+  t.is(fired.length, 100);
+});
+
 test('TimerQueue re-arms earlier when a shorter timer is added, and clamps delays to 1 ms', async (t) => {
   const clock = new VirtualClock();
   const queue = new TimerQueue(clock);
