@@ -183,6 +183,12 @@ test('UTF-8 header values and bodies: decoded as UTF-8, the body cut by octets',
   t.is(quoted.headers.get('Subject'), 'Grüße, ça va? 你好');
   t.is(quoted.body.toString('utf8'), 'Привет, мир');
   t.is(quoted.cseq?.method, 'MESSAGE');
+  // rows after the decoded ones are read where they lie in the UTF-8 text, not at octet offsets
+  t.is(quoted.check(), undefined);
+  t.is(quoted.headers.first('content-type')?.subtype, 'plain');
+  t.is(quoted.headers.first('call-id'), 'u8@h');
+  const wide = parseMessage(Buffer.from(utf8Message('Alice', '').toString('utf8').replace('Call-ID: u8@h', 'Call-ID: u8你@h'), 'utf8'));
+  t.throws(() => wide.callId, { instanceOf: SipParseError });
   // an ASCII head with a UTF-8 body
   const plain = parseMessage(Buffer.from(utf8Message('Alice', 'Grüße').toString('utf8').replace('Subject: Grüße, ça va? 你好\r\n', ''), 'utf8'));
   t.is(plain.headers.get('Subject'), undefined);
@@ -193,6 +199,21 @@ test('UTF-8 header values and bodies: decoded as UTF-8, the body cut by octets',
   t.is(again.headers.get('Subject'), 'Grüße, ça va? 你好');
   t.is(again.from?.displayName, 'Zoë Ångström');
   t.is(again.body.toString('utf8'), 'Привет, мир');
+});
+
+test('a Contact row of addr-specs separated by commas reads as a list (RFC 3261 §7.3.1), a name-addr with a comma in its display name as one', (t) => {
+  const head = (contact: string): Buffer =>
+    Buffer.from(`OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h.example.com;branch=z9hG4bKc1\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: c1@h\r\nCSeq: 1 OPTIONS\r\nContact: ${contact}\r\nContent-Length: 0\r\n\r\n`);
+  const list = parseMessage(head('sip:a@one.example.com;expires=60, sip:b@two.example.com'));
+  t.is(list.check(), undefined);
+  t.deepEqual(
+    list.headers.all('contact').map((c) => (isContactStar(c) ? '*' : formatUri(c.uri))),
+    ['sip:a@one.example.com', 'sip:b@two.example.com'],
+  );
+  const quoted = parseMessage(head('"Doe, Jane" <sip:jane@example.com>;q=0.5'));
+  const [jane] = quoted.headers.all('contact');
+  t.true(jane !== undefined && !isContactStar(jane) && jane.displayName === 'Doe, Jane' && paramValue(jane.params, 'q') === '0.5');
+  t.true(isContactStar(parseMessage(head('*;expires=0')).headers.first('contact')!));
 });
 
 test('the stream framer reads UTF-8 heads and bodies of messages that share a chunk', (t) => {

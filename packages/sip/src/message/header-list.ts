@@ -19,14 +19,24 @@ interface Row {
   value: string | undefined;
   readonly start: number;
   readonly end: number;
-  /** The row's typed elements, once read. */
-  parsed: unknown[] | undefined;
+  /**
+   * The row's typed elements, once read: an array, or the one element itself (no element of a
+   * known header is an array), which saves an array per row of most messages.
+   */
+  parsed: unknown;
+}
+
+/** A row's parsed elements, as a list. */
+function elementsOf(parsed: unknown): unknown[] {
+  return Array.isArray(parsed) ? parsed : [parsed];
 }
 
 /** A header value to set: raw text, or typed values of a known header. */
 export type HeaderInput<K extends string> = K extends TypedHeaderName ? HeaderTypes[K] | readonly HeaderTypes[K][] | string : string;
 
 type Codec = KnownName['codec'] & object;
+
+const NO_OCTETS = new Uint8Array(0);
 
 function keyOf(name: string): string {
   return canonicalName(name).toLowerCase();
@@ -49,10 +59,13 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   private rows: Row[] = [];
   /** The head the parser read the rows from. */
   private source = '';
+  /** The head's octets, at the same offsets (what the one-pass readers scan: see octets.ts). */
+  private octets: Uint8Array = NO_OCTETS;
 
-  /** @internal used by the parser: the head that `addSpan` offsets point into. */
-  setSource(head: string): void {
+  /** @internal used by the parser: the head that `addSpan` offsets point into, and its octets. */
+  setSource(head: string, octets: Uint8Array): void {
     this.source = head;
+    this.octets = octets;
   }
 
   /** @internal used by the parser: a row whose value is source[start, end). */
@@ -60,8 +73,8 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     this.rows.push({ name: known.name, key: known.key, codec: known.codec, value: undefined, start, end, parsed: undefined });
   }
 
-  /** @internal used by the parser: the last row's typed elements, read as it was added. */
-  setLastParsed(parsed: unknown[]): void {
+  /** @internal used by the parser: the last row's typed element, read as it was added. */
+  setLastParsed(parsed: unknown): void {
     this.rows[this.rows.length - 1]!.parsed = parsed;
   }
 
@@ -133,7 +146,12 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   all<K extends TypedHeaderName>(name: K): HeaderTypes[K][] {
     const key = name.toLowerCase();
     const out: HeaderTypes[K][] = [];
-    for (const row of this.rows) if (row.key === key) out.push(...(this.parsedRow(row) as HeaderTypes[K][]));
+    for (const row of this.rows) {
+      if (row.key !== key) continue;
+      const parsed = this.parsedRow(row);
+      if (Array.isArray(parsed)) out.push(...(parsed as HeaderTypes[K][]));
+      else out.push(parsed as HeaderTypes[K]);
+    }
     return out;
   }
 
@@ -143,27 +161,29 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const rows = this.rows;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (row.key === key) return (row.parsed ?? this.parseRow(row))[0] as HeaderTypes[K];
+      if (row.key !== key) continue;
+      const parsed = row.parsed ?? this.parseRow(row);
+      return (Array.isArray(parsed) ? parsed[0] : parsed) as HeaderTypes[K];
     }
     return undefined;
   }
 
-  private parsedRow(row: Row): unknown[] {
+  private parsedRow(row: Row): unknown {
     return row.parsed ?? this.parseRow(row);
   }
 
-  private parseRow(row: Row): unknown[] {
+  private parseRow(row: Row): unknown {
     const codec = row.codec;
     if (codec !== undefined && codec.span !== undefined && row.value === undefined) {
       // the usual form, read where it lies in the head (no string cut)
-      const quick = codec.span(this.source, row.start, row.end);
+      const quick = codec.span(this.source, row.start, row.end, this.octets);
       if (quick !== undefined) return (row.parsed = quick);
     }
     const value = this.valueOf(row);
-    if (codec === undefined) return (row.parsed = [value]);
+    if (codec === undefined) return (row.parsed = value);
     if (!codec.list || value.indexOf(',') < 0) {
       if (value === '') throw new SipParseError('an empty element', 400, row.name);
-      return (row.parsed = [codec.parse(value)]);
+      return (row.parsed = codec.parse(value));
     }
     const parts = splitCommas(value);
     const parsed: unknown[] = [];
@@ -226,7 +246,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const at = this.rows.findIndex((r) => r.key === key);
     if (at < 0) return undefined;
     const row = this.rows[at]!;
-    const elements = this.parsedRow(row) as HeaderTypes[K][];
+    const elements = elementsOf(this.parsedRow(row)) as HeaderTypes[K][];
     const codec = CODECS[name];
     if (elements.length <= 1) this.rows.splice(at, 1);
     else {
@@ -243,6 +263,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   clone(): HeaderList {
     const copy = new HeaderList();
     copy.source = this.source;
+    copy.octets = this.octets;
     copy.rows = this.rows.map((row) => ({ ...row }));
     return copy;
   }

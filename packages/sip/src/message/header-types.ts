@@ -118,29 +118,30 @@ interface Codec<T> {
   parse(text: string): T;
   /**
    * The one-pass reader of the usual form, on a row's value still inside the message's head,
-   * text[from, to): the row's elements, or undefined for anything it does not take, which
-   * `parse` then reads from the cut string.
+   * text[from, to), scanning the head's octets (see octets.ts): the row's one element, or its
+   * elements, or undefined for anything it does not take, which `parse` then reads from the cut
+   * string.
    */
-  readonly span?: (text: string, from: number, to: number) => T[] | undefined;
+  readonly span?: (text: string, from: number, to: number, octets: Uint8Array) => T | T[] | undefined;
   format(value: T): string;
 }
 
-/** A span reader's one element, as the row's list. */
-function one<T>(value: T | undefined): T[] | undefined {
-  return value === undefined ? undefined : [value];
+const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) => parseNameAddr(t, header), span: (t, from, to, o) => parseCommonNameAddr(t, header, from, to, o), format: formatNameAddr });
+const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to, o) => parseCommonNameAddr(t, header, from, to, o), format: formatNameAddr });
+const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), span: (t, from, to, o) => wholeNumberAt(t, from, to, max, min, o), format: String });
+const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), span: tokenListAt, format: (v) => v });
+const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), span: credentialsAt, format: formatCredentials });
+
+/** A Contact row in the usual form; `*` (RFC 3261 §10.2.2) is for `parseContact`. */
+function contactAt(text: string, from: number, to: number, octets: Uint8Array): NameAddr | undefined {
+  return octets[from] === 42 ? undefined : parseCommonNameAddr(text, 'Contact', from, to, octets);
 }
 
-const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
-const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to) => one(parseCommonNameAddr(t, header, from, to)), format: formatNameAddr });
-const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), span: (t, from, to) => one(wholeNumberAt(t, from, to, max, min)), format: String });
-const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), span: tokenListAt, format: (v) => v });
-const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), span: (t, from, to) => one(credentialsAt(t, from, to)), format: formatCredentials });
-
 export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } = {
-  via: { list: true, parse: parseVia, span: (t, from, to) => one(parseCommonVia(t, from, to)), format: formatVia },
+  via: { list: true, parse: parseVia, span: parseCommonVia, format: formatVia },
   from: single('From'),
   to: single('To'),
-  contact: { list: true, parse: parseContact, format: formatNameAddr },
+  contact: { list: true, parse: parseContact, span: contactAt, format: formatNameAddr },
   route: nameAddr('Route'),
   'record-route': nameAddr('Record-Route'),
   path: nameAddr('Path'),
@@ -150,8 +151,8 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'referred-by': single('Referred-By'),
   'p-asserted-identity': nameAddr('P-Asserted-Identity'),
   'p-preferred-identity': nameAddr('P-Preferred-Identity'),
-  'call-id': { list: false, parse: parseCallId, span: (t, from, to) => one(callIdAt(t, from, to)), format: (v) => v },
-  cseq: { list: false, parse: parseCSeq, span: (t, from, to) => one(cseqAt(t, from, to)), format: formatCSeq },
+  'call-id': { list: false, parse: parseCallId, span: callIdAt, format: (v) => v },
+  cseq: { list: false, parse: parseCSeq, span: cseqAt, format: formatCSeq },
   rack: { list: false, parse: parseRAck, format: formatRAck },
   rseq: whole('RSeq', MAX_DELTA_SECONDS, 1),
   'max-forwards': whole('Max-Forwards', 255),
@@ -160,7 +161,7 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'min-expires': whole('Min-Expires', MAX_DELTA_SECONDS),
   'min-se': whole('Min-SE', MAX_DELTA_SECONDS),
   'session-expires': { list: false, parse: parseSessionExpires, format: formatSessionExpires },
-  'content-type': { list: false, parse: (t) => parseMediaType(t), span: (t, from, to) => one(mediaTypeAt(t, from, to)), format: formatMediaType },
+  'content-type': { list: false, parse: (t) => parseMediaType(t), span: mediaTypeAt, format: formatMediaType },
   require: tokens('Require'),
   supported: tokens('Supported'),
   unsupported: tokens('Unsupported'),

@@ -119,6 +119,7 @@ export class SipRequest extends SipMessageBase {
   /** The Request-URI as received, read on first use. */
   private target: string | undefined;
   private targetSource: string | undefined = undefined;
+  private targetOctets: Uint8Array | undefined = undefined;
   private targetStart = 0;
   private targetEnd = 0;
 
@@ -136,12 +137,13 @@ export class SipRequest extends SipMessageBase {
 
   /**
    * @internal the parser's: a request whose Request-URI, `target`, is read on first use, where it
-   * lies in the head (source[from, to)) when it has the usual form.
+   * lies in the head (source[from, to), whose octets are `octets`) when it has the usual form.
    */
-  static fromWire(method: string, target: string, headers: HeaderList, source: string, from: number, to: number): SipRequest {
+  static fromWire(method: string, target: string, headers: HeaderList, source: string, octets: Uint8Array, from: number, to: number): SipRequest {
     const request = new SipRequest(method, undefined as unknown as Uri, headers);
     request.target = target;
     request.targetSource = source;
+    request.targetOctets = octets;
     request.targetStart = from;
     request.targetEnd = to;
     return request;
@@ -154,7 +156,7 @@ export class SipRequest extends SipMessageBase {
 
   private readTarget(): Uri {
     const source = this.targetSource;
-    return (source === undefined ? undefined : parseCommonSipUri(source, this.targetStart, this.targetEnd)) ?? parseRequestUri(this.target!);
+    return (source === undefined ? undefined : parseCommonSipUri(source, this.targetStart, this.targetEnd, this.targetOctets)) ?? parseRequestUri(this.target!);
   }
 
   /** Replaces the Request-URI (a proxy retargeting, a UAC following a Route). */
@@ -162,6 +164,7 @@ export class SipRequest extends SipMessageBase {
     this.parsedUri = value;
     this.target = undefined;
     this.targetSource = undefined;
+    this.targetOctets = undefined;
   }
 
   /** @internal the serializer's: the Request-URI as received (while it is not replaced), else formatted. */

@@ -1,31 +1,37 @@
 // Header parameters (`;name=value`, RFC 3261 §25.1 generic-param): ordered, names
 // case-insensitive, values kept as written (a quoted value keeps its quotes).
-import { Scanner, isToken, isTokenChar } from './scanner.js';
+import { octetsOf } from './octets.js';
+import { Scanner, isToken, isTokenChar, tokenEnd } from './scanner.js';
 
 /** name, and value as written (with quotes if it was quoted), or null for a bare name. */
 export type Param = readonly [name: string, value: string | null];
 
 /**
  * `;name=value;name…` from `pos` to `to`, when every name and value is a bare token and there is
- * no whitespace; undefined otherwise (the scanner then reads it).
+ * no whitespace, scanning `octets` (text's, at the same offsets: see octets.ts); undefined
+ * otherwise (the scanner then reads it).
  */
-export function readSimpleParams(text: string, pos: number, to = text.length): Param[] | undefined {
+export function readSimpleParams(text: string, pos: number, to = text.length, octets: Uint8Array = octetsOf(text)): readonly Param[] | undefined {
+  if (pos >= to) return NO_PARAMS;
   const params: Param[] = [];
   while (pos < to) {
-    if (text.charCodeAt(pos) !== 59) return undefined;
+    if (octets[pos] !== 59) return undefined;
     const nameStart = ++pos;
-    while (pos < to && isTokenChar(text.charCodeAt(pos))) pos++;
+    pos = tokenEnd(octets, pos, to);
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
-    if (pos < to && text.charCodeAt(pos) === 61) {
+    if (pos < to && octets[pos] === 61) {
       const valueStart = ++pos;
-      while (pos < to && isTokenChar(text.charCodeAt(pos))) pos++;
+      pos = tokenEnd(octets, pos, to);
       if (pos === valueStart) return undefined;
       params.push([name, text.slice(valueStart, pos)]);
     } else params.push([name, null]);
   }
   return params;
 }
+
+/** The parameters of a value without any: one frozen array for all of them. */
+export const NO_PARAMS: readonly Param[] = Object.freeze([]);
 
 /** `token *( SEMI generic-param )`, the shape of Event, Subscription-State, Reason and others. */
 export function parseTokenWithParams(text: string, header: string, what: string): { token: string; params: Param[] } {

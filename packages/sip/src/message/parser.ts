@@ -8,6 +8,7 @@ import { HeaderList } from './header-list.js';
 import { canonicalName } from './header-names.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
 import { NAME_STEP, ROOT, knownAt, otherName } from './name-table.js';
+import { octetsOf } from './octets.js';
 import { isToken } from './scanner.js';
 
 /**
@@ -123,20 +124,23 @@ export interface ParsedHead {
 
 /**
  * @internal the head (start line + headers) in buf[0, end); also used by the stream framer. The
- * octets are read as latin1, so a character offset is an octet offset. Header values are UTF-8
- * (RFC 3261 §7.3.1): a head with any octet above 0x7F is read again, decoded as UTF-8.
+ * octets are read as latin1, so a character offset is an octet offset, and the readers scan
+ * `buf` itself (a parsed message reads its headers from it later, as its body: `buf` must not
+ * change). Header values are UTF-8 (RFC 3261 §7.3.1): a head with any octet above 0x7F is read
+ * again, decoded as UTF-8, beside octets made from that text.
  */
 export function parseHead(buf: Buffer, end: number, limits: Required<ParseLimits>): ParsedHead {
   const text = buf.toString('latin1', 0, end);
-  const head = readHead(text, limits);
+  const head = readHead(text, buf, limits);
   // (the stream framer's buffer may hold more messages after this one: only the head is checked)
   if (end === buf.length ? isAscii(buf) || isAscii(buf.subarray(0, head.headEnd)) : isAscii(buf.subarray(0, head.headEnd))) return head;
-  const utf8 = readHead(buf.toString('utf8', 0, head.headEnd), limits);
+  const utf8Text = buf.toString('utf8', 0, head.headEnd);
+  const utf8 = readHead(utf8Text, octetsOf(utf8Text), limits);
   return { message: utf8.message, contentLength: utf8.contentLength, headEnd: head.headEnd, complete: head.complete };
 }
 
-/** The start line and header rows of `text`; offsets are in `text`. */
-function readHead(text: string, limits: Required<ParseLimits>): ParsedHead {
+/** The start line and header rows of `text` (`octets` are its octets); offsets are in `text`. */
+function readHead(text: string, octets: Uint8Array, limits: Required<ParseLimits>): ParsedHead {
   // leading CRLFs before a message are ignored (RFC 3261 §7.5)
   const length = text.length;
   let pos = 0;
@@ -146,10 +150,10 @@ function readHead(text: string, limits: Required<ParseLimits>): ParsedHead {
   const lineEnd = eol > pos && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
   if (lineEnd - pos > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
   if (lineEnd === pos) throw new SipParseError('an empty message');
-  const message = parseStartLine(text.slice(pos, lineEnd), text, pos);
+  const message = parseStartLine(text.slice(pos, lineEnd), text, octets, pos);
   const headers = message.headers;
-  headers.setSource(text);
-  const rows = readHeaderRows(text, eol + 1, headers, limits);
+  headers.setSource(text, octets);
+  const rows = readHeaderRows(text, octets, eol + 1, headers, limits);
   if (rows.contentLengths > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
   const contentLength = rows.contentLengths === 0 ? undefined : rows.contentLength >= 0 ? rows.contentLength : headers.first('content-length');
   if (rows.cseqs > 0 && message.kind === 'request') checkCSeqMethod(message);
@@ -169,7 +173,7 @@ interface Rows {
 /**
  * Header rows from `from` to the empty line, continuation lines folded in with one space.
  */
-function readHeaderRows(head: string, from: number, headers: HeaderList, limits: Required<ParseLimits>): Rows {
+function readHeaderRows(head: string, octets: Uint8Array, from: number, headers: HeaderList, limits: Required<ParseLimits>): Rows {
   const seen: Rows = { contentLengths: 0, contentLength: -1, cseqs: 0, end: -1 };
   let pos = from;
   let rows = 0;
@@ -179,14 +183,14 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
     // the name: token characters (walking the trie of known names), then optional whitespace and the colon
     let nameEnd = pos;
     let state = ROOT;
-    let c = head.charCodeAt(nameEnd);
+    let c = octets[nameEnd]!;
     let step: number;
     while (c < 128 && (step = NAME_STEP[(state << 7) | c]!) !== 0) {
       state = step;
-      c = head.charCodeAt(++nameEnd);
+      c = ++nameEnd < length ? octets[nameEnd]! : 0;
     }
     if (nameEnd === pos) {
-      if (c === LF || (c === CR && head.charCodeAt(pos + 1) === LF)) {
+      if (c === LF || (c === CR && pos + 1 < length && octets[pos + 1] === LF)) {
         seen.end = pos + (c === LF ? 1 : 2); // the empty line
         return seen;
       }
@@ -194,31 +198,31 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
       if (c === 32 || c === 9) throw new SipParseError('a continuation line right after the start line');
     }
     let colon = nameEnd;
-    while (c === 32 || c === 9) c = head.charCodeAt(++colon);
+    while (c === 32 || c === 9) c = ++colon < length ? octets[colon]! : 0;
     if (c !== COLON || nameEnd === pos) throw badRow(head, pos, colon);
     if (++rows > limits.maxHeaders) throw new SipParseError(`more than ${limits.maxHeaders} header rows`);
     let eol = head.indexOf('\n', colon);
     if (eol < 0) eol = length;
-    let stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
-    if (hasBareCr(head, colon, stop)) throw bareCr(head, pos, nameEnd);
+    let stop = octets[eol - 1] === CR ? eol - 1 : eol;
+    if (hasBareCr(head, octets, colon, stop)) throw bareCr(head, pos, nameEnd);
     // the value's span, trimmed
     let start = colon + 1;
-    while (start < stop && ((c = head.charCodeAt(start)) === 32 || c === 9)) start++;
+    while (start < stop && ((c = octets[start]!) === 32 || c === 9)) start++;
     let end = stop;
-    while (end > start && ((c = head.charCodeAt(end - 1)) === 32 || c === 9)) end--;
+    while (end > start && ((c = octets[end - 1]!) === 32 || c === 9)) end--;
     let next = eol + 1;
     const known = knownAt(state) ?? otherName(head, pos, nameEnd);
     let folded = false;
     const key = known.key;
-    if (next < length && ((c = head.charCodeAt(next)) === 32 || c === 9)) {
+    if (next < length && ((c = octets[next]!) === 32 || c === 9)) {
       // continuation lines (starting with SP or HT) belong to this row, joined by one space
       folded = true;
       let value = head.slice(start, end);
-      while (next < length && ((c = head.charCodeAt(next)) === 32 || c === 9)) {
+      while (next < length && ((c = octets[next]!) === 32 || c === 9)) {
         eol = head.indexOf('\n', next);
         if (eol < 0) eol = length;
-        stop = head.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
-        if (hasBareCr(head, next, stop)) throw bareCr(head, pos, nameEnd);
+        stop = octets[eol - 1] === CR ? eol - 1 : eol;
+        if (hasBareCr(head, octets, next, stop)) throw bareCr(head, pos, nameEnd);
         const more = trimValue(head, next, stop);
         value = value === '' ? more : more === '' ? value : `${value} ${more}`;
         next = eol + 1;
@@ -236,12 +240,12 @@ function readHeaderRows(head: string, from: number, headers: HeaderList, limits:
         let n = 0;
         let i = start;
         for (; i < end; i++) {
-          const d = head.charCodeAt(i) - 48;
+          const d = octets[i]! - 48;
           if (d < 0 || d > 9) break;
           n = n * 10 + d;
         }
         if (i === end) {
-          headers.setLastParsed([n]);
+          headers.setLastParsed(n);
           seen.contentLength = n;
         }
       }
@@ -259,10 +263,10 @@ const COLON = 58;
  * not be written back (the serializer refuses it), so it is refused here, where it is read.
  * Usually the first CR from `from` is the line's own, at `to`: one native search per row.
  */
-function hasBareCr(head: string, from: number, to: number): boolean {
-  if (head.charCodeAt(to) === CR) return head.indexOf('\r', from) < to;
+function hasBareCr(head: string, octets: Uint8Array, from: number, to: number): boolean {
+  if (to < head.length && octets[to] === CR) return head.indexOf('\r', from) < to;
   // a line ended by a bare LF (lenient): search only the line itself
-  for (let i = from; i < to; i++) if (head.charCodeAt(i) === CR) return true;
+  for (let i = from; i < to; i++) if (octets[i] === CR) return true;
   return false;
 }
 
@@ -294,8 +298,8 @@ function parseVersion(text: string): string {
   return SIP_VERSION;
 }
 
-/** The start line `line`, which begins at `offset` in the head `source`. */
-function parseStartLine(line: string, source: string, offset: number): SipMessage {
+/** The start line `line`, which begins at `offset` in the head `source` (`octets` are its octets). */
+function parseStartLine(line: string, source: string, octets: Uint8Array, offset: number): SipMessage {
   // Exactly one SP between the elements (RFC 3261 §7.1, RFC 4475 §3.1.2.9 and §3.1.2.10).
   if (((line.charCodeAt(0) | 32) === 115 && (line.charCodeAt(1) | 32) === 105 && (line.charCodeAt(2) | 32) === 112 && line.charCodeAt(3) === 47)) {
     const sp1 = line.indexOf(' ');
@@ -323,7 +327,7 @@ function parseStartLine(line: string, source: string, offset: number): SipMessag
   const parsedVersion = parseVersion(version);
   if (target.startsWith('<')) throw new SipParseError('the Request-URI is enclosed in <>');
   if (target.indexOf(':') <= 0) throw new SipParseError(`the Request-URI ${JSON.stringify(target.slice(0, 60))} has no scheme`, 400, 'Request-URI');
-  const request = SipRequest.fromWire(method, target, new HeaderList(), source, offset + sp1 + 1, offset + sp2);
+  const request = SipRequest.fromWire(method, target, new HeaderList(), source, octets, offset + sp1 + 1, offset + sp2);
   request.version = parsedVersion;
   return request;
 }

@@ -12,13 +12,16 @@ export function isTokenChar(code: number): boolean {
   return code < 128 && TOKEN[code] === 1;
 }
 
-/** The end of the run of token characters in text[from, to) that starts at `from`. */
-export function tokenEnd(text: string, from: number, to: number): number {
+/** The end of the run of token characters in octets[from, to) that starts at `from`. */
+export function tokenEnd(octets: Uint8Array, from: number, to: number): number {
   let pos = from;
-  let c: number;
-  while (pos < to && (c = text.charCodeAt(pos)) < 128 && TOKEN_CHARS[c] === 1) pos++;
+  while (pos < to && TOKEN_OCTETS[octets[pos]!] === 1) pos++;
   return pos;
 }
+
+/** TOKEN_CHARS over every octet value (0 above 0x7F): one load per octet, no range check. */
+const TOKEN_OCTETS = new Uint8Array(256);
+TOKEN_OCTETS.set(TOKEN_CHARS);
 
 export function isToken(text: string): boolean {
   if (text.length === 0) return false;

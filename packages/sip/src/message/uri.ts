@@ -3,7 +3,8 @@
 // equals u (the bytes may differ where the sender escaped more than it had to).
 import { isIPv6 } from 'node:net';
 import { SipParseError } from './errors.js';
-import { sameName } from './params.js';
+import { octetsOf } from './octets.js';
+import { NO_PARAMS, sameName } from './params.js';
 
 /** A URI parameter or header: name, and value (null for a bare name like `lr`). */
 export type UriParam = readonly [name: string, value: string | null];
@@ -211,19 +212,20 @@ for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-
 
 /**
  * `sip:` / `sips:` URIs of the usual shape — plain user, hostname or IPv4, optional port, plain
- * parameters, no password, escapes or headers — read in one pass; undefined for anything else
- * (parseUri's general path then reads it, with the same result).
+ * parameters, no password, escapes or headers — read in one pass from text[from, to), scanning
+ * `octets` (text's, at the same offsets: see octets.ts); undefined for anything else (parseUri's
+ * general path then reads it, with the same result).
  */
-export function parseCommonSipUri(text: string, from = 0, to = text.length): SipUri | undefined {
+export function parseCommonSipUri(text: string, from = 0, to = text.length, octets: Uint8Array = octetsOf(text)): SipUri | undefined {
   let pos: number;
   let scheme: 'sip' | 'sips';
   // "sip:" or "sips:"
-  if (to - from < 5 || text.charCodeAt(from) !== 115 || text.charCodeAt(from + 1) !== 105 || text.charCodeAt(from + 2) !== 112) return undefined;
-  const fourth = text.charCodeAt(from + 3);
+  if (to - from < 5 || octets[from] !== 115 || octets[from + 1] !== 105 || octets[from + 2] !== 112) return undefined;
+  const fourth = octets[from + 3];
   if (fourth === 58) {
     scheme = 'sip';
     pos = from + 4;
-  } else if (fourth === 115 && text.charCodeAt(from + 4) === 58) {
+  } else if (fourth === 115 && octets[from + 4] === 58) {
     scheme = 'sips';
     pos = from + 5;
   } else return undefined;
@@ -234,47 +236,42 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
   if (at >= to) at = -1;
   if (at >= 0) {
     if (at === pos) return undefined;
-    for (let i = pos; i < at; i++) {
-      c = text.charCodeAt(i);
-      if (!(c < 128 && PLAIN_PART[c] === 1)) return undefined;
-    }
+    for (let i = pos; i < at; i++) if (PLAIN_PART[octets[i]!] !== 1) return undefined;
     user = text.slice(pos, at);
     pos = at + 1;
   }
   // hostname labels: letters, digits and inner '-', joined by single dots
   const hostStart = pos;
-  let prev = 46;
-  for (; pos < to; pos++) {
-    c = text.charCodeAt(pos);
-    if (!(c < 128 && HOST_NAME[c] === 1)) break;
-    if (c === 46) {
-      if (prev === 46 || prev === 45) return undefined;
-    } else if (c === 45 && prev === 46) return undefined;
-    prev = c;
+  for (;;) {
+    const label = pos;
+    while (pos < to && LABEL[octets[pos]!] === 1) pos++;
+    if (pos === label || octets[label] === 45 || octets[pos - 1] === 45) return undefined;
+    if (pos < to && octets[pos] === 46) pos++;
+    else break;
   }
-  if (prev === 46 || prev === 45) return undefined;
   const host = text.slice(hostStart, pos);
   let port: number | null = null;
-  if (pos < to && text.charCodeAt(pos) === 58) {
+  if (pos < to && octets[pos] === 58) {
     const digits = ++pos;
     let value = 0;
-    while (pos < to && isDigit((c = text.charCodeAt(pos)))) {
-      value = value * 10 + (c - 48);
+    while (pos < to && (c = octets[pos]! - 48) >= 0 && c <= 9) {
+      value = value * 10 + c;
       pos++;
     }
     if (pos === digits || pos - digits > 5 || value > 65535) return undefined;
     port = value;
   }
+  if (pos === to) return { scheme, user, password: null, host, port, params: NO_PARAMS, headers: NO_HEADERS };
   const params: UriParam[] = [];
   while (pos < to) {
-    if (text.charCodeAt(pos) !== 59) return undefined;
+    if (octets[pos] !== 59) return undefined;
     const nameStart = ++pos;
-    while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN_PART[c] === 1) pos++;
+    while (pos < to && PLAIN_PART[octets[pos]!] === 1) pos++;
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
-    if (pos < to && text.charCodeAt(pos) === 61) {
+    if (pos < to && octets[pos] === 61) {
       const valueStart = ++pos;
-      while (pos < to && (c = text.charCodeAt(pos)) < 128 && PLAIN_PART[c] === 1) pos++;
+      while (pos < to && PLAIN_PART[octets[pos]!] === 1) pos++;
       if (pos === valueStart) return undefined;
       params.push([name, text.slice(valueStart, pos)]);
     } else params.push([name, null]);
@@ -285,12 +282,13 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length): Sip
 /** The headers of a URI without any (one frozen array for all of them). */
 const NO_HEADERS: SipUri['headers'] = Object.freeze([]);
 
-/** PLAIN without '=' and '&': what a user part, a parameter name or value holds on the one-pass path. */
-const PLAIN_PART = PLAIN.map((v, c) => (c === 61 || c === 38 ? 0 : v));
+/** PLAIN without '=' and '&', over every octet: what a user part, a parameter name or value holds on the one-pass path. */
+const PLAIN_PART = new Uint8Array(256);
+PLAIN_PART.set(PLAIN.map((v, c) => (c === 61 || c === 38 ? 0 : v)));
 
-/** Letters, digits, '-' and '.': what a hostname holds. */
-const HOST_NAME = new Uint8Array(128);
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.') HOST_NAME[c.charCodeAt(0)] = 1;
+/** Letters, digits and '-', over every octet: what a hostname's label holds. */
+const LABEL = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-') LABEL[c.charCodeAt(0)] = 1;
 
 function parseParams(text: string, whole: string, header: string | undefined): UriParam[] {
   const params: UriParam[] = [];

@@ -2,6 +2,7 @@
 // WWW-Authenticate, Proxy-Authenticate, Authorization, Proxy-Authorization. One challenge or
 // credentials per row; never split on commas between rows.
 import { SipParseError } from '../errors.js';
+import { octetsOf } from '../octets.js';
 import { Scanner, quote, tokenEnd } from '../scanner.js';
 
 /**
@@ -24,41 +25,42 @@ export function parseCredentials(text: string, header: string): Credentials {
 
 /**
  * The usual form — `Scheme name=token, name="quoted without escapes", …` — read where it lies in
- * the head, text[from, to); undefined for anything else (the scanner then reads it).
+ * the head, text[from, to), scanning `octets` (text's, at the same offsets: see octets.ts);
+ * undefined for anything else (the scanner then reads it).
  */
-export function credentialsAt(text: string, from: number, to: number): Credentials | undefined {
-  let pos = tokenEnd(text, from, to);
+export function credentialsAt(text: string, from: number, to: number, octets: Uint8Array = octetsOf(text)): Credentials | undefined {
+  let pos = tokenEnd(octets, from, to);
   let c = 0;
   if (pos === from) return undefined;
   const scheme = text.slice(from, pos);
   const params: [string, string][] = [];
   if (pos === to) return { scheme, params };
-  if (text.charCodeAt(pos) !== 32) return undefined;
+  if (octets[pos] !== 32) return undefined;
   // a quoted-pair anywhere is for the scanner; without one, a quoted value ends at the next quote
   const backslash = text.indexOf('\\', pos);
   if (backslash >= 0 && backslash < to) return undefined;
   pos++;
   for (;;) {
-    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    while (pos < to && ((c = octets[pos]!) === 32 || c === 9)) pos++;
     const nameStart = pos;
-    pos = tokenEnd(text, pos, to);
-    if (pos === nameStart || pos === to || text.charCodeAt(pos) !== 61) return undefined;
+    pos = tokenEnd(octets, pos, to);
+    if (pos === nameStart || pos === to || octets[pos] !== 61) return undefined;
     const name = text.slice(nameStart, pos);
     pos++;
     let value: string;
-    if (pos < to && text.charCodeAt(pos) === 34) {
+    if (pos < to && octets[pos] === 34) {
       const valueStart = ++pos;
       pos = text.indexOf('"', pos);
       if (pos < 0 || pos >= to) return undefined;
       value = text.slice(valueStart, pos++);
     } else {
       const valueStart = pos;
-      pos = tokenEnd(text, pos, to);
+      pos = tokenEnd(octets, pos, to);
       if (pos === valueStart) return undefined;
       value = text.slice(valueStart, pos);
     }
     params.push([name, value]);
-    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    while (pos < to && ((c = octets[pos]!) === 32 || c === 9)) pos++;
     if (pos === to) return { scheme, params };
     if (c !== 44) return undefined;
     pos++;

@@ -1,4 +1,5 @@
 // CSeq (RFC 3261 §20.16) and RAck (RFC 3262 §7.2): sequence numbers and the method they count.
+import { octetsOf } from '../octets.js';
 import { Scanner, isToken, tokenEnd } from '../scanner.js';
 
 /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
@@ -24,18 +25,21 @@ function readNumber(s: Scanner, what: string, max: number): number {
   return value;
 }
 
-/** The usual form, `digits SP method`, read where it lies in the head, text[from, to); undefined for anything else. */
-export function cseqAt(text: string, from: number, to: number): CSeq | undefined {
+/**
+ * The usual form, `digits SP method`, read where it lies in the head, text[from, to), scanning
+ * `octets` (text's, at the same offsets: see octets.ts); undefined for anything else.
+ */
+export function cseqAt(text: string, from: number, to: number, octets: Uint8Array = octetsOf(text)): CSeq | undefined {
   let seq = 0;
   let pos = from;
   let c = 0;
-  while (pos < to && (c = text.charCodeAt(pos)) >= 48 && c <= 57) {
+  while (pos < to && (c = octets[pos]!) >= 48 && c <= 57) {
     seq = seq * 10 + (c - 48);
     pos++;
   }
   if (pos === from || pos - from > 10 || seq > MAX_CSEQ || c !== 32) return undefined;
   const methodStart = ++pos;
-  pos = tokenEnd(text, pos, to);
+  pos = tokenEnd(octets, pos, to);
   if (pos !== to || pos === methodStart) return undefined;
   return { seq, method: text.slice(methodStart, to) };
 }

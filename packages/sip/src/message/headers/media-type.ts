@@ -1,5 +1,6 @@
 // Content-Type (RFC 3261 §20.15): type/subtype with parameters.
 import { type Param, formatParams, readParams, readSimpleParams } from '../params.js';
+import { octetsOf } from '../octets.js';
 import { Scanner, tokenEnd } from '../scanner.js';
 
 /**
@@ -25,14 +26,17 @@ export function parseMediaType(text: string, header = 'Content-Type'): MediaType
   return { type, subtype, params };
 }
 
-/** `type/subtype;name=token…` without whitespace, read where it lies in the head, text[from, to); undefined for anything else. */
-export function mediaTypeAt(text: string, from: number, to: number): MediaType | undefined {
-  let pos = tokenEnd(text, from, to);
-  if (pos === from || pos === to || text.charCodeAt(pos) !== 47) return undefined;
+/**
+ * `type/subtype;name=token…` without whitespace, read where it lies in the head, text[from, to),
+ * scanning `octets` (text's, at the same offsets: see octets.ts); undefined for anything else.
+ */
+export function mediaTypeAt(text: string, from: number, to: number, octets: Uint8Array = octetsOf(text)): MediaType | undefined {
+  let pos = tokenEnd(octets, from, to);
+  if (pos === from || pos === to || octets[pos] !== 47) return undefined;
   const slash = pos++;
-  pos = tokenEnd(text, pos, to);
+  pos = tokenEnd(octets, pos, to);
   if (pos === slash + 1) return undefined;
-  const params = readSimpleParams(text, pos, to);
+  const params = readSimpleParams(text, pos, to, octets);
   if (params === undefined) return undefined;
   return { type: text.slice(from, slash).toLowerCase(), subtype: text.slice(slash + 1, pos).toLowerCase(), params };
 }

@@ -1,7 +1,8 @@
 // name-addr / addr-spec with header parameters (RFC 3261 §20.10, §20.20, §20.39, §25.1): From, To,
 // Contact, Route, Record-Route, Reply-To, Refer-To, P-Asserted-Identity, Path, Service-Route…
 import { type Param, formatParams, readParams, readSimpleParams } from '../params.js';
-import { Scanner, isTokenChar, quote } from '../scanner.js';
+import { octetsOf } from '../octets.js';
+import { Scanner, isTokenChar, quote, tokenEnd } from '../scanner.js';
 import { formatUri, parseCommonSipUri, parseUri, parseUriGeneral, type Uri } from '../uri.js';
 
 /**
@@ -32,9 +33,10 @@ export function parseNameAddr(text: string, header: string): NameAddr {
 /**
  * The usual forms — `Name Words <uri>;p=v`, `"Quoted" <uri>;p=v`, `<uri>;p`, `uri;p=v` — with single
  * spaces, no escapes and token parameters, read in one pass from text[from, to) (a value inside
- * the message's head, uncut); undefined for anything else.
+ * the message's head, uncut), scanning `octets` (text's, at the same offsets: see octets.ts);
+ * undefined for anything else.
  */
-export function parseCommonNameAddr(text: string, header: string, from = 0, to = text.length): NameAddr | undefined {
+export function parseCommonNameAddr(text: string, header: string, from = 0, to = text.length, octets: Uint8Array = octetsOf(text)): NameAddr | undefined {
   let lt = text.indexOf('<', from);
   if (lt >= to) lt = -1;
   let displayName: string | null = null;
@@ -44,20 +46,20 @@ export function parseCommonNameAddr(text: string, header: string, from = 0, to =
   if (lt >= 0) {
     if (lt > from) {
       let end = lt;
-      if (text.charCodeAt(end - 1) === 32) end--;
-      if (text.charCodeAt(from) === 34) {
-        if (end - from < 2 || text.charCodeAt(end - 1) !== 34) return undefined;
+      if (octets[end - 1] === 32) end--;
+      if (octets[from] === 34) {
+        if (end - from < 2 || octets[end - 1] !== 34) return undefined;
         for (let i = from + 1; i < end - 1; i++) {
-          const c = text.charCodeAt(i);
+          const c = octets[i];
           if (c === 34 || c === 92) return undefined;
         }
         displayName = text.slice(from + 1, end - 1);
       } else {
-        for (let i = from; i < end; i++) {
-          const c = text.charCodeAt(i);
-          if (!(isTokenChar(c) || (c === 32 && i > from && text.charCodeAt(i - 1) !== 32))) return undefined;
+        // tokens joined by single spaces
+        for (let i = tokenEnd(octets, from, end); i < end; i = tokenEnd(octets, i + 1, end)) {
+          if (octets[i] !== 32 || i === from || octets[i - 1] === 32) return undefined;
         }
-        if (end === from || text.charCodeAt(end - 1) === 32) return undefined;
+        if (end === from || octets[end - 1] === 32) return undefined;
         displayName = text.slice(from, end);
       }
     }
@@ -69,18 +71,19 @@ export function parseCommonNameAddr(text: string, header: string, from = 0, to =
   } else {
     let semi = text.indexOf(';', from);
     if (semi < 0 || semi >= to) semi = to;
+    // no URI headers, quotes, or a comma (a list of addr-specs is for the splitting reader)
     for (let i = from; i < semi; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 63 || c === 34) return undefined;
+      const c = octets[i];
+      if (c === 63 || c === 34 || c === 44) return undefined;
     }
     uriStart = from;
     uriEnd = semi;
     pos = semi;
   }
-  if (uriEnd === uriStart || text.charCodeAt(uriStart) === 32 || text.charCodeAt(uriEnd - 1) === 32) return undefined;
-  const params = readSimpleParams(text, pos, to);
+  if (uriEnd === uriStart || octets[uriStart] === 32 || octets[uriEnd - 1] === 32) return undefined;
+  const params = readSimpleParams(text, pos, to, octets);
   if (params === undefined) return undefined;
-  const uri = parseCommonSipUri(text, uriStart, uriEnd) ?? parseUriGeneral(text.slice(uriStart, uriEnd), header);
+  const uri = parseCommonSipUri(text, uriStart, uriEnd, octets) ?? parseUriGeneral(text.slice(uriStart, uriEnd), header);
   return { displayName, uri, params };
 }
 

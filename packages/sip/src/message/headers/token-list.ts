@@ -1,6 +1,7 @@
 // Headers that are comma lists of tokens (option-tags, methods, event packages): Require,
 // Supported, Unsupported, Proxy-Require, Allow, Allow-Events, Accept-Encoding, Content-Encoding.
 import { SipParseError } from '../errors.js';
+import { octetsOf } from '../octets.js';
 import { isToken, tokenEnd } from '../scanner.js';
 
 /** One list element: a token (the caller splits rows on commas). */
@@ -11,23 +12,23 @@ export function parseTokenItem(text: string, header: string): string {
 }
 
 /**
- * A row's tokens, `token *(LWS "," LWS token)`, read where they lie in the head, text[from, to);
- * undefined for anything else (an empty element, a bad character), which the splitting reader
- * then reads and reports.
+ * A row's tokens, `token *(LWS "," LWS token)`, read where they lie in the head, text[from, to),
+ * scanning `octets` (text's, at the same offsets: see octets.ts); undefined for anything else (an
+ * empty element, a bad character), which the splitting reader then reads and reports.
  */
-export function tokenListAt(text: string, from: number, to: number): string[] | undefined {
+export function tokenListAt(text: string, from: number, to: number, octets: Uint8Array = octetsOf(text)): string[] | undefined {
   const items: string[] = [];
   let pos = from;
   for (;;) {
     const start = pos;
     let c = 0;
-    pos = tokenEnd(text, pos, to);
+    pos = tokenEnd(octets, pos, to);
     if (pos === start) return undefined;
     items.push(text.slice(start, pos));
-    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    while (pos < to && ((c = octets[pos]!) === 32 || c === 9)) pos++;
     if (pos === to) return items;
     if (c !== 44) return undefined;
     pos++;
-    while (pos < to && ((c = text.charCodeAt(pos)) === 32 || c === 9)) pos++;
+    while (pos < to && ((c = octets[pos]!) === 32 || c === 9)) pos++;
   }
 }

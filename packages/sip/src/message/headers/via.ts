@@ -1,6 +1,7 @@
 // Via (RFC 3261 §20.42, §18.2.1; rport of RFC 3581): sent-protocol, sent-by and parameters.
 import { type Param, formatParams, paramValue, readParams, sameName } from '../params.js';
 import { Scanner, tokenEnd } from '../scanner.js';
+import { octetsOf } from '../octets.js';
 import { isIpv6Reference } from '../uri.js';
 
 /**
@@ -35,56 +36,51 @@ export function parseVia(text: string): Via {
 /** "SIP/2.0/" */
 const PREFIX = [83, 73, 80, 47, 50, 46, 48, 47];
 
-/** The code at `pos`, or -1 at or past `to`. */
-function codeAt(text: string, pos: number, to: number): number {
-  return pos < to ? text.charCodeAt(pos) : -1;
-}
+/** HOST_CHARS over every octet (0 above 0x7F). */
+const HOST_OCTETS = new Uint8Array(256);
+HOST_OCTETS.set(HOST_CHARS);
 
 /**
  * The form nearly every Via has — "SIP/2.0/UDP host[:port];name=token;name" with one space and
- * no quotes — read in one pass from text[from, to) (a value inside the message's head, uncut);
- * undefined for anything else (the general reader takes it).
+ * no quotes — read in one pass from text[from, to) (a value inside the message's head, uncut),
+ * scanning `octets` (text's, at the same offsets: see octets.ts); undefined for anything else
+ * (the general reader takes it).
  */
-export function parseCommonVia(text: string, from = 0, to = text.length): Via | undefined {
+export function parseCommonVia(text: string, from = 0, to = text.length, octets: Uint8Array = octetsOf(text)): Via | undefined {
   if (to - from < 10) return undefined;
-  for (let i = 0; i < 8; i++) if (text.charCodeAt(from + i) !== PREFIX[i]) return undefined;
+  for (let i = 0; i < 8; i++) if (octets[from + i] !== PREFIX[i]) return undefined;
   const tokenStart = from + 8;
-  let pos = tokenEnd(text, tokenStart, to);
-  let c = codeAt(text, pos, to);
-  if (pos === tokenStart || c !== 32) return undefined;
-  const transport = transportAt(text, tokenStart, pos);
+  let pos = tokenEnd(octets, tokenStart, to);
+  if (pos === tokenStart || pos === to || octets[pos] !== 32) return undefined;
+  const transport = transportAt(octets, text, tokenStart, pos);
   const hostStart = ++pos;
-  c = codeAt(text, pos, to);
-  while (c >= 0 && c < 128 && HOST_CHARS[c] === 1) c = codeAt(text, ++pos, to);
+  while (pos < to && HOST_OCTETS[octets[pos]!] === 1) pos++;
   if (pos === hostStart) return undefined;
   const host = text.slice(hostStart, pos);
   let port: number | null = null;
-  if (c === 58) {
+  if (pos < to && octets[pos] === 58) {
     const digits = ++pos;
-    c = codeAt(text, pos, to);
-    while (c >= 48 && c <= 57) c = codeAt(text, ++pos, to);
-    port = numberIn(text, digits, pos, 5, 65535);
+    while (pos < to && isDigit(octets[pos]!)) pos++;
+    port = numberIn(octets, digits, pos, 5, 65535);
     if (port < 0) return undefined;
   }
   const params: Param[] = [];
   while (pos < to) {
-    if (c !== 59) return undefined;
+    if (octets[pos] !== 59) return undefined;
     const nameStart = ++pos;
-    pos = tokenEnd(text, pos, to);
-    c = codeAt(text, pos, to);
+    pos = tokenEnd(octets, pos, to);
     const nameLength = pos - nameStart;
     if (nameLength === 0) return undefined;
     const name = text.slice(nameStart, pos);
-    if (c === 61) {
+    if (pos < to && octets[pos] === 61) {
       const valueStart = ++pos;
-      pos = tokenEnd(text, pos, to);
-      c = codeAt(text, pos, to);
+      pos = tokenEnd(octets, pos, to);
       if (pos === valueStart) return undefined;
       // ttl is 0..255 and rport (with a value) a port
       if (nameLength === 3 && sameName(name, 'ttl')) {
-        if (numberIn(text, valueStart, pos, 3, 255) < 0) return undefined;
+        if (numberIn(octets, valueStart, pos, 3, 255) < 0) return undefined;
       } else if (nameLength === 5 && sameName(name, 'rport')) {
-        if (numberIn(text, valueStart, pos, 5, 65535) < 0) return undefined;
+        if (numberIn(octets, valueStart, pos, 5, 65535) < 0) return undefined;
       }
       params.push([name, text.slice(valueStart, pos)]);
     } else {
@@ -96,12 +92,16 @@ export function parseCommonVia(text: string, from = 0, to = text.length): Via | 
   return { protocol: SIP_2_0, transport, host, port, params };
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** The transport token text[from, to), upper case. */
-function transportAt(text: string, from: number, to: number): string {
-  const a = text.charCodeAt(from);
-  const b = text.charCodeAt(from + 1);
+function transportAt(octets: Uint8Array, text: string, from: number, to: number): string {
+  const a = octets[from];
+  const b = octets[from + 1];
   if (to - from === 3) {
-    const c = text.charCodeAt(from + 2);
+    const c = octets[from + 2];
     if (a === 85 && b === 68 && c === 80) return 'UDP';
     if (a === 84 && b === 67 && c === 80) return 'TCP';
     if (a === 84 && b === 76 && c === 83) return 'TLS';
@@ -110,12 +110,12 @@ function transportAt(text: string, from: number, to: number): string {
   return text.slice(from, to).toUpperCase();
 }
 
-/** The number text[from, to) when it is 1 to `digits` digits and at most `max`, else -1. */
-function numberIn(text: string, from: number, to: number, digits: number, max: number): number {
+/** The number octets[from, to) when it is 1 to `digits` digits and at most `max`, else -1. */
+function numberIn(octets: Uint8Array, from: number, to: number, digits: number, max: number): number {
   if (to === from || to - from > digits) return -1;
   let value = 0;
   for (let i = from; i < to; i++) {
-    const d = text.charCodeAt(i) - 48;
+    const d = octets[i]! - 48;
     if (!(d >= 0 && d <= 9)) return -1;
     value = value * 10 + d;
   }
