@@ -6,7 +6,7 @@
 // and a request beyond the queue fails with QueueFullError, so it stays bounded all the same.
 import createDebug from 'debug';
 import { sendAfter } from '@switchboard/actor';
-import { Tick } from './messages.js';
+import { TICKS } from './messages.js';
 import { READ_AHEAD, type State } from './state.js';
 
 const log = createDebug('switchboard:smpp:flow');
@@ -40,7 +40,7 @@ export function updateReading(state: State): void {
 function armStall(state: State, delay: number): void {
   if (state.stallArmed) return;
   state.stallArmed = true;
-  sendAfter(state.self, new Tick('stall') as never, delay);
+  sendAfter(state.self, TICKS.stall as never, delay);
 }
 
 /** The stall tick: true when the peer has been stuck for the whole `stallTimeout`. */

@@ -21,6 +21,14 @@ export class Written {
 export class Tick {
   constructor(readonly kind: 'responses' | 'enquire_link' | 'inactivity' | 'pump' | 'stall') {}
 }
+/** The one Tick of each kind: a tick carries nothing else, so none is made per timer. */
+export const TICKS: { readonly [K in Tick['kind']]: Tick } = {
+  responses: new Tick('responses'),
+  enquire_link: new Tick('enquire_link'),
+  inactivity: new Tick('inactivity'),
+  pump: new Tick('pump'),
+  stall: new Tick('stall'),
+};
 /** `sendPdu` travels as a cast of this. */
 export class SendPdu {
   constructor(readonly pdu: Pdu) {}

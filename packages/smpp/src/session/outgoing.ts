@@ -10,7 +10,7 @@ import type { Pdu } from '../pdu/types.js';
 import { allows, boundStateOf, isBound } from './bind-state.js';
 import { BindStateError, QueueFullError, SessionClosedError, WindowTimeoutError } from './errors.js';
 import { updateReading } from './flow-control.js';
-import { Tick, Written, type RequestOutcome } from './messages.js';
+import { TICKS, Written, type RequestOutcome } from './messages.js';
 import type { SessionResult } from './session.js';
 import { SUBMITS, bindEvent, countInFlight, isRequest, nextSequence, type State } from './state.js';
 
@@ -139,13 +139,13 @@ export function armResponses(state: State): void {
   if (state.responsesAt !== null && state.responsesAt <= next) return;
   if (state.responsesTimer !== null) cancelTimer(state.responsesTimer);
   state.responsesAt = next;
-  state.responsesTimer = sendAfter(state.self, new Tick('responses') as never, Math.max(0, next - state.clock.now()));
+  state.responsesTimer = sendAfter(state.self, TICKS.responses as never, Math.max(0, next - state.clock.now()));
 }
 
 export function armPump(state: State): void {
   if (state.pumpArmed) return;
   state.pumpArmed = true;
-  sendAfter(state.self, new Tick('pump') as never, Math.min(state.options.responseCheckInterval, 100));
+  sendAfter(state.self, TICKS.pump as never, Math.min(state.options.responseCheckInterval, 100));
 }
 
 /** Sends waiting requests while there is room; fails those that waited too long. O(1) per request. */

@@ -4,7 +4,7 @@ import { reply, sendAfter, type ExitReason } from '@switchboard/actor';
 import { createPdu } from '../pdu/build.js';
 import type { Pdu } from '../pdu/types.js';
 import { ResponseTimeoutError } from './errors.js';
-import { Tick } from './messages.js';
+import { Tick, TICKS } from './messages.js';
 import { applyResult, armResponses, pump, write } from './outgoing.js';
 import { SessionReturn } from './session.js';
 import { nextSequence, type State } from './state.js';
@@ -55,7 +55,7 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
           armResponses(state);
         }
       }
-      sendAfter(state.self, new Tick('enquire_link') as never, idle >= interval ? interval : interval - idle);
+      sendAfter(state.self, TICKS.enquire_link as never, idle >= interval ? interval : interval - idle);
       return undefined;
     }
     case 'stall':
@@ -63,7 +63,7 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
     case 'inactivity': {
       const idle = now - state.lastReceived;
       if (idle >= state.options.inactivityTimeout) return 'inactivity_timeout';
-      sendAfter(state.self, new Tick('inactivity') as never, state.options.inactivityTimeout - idle);
+      sendAfter(state.self, TICKS.inactivity as never, state.options.inactivityTimeout - idle);
       return undefined;
     }
   }

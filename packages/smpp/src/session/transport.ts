@@ -3,7 +3,7 @@
 // receiving is in incoming.ts, sending and the window in outgoing.ts, timers in ticks.ts. The
 // user's Session callbacks only ever return PDUs to send.
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, RingQueue, onExit, reply, self, send, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, RingQueue, onExit, reply, self, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
 import { encodePdu } from '../pdu/encode.js';
 import { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
@@ -11,11 +11,12 @@ import { bindStateMachine, type BindState } from './bind-state.js';
 import { PeerStalledError, SessionClosedError } from './errors.js';
 import { onData, isThenable } from './incoming.js';
 import { stalledTooLong } from './flow-control.js';
-import { GracefulClose, RequestPdu, SendPdu, SocketData, SocketEvent, StatsRequest, Tick, Written, type RequestOutcome, type SessionStats } from './messages.js';
+import { GracefulClose, RequestPdu, SendPdu, SocketData, SocketEvent, StatsRequest, Tick, TICKS, Written, type RequestOutcome, type SessionStats } from './messages.js';
 import { resolveSessionOptions } from './options.js';
 import { applyResult, closeGracefully, pump, sendOut } from './outgoing.js';
 import { SessionReturn, type ConnectionInfo, type SendResult, type Session, type SessionCallResult } from './session.js';
-import { READ_AHEAD, countInFlight, isRequest, nextSequence, type State, type TransportArgs } from './state.js';
+import { countInFlight, isRequest, nextSequence, type State, type TransportArgs } from './state.js';
+import { listenTo } from './socket-listeners.js';
 import { onTick } from './ticks.js';
 
 const log = createDebug('switchboard:smpp:session');
@@ -71,16 +72,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     onExit(me, () => {
       if (!state.terminated && !socket.destroyed) socket.destroy();
     });
-    socket.on('data', (chunk: Buffer) => {
-      // Flow control: past READ_AHEAD bytes waiting in the mailbox, reading waits for the process.
-      state.unread += chunk.length;
-      if (state.unread >= READ_AHEAD) socket.pause();
-      send(me, new SocketData(chunk) as never);
-    });
-    socket.on('close', () => send(me, new SocketEvent('close') as never));
-    socket.on('error', (error: Error) => send(me, new SocketEvent('error', error) as never));
-    // One listener per socket for the session's life (never one per write).
-    socket.on('drain', () => send(me, new SocketEvent('drain') as never));
+    listenTo(socket, state);
 
     const connection: ConnectionInfo = { role: args.role, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, tls: args.tls };
     const init = state.session.init ? await state.session.init(args.args, connection) : SessionReturn.init(args.args);
@@ -90,8 +82,8 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       return Result.stop(init.reason, state);
     }
     state.user = init.state;
-    if (options.enquireLinkInterval !== Infinity) sendAfter(me, new Tick('enquire_link') as never, options.enquireLinkInterval);
-    if (options.inactivityTimeout !== Infinity) sendAfter(me, new Tick('inactivity') as never, options.inactivityTimeout);
+    if (options.enquireLinkInterval !== Infinity) sendAfter(me, TICKS.enquire_link as never, options.enquireLinkInterval);
+    if (options.inactivityTimeout !== Infinity) sendAfter(me, TICKS.inactivity as never, options.inactivityTimeout);
     if (args.bind !== undefined) {
       const bindPdu = { ...args.bind }; // a restarted session reuses the spec's PDU: number a copy
       sendOut(state, bindPdu);
