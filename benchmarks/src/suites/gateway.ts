@@ -33,6 +33,7 @@ import { KAMAILIO_MODULES, startKamailio, startPostgres, type Postgres } from '@
 import { cpuShares, cpuSnapshot, formatShares, type CpuSnapshot } from '../cpu-shares.js';
 import type { Measurement } from '../report.js';
 import { heldFigures } from './sip-stack.js';
+import { PEER_NODE_ARGS } from '../peer-node.js';
 
 const RATES = [100, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 6000];
 const BARE_RATES = [500, 1000, 2000, 3000, 4000, 6000];
@@ -58,9 +59,9 @@ let databases = 0;
 
 /** packages/smpp's smpp-sim CLI in its own process, taking the gateway's bind (gateway / secret); resolves with its port. */
 export async function startSmppSim(extra: readonly string[] = []): Promise<{ port: number; pid: number; stop(): void }> {
-  const cli = fileURLToPath(new URL('../../../packages/smpp/src/simulator/cli.ts', import.meta.url));
+  const cli = fileURLToPath(new URL('../../../packages/smpp/dist/simulator/cli.js', import.meta.url));
   // --lockout 0: the gateway binds from loopback like any local process; never lock it out
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=@switchboard/source', '--import=tsx', cli, '--port', '0', '--user', 'gateway:secret', '--lockout', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...PEER_NODE_ARGS, cli, '--port', '0', '--user', 'gateway:secret', '--lockout', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -91,7 +92,7 @@ type Kind = 'sqlite' | 'http' | 'postgres' | 'postgres-late-receipts' | 'cluster
 async function startPeer(args: readonly string[]): Promise<{ child: ChildProcess; port: number; http: Target['http']; bound: () => number; settled: (n: number) => Promise<void> }> {
   const port = nextPort++;
   const file = fileURLToPath(new URL('../peers/gateway-process.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=@switchboard/source', '--import=tsx', file, args[0]!, String(port), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...PEER_NODE_ARGS, file, args[0]!, String(port), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let bound = 0;
   const waiters: (() => void)[] = [];
   let http: Target['http'];

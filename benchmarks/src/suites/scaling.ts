@@ -27,6 +27,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { SqliteStore, type Binding } from '@switchboard/gateway';
 import type { Measurement } from '../report.js';
+import { PEER_NODE_ARGS } from '../peer-node.js';
 
 const QUICK = process.env.SCALING_QUICK === '1';
 /**
@@ -65,7 +66,7 @@ interface Child {
 
 /** A peer in its own node process, reporting JSON lines on stdout. */
 function child(name: string, args: readonly (string | number)[]): Child {
-  const proc: ChildProcess = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', peerFile(name), ...args.map(String)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc: ChildProcess = spawn(process.execPath, ['--expose-gc', ...PEER_NODE_ARGS, peerFile(name), ...args.map(String)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const queue: Record<string, number>[] = [];
   const waiting: ((value: Record<string, number>) => void)[] = [];
   createInterface({ input: proc.stdout! }).on('line', (line) => {

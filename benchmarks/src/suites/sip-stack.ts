@@ -19,6 +19,7 @@ import { KAMAILIO_MODULES, startKamailio } from '@switchboard/test-support';
 import { whenListening } from '../listening.js';
 import type { Measurement } from '../report.js';
 import { xstateVersion } from '../versions.js';
+import { PEER_NODE_ARGS } from '../peer-node.js';
 
 const RATES = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000];
 /** Transactions brought to a held state per memory row. */
@@ -44,7 +45,7 @@ let nextPort = 25_060;
 async function ourUas(): Promise<Uas> {
   const port = nextPort++;
   const file = fileURLToPath(new URL('../peers/sip-uas.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', file, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...PEER_NODE_ARGS, file, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((v: Record<string, number>) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line) as Record<string, number>));
@@ -189,7 +190,7 @@ export interface HeldFigures {
 /** Runs peers/held-transactions.ts for `kind` in a process of its own (a fresh heap) and reads its figures. */
 export async function heldFigures(kind: string, count = HELD): Promise<HeldFigures> {
   const file = fileURLToPath(new URL('../peers/held-transactions.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', file, kind, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...PEER_NODE_ARGS, file, kind, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   await exited;
@@ -234,7 +235,7 @@ function kamailioVersion(): string {
 async function ourProxy(uasPort: number): Promise<Proxy> {
   const port = nextPort++;
   const file = fileURLToPath(new URL('../peers/sip-proxy.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=@switchboard/source', '--import=tsx', file, String(port), String(uasPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...PEER_NODE_ARGS, file, String(port), String(uasPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
   await once(createInterface({ input: child.stdout! }), 'line');
   return { port, stop: () => child.kill('SIGKILL') };
 }

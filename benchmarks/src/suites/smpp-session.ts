@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Measurement } from '../report.js';
 import { nodeSmppVersion } from '../peers/node-smpp.js';
+import { PEER_NODE_ARGS } from '../peer-node.js';
 
 const peerFile = (name: string): string => fileURLToPath(new URL(`../peers/${name}.ts`, import.meta.url));
 
@@ -17,7 +18,7 @@ interface Child {
 }
 
 function child(name: string, args: readonly (string | number)[]): Child {
-  const proc = spawn(process.execPath, ['--expose-gc', '--conditions=@switchboard/source', '--import=tsx', peerFile(name), ...args.map(String)], {
+  const proc = spawn(process.execPath, ['--expose-gc', ...PEER_NODE_ARGS, peerFile(name), ...args.map(String)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const queue: Record<string, number>[] = [];
