@@ -13,8 +13,9 @@ import type { ApiStore } from './api-store.js';
 import { SqliteApi } from './sqlite-api.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteCluster } from './sqlite-cluster.js';
+import { SqliteBatch } from './sqlite-batch.js';
 import { sqliteTransaction, type SqliteTransaction } from './sqlite-transaction.js';
-import { StoreError, withDecision } from './store-error.js';
+import { withDecision } from './store-error.js';
 import { newNodeName } from './store-node.js';
 import { toBinding, toOutbound, toPending, toSent, toUser, type BindingRow, type InboundRow, type OutboundRow, type SentRow, type UserRow } from './store-rows.js';
 import type { Binding, BindingDecision, BindLease, ClusterView, HeldBind, Lease, MessageIdentity, NodeBeat, OutboundMessage, PendingMessage, QueuedOutbound, ReapedNodes, SentMessage, SipUser, Store, TakenMessage } from './store.js';
@@ -103,6 +104,7 @@ export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly cluster: SqliteCluster;
   private readonly tx: SqliteTransaction;
+  private readonly batch: SqliteBatch;
   private closed = false;
 
   /** Opens (or creates, and migrates) the database at `path`; `':memory:'` for a throwaway one. Throws when it cannot. */
@@ -118,6 +120,7 @@ export class SqliteStore implements Store {
       migrateSqlite(this.db);
       this.statements = prepare(this.db);
       this.tx = sqliteTransaction(this.db);
+      this.batch = new SqliteBatch(this.tx, () => !this.closed);
       this.cluster = new SqliteCluster(this.db, this.node);
       this.api = new SqliteApi(this.db, this.node, (operation, work) => this.run(operation, work), () => this.cluster.heldBinds());
       if (options.reclaim === true) {
@@ -130,14 +133,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs `work` now, turning a failure into a rejected StoreError. */
+  /** Runs `work` with the others of this turn of the event loop (sqlite-batch.ts); a failure rejects as a StoreError. */
   private run<T>(operation: string, work: () => T): Promise<T> {
-    try {
-      if (this.closed) throw new Error('the store is closed');
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(new StoreError(operation, error));
-    }
+    return this.batch.run(operation, work);
   }
 
   bindings(aor: string, now: number): Promise<Binding[]> {
@@ -326,6 +324,8 @@ export class SqliteStore implements Store {
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    // what was called before close is carried out first
+    this.batch.flush();
     try {
       this.statements.releaseNode.run(this.node);
       this.statements.releaseNodeInbound.run(this.node);
