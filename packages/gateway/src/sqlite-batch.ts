@@ -2,7 +2,7 @@
 // the next check phase (setImmediate) in call order, in one transaction, each in a savepoint of
 // its own: one that throws is rolled back and rejected alone, and every promise settles once the
 // transaction has committed, so a resolved write is as durable as before. A lone operation runs
-// as it always did.
+// on its own (no savepoint), a moment after it was called.
 //
 // Why: each commit in WAL mode costs its own file locks (fcntl), a WAL frame per page it dirtied
 // (two pwrites each) and the pages of every index it touched. strace of a node at 1,000 MESSAGE/s
@@ -63,7 +63,13 @@ export class SqliteBatch {
     try {
       // each operation in a savepoint (a transaction function called inside a transaction)
       this.tx.immediate(() => {
-        for (const item of items) outcomes.push(attempt(() => this.tx.deferred(item.work)));
+        for (const item of items) {
+          outcomes.push(attempt(() => this.tx.deferred(item.work)));
+          // Some errors (SQLITE_FULL, SQLITE_IOERR) roll the whole transaction back, not just the
+          // savepoint: what follows must not run, or each would commit on its own while the
+          // batch is reported failed. The COMMIT below then fails and every call is rejected.
+          if (!this.tx.active()) break;
+        }
       });
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of the batch was stored

@@ -8,6 +8,8 @@ import type Database from 'better-sqlite3';
 export interface SqliteTransaction {
   deferred<T>(work: () => T): T;
   immediate<T>(work: () => T): T;
+  /** Whether a transaction is open on the database (an error such as SQLITE_FULL can end one). */
+  active(): boolean;
 }
 
 export function sqliteTransaction(db: Database.Database): SqliteTransaction {
@@ -15,5 +17,6 @@ export function sqliteTransaction(db: Database.Database): SqliteTransaction {
   return {
     deferred: <T>(work: () => T): T => transaction(work) as T,
     immediate: <T>(work: () => T): T => transaction.immediate(work) as T,
+    active: (): boolean => db.inTransaction,
   };
 }

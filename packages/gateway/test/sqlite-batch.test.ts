@@ -81,3 +81,24 @@ test('a commit that fails rejects every call of the batch, and stores none of it
   t.false(db.inTransaction);
   t.is((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 0, 'the first call was not stored either');
 });
+
+test('an error that ends the whole transaction stops the batch: no later call runs and commits on its own', async (t) => {
+  const { db, batch, insert } = fixture();
+  let ranAfter = false;
+  const outcomes = await Promise.allSettled([
+    batch.run('before', () => insert.run('a', 1)),
+    // what SQLITE_FULL or SQLITE_IOERR do to the transaction: roll all of it back
+    batch.run('ending', () => db.exec('ROLLBACK')),
+    batch.run('after', () => {
+      ranAfter = true;
+      return insert.run('b', 2);
+    }),
+  ]);
+  t.deepEqual(
+    outcomes.map((o) => o.status),
+    ['rejected', 'rejected', 'rejected'],
+  );
+  t.false(ranAfter, 'the call after the end of the transaction did not run');
+  t.false(db.inTransaction);
+  t.is((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 0, 'nothing was stored');
+});

@@ -80,7 +80,11 @@ function limitsOf(options: ParseOptions): Required<ParseLimits> {
  */
 const WHOLE_TEXT_LIMIT = 4096;
 
-/** Parses one message from `buf` (a datagram, or a frame cut by the stream framer). */
+/**
+ * Parses one message from `buf` (a datagram, or a frame cut by the stream framer). The message
+ * reads its header values and its body from `buf` when they are first asked for, so `buf` must
+ * not be changed or reused afterwards (copy it first if it comes from a pool).
+ */
 export function parseMessage(buf: Buffer, options: ParseOptions = NO_OPTIONS): SipMessage {
   const limits = limitsOf(options);
   const length = buf.length;
