@@ -23,7 +23,7 @@ import {
   type MessageCursor,
   type PurgedApi,
 } from './api-store.js';
-import { sqliteTransaction, type SqliteTransaction } from './sqlite-transaction.js';
+import type { SqliteTransaction } from './sqlite-transaction.js';
 import { withDecision } from './store-error.js';
 import type { HeldBind, Lease, OutboundMessage } from './store.js';
 
@@ -100,17 +100,17 @@ function prepare(db: Database.Database) {
 /** The {@link ApiStore} of a SqliteStore: built by it on its open file, its operations run through its `run`. */
 export class SqliteApi implements ApiStore {
   private readonly statements: ReturnType<typeof prepare>;
-  private readonly tx: SqliteTransaction;
 
   constructor(
     db: Database.Database,
+    /** The store's transactions on `db` (sqlite-transaction.ts). */
+    private readonly tx: SqliteTransaction,
     private readonly node: string,
     private readonly run: SqliteRun,
     /** The bind leases this node holds now (the cluster's): the fence a created message's submit goes through. */
     private readonly heldBinds: () => HeldBind[],
   ) {
     this.statements = prepare(db);
-    this.tx = sqliteTransaction(db);
   }
 
   putKey(key: ApiKey): Promise<void> {

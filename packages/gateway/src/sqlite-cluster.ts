@@ -3,18 +3,18 @@
 // still held; the gateway frees those at start). Times are this process's wall clock.
 import type Database from 'better-sqlite3';
 import { toClusterLease, toClusterNode, type LeaseRow, type NodeRow } from './cluster-rows.js';
-import { sqliteTransaction, type SqliteTransaction } from './sqlite-transaction.js';
+import type { SqliteTransaction } from './sqlite-transaction.js';
 import type { BindLease, ClusterView, HeldBind, NodeBeat, ReapedNodes } from './store.js';
 
 export class SqliteCluster {
   private readonly statements;
-  private readonly tx: SqliteTransaction;
 
   constructor(
     private readonly db: Database.Database,
     private readonly node: string,
+    /** The store's transactions on `db` (sqlite-transaction.ts). */
+    private readonly tx: SqliteTransaction,
   ) {
-    this.tx = sqliteTransaction(db);
     this.statements = {
       lease: db.prepare<[{ bind: string; owner: string; now: number; ttl: number }], { token: number }>(
         `INSERT INTO bind_leases AS l (bind, owner, token, lease_until) VALUES (@bind, @owner, 1, @now + @ttl)

@@ -121,8 +121,8 @@ export class SqliteStore implements Store {
       this.statements = prepare(this.db);
       this.tx = sqliteTransaction(this.db);
       this.batch = new SqliteBatch(this.tx, () => !this.closed);
-      this.cluster = new SqliteCluster(this.db, this.node);
-      this.api = new SqliteApi(this.db, this.node, (operation, work) => this.run(operation, work), () => this.cluster.heldBinds());
+      this.cluster = new SqliteCluster(this.db, this.node, this.tx);
+      this.api = new SqliteApi(this.db, this.tx, this.node, (operation, work) => this.run(operation, work), () => this.cluster.heldBinds());
       if (options.reclaim === true) {
         this.db.exec('UPDATE outbound SET claimed_by = NULL, lease_until = 0; UPDATE inbound SET claimed_by = NULL, lease_until = 0; UPDATE webhooks SET claimed_by = NULL, lease_until = 0');
         this.cluster.reclaim();

@@ -3,16 +3,13 @@
 // MESSAGE's record first): without the connector on the record, the second SMSC's receipt for an
 // HTTP message took the first SMSC's SIP record, told that SIP sender "delivered" falsely, and left
 // the HTTP message waiting for ever.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
 import { Runtime } from '@switchboard/actor';
 import { parseMessage } from '@switchboard/sip';
 import { McSimulator } from '@switchboard/smpp';
 import { createApiKey, loadConfig, startGateway } from '@switchboard/gateway';
-import { UdpPeer, freePort } from '@switchboard/test-support';
-import { bound } from './support/gateway.js';
+import { UdpPeer } from '@switchboard/test-support';
+import { bound, gatewayEnvironment } from './support/gateway.js';
 import { apiCaller } from './support/http.js';
 import { userMessage } from './support/message.js';
 import { until } from './support/wait.js';
@@ -24,23 +21,14 @@ test('a receipt from one SMSC never takes the record of a message sent through a
   // the configured SMSC holds its receipts back; the other answers at once
   const first = await McSimulator.start(runtime, { credentials: { gateway: 'secret' }, receiptDelay: 3_600_000 });
   const second = await McSimulator.start(runtime, { credentials: { acct: 'pw' }, receiptDelay: 20 });
-  const sipPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'gateway-receipt-connectors-'));
-  const gateway = await startGateway(
-    runtime,
-    loadConfig({
-      env: {
-        SWITCHBOARD_SIP_PORT: String(sipPort),
-        SWITCHBOARD_SMPP_HOST: '127.0.0.1',
-        SWITCHBOARD_SMPP_PORT: String(first.port),
-        SWITCHBOARD_STATUS_PORT: '0',
-        SWITCHBOARD_HTTP_PORT: '0',
-        SWITCHBOARD_HTTP_ADMIN_KEY: ADMIN,
-        SWITCHBOARD_STORE_PATH: join(dir, 'gateway.sqlite'),
-        SWITCHBOARD_AUTH_MODE: 'off',
-      },
-    }),
-  );
+  const env = await gatewayEnvironment({
+    SWITCHBOARD_SMPP_HOST: '127.0.0.1',
+    SWITCHBOARD_SMPP_PORT: String(first.port),
+    SWITCHBOARD_HTTP_ADMIN_KEY: ADMIN,
+    SWITCHBOARD_AUTH_MODE: 'off',
+  });
+  const sipPort = Number(env['SWITCHBOARD_SIP_PORT']);
+  const gateway = await startGateway(runtime, loadConfig({ env }));
   const user = await UdpPeer.open(parseMessage);
   const call = apiCaller(gateway.httpPort);
   try {
