@@ -5,7 +5,9 @@ import { enterProc, leaveProc, trackAsync } from './current.js';
 import { BadReturnError, CallbackError, InitError, InitIgnoredError } from './errors.js';
 import { isNormalExit, type ExitReason } from './exit-reason.js';
 import type { Pid } from './pid.js';
-import { ALIVE, INITIALIZING, type Proc, type ResultShape } from './process.js';
+import { ALIVE, INITIALIZING, type Proc } from './process.js';
+import { finalize, reportCrash, unlinkAll } from './process-exit.js';
+import { applyOptions, type ResultShape } from './process-loop.js';
 import { isThenable } from './thenable.js';
 
 /** Runs `init(args)`; resolves with the pid once it has run. */
@@ -51,7 +53,7 @@ function completeInit(proc: Proc, value: unknown): Error | null {
       proc.state = result.state;
       proc.status = ALIVE;
       proc.rt.onStarted(proc);
-      proc.applyOptions(result);
+      applyOptions(proc, result);
       proc.resume();
       return null;
     case 'ignore':
@@ -75,8 +77,8 @@ export function settleStart(proc: Proc, error: Error | null): void {
 }
 
 function failInit(proc: Proc, reason: ExitReason): Error {
-  if (!isNormalExit(reason)) proc.reportCrash(reason);
-  proc.unlinkAll();
-  proc.finalize(reason);
+  if (!isNormalExit(reason)) reportCrash(proc, reason);
+  unlinkAll(proc);
+  finalize(proc, reason);
   return new InitError(reason);
 }

@@ -11,6 +11,7 @@ import { withLink } from './link-set.js';
 import { INFO } from './mailbox.js';
 import type { Pid } from './pid.js';
 import { DEAD, INITIALIZING, Proc } from './process.js';
+import { finalize, unlinkAll } from './process-exit.js';
 import { initProcess } from './process-init.js';
 import type { AnyProtocol, Protocol } from './protocol.js';
 import { Registry } from './registry.js';
@@ -243,8 +244,8 @@ export class Runtime {
       while (this.kills.length > 0) {
         const proc = this.kills.shift() as Proc;
         const why = this.kills.shift() as ExitReason;
-        if (proc.status === INITIALIZING) proc.unlinkAll();
-        proc.finalize(why);
+        if (proc.status === INITIALIZING) unlinkAll(proc);
+        finalize(proc, why);
       }
     } finally {
       this.killing = false;
@@ -291,8 +292,8 @@ export class Runtime {
     const starter = proc.starter;
     proc.starter = null;
     if (proc.status === INITIALIZING) {
-      proc.unlinkAll();
-      proc.finalize('killed');
+      unlinkAll(proc);
+      finalize(proc, 'killed');
     }
     starter?.reject(new StartTimeoutError(timeout));
   }

@@ -2,6 +2,7 @@
 // back after a time slice so sockets and timers are never starved (the BEAM's reductions).
 import { performance } from 'node:perf_hooks';
 import type { Proc } from './process.js';
+import { runProcess } from './process-loop.js';
 import { RingQueue } from './ring-queue.js';
 
 /**
@@ -64,7 +65,7 @@ export class Scheduler {
       while (queue.length > 0) {
         const proc = queue.shift()!;
         proc.queued = false;
-        handled += proc.run(reductions);
+        handled += runProcess(proc, reductions);
         if (proc.hasWork()) {
           proc.queued = true;
           queue.push(proc);

@@ -42,8 +42,11 @@ export { validateRequest, validateResponse, hasRfc3261Branch, UnsupportedExtensi
 export type { RequestChecks } from './message/validate.js';
 
 // ---- transports, transactions, the Core behaviour and the stack ----
-export { startStack, stackChild, SipStack, UDP_SIZE_LIMIT, DEFAULT_STACK_LIMITS } from './stack.js';
-export type { ListenOptions, StackOptions, SendRequestOptions, StackStats } from './stack.js';
+export { SipStack, UDP_SIZE_LIMIT } from './stack.js';
+export { startStack, stackChild } from './stack-tree.js';
+export { DEFAULT_STACK_LIMITS } from './stack-options.js';
+export type { StackStats } from './stack.js';
+export type { ListenOptions, StackOptions, SendRequestOptions } from './stack-options.js';
 export type { Core, CoreFactory } from './core.js';
 export { ServerTransaction, ClientTransaction } from './transaction/handles.js';
 export type { Transaction } from './transaction/handles.js';

@@ -7,12 +7,23 @@ import { CommandStatus } from './pdu/command-status.js';
 import { createResponse } from './pdu/build.js';
 import type { Pdu } from './pdu/types.js';
 import { SessionReturn, type Session } from './session/session.js';
-import type { DeliverHandler } from './client.js';
 
 const log = createDebug('switchboard:smpp:client');
 
 /** Requests from the MC whose asynchronous handler runs at once, at most; more wait, in order. */
 export const MAX_PENDING_DELIVERIES = 64;
+
+/**
+ * What the MC sent (deliver_sm, data_sm, alert_notification…). Return the command_status to answer
+ * (default ESME_ROK). A handler that returns a promise does not hold up the frames behind its PDU
+ * (the submit_sm_resp its own submits wait for, say): up to {@link MAX_PENDING_DELIVERIES} run at
+ * once, each answered when it settles (responses may go out of order: SMPP v3.4 §2.6 matches them by
+ * sequence_number); past that, reading waits until one ends. Handlers run detached from the session
+ * process (their work outlives it). `close` and `unbind` wait for the running ones, so their
+ * responses go out before the unbind; an unbind from the MC is answered at once, and a response
+ * owed then is lost with the session (the MC delivers that request again).
+ */
+export type DeliverHandler = (pdu: Pdu) => number | void | Promise<number | void>;
 
 /** What the client's session is started with: the handler, the deliveries in progress, and the client's bind and close reports. */
 export interface ClientState {

@@ -2,7 +2,8 @@
 //   uas [--host H] [--port P] [--transports udp,tcp]   serves until SIGINT / SIGTERM, printing its counters at exit;
 //   uac <sip:target> [--calls N] [--port P]            places N calls (INVITE, ACK, BYE), prints each outcome, exits 0 if all got 200.
 import { Runtime, startApplication } from '@switchboard/actor';
-import { stackChild, startStack, type ListenOptions } from '../stack.js';
+import { stackChild, startStack } from '../stack-tree.js';
+import type { ListenOptions } from '../stack-options.js';
 import { exampleUac, type ExampleUac } from './uac.js';
 import { exampleUas, newUasCounters } from './uas.js';
 

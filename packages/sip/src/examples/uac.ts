@@ -11,7 +11,8 @@ import type { Dialog } from '../dialog/dialog.js';
 import { DialogTable } from '../dialog/table.js';
 import { firstAttempt } from '../locate/failover.js';
 import type { ClientTransaction, ServerTransaction } from '../transaction/handles.js';
-import type { SendRequestOptions, SipStack } from '../stack.js';
+import type { SipStack } from '../stack.js';
+import type { SendRequestOptions } from '../stack-options.js';
 
 /** The final statuses of an example call: the INVITE's and, when it was answered, the BYE's. */
 export interface CallOutcome {
