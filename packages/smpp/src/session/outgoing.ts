@@ -1,5 +1,6 @@
 // Sending: requests are numbered, held to the window and the throttle, tracked for their
 // responses; responses go straight out; callbacks' results are applied here.
+import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import { cancelTimer, reply, send, sendAfter, type ExitReason, type From } from '@switchboard/actor';
 import { CommandStatus } from '../pdu/command-status.js';
@@ -113,11 +114,27 @@ export function write(state: State, pdu: Pdu, from?: From<RequestOutcome>): bool
     notifyResult(state, pdu, new SessionClosedError(), from);
     return false;
   }
+  const socket = state.socket;
+  if (socket.writableCorked === 0) {
+    socket.cork();
+    process.nextTick(uncork, socket);
+  }
   if (from === undefined && state.session.handleSendPduResult) {
     const me = state.self;
-    state.socket.write(bytes, (error) => send(me, new Written(pdu, error) as never));
-  } else state.socket.write(bytes);
+    socket.write(bytes, (error) => send(me, new Written(pdu, error) as never));
+  } else socket.write(bytes);
   return true;
+}
+
+/**
+ * Ends the cork that the turn's first write put on the socket. The PDUs written during one turn
+ * of the event loop (a window's worth of responses to one read, the submits of one burst) leave
+ * in one writev instead of a write each: a socket write costs the writer tens of microseconds
+ * of system time on a VM, and the reader a wake-up per write. The tick runs once the turn's
+ * microtasks (every process's work) are done, so nothing waits for a later turn.
+ */
+function uncork(socket: Socket): void {
+  socket.uncork();
 }
 
 /**
