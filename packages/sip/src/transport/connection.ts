@@ -34,10 +34,25 @@ export class StreamConnection implements Connection {
     return this.socket.destroyed;
   }
 
-  /** Writes the message to the stream (its Content-Length frames it, RFC 3261 §18.3). */
+  /**
+   * Writes the message to the stream (its Content-Length frames it, RFC 3261 §18.3). The messages
+   * written during one turn of the event loop leave in one writev: the turn's first write corks
+   * the socket and a tick uncorks it once the turn's work (every process's) is done. Answers to
+   * a read of several requests, or a proxy's burst over one connection, cost one system call on
+   * this side and one wake-up on the other instead of one each.
+   */
   write(bytes: Buffer, done: (error?: Error | null) => void): void {
-    this.socket.write(bytes, done);
+    const socket = this.socket;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(uncork, socket);
+    }
+    socket.write(bytes, done);
   }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
 }
 
 /** What a TCP or TLS connection's process needs. */
