@@ -76,40 +76,91 @@ export interface DeliveryReceipt {
   readonly extra: Readonly<Record<string, string>>;
 }
 
+// Keys: words (with spaces or underscores, as in "submit date") followed by a colon. One regular
+// expression for every call: `parseReceipt` resets its lastIndex and never yields mid-scan.
+const RECEIPT_KEY = /(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text|[a-z_]+)\s*:\s*/gi;
+const KEY_SEPARATORS = /[ _]/g;
+const SPACE = /\s/;
+const DIGITS = /^\d+$/;
+
+/** The fields of one receipt text by key, the last of a repeated key winning (as sent, trimmed but `text`). */
+interface ReceiptFields {
+  id?: string;
+  sub?: string;
+  dlvrd?: string;
+  submitdate?: string;
+  donedate?: string;
+  stat?: string;
+  err?: string;
+  text?: string;
+  /** Unknown keys, in the order each first appeared. */
+  readonly extra: Record<string, string>;
+}
+
+function setField(fields: ReceiptFields, key: string, raw: string): void {
+  switch (key) {
+    case 'id':
+    case 'sub':
+    case 'dlvrd':
+    case 'submitdate':
+    case 'donedate':
+    case 'stat':
+    case 'err':
+      fields[key] = raw.trim();
+      return;
+    case 'text':
+      fields.text = raw;
+      return;
+    default:
+      fields.extra[key] = raw.trim();
+  }
+}
+
+function count(value: string | undefined): number | undefined {
+  return value !== undefined && DIGITS.test(value) ? Number(value) : undefined;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Parses receipt text; undefined when it does not look like a receipt (no id). */
 export function parseReceipt(text: string): DeliveryReceipt | undefined {
-  // Keys: words (with spaces or underscores, as in "submit date") followed by a colon.
-  const pattern = /(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text|[a-z_]+)\s*:\s*/gi;
-  const marks: { key: string; start: number; valueStart: number }[] = [];
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const before = match.index === 0 ? ' ' : text[match.index - 1]!;
-    if (!/\s/.test(before)) continue;
-    marks.push({ key: match[1]!.toLowerCase().replace(/[ _]/g, ''), start: match.index, valueStart: match.index + match[0].length });
-    if (match[1]!.toLowerCase() === 'text') break; // text runs to the end
+  // One pass over the keys: each key's value runs to the next key (or the end; `text` always
+  // runs to the end). A key counts only at the start or after white space.
+  const fields: ReceiptFields = { extra: {} };
+  let key = '';
+  let valueStart = -1;
+  RECEIPT_KEY.lastIndex = 0;
+  for (let match = RECEIPT_KEY.exec(text); match !== null; match = RECEIPT_KEY.exec(text)) {
+    if (match.index > 0 && !SPACE.test(text[match.index - 1]!)) continue;
+    if (valueStart >= 0) setField(fields, key, text.slice(valueStart, match.index));
+    const word = match[1]!.toLowerCase();
+    key = word.replace(KEY_SEPARATORS, '');
+    valueStart = match.index + match[0].length;
+    if (word === 'text') break;
   }
-  const fields: Record<string, string> = {};
-  marks.forEach((mark, i) => {
-    const end = i + 1 < marks.length ? marks[i + 1]!.start : text.length;
-    const raw = text.slice(mark.valueStart, end);
-    fields[mark.key] = mark.key === 'text' ? raw : raw.trim();
-  });
+  if (valueStart >= 0) setField(fields, key, text.slice(valueStart));
   const id = fields.id;
   if (id === undefined || id === '') return undefined;
-  const known = new Set(['id', 'sub', 'dlvrd', 'submitdate', 'donedate', 'stat', 'err', 'text']);
-  const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !known.has(key)));
-  const number = (value: string | undefined): number | undefined => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
+  // built in the order of the type's fields, `extra` last
+  const receipt = { id } as Writable<DeliveryReceipt>;
+  const submitted = count(fields.sub);
+  if (submitted !== undefined) receipt.submitted = submitted;
+  const delivered = count(fields.dlvrd);
+  if (delivered !== undefined) receipt.delivered = delivered;
+  const submitDate = parseReceiptDate(fields.submitdate);
+  if (submitDate !== undefined) receipt.submitDate = submitDate;
+  const doneDate = parseReceiptDate(fields.donedate);
+  if (doneDate !== undefined) receipt.doneDate = doneDate;
   const stat = fields.stat;
-  return {
-    id,
-    ...(number(fields.sub) !== undefined ? { submitted: number(fields.sub)! } : {}),
-    ...(number(fields.dlvrd) !== undefined ? { delivered: number(fields.dlvrd)! } : {}),
-    ...(parseReceiptDate(fields.submitdate) ? { submitDate: parseReceiptDate(fields.submitdate)! } : {}),
-    ...(parseReceiptDate(fields.donedate) ? { doneDate: parseReceiptDate(fields.donedate)! } : {}),
-    ...(stat !== undefined ? { stat, ...(STAT_WORDS[stat.toUpperCase()] ? { state: STAT_WORDS[stat.toUpperCase()]! } : {}) } : {}),
-    ...(fields.err !== undefined ? { err: fields.err } : {}),
-    ...(fields.text !== undefined ? { text: fields.text } : {}),
-    extra,
-  };
+  if (stat !== undefined) {
+    receipt.stat = stat;
+    const state = STAT_WORDS[stat.toUpperCase()];
+    if (state !== undefined) receipt.state = state;
+  }
+  if (fields.err !== undefined) receipt.err = fields.err;
+  if (fields.text !== undefined) receipt.text = fields.text;
+  receipt.extra = fields.extra;
+  return receipt;
 }
 
 /** YYMMDDhhmm or YYMMDDhhmmss (UTC fields); undefined for anything else. */
