@@ -23,6 +23,16 @@ export interface EmbeddedMachineOptions<M extends AnyStateMachine> {
   readonly input?: InputFrom<M>;
   /** Actions other than delayed raises and cancels, in order, after each step. */
   readonly onAction?: (action: MachineAction) => void;
+  /**
+   * Share snapshots between this machine definition's instances (default false). After each step,
+   * a snapshot equal to one another instance already holds — the same state value, a context with
+   * the same own values, no children, no history — is replaced by that one, so an instance that
+   * rests in a common state costs no snapshot of its own (about 0.5 kB: the snapshot, its state
+   * node list, tag set, children and history objects). For machines with many long-lived
+   * instances in few states, such as one per connection. The machine must treat its context as
+   * immutable, as xstate's `assign` does; a snapshot read from `snapshot` must not be changed.
+   */
+  readonly shareSnapshots?: boolean;
 }
 
 /** A delayed event of an embedded machine, back in its owner's mailbox: pass it to `deliver`. */
@@ -48,6 +58,54 @@ interface PureScope {
 }
 
 const scopes = new WeakMap<AnyStateMachine, PureScope>();
+
+/** Shared snapshots by machine definition, then by state value (see `shareSnapshots`). */
+const shared = new WeakMap<AnyStateMachine, Map<string, object[]>>();
+/** Shared snapshots kept per state value: contexts that vary more than this are not shared. */
+const SHARED_PER_VALUE = 8;
+
+interface ShareableSnapshot {
+  readonly status: string;
+  readonly value: unknown;
+  readonly context: unknown;
+  readonly children: object;
+  readonly historyValue: object;
+}
+
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+function sameContext(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in left) {
+    if (!Object.hasOwn(right, key) || left[key] !== right[key]) return false;
+    count++;
+  }
+  for (const _ in right) count--;
+  return count === 0;
+}
+
+/** The shared snapshot equal to `snapshot`, made the shared one if there is none yet; `snapshot` itself when it cannot be shared. */
+function sharedSnapshot(machine: AnyStateMachine, snapshot: ShareableSnapshot): ShareableSnapshot {
+  if (snapshot.status !== 'active' || !isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) return snapshot;
+  const key = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+  let byValue = shared.get(machine);
+  if (byValue === undefined) shared.set(machine, (byValue = new Map()));
+  const candidates = byValue.get(key);
+  if (candidates === undefined) {
+    byValue.set(key, [snapshot]);
+    return snapshot;
+  }
+  for (const candidate of candidates as ShareableSnapshot[]) if (candidate === snapshot || sameContext(candidate.context, snapshot.context)) return candidate;
+  if (candidates.length < SHARED_PER_VALUE) candidates.push(snapshot);
+  return snapshot;
+}
 
 function pureScope(machine: AnyStateMachine): PureScope {
   let entry = scopes.get(machine);
@@ -92,6 +150,7 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
   private readonly owner: Pid;
   private timers: Map<string, TimerRef> | undefined;
   private readonly onAction: ((action: MachineAction) => void) | undefined;
+  private readonly share: boolean;
 
   /** Must be created inside the owning process (its delayed events go to `self()`). */
   constructor(
@@ -100,9 +159,10 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
   ) {
     this.owner = self();
     this.onAction = options.onAction;
+    this.share = options.shareSnapshots === true;
     const pure = pureScope(machine);
     const snapshot = machine.getInitialSnapshot(pure.scope, options.input as never);
-    this.current = snapshot as SnapshotFrom<M>;
+    this.current = (this.share ? sharedSnapshot(machine, snapshot as ShareableSnapshot) : snapshot) as SnapshotFrom<M>;
     // splice: an action may step another machine of the same definition
     this.execute(pure.actions.splice(0));
   }
@@ -127,7 +187,7 @@ export class EmbeddedMachine<M extends AnyStateMachine> {
     if ((this.current as { status: string }).status !== 'active') return;
     const pure = pureScope(this.machine);
     const snapshot = this.machine.transition(this.current as never, event, pure.scope);
-    this.current = snapshot as SnapshotFrom<M>;
+    this.current = (this.share ? sharedSnapshot(this.machine, snapshot as ShareableSnapshot) : snapshot) as SnapshotFrom<M>;
     this.execute(pure.actions.splice(0));
     if ((this.current as { status: string }).status !== 'active') this.stop();
   }

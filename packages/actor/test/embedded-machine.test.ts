@@ -66,3 +66,57 @@ test('an embedded machine runs by pure transitions; its delays run on the runtim
   t.like(await call(pid, 'read'), { value: 'locked' });
   t.is(clock.pendingTimers, 0);
 });
+
+interface PairState {
+  readonly a: EmbeddedMachine<typeof door>;
+  readonly b: EmbeddedMachine<typeof door>;
+}
+type PairProtocol = { cast: { door: 'a' | 'b'; event: { type: 'open' } | { type: 'lock' } }; call: 'read'; reply: { a: unknown; b: unknown; values: [unknown, unknown] } };
+
+const pairServer = (shareSnapshots: boolean): GenServer<PairState, PairProtocol, null> => ({
+  init: () => Result.ok({ a: new EmbeddedMachine(door, { shareSnapshots }), b: new EmbeddedMachine(door, { shareSnapshots }) }),
+  handleCast({ door: which, event }, state) {
+    state[which].send(event);
+    return Result.noreply(state);
+  },
+  handleCall: (_request, _from, state) => Result.reply({ a: state.a.snapshot, b: state.b.snapshot, values: [state.a.value, state.b.value] }, state),
+  handleInfo(message, state) {
+    if (message instanceof MachineTimeout) state.a.deliver(message) || state.b.deliver(message);
+    return Result.noreply(state);
+  },
+});
+
+test('shareSnapshots: instances in the same state with equal contexts hold one snapshot; each still moves and keeps its own delays', async (t) => {
+  const clock = new VirtualClock();
+  const rt = new Runtime({ clock });
+  const pid = await rt.start(pairServer(true), null);
+  let read = await call(pid, 'read');
+  t.is(read.a, read.b, 'both closed, opened 0: one snapshot');
+  const closedNever = read.a;
+  cast(pid, { door: 'a', event: { type: 'open' } });
+  read = await call(pid, 'read');
+  t.deepEqual(read.values, ['open', 'closed']);
+  t.not(read.a, read.b);
+  t.is(read.b, closedNever, 'the other instance kept its snapshot');
+  const openOnce = read.a;
+  await clock.advance(5000); // a closes itself: closed, opened 1 (not the same context as b's)
+  read = await call(pid, 'read');
+  t.deepEqual(read.values, ['closed', 'closed']);
+  t.not(read.a, read.b);
+  cast(pid, { door: 'b', event: { type: 'open' } });
+  read = await call(pid, 'read');
+  t.is(read.b, openOnce, 'b open with opened 1 takes the snapshot a had in that state');
+  await clock.advance(5000); // b's own delay, armed while its snapshot is shared
+  read = await call(pid, 'read');
+  t.deepEqual(read.values, ['closed', 'closed']);
+  t.is(read.a, read.b, 'both closed, opened 1');
+  t.is(clock.pendingTimers, 0);
+});
+
+test('without shareSnapshots every instance holds its own snapshot', async (t) => {
+  const rt = new Runtime({ clock: new VirtualClock() });
+  const pid = await rt.start(pairServer(false), null);
+  const read = await call(pid, 'read');
+  t.deepEqual(read.values, ['closed', 'closed']);
+  t.not(read.a, read.b);
+});

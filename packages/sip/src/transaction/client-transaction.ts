@@ -59,8 +59,8 @@ export const ClientTransactionProcess: GenServer<State, Protocol, ClientTransact
     const onAction = (action: MachineAction): void => act(state, action);
     state.machine =
       invite
-        ? (new EmbeddedMachine(inviteClientMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyClientMachine>)
-        : (new EmbeddedMachine(nonInviteClientMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyClientMachine>);
+        ? (new EmbeddedMachine(inviteClientMachine, { input: { timers }, onAction, shareSnapshots: true }) as EmbeddedMachine<AnyClientMachine>)
+        : (new EmbeddedMachine(nonInviteClientMachine, { input: { timers }, onAction, shareSnapshots: true }) as EmbeddedMachine<AnyClientMachine>);
     transmit(state, bytes);
     return Result.ok(state);
   },

@@ -89,8 +89,8 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
     } as unknown as State;
     const onAction = (action: MachineAction): void => act(state, action);
     state.machine = invite
-      ? (new EmbeddedMachine(inviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>)
-      : (new EmbeddedMachine(nonInviteServerMachine, { input: { timers }, onAction }) as EmbeddedMachine<AnyServerMachine>);
+      ? (new EmbeddedMachine(inviteServerMachine, { input: { timers }, onAction, shareSnapshots: true }) as EmbeddedMachine<AnyServerMachine>)
+      : (new EmbeddedMachine(nonInviteServerMachine, { input: { timers }, onAction, shareSnapshots: true }) as EmbeddedMachine<AnyServerMachine>);
     if (answer !== undefined) {
       respond(state, answer);
       prepareHandOver(state);

@@ -29,7 +29,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     const options = resolveSessionOptions(args.options);
     const clock = args.clock;
     // Embedded: pure transitions inside this process; its session_init timer comes back through the mailbox.
-    const bind = new EmbeddedMachine(bindStateMachine, { input: { sessionInitTime: options.sessionInitTime } });
+    const bind = new EmbeddedMachine(bindStateMachine, { input: { sessionInitTime: options.sessionInitTime }, shareSnapshots: true });
     const state: State = {
       self: me,
       socket: args.socket,
