@@ -6,6 +6,7 @@ import type { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
 import type { BindEvent, BindState, bindStateMachine } from './bind-state.js';
 import type { BindGuard } from './bind-guard.js';
+import type { InFlightTable } from './in-flight.js';
 import type { RequestOutcome } from './messages.js';
 import type { ResolvedSessionOptions, SessionOptions } from './options.js';
 import type { Session } from './session.js';
@@ -50,7 +51,7 @@ export interface State {
   readonly framer: PduFramer;
   readonly bind: EmbeddedMachine<typeof bindStateMachine>;
   bindState: BindState;
-  readonly inFlight: Map<number, InFlight>;
+  readonly inFlight: InFlightTable;
   readonly waiting: RingQueue<Waiting>;
   sequence: number;
   /** The response-deadline timer: when it fires (runtime clock, ms), or null when none is armed. */

@@ -9,6 +9,7 @@ import { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
 import { bindStateMachine, type BindState } from './bind-state.js';
 import { PeerStalledError, SessionClosedError } from './errors.js';
+import { InFlightTable } from './in-flight.js';
 import { onData, isThenable } from './incoming.js';
 import { stalledTooLong } from './flow-control.js';
 import { GracefulClose, RequestPdu, SendPdu, SocketData, SocketEvent, StatsRequest, Tick, TICKS, Written, type RequestOutcome, type SessionStats } from './messages.js';
@@ -41,7 +42,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       framer: new PduFramer({ maxCommandLength: options.maxCommandLength }),
       bind,
       bindState: 'OPEN',
-      inFlight: new Map(),
+      inFlight: new InFlightTable(),
       // Small to start: most sessions never queue, and each ring is allocated per connection.
       waiting: new RingQueue(4),
       sequence: 0,
