@@ -8,6 +8,7 @@ import { createResponse, stackChild, type DigestAlgorithm, type ServerTransactio
 import type { McSimulator } from '@switchboard/smpp';
 import { EmbeddedSmsc, ResourceOwner, StoreOwner } from './owners.js';
 import { IMDN_CONTENT_TYPE } from './imdn.js';
+import { InboxDelivery } from './inbox-delivery.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayCore } from './sip-core.js';
 import { Outbox } from './outbox.js';
@@ -15,6 +16,7 @@ import { SmppPool } from './smpp-pool.js';
 import { SmppBind } from './smpp-bind.js';
 import { bindIds, leaseKeeperChild, outboxPollChild } from './cluster-children.js';
 import { periodicChild } from './periodic-child.js';
+import { storeSweepChild } from './store-sweep.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { FINAL_STATES, SIP_SENDER_KEY, type MessageIdType } from './api-store.js';
 import { randomUUID } from 'node:crypto';
@@ -36,11 +38,6 @@ const log = createDebug('switchboard:gateway');
 
 /** The configured connector's name (the `smpp` section): its metrics label and its name in routes. */
 const CONNECTOR = 'smsc';
-
-/** How often expired registrations are swept from the store (ms, runtime clock). */
-const PURGE_INTERVAL = 60_000;
-
-
 
 /**
  * A running gateway, as `startGateway` returns it: its configuration, its supervision tree and
@@ -101,51 +98,20 @@ export async function startGateway(runtime: Runtime, config: GatewayConfig, opti
 async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, now: () => number, nodeName: string, options: { readonly link?: Pid }): Promise<Gateway> {
   let core: GatewayCore | undefined;
   let pool: SmppPool | undefined;
-  // A delivery to a user's contact ends within Timer F (64·T1); its claim holds twice that.
-  const deliveryLease = 2 * 64 * config.sip.t1;
-
-  // One delivery run per AOR at a time on this node (a second request while one runs makes it run
-  // again); across nodes, the store lets one claim per user at a time. So a stored message is never
-  // sent twice at once.
-  const running = new Map<string, boolean>();
-  const deliverPending = async (aor: string): Promise<void> => {
-    if (running.has(aor)) {
-      running.set(aor, true);
-      return;
-    }
-    running.set(aor, false);
-    try {
-      do {
-        running.set(aor, false);
-        await deliverStored(aor);
-      } while (running.get(aor) === true);
-    } finally {
-      running.delete(aor);
-    }
-  };
-  const deliverStored = async (aor: string): Promise<void> => {
-    // Nobody registered: nothing to read (the stored list of an absent user only grows).
-    if ((await store.bindings(aor, now())).length === 0) return;
-    for (;;) {
-      const at = now();
-      const message = await store.claimInbound(aor, { now: at, until: at + deliveryLease });
-      if (message === undefined) return;
-      let delivered = false;
-      try {
-        const contact = (await store.bindings(aor, now()))[0];
-        if (contact === undefined || core === undefined) return;
-        const status = await core.sendMessage(contact.contact, `sip:${message.from}@${config.sip.domain}`, aor, message.text, message.contentType);
-        if (status < 200 || status >= 300) return; // kept: tried again at the next REGISTER
-        await store.deleteInbound(message.id);
-        delivered = true;
-        // the stored list holds mobile-originated texts and the IMDNs made from receipts
-        if (message.contentType === IMDN_CONTENT_TYPE) pool!.counters.notificationsDelivered++;
-        else pool!.counters.moDelivered++;
-      } finally {
-        if (!delivered) await store.releaseInbound(message.id).catch((error: unknown) => log('message %d for %s not given back (it returns when its lease ends): %O', message.id, aor, error));
-      }
-    }
-  };
+  // The stored messages of a user (MO texts, IMDNs) go to their contact once they are reachable.
+  const inbox = new InboxDelivery({
+    store,
+    now,
+    // a delivery to a user's contact ends within Timer F (64·T1); its claim holds twice that
+    lease: 2 * 64 * config.sip.t1,
+    domain: config.sip.domain,
+    send: (contact, from, aor, text, contentType) => core?.sendMessage(contact, from, aor, text, contentType),
+    delivered: (contentType) => {
+      // the stored list holds mobile-originated texts and the IMDNs made from receipts
+      if (contentType === IMDN_CONTENT_TYPE) pool!.counters.notificationsDelivered++;
+      else pool!.counters.moDelivered++;
+    },
+  });
 
   // Digest authentication of REGISTER and MESSAGE (RFC 3261 §22): users' HA1s in the store, and
   // the documented demo user of the embedded defaults.
@@ -195,7 +161,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
     metrics,
     moRoute: (destination) => connectors.moRoute(destination),
     receiptIdentity: (name) => connectors.receiptIdentity(name),
-    deliverPending: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+    deliverPending: (aor) => inbox.kick(aor),
     webhookQueued: () => webhooks.kick(),
     webhookGiveUp: config.webhooks.giveUpAfter * 1000,
   });
@@ -290,7 +256,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       }),
       // a dead node's claims came back: its stored messages go out from here
       onReaped: (reaped) => {
-        for (const aor of reaped.aors) void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error));
+        for (const aor of reaped.aors) inbox.kick(aor);
         if (connectors.boundCount > 0) flushOutbox();
       },
     }),
@@ -330,7 +296,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
             dedupeFor: 2 * 64 * config.sip.t1,
             authorize,
             now,
-            onReachable: (aor) => void deliverPending(aor).catch((error: unknown) => log('delivery to %s failed: %O', aor, error)),
+            onReachable: (aor) => inbox.kick(aor),
             onMessage: (outcome) => metrics.messageIn('sip', outcome),
           })),
       },
@@ -352,30 +318,7 @@ async function startTree(runtime: Runtime, config: GatewayConfig, store: Store, 
       { shutdown: 5000 },
     ),
   );
-  // Expired bindings are already ignored when read; this sweep removes them from the store, and old
-  // final API messages. It also flushes the outbox, so rows whose lease ended (a node that crashed
-  // mid-submit) go out.
-  children.push(
-    periodicChild(runtime, 'registration-sweep', PURGE_INTERVAL, async () => {
-      const removed = await store.purgeExpired(now());
-      if (removed > 0) log('%d expired registrations removed', removed);
-      const forgotten = await store.purgeTaken(now());
-      if (forgotten > 0) log('%d MESSAGE identities past their retransmission time removed', forgotten);
-      try {
-        // receipt records whose receipt never came (an SMSC that sends none): kept as long as final API messages
-        const unanswered = await store.purgeSent(now() - config.http.retentionDays * 86_400_000);
-        if (unanswered > 0) log('%d receipt records past http.retentionDays with no receipt removed', unanswered);
-        const purged = await store.api.purgeApi(now() - config.http.retentionDays * 86_400_000);
-        if (purged.messages + purged.webhooks > 0) log('%d final messages and %d finished webhooks past http.retentionDays removed', purged.messages, purged.webhooks);
-      } catch (error) {
-        // the flush below must not wait on it
-        log('purging old API messages failed: %O', error);
-      }
-      // with no bind up the flush still drops what waited past smpp.validity (the oldest first), so
-      // an HTTP message there ends failed, with its webhook, rather than waiting for a bind
-      await outbox.flush();
-    }),
-  );
+  children.push(storeSweepChild({ runtime, store, outbox, now, retentionDays: config.http.retentionDays }));
   // Several nodes share the outbox: what a node without a bind stored is submitted by one with a bind.
   if (config.store.url !== null) children.push(outboxPollChild(runtime, connectors, () => outbox.flush(), config.cluster.pollInterval));
   // The HTTP API: messages, their status, and the admin API that changes connectors and routes.
