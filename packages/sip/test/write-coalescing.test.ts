@@ -1,34 +1,12 @@
 // The messages a stream connection writes during one turn of the event loop leave in one writev:
 // the turn's first write corks the socket and a tick uncorks it once the turn's work is done.
-// The tests run one at a time: they patch Socket.prototype.
+// The tests run one at a time: countSocketWrites patches net.Socket.
 import test from 'ava';
-import { Socket, connect } from 'node:net';
+import { connect } from 'node:net';
 import { once } from 'node:events';
 import { Runtime } from '@switchboard/actor';
 import { exampleUas, startStack } from '@switchboard/sip';
-import { SipStreamSplitter, request } from '@switchboard/test-support';
-
-/** Counts the stream-level writes of the sockets whose peer is 127.0.0.1:`port`. */
-function countWrites(port: number): { writes: number; writevs: number; chunks: number; restore(): void } {
-  const proto = Socket.prototype as unknown as {
-    _write(chunk: unknown, encoding: unknown, cb: unknown): void;
-    _writev(chunks: readonly unknown[], cb: unknown): void;
-  };
-  const { _write: write, _writev: writev } = proto;
-  const counts = { writes: 0, writevs: 0, chunks: 0, restore: () => Object.assign(proto, { _write: write, _writev: writev }) };
-  proto._write = function (this: Socket, chunk, encoding, cb) {
-    if (this.remotePort === port) counts.writes++;
-    write.call(this, chunk, encoding, cb);
-  };
-  proto._writev = function (this: Socket, chunks, cb) {
-    if (this.remotePort === port) {
-      counts.writevs++;
-      counts.chunks += chunks.length;
-    }
-    writev.call(this, chunks, cb);
-  };
-  return counts;
-}
+import { SipStreamSplitter, countSocketWrites, request } from '@switchboard/test-support';
 
 const options = (i: number, port: number): string =>
   request([`OPTIONS sip:uas@127.0.0.1:${port};transport=tcp SIP/2.0`, `Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-cork-${i}`, 'Max-Forwards: 70', 'From: <sip:a@127.0.0.1>;tag=a', 'To: <sip:uas@127.0.0.1>', `Call-ID: cork-${i}`, `CSeq: ${i} OPTIONS`]);
@@ -38,7 +16,7 @@ test.serial('twenty requests read at once are answered in fewer writes than answ
   const port = stack.listener('TCP')!.port;
   const client = connect(port, '127.0.0.1');
   await once(client, 'connect');
-  const counts = countWrites(client.localPort!);
+  const counts = countSocketWrites(client.localPort!);
   try {
     const splitter = new SipStreamSplitter();
     const answers: string[] = [];

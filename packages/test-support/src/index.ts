@@ -6,6 +6,8 @@ export type { SippRun } from './sipp.js';
 export { runPeer } from './process.js';
 export type { Peer } from './process.js';
 export { Prng } from './prng.js';
+export { countSocketWrites } from './socket-writes.js';
+export type { SocketWrites } from './socket-writes.js';
 export { DigestAnswerer, parseChallenges } from './digest-client.js';
 export type { DigestChallenge, DigestCredentials } from './digest-client.js';
 export { readSip, okFor, SipStreamSplitter } from './sip-reader.js';
