@@ -12,6 +12,9 @@ import { tokenListAt } from '../src/message/headers/token-list.js';
 import { mediaTypeAt, parseMediaType } from '../src/message/headers/media-type.js';
 import { splitCommas } from '../src/message/scanner.js';
 import { parseTokenItem } from '../src/message/headers/token-list.js';
+import { parseMessage, parseStartLine, startLineAt } from '../src/message/parser.js';
+import { methodAt } from '../src/message/method-names.js';
+import type { SipMessage } from '../src/message/message.js';
 
 const pieces = ['sip:', 'sips:', 'alice', 'Bob', 'a.b', '@', 'example.com', 'host-1', '192.0.2.1', ':', '5060', '99999', ';', 'lr', 'transport=tcp', 'tag=1a', '=', '%41', '?', 'x&y', '-', '.', '[', ']', 'user;p', ' ', '"', '<', '>', 'Name', '\\', ',', 'SIP/2.0/', 'UDP', 'branch=z9hG4bK1', 'rport', 'ttl=300', 'ttl=3', 'received=1.2.3.4', 'Tcp', '_'];
 const text = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((a) => a.join(''));
@@ -113,4 +116,39 @@ test('the one-pass whole-number reader agrees with the general one', (t) => {
   fc.assert(fc.property(digits, same((s) => wholeNumberAt(s, 0, s.length, 255), (s) => parseWholeNumber(s, 'Max-Forwards', 255))), { numRuns: 5_000 });
   t.is(wholeNumberAt('Max-Forwards: 70', 14, 16, 255), 70);
   t.is(wholeNumberAt('0', 0, 1, 10, 1), undefined);
+});
+
+test('the one-pass start-line reader agrees with the general one', (t) => {
+  const startPieces = ['INVITE', 'REGISTER', 'ACK', 'InViTe', 'f(o)', 'SIP/2.0', 'sip/2.0', 'SIP/2.1', 'SIP/2.0 ', ' ', '  ', '\t', '200', '99', '700', '1000', 'OK', 'Ringing', 'sip:a@b', 'sips:x', 'tel:1', 'x:y', ':x', '<sip:a@b>', 'a_b:c', '\r', 'é', 'SIP', '/', 'sip:'];
+  const piece = fc.constantFrom(...startPieces);
+  const line = fc.oneof(
+    fc.array(piece, { minLength: 1, maxLength: 6 }).map((a) => a.join('')),
+    // request lines and status lines, mostly of the usual form
+    fc.tuple(fc.constantFrom('INVITE', 'FOO', 'f(o)', 'ACK', ''), fc.constantFrom(' ', '  ', ''), fc.array(piece, { minLength: 1, maxLength: 3 }), fc.constantFrom(' ', '  ', ''), fc.constantFrom('SIP/2.0', 'sip/2.0', 'SIP/2.0 ', 'SIP/2.1', 'SIP/2.0\r')).map(([m, s1, t, s2, v]) => `${m}${s1}${t.join('')}${s2}${v}`),
+    fc.tuple(fc.constantFrom('SIP/2.0 ', 'sip/2.0 ', 'SIP/2.0  '), fc.constantFrom('200', '100', '699', '700', '099', '20', '2000', '2x0'), fc.constantFrom('', ' ', ' OK', ' Ringing Now', 'OK', ' a\rb', ' é')).map((a) => a.join('')),
+  );
+  const shape = (message: SipMessage): unknown =>
+    message.kind === 'request' ? [message.kind, message.method, message.requestTarget, message.version] : [message.kind, message.status, message.reason, message.version];
+  fc.assert(
+    fc.property(line, (text) => {
+      const octets = Buffer.from(text, 'latin1');
+      const quick = startLineAt(text, octets, 0, text.length);
+      if (quick === undefined) return true;
+      return JSON.stringify(shape(quick)) === JSON.stringify(shape(parseStartLine(text, text, octets, 0)));
+    }),
+    { numRuns: 20_000 },
+  );
+  const request = startLineAt('INVITE sip:bob@example.com SIP/2.0', Buffer.from('INVITE sip:bob@example.com SIP/2.0'), 0, 34);
+  t.deepEqual(request === undefined ? undefined : shape(request), ['request', 'INVITE', 'sip:bob@example.com', 'SIP/2.0']);
+  t.is(startLineAt('SIP/2.0 200', Buffer.from('SIP/2.0 200'), 0, 11)?.kind, 'response');
+});
+
+test('a request line and its CSeq read the same method alike, known or not', (t) => {
+  for (const method of ['INVITE', 'SUBSCRIBE', 'FOO', 'invite']) {
+    const message = parseMessage(Buffer.from(`${method} sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 ${method}\r\nContent-Length: 0\r\n\r\n`));
+    t.is(message.kind === 'request' ? message.method : undefined, method);
+    t.is(message.cseq?.method, method);
+    t.is(methodAt(` ${method}`, Buffer.from(` ${method}`), 1, method.length + 1), method);
+  }
+  t.throws(() => parseMessage(Buffer.from('INVITE sip:a@b SIP/2.0\r\nCSeq: 1 INVITES\r\n\r\n')), { message: /does not match/ });
 });

@@ -2,9 +2,9 @@
 // undone) and parsed on first typed access. Several rows of one header and comma-separated
 // elements within a row read as one list (RFC 3261 §7.3.1).
 import { SipParseError } from './errors.js';
-import { CODECS, codecOf, type HeaderTypes, type TypedHeaderName } from './header-types.js';
+import { CODECS, readSpan, type HeaderTypes, type TypedHeaderName } from './header-types.js';
 import { NOT_LISTS, canonicalName } from './header-names.js';
-import type { KnownName } from './name-table.js';
+import { nameOf, type KnownName } from './name-table.js';
 import { splitCommas } from './scanner.js';
 
 /**
@@ -12,10 +12,8 @@ import { splitCommas } from './scanner.js';
  * is cut on first use (most rows of most messages are never read).
  */
 interface Row {
-  readonly name: string;
-  readonly key: string;
-  /** How to read and write the value, for a known header. */
-  readonly codec: Codec | undefined;
+  /** The canonical name, the key rows are compared by, and the codec of a typed header. */
+  readonly known: KnownName;
   value: string | undefined;
   readonly start: number;
   readonly end: number;
@@ -33,8 +31,6 @@ function elementsOf(parsed: unknown): unknown[] {
 
 /** A header value to set: raw text, or typed values of a known header. */
 export type HeaderInput<K extends string> = K extends TypedHeaderName ? HeaderTypes[K] | readonly HeaderTypes[K][] | string : string;
-
-type Codec = KnownName['codec'] & object;
 
 const NO_OCTETS = new Uint8Array(0);
 
@@ -70,7 +66,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
 
   /** @internal used by the parser: a row whose value is source[start, end). */
   addSpan(known: KnownName, start: number, end: number): void {
-    this.rows.push({ name: known.name, key: known.key, codec: known.codec, value: undefined, start, end, parsed: undefined });
+    this.rows.push({ known, value: undefined, start, end, parsed: undefined });
   }
 
   /** @internal used by the parser: the last row's typed element, read as it was added. */
@@ -80,7 +76,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
 
   /** @internal used by the parser: a row with a folded value. */
   addFolded(known: KnownName, value: string): void {
-    this.rows.push({ name: known.name, key: known.key, codec: known.codec, value, start: 0, end: 0, parsed: undefined });
+    this.rows.push({ known, value, start: 0, end: 0, parsed: undefined });
   }
 
   private valueOf(row: Row): string {
@@ -94,7 +90,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
 
   /** Every row as `[name, raw value]`, in order, names canonical. */
   *[Symbol.iterator](): Iterator<readonly [string, string]> {
-    for (const row of this.rows) yield [row.name, this.valueOf(row)];
+    for (const row of this.rows) yield [row.known.name, this.valueOf(row)];
   }
 
   /** @internal the serializer's: every row as `Name: value` CRLF, with one Content-Length set to `bodyLength`. */
@@ -104,11 +100,11 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const rows = this.rows;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (row.key === 'content-length') {
+      if (row.known.key === 'content-length') {
         if (wroteLength) continue;
         wroteLength = true;
         out += `Content-Length: ${bodyLength}\r\n`;
-      } else out += `${row.name}: ${this.valueOf(row)}\r\n`;
+      } else out += `${row.known.name}: ${this.valueOf(row)}\r\n`;
     }
     if (!wroteLength) out += `Content-Length: ${bodyLength}\r\n`;
     return out;
@@ -117,20 +113,20 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** Whether at least one row of `name` (case-insensitive) is present. */
   has(name: string): boolean {
     const key = keyOf(name);
-    return this.rows.some((row) => row.key === key);
+    return this.rows.some((row) => row.known.key === key);
   }
 
   /** The first row's raw value. */
   get(name: string): string | undefined {
     const key = keyOf(name);
-    for (const row of this.rows) if (row.key === key) return this.valueOf(row);
+    for (const row of this.rows) if (row.known.key === key) return this.valueOf(row);
     return undefined;
   }
 
   /** Every row's raw value, in order. */
   getAll(name: string): string[] {
     const key = keyOf(name);
-    return this.rows.filter((row) => row.key === key).map((row) => this.valueOf(row));
+    return this.rows.filter((row) => row.known.key === key).map((row) => this.valueOf(row));
   }
 
   /** Raw elements across rows, split on commas for list headers. */
@@ -138,7 +134,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const key = keyOf(name);
     const split = !NOT_LISTS.has(key);
     const out: string[] = [];
-    for (const row of this.rows) if (row.key === key) out.push(...(split ? splitCommas(this.valueOf(row)) : [this.valueOf(row)]));
+    for (const row of this.rows) if (row.known.key === key) out.push(...(split ? splitCommas(this.valueOf(row)) : [this.valueOf(row)]));
     return out;
   }
 
@@ -147,7 +143,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const key = name.toLowerCase();
     const out: HeaderTypes[K][] = [];
     for (const row of this.rows) {
-      if (row.key !== key) continue;
+      if (row.known.key !== key) continue;
       const parsed = this.parsedRow(row);
       if (Array.isArray(parsed)) out.push(...(parsed as HeaderTypes[K][]));
       else out.push(parsed as HeaderTypes[K]);
@@ -161,11 +157,18 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     const rows = this.rows;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (row.key !== key) continue;
+      if (row.known.key !== key) continue;
       const parsed = row.parsed ?? this.parseRow(row);
       return (Array.isArray(parsed) ? parsed[0] : parsed) as HeaderTypes[K];
     }
     return undefined;
+  }
+
+  /** @internal the parser's: the first typed element of row `index` (a known header's). */
+  firstAt(index: number): unknown {
+    const row = this.rows[index]!;
+    const parsed = row.parsed ?? this.parseRow(row);
+    return Array.isArray(parsed) ? parsed[0] : parsed;
   }
 
   private parsedRow(row: Row): unknown {
@@ -173,22 +176,22 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   }
 
   private parseRow(row: Row): unknown {
-    const codec = row.codec;
-    if (codec !== undefined && codec.span !== undefined && row.value === undefined) {
+    const codec = row.known.codec;
+    if (codec !== undefined && row.value === undefined) {
       // the usual form, read where it lies in the head (no string cut)
-      const quick = codec.span(this.source, row.start, row.end, this.octets);
+      const quick = readSpan(codec, this.source, row.start, row.end, this.octets);
       if (quick !== undefined) return (row.parsed = quick);
     }
     const value = this.valueOf(row);
     if (codec === undefined) return (row.parsed = value);
     if (!codec.list || value.indexOf(',') < 0) {
-      if (value === '') throw new SipParseError('an empty element', 400, row.name);
+      if (value === '') throw new SipParseError('an empty element', 400, row.known.name);
       return (row.parsed = codec.parse(value));
     }
     const parts = splitCommas(value);
     const parsed: unknown[] = [];
     for (const part of parts) {
-      if (part === '') throw new SipParseError('an empty element', 400, row.name);
+      if (part === '') throw new SipParseError('an empty element', 400, row.known.name);
       parsed.push(codec.parse(part));
     }
     return (row.parsed = parsed);
@@ -196,10 +199,12 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
 
   /** Reads every known header, so a bad value surfaces now; returns the first error, or undefined. */
   check(): SipParseError | undefined {
-    for (const row of this.rows) {
-      if (row.codec === undefined) continue; // raw headers have nothing to check
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.parsed !== undefined || row.known.codec === undefined) continue; // read already, or raw: nothing to check
       try {
-        this.parsedRow(row);
+        this.parseRow(row);
       } catch (error) {
         if (error instanceof SipParseError) return error;
         throw error;
@@ -211,8 +216,9 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** Replaces every row of `name` with one row (at the first one's place, or at the end). */
   set<K extends string>(name: K, value: HeaderInput<Lowercase<K>>): this {
     const row = this.makeRow(name, value);
-    const at = this.rows.findIndex((r) => r.key === row.key);
-    this.rows = this.rows.filter((r) => r.key !== row.key);
+    const key = row.known.key;
+    const at = this.rows.findIndex((r) => r.known.key === key);
+    this.rows = this.rows.filter((r) => r.known.key !== key);
     if (at < 0) this.rows.push(row);
     else this.rows.splice(at, 0, row);
     return this;
@@ -227,7 +233,8 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   /** Adds a row before every other row of that header (a proxy's Via or Record-Route). */
   prepend<K extends string>(name: K, value: HeaderInput<Lowercase<K>>): this {
     const row = this.makeRow(name, value);
-    const at = this.rows.findIndex((r) => r.key === row.key);
+    const key = row.known.key;
+    const at = this.rows.findIndex((r) => r.known.key === key);
     this.rows.splice(at < 0 ? this.rows.length : at, 0, row);
     return this;
   }
@@ -236,14 +243,14 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   delete(name: string): number {
     const key = keyOf(name);
     const before = this.rows.length;
-    this.rows = this.rows.filter((row) => row.key !== key);
+    this.rows = this.rows.filter((row) => row.known.key !== key);
     return before - this.rows.length;
   }
 
   /** Removes the first element of a list header (the top Via, the first Route) and returns it. */
   shift<K extends TypedHeaderName>(name: K): HeaderTypes[K] | undefined {
     const key = name.toLowerCase();
-    const at = this.rows.findIndex((r) => r.key === key);
+    const at = this.rows.findIndex((r) => r.known.key === key);
     if (at < 0) return undefined;
     const row = this.rows[at]!;
     const elements = elementsOf(this.parsedRow(row)) as HeaderTypes[K][];
@@ -251,7 +258,7 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     if (elements.length <= 1) this.rows.splice(at, 1);
     else {
       const rest = elements.slice(1);
-      this.rows[at] = { name: row.name, key, codec: row.codec, value: rest.map((v) => (codec.format as (x: unknown) => string)(v)).join(', '), start: 0, end: 0, parsed: rest };
+      this.rows[at] = { known: row.known, value: rest.map((v) => (codec.format as (x: unknown) => string)(v)).join(', '), start: 0, end: 0, parsed: rest };
     }
     return elements[0];
   }
@@ -269,15 +276,14 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
   }
 
   private makeRow(name: string, value: unknown): Row {
-    const canonical = canonicalName(name);
-    const key = canonical.toLowerCase();
+    const known = nameOf(canonicalName(name));
     if (typeof value === 'string') {
-      if (/[\r\n]/.test(value)) throw new TypeError(`a header value may not contain CR or LF (${canonical})`);
-      return { name: canonical, key, codec: codecOf(key), value: value.trim(), start: 0, end: 0, parsed: undefined };
+      if (/[\r\n]/.test(value)) throw new TypeError(`a header value may not contain CR or LF (${known.name})`);
+      return { known, value: value.trim(), start: 0, end: 0, parsed: undefined };
     }
-    const codec = codecOf(key);
-    if (codec === undefined) throw new TypeError(`${canonical} takes a string value`);
+    const codec = known.codec;
+    if (codec === undefined) throw new TypeError(`${known.name} takes a string value`);
     const elements = Array.isArray(value) ? (value as unknown[]) : [value];
-    return { name: canonical, key, codec, value: elements.map((v) => codec.format(v)).join(', '), start: 0, end: 0, parsed: elements };
+    return { known, value: elements.map((v) => codec.format(v)).join(', '), start: 0, end: 0, parsed: elements };
   }
 }

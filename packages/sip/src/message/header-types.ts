@@ -117,31 +117,47 @@ interface Codec<T> {
   readonly list: boolean;
   parse(text: string): T;
   /**
-   * The one-pass reader of the usual form, on a row's value still inside the message's head,
-   * text[from, to), scanning the head's octets (see octets.ts): the row's one element, or its
-   * elements, or undefined for anything it does not take, which `parse` then reads from the cut
-   * string.
+   * Which one-pass reader takes the usual form of a row's value still inside the message's head
+   * (see {@link readSpan}); 0 for none.
    */
-  readonly span?: (text: string, from: number, to: number, octets: Uint8Array) => T | T[] | undefined;
+  readonly reader: number;
+  /** The header's canonical name, for errors (the name-addr readers'). */
+  readonly header: string;
+  /** The bounds of a whole number (the number reader's). */
+  readonly min: number;
+  readonly max: number;
   format(value: T): string;
 }
 
-const nameAddr = (header: string): Codec<NameAddr> => ({ list: true, parse: (t) => parseNameAddr(t, header), span: (t, from, to, o) => parseCommonNameAddr(t, header, from, to, o), format: formatNameAddr });
-const single = (header: string): Codec<NameAddr> => ({ list: false, parse: (t) => parseNameAddr(t, header), span: (t, from, to, o) => parseCommonNameAddr(t, header, from, to, o), format: formatNameAddr });
-const whole = (header: string, max: number, min = 0): Codec<number> => ({ list: false, parse: (t) => parseWholeNumber(t, header, max, min), span: (t, from, to, o) => wholeNumberAt(t, from, to, max, min, o), format: String });
-const tokens = (header: string): Codec<string> => ({ list: true, parse: (t) => parseTokenItem(t, header), span: tokenListAt, format: (v) => v });
-const credentials = (header: string): Codec<Credentials> => ({ list: false, parse: (t) => parseCredentials(t, header), span: credentialsAt, format: formatCredentials });
+// The one-pass readers, by the number a codec names in `reader` (readSpan's switch on it calls each
+// reader directly, where a function per codec would make one call site call them all). The cases
+// there are written as literals: a module's constants are loaded and checked on every use.
+const NO_READER = 0;
+const VIA = 1;
+const NAME_ADDR = 2;
+const CONTACT = 3;
+const CALL_ID = 4;
+const CSEQ = 5;
+const NUMBER = 6;
+const MEDIA_TYPE = 7;
+const TOKENS = 8;
+const CREDENTIALS = 9;
 
-/** A Contact row in the usual form; `*` (RFC 3261 §10.2.2) is for `parseContact`. */
-function contactAt(text: string, from: number, to: number, octets: Uint8Array): NameAddr | undefined {
-  return octets[from] === 42 ? undefined : parseCommonNameAddr(text, 'Contact', from, to, octets);
+function codec<T>(list: boolean, parse: (text: string) => T, format: (value: T) => string, reader = NO_READER, header = '', max = 0, min = 0): Codec<T> {
+  return { list, parse, reader, header, min, max, format };
 }
 
+const nameAddr = (header: string): Codec<NameAddr> => codec(true, (t) => parseNameAddr(t, header), formatNameAddr, NAME_ADDR, header);
+const single = (header: string): Codec<NameAddr> => codec(false, (t) => parseNameAddr(t, header), formatNameAddr, NAME_ADDR, header);
+const whole = (header: string, max: number, min = 0): Codec<number> => codec(false, (t) => parseWholeNumber(t, header, max, min), String, NUMBER, header, max, min);
+const tokens = (header: string): Codec<string> => codec(true, (t) => parseTokenItem(t, header), (v) => v, TOKENS, header);
+const credentials = (header: string): Codec<Credentials> => codec(false, (t) => parseCredentials(t, header), formatCredentials, CREDENTIALS, header);
+
 export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } = {
-  via: { list: true, parse: parseVia, span: parseCommonVia, format: formatVia },
+  via: codec(true, parseVia, formatVia, VIA, 'Via'),
   from: single('From'),
   to: single('To'),
-  contact: { list: true, parse: parseContact, span: contactAt, format: formatNameAddr },
+  contact: codec(true, parseContact, formatNameAddr, CONTACT, 'Contact'),
   route: nameAddr('Route'),
   'record-route': nameAddr('Record-Route'),
   path: nameAddr('Path'),
@@ -151,17 +167,17 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'referred-by': single('Referred-By'),
   'p-asserted-identity': nameAddr('P-Asserted-Identity'),
   'p-preferred-identity': nameAddr('P-Preferred-Identity'),
-  'call-id': { list: false, parse: parseCallId, span: callIdAt, format: (v) => v },
-  cseq: { list: false, parse: parseCSeq, span: cseqAt, format: formatCSeq },
-  rack: { list: false, parse: parseRAck, format: formatRAck },
+  'call-id': codec(false, parseCallId, (v) => v, CALL_ID, 'Call-ID'),
+  cseq: codec(false, parseCSeq, formatCSeq, CSEQ, 'CSeq'),
+  rack: codec(false, parseRAck, formatRAck),
   rseq: whole('RSeq', MAX_DELTA_SECONDS, 1),
   'max-forwards': whole('Max-Forwards', 255),
   'content-length': whole('Content-Length', 2 ** 31 - 1),
   expires: whole('Expires', MAX_DELTA_SECONDS),
   'min-expires': whole('Min-Expires', MAX_DELTA_SECONDS),
   'min-se': whole('Min-SE', MAX_DELTA_SECONDS),
-  'session-expires': { list: false, parse: parseSessionExpires, format: formatSessionExpires },
-  'content-type': { list: false, parse: (t) => parseMediaType(t), span: mediaTypeAt, format: formatMediaType },
+  'session-expires': codec(false, parseSessionExpires, formatSessionExpires),
+  'content-type': codec(false, (t) => parseMediaType(t), formatMediaType, MEDIA_TYPE, 'Content-Type'),
   require: tokens('Require'),
   supported: tokens('Supported'),
   unsupported: tokens('Unsupported'),
@@ -172,15 +188,57 @@ export const CODECS: { readonly [K in TypedHeaderName]: Codec<HeaderTypes[K]> } 
   'proxy-authorization': credentials('Proxy-Authorization'),
   'www-authenticate': credentials('WWW-Authenticate'),
   'proxy-authenticate': credentials('Proxy-Authenticate'),
-  event: { list: false, parse: (t) => parseEvent(t), format: formatEvent },
-  'subscription-state': { list: false, parse: parseSubscriptionState, format: formatSubscriptionState },
-  reason: { list: true, parse: parseReason, format: formatReason },
-  warning: { list: true, parse: parseWarning, format: formatWarning },
-  'retry-after': { list: false, parse: parseRetryAfter, format: formatRetryAfter },
-  date: { list: false, parse: parseDate, format: formatDate },
+  event: codec(false, (t) => parseEvent(t), formatEvent),
+  'subscription-state': codec(false, parseSubscriptionState, formatSubscriptionState),
+  reason: codec(true, parseReason, formatReason),
+  warning: codec(true, parseWarning, formatWarning),
+  'retry-after': codec(false, parseRetryAfter, formatRetryAfter),
+  date: codec(false, parseDate, formatDate),
 };
 
+/**
+ * The usual form of a row's value read where it lies in the head, text[from, to), scanning the
+ * head's octets (see octets.ts), by `codec`'s one-pass reader: the row's one element, or its
+ * elements, or undefined for anything the reader does not take (and for a codec without one),
+ * which `codec.parse` then reads from the cut string.
+ */
+export function readSpan(codec: Codec<unknown>, text: string, from: number, to: number, octets: Uint8Array): unknown {
+  switch (codec.reader) {
+    case 1: // VIA
+      return parseCommonVia(text, from, to, octets);
+    case 2: // NAME_ADDR
+      return parseCommonNameAddr(text, codec.header, from, to, octets);
+    case 3: // CONTACT
+      // `*` (RFC 3261 §10.2.2) is for parseContact
+      return octets[from] === 42 ? undefined : parseCommonNameAddr(text, 'Contact', from, to, octets);
+    case 4: // CALL_ID
+      return callIdAt(text, from, to, octets);
+    case 5: // CSEQ
+      return cseqAt(text, from, to, octets);
+    case 6: // NUMBER
+      return wholeNumberAt(text, from, to, codec.max, codec.min, octets);
+    case 7: // MEDIA_TYPE
+      return mediaTypeAt(text, from, to, octets);
+    case 8: // TOKENS
+      return tokenListAt(text, from, to, octets);
+    case 9: // CREDENTIALS
+      return credentialsAt(text, from, to, octets);
+    default:
+      return undefined;
+  }
+}
+
 const BY_KEY = new Map<string, Codec<unknown>>(Object.entries(CODECS) as [string, Codec<unknown>][]);
+/**
+ * The typed headers' keys as CODECS spells them: property names, which V8 keeps internalized, so
+ * that comparing one with a literal ('cseq') or a caller's name is one pointer comparison.
+ */
+const KEYS = new Map<string, string>(Object.keys(CODECS).map((key) => [key, key]));
+
+/** `key`, the very string CODECS is keyed by when it is a typed header's (see KEYS). */
+export function typedKey(key: string): string {
+  return KEYS.get(key) ?? key;
+}
 
 export function codecOf(key: string): Codec<unknown> | undefined {
   return BY_KEY.get(key);

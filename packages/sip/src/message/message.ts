@@ -116,8 +116,8 @@ export class SipRequest extends SipMessageBase {
    */
   readonly kind = 'request' as const;
   private parsedUri: Uri | undefined;
-  /** The Request-URI as received, read on first use. */
-  private target: string | undefined;
+  /** The Request-URI as received, cut from the head (targetSource) on first use. */
+  private target: string | undefined = undefined;
   private targetSource: string | undefined = undefined;
   private targetOctets: Uint8Array | undefined = undefined;
   private targetStart = 0;
@@ -136,12 +136,11 @@ export class SipRequest extends SipMessageBase {
   }
 
   /**
-   * @internal the parser's: a request whose Request-URI, `target`, is read on first use, where it
-   * lies in the head (source[from, to), whose octets are `octets`) when it has the usual form.
+   * @internal the parser's: a request whose Request-URI, source[from, to) (whose octets are
+   * `octets`), is read on first use, where it lies in the head when it has the usual form.
    */
-  static fromWire(method: string, target: string, headers: HeaderList, source: string, octets: Uint8Array, from: number, to: number): SipRequest {
+  static fromWire(method: string, headers: HeaderList, source: string, octets: Uint8Array, from: number, to: number): SipRequest {
     const request = new SipRequest(method, undefined as unknown as Uri, headers);
-    request.target = target;
     request.targetSource = source;
     request.targetOctets = octets;
     request.targetStart = from;
@@ -155,8 +154,7 @@ export class SipRequest extends SipMessageBase {
   }
 
   private readTarget(): Uri {
-    const source = this.targetSource;
-    return (source === undefined ? undefined : parseCommonSipUri(source, this.targetStart, this.targetEnd, this.targetOctets)) ?? parseRequestUri(this.target!);
+    return parseCommonSipUri(this.targetSource!, this.targetStart, this.targetEnd, this.targetOctets) ?? parseRequestUri(this.requestTarget);
   }
 
   /** Replaces the Request-URI (a proxy retargeting, a UAC following a Route). */
@@ -169,7 +167,9 @@ export class SipRequest extends SipMessageBase {
 
   /** @internal the serializer's: the Request-URI as received (while it is not replaced), else formatted. */
   get requestTarget(): string {
-    return this.target ?? formatUri(this.parsedUri!);
+    if (this.target !== undefined) return this.target;
+    const source = this.targetSource;
+    return source === undefined ? formatUri(this.parsedUri!) : (this.target = source.slice(this.targetStart, this.targetEnd));
   }
 
   override check(): SipParseError | undefined {

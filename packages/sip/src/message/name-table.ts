@@ -2,7 +2,7 @@
 // a case-insensitive trie over token characters, walked while the name is scanned, so a known name
 // costs neither a string cut nor a lookup. Other names are kept as written, through a map.
 import { COMPACT, KNOWN, canonicalName } from './header-names.js';
-import { codecOf } from './header-types.js';
+import { codecOf, typedKey } from './header-types.js';
 
 export interface KnownName {
   /** Canonical spelling (an unknown name as written). */
@@ -43,7 +43,7 @@ const AT: (KnownName | undefined)[] = new Array(states).fill(undefined);
       }
       state = NAME_STEP[(state << 7) | lower]!;
     }
-    const key = canonical.toLowerCase();
+    const key = typedKey(canonical.toLowerCase());
     AT[state] = { name: canonical, key, codec: codecOf(key) };
   }
   // every other token character leads to DEAD, from any state (DEAD included)
@@ -60,6 +60,18 @@ export function knownAt(state: number): KnownName | undefined {
   return AT[state];
 }
 
+/** The known names by their canonical spelling. */
+const BY_NAME = new Map<string, KnownName>();
+for (const known of AT) if (known !== undefined) BY_NAME.set(known.name, known);
+
+/** The KnownName of a header named `canonical` (a canonical spelling, as `canonicalName` gives). */
+export function nameOf(canonical: string): KnownName {
+  const known = BY_NAME.get(canonical);
+  if (known !== undefined) return known;
+  const key = typedKey(canonical.toLowerCase());
+  return { name: canonical, key, codec: codecOf(key) };
+}
+
 /** Names outside the trie, as written (bounded: a flood of new names is not kept). */
 const OTHERS = new Map<string, KnownName>();
 
@@ -69,7 +81,7 @@ export function otherName(source: string, from: number, to: number): KnownName {
   const seen = OTHERS.get(written);
   if (seen !== undefined) return seen;
   const name = canonicalName(written);
-  const key = name.toLowerCase();
+  const key = typedKey(name.toLowerCase());
   const known: KnownName = { name, key, codec: codecOf(key) };
   if (OTHERS.size < 1024) OTHERS.set(written, known);
   return known;

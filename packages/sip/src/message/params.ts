@@ -13,21 +13,29 @@ export type Param = readonly [name: string, value: string | null];
  */
 export function readSimpleParams(text: string, pos: number, to = text.length, octets: Uint8Array = octetsOf(text)): readonly Param[] | undefined {
   if (pos >= to) return NO_PARAMS;
-  const params: Param[] = [];
+  // the first two are held apart, so that the usual one or two make an array of their own size
+  let first: Param | undefined;
+  let second: Param | undefined;
+  let more: Param[] | undefined;
   while (pos < to) {
     if (octets[pos] !== 59) return undefined;
     const nameStart = ++pos;
     pos = tokenEnd(octets, pos, to);
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
+    let param: Param;
     if (pos < to && octets[pos] === 61) {
       const valueStart = ++pos;
       pos = tokenEnd(octets, pos, to);
       if (pos === valueStart) return undefined;
-      params.push([name, text.slice(valueStart, pos)]);
-    } else params.push([name, null]);
+      param = [name, text.slice(valueStart, pos)];
+    } else param = [name, null];
+    if (first === undefined) first = param;
+    else if (second === undefined) second = param;
+    else if (more === undefined) more = [first, second, param];
+    else more.push(param);
   }
-  return params;
+  return more ?? (second === undefined ? [first!] : [first!, second]);
 }
 
 /** The parameters of a value without any: one frozen array for all of them. */

@@ -9,7 +9,9 @@ import { canonicalName } from './header-names.js';
 import { SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
 import { NAME_STEP, ROOT, knownAt, otherName } from './name-table.js';
 import { octetsOf } from './octets.js';
-import { isToken } from './scanner.js';
+import { isToken, tokenEnd } from './scanner.js';
+import type { CSeq } from './headers/cseq.js';
+import { methodAt } from './method-names.js';
 
 /**
  * Bounds on what the parser accepts, so a peer cannot make it hold or scan unbounded input; a
@@ -154,22 +156,23 @@ function readHead(text: string, octets: Uint8Array, limits: Required<ParseLimits
   const lineEnd = eol > pos && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
   if (lineEnd - pos > limits.maxLineLength) throw new SipParseError(`a start line longer than ${limits.maxLineLength} octets`, 414);
   if (lineEnd === pos) throw new SipParseError('an empty message');
-  const message = parseStartLine(text.slice(pos, lineEnd), text, octets, pos);
+  const message = startLineAt(text, octets, pos, lineEnd) ?? parseStartLine(text.slice(pos, lineEnd), text, octets, pos);
   const headers = message.headers;
   headers.setSource(text, octets);
   const rows = readHeaderRows(text, octets, eol + 1, headers, limits);
   if (rows.contentLengths > 1) throw new SipParseError('more than one Content-Length', 400, 'Content-Length');
   const contentLength = rows.contentLengths === 0 ? undefined : rows.contentLength >= 0 ? rows.contentLength : headers.first('content-length');
-  if (rows.cseqs > 0 && message.kind === 'request') checkCSeqMethod(message);
+  if (rows.firstCSeq >= 0 && message.kind === 'request') checkCSeqMethod(message, headers.firstAt(rows.firstCSeq) as CSeq);
   return { message, contentLength, headEnd: rows.end < 0 ? length : rows.end, complete: rows.end >= 0 };
 }
 
-/** What the row reader saw: how many Content-Length and CSeq rows (read at once; the rest lazily), and where the head ended. */
+/** What the row reader saw: how many Content-Length rows and the first CSeq row (read at once; the rest lazily), and where the head ended. */
 interface Rows {
   contentLengths: number;
   /** The Content-Length read in the row pass, or -1 when the codec has to read it. */
   contentLength: number;
-  cseqs: number;
+  /** The index of the first CSeq row, or -1. */
+  firstCSeq: number;
   /** Just past the empty line, or -1 when the text ended first. */
   end: number;
 }
@@ -178,7 +181,7 @@ interface Rows {
  * Header rows from `from` to the empty line, continuation lines folded in with one space.
  */
 function readHeaderRows(head: string, octets: Uint8Array, from: number, headers: HeaderList, limits: Required<ParseLimits>): Rows {
-  const seen: Rows = { contentLengths: 0, contentLength: -1, cseqs: 0, end: -1 };
+  const seen: Rows = { contentLengths: 0, contentLength: -1, firstCSeq: -1, end: -1 };
   let pos = from;
   let rows = 0;
   const length = head.length;
@@ -253,7 +256,7 @@ function readHeaderRows(head: string, octets: Uint8Array, from: number, headers:
           seen.contentLength = n;
         }
       }
-    } else if (key === 'cseq') seen.cseqs++;
+    } else if (key === 'cseq' && seen.firstCSeq < 0) seen.firstCSeq = rows - 1;
     pos = next;
   }
   return seen;
@@ -302,8 +305,55 @@ function parseVersion(text: string): string {
   return SIP_VERSION;
 }
 
-/** The start line `line`, which begins at `offset` in the head `source` (`octets` are its octets). */
-function parseStartLine(line: string, source: string, octets: Uint8Array, offset: number): SipMessage {
+/**
+ * @internal The usual start lines, read where they lie in the head, text[from, to) (`octets` are
+ * its octets): `Method SP Request-URI SP SIP/2.0` with a token method and a Request-URI that starts
+ * with a scheme, and `SIP/2.0 SP 3DIGIT [SP Reason-Phrase]`; undefined for anything else, which
+ * parseStartLine reads (and refuses with its errors).
+ */
+export function startLineAt(text: string, octets: Uint8Array, from: number, to: number): SipMessage | undefined {
+  if (to - from < 11) return undefined;
+  if (isVersionAt(octets, from) && octets[from + 7] === 32) {
+    const a = octets[from + 8]! - 48;
+    const b = octets[from + 9]! - 48;
+    const c = octets[from + 10]! - 48;
+    if (!(a >= 1 && a <= 6 && b >= 0 && b <= 9 && c >= 0 && c <= 9)) return undefined;
+    let reason = '';
+    if (to > from + 11) {
+      if (octets[from + 11] !== 32) return undefined;
+      for (let i = from + 12; i < to; i++) if (octets[i] === CR) return undefined;
+      reason = text.slice(from + 12, to);
+    }
+    return new SipResponse(a * 100 + b * 10 + c, reason, new HeaderList());
+  }
+  const sp1 = tokenEnd(octets, from, to);
+  if (sp1 === from || octets[sp1] !== 32 || to - sp1 < 10) return undefined;
+  // exactly "SIP/2.0" after the second space, which ends the line
+  const sp2 = to - 8;
+  if (octets[sp2] !== 32 || !isVersionAt(octets, sp2 + 1)) return undefined;
+  // the Request-URI: no SP or CR, not in <>, a scheme before a ':'
+  let i = sp1 + 1;
+  while (i < sp2 && isSchemeOctet(octets[i]!)) i++;
+  if (i === sp1 + 1 || octets[i] !== 58) return undefined;
+  const space = text.indexOf(' ', i);
+  if (space !== sp2) return undefined;
+  const cr = text.indexOf('\r', i);
+  if (cr >= 0 && cr < sp2) return undefined;
+  return SipRequest.fromWire(methodAt(text, octets, from, sp1), new HeaderList(), text, octets, sp1 + 1, sp2);
+}
+
+/** Whether octets[at, at + 7) is "SIP/2.0". */
+function isVersionAt(octets: Uint8Array, at: number): boolean {
+  return octets[at] === 83 && octets[at + 1] === 73 && octets[at + 2] === 80 && octets[at + 3] === 47 && octets[at + 4] === 50 && octets[at + 5] === 46 && octets[at + 6] === 48;
+}
+
+/** scheme characters (RFC 3261 §25.1): ALPHA / DIGIT / "+" / "-" / "." */
+function isSchemeOctet(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
+/** @internal The start line `line`, which begins at `offset` in the head `source` (`octets` are its octets). */
+export function parseStartLine(line: string, source: string, octets: Uint8Array, offset: number): SipMessage {
   // Exactly one SP between the elements (RFC 3261 §7.1, RFC 4475 §3.1.2.9 and §3.1.2.10).
   if (((line.charCodeAt(0) | 32) === 115 && (line.charCodeAt(1) | 32) === 105 && (line.charCodeAt(2) | 32) === 112 && line.charCodeAt(3) === 47)) {
     const sp1 = line.indexOf(' ');
@@ -331,7 +381,7 @@ function parseStartLine(line: string, source: string, octets: Uint8Array, offset
   const parsedVersion = parseVersion(version);
   if (target.startsWith('<')) throw new SipParseError('the Request-URI is enclosed in <>');
   if (target.indexOf(':') <= 0) throw new SipParseError(`the Request-URI ${JSON.stringify(target.slice(0, 60))} has no scheme`, 400, 'Request-URI');
-  const request = SipRequest.fromWire(method, target, new HeaderList(), source, octets, offset + sp1 + 1, offset + sp2);
+  const request = SipRequest.fromWire(method, new HeaderList(), source, octets, offset + sp1 + 1, offset + sp2);
   request.version = parsedVersion;
   return request;
 }
@@ -346,11 +396,9 @@ function statusCode(line: string, from: number, to: number): number {
   return a * 100 + b * 10 + c;
 }
 
-/** A request's CSeq names its own method (RFC 3261 §8.1.1.5, RFC 4475 §3.1.2.17). */
-function checkCSeqMethod(message: SipMessage): void {
-  if (message.kind !== 'request') return;
-  const cseq = message.headers.first('cseq');
-  if (cseq !== undefined && cseq.method !== message.method) {
+/** A request's CSeq (its first) names its own method (RFC 3261 §8.1.1.5, RFC 4475 §3.1.2.17). */
+function checkCSeqMethod(message: SipRequest, cseq: CSeq): void {
+  if (cseq.method !== message.method) {
     throw new SipParseError(`CSeq method ${cseq.method} does not match the request method ${message.method}`, 400, 'CSeq');
   }
 }

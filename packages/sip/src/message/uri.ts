@@ -262,20 +262,29 @@ export function parseCommonSipUri(text: string, from = 0, to = text.length, octe
     port = value;
   }
   if (pos === to) return { scheme, user, password: null, host, port, params: NO_PARAMS, headers: NO_HEADERS };
-  const params: UriParam[] = [];
+  // the first two are held apart, so that the usual one or two make an array of their own size
+  let first: UriParam | undefined;
+  let second: UriParam | undefined;
+  let more: UriParam[] | undefined;
   while (pos < to) {
     if (octets[pos] !== 59) return undefined;
     const nameStart = ++pos;
     while (pos < to && PLAIN_PART[octets[pos]!] === 1) pos++;
     if (pos === nameStart) return undefined;
     const name = text.slice(nameStart, pos);
+    let param: UriParam;
     if (pos < to && octets[pos] === 61) {
       const valueStart = ++pos;
       while (pos < to && PLAIN_PART[octets[pos]!] === 1) pos++;
       if (pos === valueStart) return undefined;
-      params.push([name, text.slice(valueStart, pos)]);
-    } else params.push([name, null]);
+      param = [name, text.slice(valueStart, pos)];
+    } else param = [name, null];
+    if (first === undefined) first = param;
+    else if (second === undefined) second = param;
+    else if (more === undefined) more = [first, second, param];
+    else more.push(param);
   }
+  const params = more ?? (second === undefined ? [first!] : [first!, second]);
   return { scheme, user, password: null, host, port, params, headers: NO_HEADERS };
 }
 

@@ -1,6 +1,7 @@
 // CSeq (RFC 3261 §20.16) and RAck (RFC 3262 §7.2): sequence numbers and the method they count.
 import { octetsOf } from '../octets.js';
 import { Scanner, isToken, tokenEnd } from '../scanner.js';
+import { methodAt } from '../method-names.js';
 
 /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5). */
 export const MAX_CSEQ = 2 ** 31 - 1;
@@ -41,7 +42,7 @@ export function cseqAt(text: string, from: number, to: number, octets: Uint8Arra
   const methodStart = ++pos;
   pos = tokenEnd(octets, pos, to);
   if (pos !== to || pos === methodStart) return undefined;
-  return { seq, method: text.slice(methodStart, to) };
+  return { seq, method: methodAt(text, octets, methodStart, to) };
 }
 
 export function parseCSeq(text: string): CSeq {

@@ -37,7 +37,8 @@ export function parseNameAddr(text: string, header: string): NameAddr {
  * undefined for anything else.
  */
 export function parseCommonNameAddr(text: string, header: string, from = 0, to = text.length, octets: Uint8Array = octetsOf(text)): NameAddr | undefined {
-  let lt = text.indexOf('<', from);
+  // (a value that starts with its '<' needs no search)
+  let lt = from < to && octets[from] === 60 ? from : text.indexOf('<', from);
   if (lt >= to) lt = -1;
   let displayName: string | null = null;
   let uriStart: number;

@@ -33,9 +33,6 @@ export function parseVia(text: string): Via {
   return parseCommonVia(text) ?? parseViaGeneral(text);
 }
 
-/** "SIP/2.0/" */
-const PREFIX = [83, 73, 80, 47, 50, 46, 48, 47];
-
 /** HOST_CHARS over every octet (0 above 0x7F). */
 const HOST_OCTETS = new Uint8Array(256);
 HOST_OCTETS.set(HOST_CHARS);
@@ -48,7 +45,9 @@ HOST_OCTETS.set(HOST_CHARS);
  */
 export function parseCommonVia(text: string, from = 0, to = text.length, octets: Uint8Array = octetsOf(text)): Via | undefined {
   if (to - from < 10) return undefined;
-  for (let i = 0; i < 8; i++) if (octets[from + i] !== PREFIX[i]) return undefined;
+  // "SIP/2.0/"
+  if (octets[from] !== 83 || octets[from + 1] !== 73 || octets[from + 2] !== 80 || octets[from + 3] !== 47) return undefined;
+  if (octets[from + 4] !== 50 || octets[from + 5] !== 46 || octets[from + 6] !== 48 || octets[from + 7] !== 47) return undefined;
   const tokenStart = from + 8;
   let pos = tokenEnd(octets, tokenStart, to);
   if (pos === tokenStart || pos === to || octets[pos] !== 32) return undefined;
@@ -60,11 +59,19 @@ export function parseCommonVia(text: string, from = 0, to = text.length, octets:
   let port: number | null = null;
   if (pos < to && octets[pos] === 58) {
     const digits = ++pos;
-    while (pos < to && isDigit(octets[pos]!)) pos++;
-    port = numberIn(octets, digits, pos, 5, 65535);
-    if (port < 0) return undefined;
+    let value = 0;
+    let d: number;
+    while (pos < to && (d = octets[pos]! - 48) >= 0 && d <= 9) {
+      value = value * 10 + d;
+      pos++;
+    }
+    if (pos === digits || pos - digits > 5 || value > 65535) return undefined;
+    port = value;
   }
-  const params: Param[] = [];
+  // the first two are held apart, so that the usual one or two make an array of their own size
+  let first: Param | undefined;
+  let second: Param | undefined;
+  let more: Param[] | undefined;
   while (pos < to) {
     if (octets[pos] !== 59) return undefined;
     const nameStart = ++pos;
@@ -72,28 +79,45 @@ export function parseCommonVia(text: string, from = 0, to = text.length, octets:
     const nameLength = pos - nameStart;
     if (nameLength === 0) return undefined;
     const name = text.slice(nameStart, pos);
+    let param: Param;
     if (pos < to && octets[pos] === 61) {
       const valueStart = ++pos;
       pos = tokenEnd(octets, pos, to);
       if (pos === valueStart) return undefined;
       // ttl is 0..255 and rport (with a value) a port
-      if (nameLength === 3 && sameName(name, 'ttl')) {
+      if (nameLength === 3 && isTtl(octets, nameStart)) {
         if (numberIn(octets, valueStart, pos, 3, 255) < 0) return undefined;
-      } else if (nameLength === 5 && sameName(name, 'rport')) {
+      } else if (nameLength === 5 && isRport(octets, nameStart)) {
         if (numberIn(octets, valueStart, pos, 5, 65535) < 0) return undefined;
       }
-      params.push([name, text.slice(valueStart, pos)]);
+      param = [name, text.slice(valueStart, pos)];
     } else {
       // branch and ttl take a value
-      if ((nameLength === 6 && sameName(name, 'branch')) || (nameLength === 3 && sameName(name, 'ttl'))) return undefined;
-      params.push([name, null]);
+      if ((nameLength === 6 && isBranch(octets, nameStart)) || (nameLength === 3 && isTtl(octets, nameStart))) return undefined;
+      param = [name, null];
     }
+    if (first === undefined) first = param;
+    else if (second === undefined) second = param;
+    else if (more === undefined) more = [first, second, param];
+    else more.push(param);
   }
+  const params = more ?? (second !== undefined ? [first!, second] : first !== undefined ? [first] : []);
   return { protocol: SIP_2_0, transport, host, port, params };
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+// The parameter names the reader checks, at octets[at], in either case: a name the reader has
+// scanned holds token characters only, and of those only a letter ORed with 0x20 gives a letter.
+
+function isTtl(octets: Uint8Array, at: number): boolean {
+  return (octets[at]! | 32) === 116 && (octets[at + 1]! | 32) === 116 && (octets[at + 2]! | 32) === 108;
+}
+
+function isRport(octets: Uint8Array, at: number): boolean {
+  return (octets[at]! | 32) === 114 && (octets[at + 1]! | 32) === 112 && (octets[at + 2]! | 32) === 111 && (octets[at + 3]! | 32) === 114 && (octets[at + 4]! | 32) === 116;
+}
+
+function isBranch(octets: Uint8Array, at: number): boolean {
+  return (octets[at]! | 32) === 98 && (octets[at + 1]! | 32) === 114 && (octets[at + 2]! | 32) === 97 && (octets[at + 3]! | 32) === 110 && (octets[at + 4]! | 32) === 99 && (octets[at + 5]! | 32) === 104;
 }
 
 /** The transport token text[from, to), upper case. */
