@@ -23,6 +23,31 @@ async function otpTraces(t: ExecutionContext): Promise<Map<string, string[]> | n
   }
 }
 
+/** How many more times OTP runs a scenario alone when its trace in the shared run differs from ours. */
+const OTP_RERUNS = 2;
+
+/**
+ * OTP's trace of `name` to hold ours to: the shared run's when it matches ours, else the first of
+ * up to OTP_RERUNS runs of the scenario alone that matches, else the last of them. Our side runs on
+ * a virtual clock and gives one trace; OTP's runs in real time, and on a loaded machine a stall of
+ * its VM longer than a scenario's margin (50–100 ms) moves a timer past a step and changes the
+ * trace: running it again tells such a stall from a real difference, which stays in every run.
+ */
+async function otpAgainIfDiffers(t: ExecutionContext, name: string, ours: string[], theirs: string[] | undefined): Promise<string[] | undefined> {
+  if (theirs !== undefined && sameTrace(ours, theirs)) return theirs;
+  let last = theirs;
+  for (let run = 1; run <= OTP_RERUNS; run++) {
+    last = (await erlangTraces([name])).get(name);
+    t.log(`OTP's trace of ${name} in the shared run differed from ours; run ${run} of it alone ${last !== undefined && sameTrace(ours, last) ? 'matches' : 'differs too'}\n  shared run: ${(theirs ?? []).join(' | ')}`);
+    if (last !== undefined && sameTrace(ours, last)) return last;
+  }
+  return last;
+}
+
+function sameTrace(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((event, i) => event === b[i]);
+}
+
 test('escript (Erlang/OTP) is on PATH', (t) => {
   const missing = missingErlang();
   if (missing !== null) t.fail(missing);
@@ -47,7 +72,7 @@ for (const [name, scenario] of Object.entries(scenarios)) {
     const ours = await runScenario(scenario);
     const reason = knownDifferences[name];
     if (reason === undefined) {
-      t.deepEqual(ours, theirs, 'our trace differs from OTP (if that is expected for now, list it in oracle/known-differences.ts)');
+      t.deepEqual(ours, await otpAgainIfDiffers(t, name, ours, theirs), 'our trace differs from OTP (if that is expected for now, list it in oracle/known-differences.ts)');
       return;
     }
     t.log(`known difference: ${reason}\n  OTP:  ${(theirs ?? []).join(' | ')}\n  ours: ${ours.join(' | ')}`);

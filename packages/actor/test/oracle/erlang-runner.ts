@@ -20,20 +20,23 @@ export function missingErlang(): string | null {
   return null;
 }
 
-function runEscript(file: string): Promise<string> {
+function runEscript(file: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('escript', [file], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('escript', [file, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`escript ${file} failed: ${error.message}\n${stderr}`));
       else resolve(stdout);
     });
   });
 }
 
-/** Runs every Erlang scenario and returns each one's trace, by scenario name. */
-export async function erlangTraces(): Promise<Map<string, string[]>> {
+/**
+ * Runs the Erlang scenarios (every one, or those named) and returns each one's trace, by scenario
+ * name.
+ */
+export async function erlangTraces(names: readonly string[] = []): Promise<Map<string, string[]>> {
   const missing = missingErlang();
   if (missing !== null) throw new Error(missing);
-  const output = await runEscript(ESCRIPT);
+  const output = await runEscript(ESCRIPT, names);
   const traces = new Map<string, string[]>();
   const ended = new Set<string>();
   for (const line of output.split('\n')) {
