@@ -4,9 +4,10 @@
 // ArrayBuffers and the RSS, before and after, over the live transactions the stack counts).
 // KIND: `bare` (our stack answering OPTIONS 200: Completed, Timer J), `gateway` (the whole gateway,
 // embedded simulator and scratch store, answering OPTIONS itself), `invite` (INVITEs answered 486
-// and ACKed: Confirmed, Timer I), `client` (the stack's OPTIONS answered 200 by the socket:
+// and ACKed: Confirmed, Timer I), `accepted` (INVITEs answered 200, retransmitted until their ACK:
+// Accepted, Timer L), `client` (the stack's OPTIONS answered 200 by the socket:
 // Completed, Timer K); T4 is raised to 60 s so that I and K outlast the run. `xstate-server`,
-// `xstate-invite`, `xstate-client`: started xstate actors of the same machines, brought to the same
+// `xstate-invite`, `xstate-accepted`, `xstate-client`: started xstate actors of the same machines, brought to the same
 // states, for scale. Prints one JSON line.
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
@@ -49,6 +50,11 @@ function startActor(timers: ReturnType<typeof transactionTimers>): { stop(): voi
     const actor = createActor(inviteServerMachine, { input: { timers } }).start();
     actor.send({ type: 'failure' });
     actor.send({ type: 'ack' });
+    return actor;
+  }
+  if (kind === 'xstate-accepted') {
+    const actor = createActor(inviteServerMachine, { input: { timers } }).start();
+    actor.send({ type: 'success' });
     return actor;
   }
   const machine = kind === 'xstate-client' ? nonInviteClientMachine : nonInviteServerMachine;
@@ -104,15 +110,35 @@ function serverRequest(method: string, i: number, port: number, own: number, toT
 async function scenario(runtime: Runtime): Promise<Scenario> {
   const finished = { count: 0 };
   const noResponses = { receiveResponse: () => {}, receiveError: () => {} };
-  if (kind === 'bare' || kind === 'invite') {
+  if (kind === 'bare' || kind === 'invite' || kind === 'accepted') {
     const stack = await startStack(runtime, {
       listen: [{ transport: 'udp', port: 0 }],
       maxTransactions: count + 10_000,
       // T4 (Timer I) long enough to outlast the run
       timers: { t4: 60_000 },
-      core: () => ({ receiveRequest: (request, transaction) => transaction?.respond(createResponse(request, request.method === 'INVITE' ? 486 : 200, { toTag: 'busy' })), ...noResponses }),
+      core: () => ({
+        receiveRequest: (request, transaction) => {
+          if (kind === 'accepted' && request.method === 'INVITE') transaction?.respond(createResponse(request, 200, { toTag: 'busy' }), { retransmitUntilAck: true });
+          else transaction?.respond(createResponse(request, request.method === 'INVITE' ? 486 : 200, { toTag: 'busy' }));
+        },
+        ...noResponses,
+      }),
     });
     if (kind === 'bare') return { stack, finished, start: (i, socket, port, own) => socket.send(serverRequest('OPTIONS', i, port, own), port, '127.0.0.1'), receive: (bytes) => exchangeOf(bytes.toString('latin1')) };
+    if (kind === 'accepted') {
+      // INVITE answered 200, its ACK (a transaction of its own: another branch) sent for each copy: Accepted until Timer L.
+      return {
+        stack,
+        finished,
+        start: (i, socket, port, own) => socket.send(serverRequest('INVITE', i, port, own), port, '127.0.0.1'),
+        receive: (bytes, socket, port) => {
+          const i = exchangeOf(bytes.toString('latin1'));
+          const ack = serverRequest('ACK', i, port, socket.address().port, ';tag=busy').toString('latin1').replace(`;branch=z9hG4bK${run}s${i};`, `;branch=z9hG4bK${run}a${i};`);
+          socket.send(Buffer.from(ack, 'latin1'), port, '127.0.0.1');
+          return i;
+        },
+      };
+    }
     // INVITE answered 486, ACKed (each copy: a Timer G retransmission is ACKed again): Confirmed until Timer I.
     return {
       stack,

@@ -1,6 +1,6 @@
 // Transactions held by the table without a process once only their last timer is left (RFC 3261
-// §17): a non-INVITE server in Completed (Timer J), an INVITE server in Confirmed (Timer I), a
-// client in Completed (Timer K or D). What the peer and the core see must not change: the same
+// §17, RFC 6026): a non-INVITE server in Completed (Timer J), an INVITE server in Confirmed (Timer
+// I) or in Accepted (Timer L), a client in Completed (Timer K or D). What the peer and the core see must not change: the same
 // retransmissions answered or absorbed, the same timers, the same matching and limits. Timers run
 // on a virtual clock; sockets are real.
 import test from 'ava';
@@ -25,8 +25,9 @@ import {
 } from '@switchboard/sip';
 import { UdpPeer, request } from '@switchboard/test-support';
 
-/** Timer J and D: 64·T1; Timers I and K: T4 (RFC 3261 Table 4, defaults). */
+/** Timer J and D: 64·T1 (and RFC 6026's L); Timers I and K: T4 (RFC 3261 Table 4, defaults). */
 const TIMER_J = 32_000;
+const TIMER_L = 32_000;
 const TIMER_I = 5000;
 
 /** A core that records what reaches it; `onRequest` answers. */
@@ -179,6 +180,75 @@ test('INVITE with a non-2xx: Confirmed is held after the ACK; ACKs and INVITEs a
   w.peer.send(invite(w, 'z9hG4bKconf1'), w.port);
   t.is(((await w.peer.next()) as SipResponse).status, 486, 'after Timer I the INVITE is a new transaction');
   t.deepEqual(core.methods(), ['INVITE', 'CANCEL', 'INVITE']);
+  await end(w);
+});
+
+test('INVITE with a 2xx: Accepted is held (RFC 6026 §7.1): INVITEs absorbed, the core\'s 2xx sent again through its handle and anything else dropped, ACKs and a CANCEL reach the core; Timer L ends it', async (t) => {
+  const core = new RecordingCore();
+  core.onRequest = (r, tx) => {
+    if (r.method === 'INVITE') tx!.respond(createResponse(r, 200, { toTag: 'ok' }));
+  };
+  const w = await world(core);
+  w.peer.send(invite(w, 'z9hG4bKacc1'), w.port);
+  const ok = (await w.peer.next()) as SipResponse;
+  t.is(ok.status, 200);
+  await w.clock.advance(0);
+  t.is(w.runtime.stats().processes, w.idle, 'Accepted: no process');
+  t.is(w.stack.stats().serverTransactions, 1);
+  const handle = core.requests[0]![1]!;
+  w.peer.send(invite(w, 'z9hG4bKacc1'), w.port);
+  handle.respond(createResponse(handle.request, 486, { toTag: 'ok' }));
+  handle.respond(createResponse(handle.request, 200, { toTag: 'ok', headers: [['X-Again', '1']] }));
+  const again = (await w.peer.next()) as SipResponse;
+  t.is(again.status, 200, 'the INVITE was absorbed and the 486 dropped: the next datagram is the 2xx the core sent again');
+  t.is(again.headers.get('X-Again'), '1');
+  await w.clock.advance(1000);
+  w.peer.send(invite(w, 'z9hG4bKacc1', 'ACK', 'ok'), w.port);
+  w.peer.send(invite(w, 'z9hG4bKacc1', 'CANCEL'), w.port);
+  const cancelled = (await w.peer.next()) as SipResponse;
+  t.is(cancelled.cseq?.method, 'CANCEL');
+  t.is(cancelled.status, 200, 'the CANCEL matched the INVITE transaction (§9.2)');
+  await until(w, () => core.requests.length >= 3);
+  t.deepEqual(core.methods(), ['INVITE', 'ACK', 'CANCEL'], 'the INVITE retransmission never reached the core');
+  t.is(core.requests[1]![1], null, 'the ACK reached the core as an ACK for a 2xx does');
+  t.is(core.requests[2]![1], handle, 'the CANCEL came with the INVITE’s own handle');
+  t.is(w.peer.pending, 0);
+  await w.clock.advance(TIMER_L - 1000 - 1);
+  t.is(w.stack.stats().serverTransactions, 2, 'the INVITE (Timer L) and the CANCEL (Timer J, 1 s later)');
+  await w.clock.advance(1);
+  t.is(w.stack.stats().serverTransactions, 1, 'Timer L, counted from the 2xx, ended the INVITE');
+  handle.respond(createResponse(handle.request, 200, { toTag: 'ok' }));
+  w.peer.send(invite(w, 'z9hG4bKacc1'), w.port);
+  t.is(((await w.peer.next()) as SipResponse).headers.get('X-Again'), undefined, 'after Timer L the handle sends nothing, and the INVITE is a new transaction');
+  t.deepEqual(core.methods(), ['INVITE', 'ACK', 'CANCEL', 'INVITE']);
+  await end(w);
+});
+
+test('INVITE with a 2xx the transaction retransmits until the ACK (§13.3.1.4): held only once the ACK came, for what is left of Timer L', async (t) => {
+  const core = new RecordingCore();
+  core.onRequest = (r, tx) => {
+    if (r.method === 'INVITE') tx!.respond(createResponse(r, 200, { toTag: 'ok' }), { retransmitUntilAck: true });
+  };
+  const w = await world(core);
+  w.peer.send(invite(w, 'z9hG4bKacc2'), w.port);
+  t.is(((await w.peer.next()) as SipResponse).status, 200);
+  await w.clock.advance(500);
+  t.is(((await w.peer.next()) as SipResponse).status, 200, 'retransmitted after T1');
+  t.is(w.runtime.stats().processes, w.idle + 1, 'retransmitting: still a process');
+  await w.clock.advance(1000);
+  t.is(((await w.peer.next()) as SipResponse).status, 200, 'again after 2·T1');
+  // the ACK of a 2xx is a transaction of its own: another branch
+  w.peer.send(invite(w, 'z9hG4bKacc2', 'ACK', 'ok').replace('branch=z9hG4bKacc2', 'branch=z9hG4bKacc2ack'), w.port);
+  await until(w, () => core.requests.length >= 2);
+  await w.clock.advance(0);
+  t.deepEqual(core.methods(), ['INVITE', 'ACK']);
+  t.is(w.runtime.stats().processes, w.idle, 'the ACK came: held, no process');
+  t.is(w.stack.stats().serverTransactions, 1);
+  await w.clock.advance(TIMER_L - 1500 - 1);
+  t.is(w.stack.stats().serverTransactions, 1);
+  t.is(w.peer.pending, 0, 'no retransmission after the ACK');
+  await w.clock.advance(1);
+  t.is(w.stack.stats().serverTransactions, 0, 'Timer L ran from the first 2xx, not from the hand-over');
   await end(w);
 });
 

@@ -8,7 +8,7 @@ import { send, self } from '@switchboard/actor';
 import type { Destination } from '../transport/endpoint.js';
 import type { TransactionEnvironment } from './environment.js';
 import type { ClientTransaction, ServerTransaction } from './handles.js';
-import { CompletedClient, CompletedServer, ConfirmedServer, detachedKey, type FirstSend } from './held-entries.js';
+import { AcceptedServer, CompletedClient, CompletedServer, ConfirmedServer, detachedKey, type FirstSend } from './held-entries.js';
 
 /** To itself: the machine has entered a state a held transaction can take over. */
 export class HandOver {}
@@ -45,6 +45,18 @@ export function holdCompletedServer(env: TransactionEnvironment, handle: ServerT
 export function holdConfirmedServer(env: TransactionEnvironment, handle: ServerTransaction, timerI: number): boolean {
   const entry = new ConfirmedServer(env.held, detachedKey(handle.key), handle);
   if (!env.held.hold(entry, timerI)) return false;
+  handle.held = entry;
+  handle.pid = null;
+  return true;
+}
+
+/**
+ * An INVITE server transaction in Accepted (RFC 6026 §7.1) goes to the store for what is left of
+ * Timer L; false if it cannot.
+ */
+export function holdAcceptedServer(env: TransactionEnvironment, handle: ServerTransaction, target: Destination, timerLLeft: number): boolean {
+  const entry = new AcceptedServer(env.held, detachedKey(handle.key), handle, target);
+  if (!env.held.hold(entry, timerLLeft)) return false;
   handle.held = entry;
   handle.pid = null;
   return true;

@@ -20,7 +20,7 @@ export class ServerTransaction {
   readonly kind = 'server' as const;
   /** @internal set when its process runs; null again once the table holds it */
   pid: ServerPid | null = null;
-  /** @internal the table's entry for it once its process has ended (Completed, Confirmed) */
+  /** @internal the table's entry for it once its process has ended (Completed, Confirmed, Accepted) */
   held: HeldServer | null = null;
   /** @internal the To tag of the final response it sent (RFC 2543 ACK matching) */
   toTag: string | undefined;
@@ -55,6 +55,7 @@ export class ServerTransaction {
    */
   respond(response: SipResponse, options: RespondOptions = {}): void {
     if (this.pid !== null) cast(this.pid, new TuResponse(response, options));
+    else this.held?.respond(response);
   }
 
   /** Ends the transaction at once (a stateless proxy, or a core that gives up). */

@@ -1,8 +1,10 @@
-// Transactions the table holds without a process (RFC 3261 §17). Once a transaction only waits
-// for its last timer (J, I, K or D), all it still does is absorb or answer retransmissions, from
-// what it kept: its key, the bytes of its last response or ACK and where they went. Its process
-// and machine are gone, and its request too unless a CANCEL may still need its handle (an INVITE
-// in Confirmed): a few hundred bytes stay instead of several kilobytes.
+// Transactions the table holds without a process (RFC 3261 §17, RFC 6026). Once a transaction
+// only waits for its last timer (J, I, L, K or D), all it still does is absorb or answer
+// retransmissions, from what it kept: its key, the bytes of its last response or ACK and where
+// they went. Its process and machine are gone, and its request too unless the core may still need
+// its handle (an INVITE in Accepted or Confirmed: a CANCEL matches it, the core sends its 2xx
+// again through it): a few hundred bytes stay instead of several kilobytes.
+import type { SipResponse } from '../message/message.js';
 import type { Destination } from '../transport/endpoint.js';
 import type { Expiring } from './expiry-lists.js';
 import type { ClientTransaction, ServerTransaction } from './handles.js';
@@ -18,6 +20,12 @@ abstract class Held implements Expiring {
     /** The store that holds it, for a handle that ends it early. */
     readonly store: HeldTransactions,
   ) {}
+
+  /**
+   * A response the core sends through the handle once the transaction is held: dropped, as the
+   * transaction has sent its final one (an INVITE in Accepted sends the core's 2xx again).
+   */
+  respond(_response: SipResponse): void {}
 }
 
 /**
@@ -53,6 +61,30 @@ export class ConfirmedServer extends Held {
 }
 
 /**
+ * An INVITE server transaction in Accepted (RFC 6026 §7.1), once no 2xx is retransmitted on the
+ * core's behalf (§13.3.1.4: there was none to retransmit, or its ACK came): INVITE retransmissions
+ * are absorbed and the 2xx the core sends again goes out, until Timer L. An ACK that matches it
+ * reaches the core as an ACK for a 2xx does. It keeps its handle, for the core's 2xx and for a
+ * CANCEL that matches the INVITE.
+ */
+export class AcceptedServer extends Held {
+  constructor(
+    store: HeldTransactions,
+    readonly key: ServerKey,
+    readonly transaction: ServerTransaction,
+    /** Where its responses go (§18.2.2). */
+    readonly target: Destination,
+  ) {
+    super(store);
+  }
+
+  /** The core's response through the handle (see HeldTransactions.respondAccepted). */
+  override respond(response: SipResponse): void {
+    this.store.respondAccepted(this, response);
+  }
+}
+
+/**
  * A client transaction in Completed: retransmitted responses are absorbed until Timer K
  * (non-INVITE, RFC 3261 §17.1.2.2), or, for an INVITE, each retransmitted 300–699 is ACKed again
  * until Timer D (§17.1.1.2).
@@ -70,7 +102,7 @@ export class CompletedClient extends Held {
   }
 }
 
-export type HeldServer = CompletedServer | ConfirmedServer;
+export type HeldServer = CompletedServer | ConfirmedServer | AcceptedServer;
 export type HeldEntry = HeldServer | CompletedClient;
 
 /** The first copy of a held transaction's final response or ACK, sent by the store's process. */

@@ -5,13 +5,16 @@
 // failure of it still reaches the core with the transaction's handle.
 import createDebug from 'debug';
 import { cancelTimer, isAlive, send, sendAfter, type Pid, type TimerRef } from '@switchboard/actor';
+import type { SipResponse } from '../message/message.js';
+import { paramValue } from '../message/params.js';
+import { serializeMessage } from '../message/serializer.js';
 import type { Destination } from '../transport/endpoint.js';
 import type { SipTransportError } from '../transport/errors.js';
 import type { TransportSet } from '../transport/transport-set.js';
 import type { CoreMessage } from './environment.js';
 import { ExpiryLists } from './expiry-lists.js';
 import type { ServerTransaction } from './handles.js';
-import { CompletedClient, CompletedServer, ConfirmedServer, type FirstSend, type HeldEntry } from './held-entries.js';
+import { AcceptedServer, CompletedClient, CompletedServer, ConfirmedServer, type FirstSend, type HeldEntry } from './held-entries.js';
 import type { ClientKey, ServerKey } from './key.js';
 import { CoreError, HeldTimeout, SendFirst, type HeldProtocol } from './messages.js';
 import type { TransactionTable } from './table.js';
@@ -36,6 +39,11 @@ export class HeldTransactions {
   private armedAt = Infinity;
 
   constructor(private readonly context: HeldContext) {}
+
+  /** The runtime clock's time, ms. */
+  now(): number {
+    return this.context.now();
+  }
 
   /** True while the store's process runs: only then can a transaction be held. */
   get running(): boolean {
@@ -65,8 +73,8 @@ export class HeldTransactions {
 
   /**
    * A request (not an ACK) whose key matches a held server transaction: a non-INVITE in Completed
-   * sends its final response again (RFC 3261 §17.2.2), an INVITE in Confirmed absorbs it
-   * (§17.2.1). False when none matches.
+   * sends its final response again (RFC 3261 §17.2.2), an INVITE in Confirmed (§17.2.1) or in
+   * Accepted (RFC 6026 §7.1) absorbs it. False when none matches.
    */
   receiveRequest(key: ServerKey): boolean {
     const entry = this.context.table.heldServers.get(key);
@@ -77,7 +85,8 @@ export class HeldTransactions {
 
   /**
    * An ACK matching an INVITE in Confirmed, absorbed (RFC 3261 §17.2.1); its To tag must be the
-   * one the final response carried. False when it matches no held transaction.
+   * one the final response carried. False when it matches no held transaction in Confirmed: the
+   * router then gives it to the core, as an INVITE in Accepted passes its ACKs (RFC 6026 §7.1).
    */
   receiveAck(key: ServerKey, toTag: string | null | undefined): boolean {
     const entry = this.context.table.heldServers.get(key);
@@ -88,7 +97,22 @@ export class HeldTransactions {
   /** The held INVITE server transaction a CANCEL looked up under `key` matches (§9.2). */
   invite(key: ServerKey): ServerTransaction | undefined {
     const entry = this.context.table.heldServers.get(key);
-    return entry instanceof ConfirmedServer ? entry.transaction : undefined;
+    return entry instanceof ConfirmedServer || entry instanceof AcceptedServer ? entry.transaction : undefined;
+  }
+
+  /**
+   * The core's response through the handle of an INVITE held in Accepted: a 2xx goes out again
+   * (RFC 6026 §7.1), and a transport error of it does not end the transaction (§8.7); anything else
+   * is dropped and logged, as the machine does. Nothing is sent once the transaction has ended.
+   */
+  respondAccepted(entry: AcceptedServer, response: SipResponse): void {
+    if (!this.holds(entry)) return;
+    if (response.status < 200 || response.status >= 300) {
+      log('INVITE server transaction %s: a %d in Accepted; ignored', entry.key, response.status);
+      return;
+    }
+    entry.transaction.toTag = paramValue(response.to?.params ?? [], 'tag') ?? undefined;
+    this.context.transports.send(entry.target, serializeMessage(response), (error) => log('INVITE server transaction %s: a 2xx in Accepted not sent: %s', entry.key, error.message));
   }
 
   /**

@@ -2,7 +2,8 @@
 // machine, hands the request to the core, sends the core's responses to the §18.2.2 target, and
 // carries out the machine's actions. For a UAS's 2xx to an INVITE it can also run the §13.3.1.4
 // retransmissions on the core's behalf. Once only the last timer is left (a non-INVITE in
-// Completed, an INVITE in Confirmed), it hands the transaction to the table and ends (hand-over.ts).
+// Completed, an INVITE in Confirmed, or in Accepted with no 2xx of its own to retransmit), it hands
+// the transaction to the table and ends (hand-over.ts).
 import createDebug from 'debug';
 import { EmbeddedMachine, MachineTimeout, Result, cancelTimer, self, sendAfter, isNormalExit, type GenServer, type MachineAction, type NoticeResult, type TimerRef } from '@switchboard/actor';
 import { createResponse } from '../message/builders.js';
@@ -15,7 +16,7 @@ import { responseTarget } from '../transport/response-target.js';
 import type { TransactionEnvironment } from './environment.js';
 import { continueUntilDone, responseEvent } from './step.js';
 import { TransactionAbortedError, TransactionTimeoutError } from './errors.js';
-import { HandOver, canHold, holdCompletedServer, holdConfirmedServer, scheduleHandOver } from './hand-over.js';
+import { HandOver, canHold, holdAcceptedServer, holdCompletedServer, holdConfirmedServer, scheduleHandOver } from './hand-over.js';
 import type { ServerTransaction } from './handles.js';
 import { inviteServerMachine } from './invite-server.js';
 import { AckForSuccess, AckReceived, CoreError, CoreRequest, Retransmission, TerminateTransaction, TransportFailed, TuResponse, type ServerTransactionProtocol } from './messages.js';
@@ -56,6 +57,8 @@ interface State {
   unsent: Buffer | null;
   /** A HandOver is on its way to this process. */
   handingOver: boolean;
+  /** When the INVITE's first 2xx went out (the machine entered Accepted and armed Timer L), ms. */
+  acceptedAt: number;
   /** The core's response being handled. */
   current: SipResponse | null;
   currentAck: SipRequest | null;
@@ -82,6 +85,7 @@ export const ServerTransactionProcess: GenServer<State, Protocol, ServerTransact
       last: null,
       unsent: null,
       handingOver: false,
+      acceptedAt: -1,
       current: null,
       currentAck: null,
       transportError: null,
@@ -163,22 +167,56 @@ function settle(state: State): NoticeResult<State> {
   return continueUntilDone(state);
 }
 
-/** §17.2.2 Completed (Timer J) and §17.2.1 Confirmed (Timer I) are all a held transaction does. */
+/**
+ * §17.2.2 Completed (Timer J), §17.2.1 Confirmed (Timer I) and RFC 6026's Accepted (Timer L) with
+ * no 2xx to retransmit for the core (§13.3.1.4) are all a held transaction does.
+ */
 function prepareHandOver(state: State): void {
-  if (state.handingOver) return;
-  const value = state.machine.value;
-  const holdable = state.invite ? value === 'confirmed' && canHold(state.env, state.timers.I) : value === 'completed' && canHold(state.env, state.timers.J);
-  if (!holdable) return;
+  if (state.handingOver || !holdable(state)) return;
   state.handingOver = true;
   scheduleHandOver();
 }
 
+function holdable(state: State): boolean {
+  const { env, timers } = state;
+  switch (state.machine.value) {
+    case 'completed':
+      return !state.invite && canHold(env, timers.J);
+    case 'confirmed':
+      return canHold(env, timers.I);
+    case 'accepted':
+      return state.success === null && canHold(env, timerLLeft(state));
+    default:
+      return false;
+  }
+}
+
+/** What is left of Timer L, which the machine armed when it entered Accepted. */
+function timerLLeft(state: State): number {
+  return state.timers.L - (state.env.held.now() - state.acceptedAt);
+}
+
 /** The HandOver: the table holds the transaction from now on, and the process ends; or, if it cannot, goes on. */
 function handOver(state: State): NoticeResult<State> {
-  const { env, handle, machine, timers } = state;
+  const { env, handle, timers } = state;
   const unsent = state.unsent;
   state.unsent = null;
-  const held = state.invite ? machine.value === 'confirmed' && holdConfirmedServer(env, handle, timers.I) : machine.value === 'completed' && holdCompletedServer(env, handle, state.last!, state.target, unsent, timers.J);
+  state.handingOver = false;
+  // what came after the HandOver was asked for may have moved the machine on (or restarted a 2xx's retransmissions)
+  let held = false;
+  if (holdable(state)) {
+    switch (state.machine.value) {
+      case 'completed':
+        held = holdCompletedServer(env, handle, state.last!, state.target, unsent, timers.J);
+        break;
+      case 'confirmed':
+        held = holdConfirmedServer(env, handle, timers.I);
+        break;
+      case 'accepted':
+        held = holdAcceptedServer(env, handle, state.target, timerLLeft(state));
+        break;
+    }
+  }
   if (held) return Result.stop('normal', state);
   if (unsent !== null) transmit(state, unsent);
   return continueUntilDone(state);
@@ -204,6 +242,7 @@ function act(state: State, action: MachineAction): void {
     case 'send': {
       const response = state.current!;
       if (response.status >= 200) state.handle.toTag = paramValue(response.to?.params ?? [], 'tag') ?? undefined;
+      if (state.invite && response.status < 300 && response.status >= 200 && state.acceptedAt < 0) state.acceptedAt = state.env.held.now();
       state.last = serializeMessage(response);
       // §17.2.2: a non-INVITE's final response leaves only Timer J; the held transaction sends it.
       if (!state.invite && response.status >= 200 && !state.handingOver && canHold(state.env, state.timers.J)) state.unsent = state.last;
