@@ -185,8 +185,11 @@ test('INVITE with a non-2xx: Confirmed is held after the ACK; ACKs and INVITEs a
 
 test('INVITE with a 2xx: Accepted is held (RFC 6026 §7.1): INVITEs absorbed, the core\'s 2xx sent again through its handle and anything else dropped, ACKs and a CANCEL reach the core; Timer L ends it', async (t) => {
   const core = new RecordingCore();
+  let read: { from: unknown; to: unknown; via: unknown; uri: unknown; body: Buffer } | undefined;
   core.onRequest = (r, tx) => {
-    if (r.method === 'INVITE') tx!.respond(createResponse(r, 200, { toTag: 'ok' }));
+    if (r.method !== 'INVITE') return;
+    read = { from: r.from, to: r.to, via: r.topVia, uri: r.uri, body: r.body };
+    tx!.respond(createResponse(r, 200, { toTag: 'ok' }));
   };
   const w = await world(core);
   w.peer.send(invite(w, 'z9hG4bKacc1'), w.port);
@@ -196,6 +199,9 @@ test('INVITE with a 2xx: Accepted is held (RFC 6026 §7.1): INVITEs absorbed, th
   t.is(w.runtime.stats().processes, w.idle, 'Accepted: no process');
   t.is(w.stack.stats().serverTransactions, 1);
   const handle = core.requests[0]![1]!;
+  const reads = (r: SipRequest) => ({ from: r.from, to: r.to, via: r.topVia, uri: r.uri, body: r.body });
+  t.not(handle.request.from, read!.from, 'held: the typed values read before are let go and read again on use');
+  t.deepEqual(reads(handle.request), read!, 'equal values');
   w.peer.send(invite(w, 'z9hG4bKacc1'), w.port);
   handle.respond(createResponse(handle.request, 486, { toTag: 'ok' }));
   handle.respond(createResponse(handle.request, 200, { toTag: 'ok', headers: [['X-Again', '1']] }));

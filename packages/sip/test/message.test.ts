@@ -234,3 +234,19 @@ test('the stream framer reads UTF-8 heads and bodies of messages that share a ch
     t.is(m.headers.get('Subject'), 'Grüße, ça va? 你好');
   }
 });
+
+test('releaseReads: a parsed request lets go of what it read and reads it again, equal, and serializes to the same bytes; values set by hand stay', (t) => {
+  const bytes = Buffer.from(
+    'INVITE sip:bob@example.com;transport=udp SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKrel1\r\nMax-Forwards: 70\r\nFrom: "Alice" <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>\r\nCall-ID: rel-1\r\nCSeq: 7 INVITE\r\nContact: <sip:alice@192.0.2.1>\r\nX-Extra: kept as text\r\nContent-Type: application/sdp\r\nContent-Length: 4\r\n\r\nv=0\n',
+  );
+  const request = parseMessage(bytes) as SipRequest;
+  const before = { uri: request.uri, from: request.from, to: request.to, via: request.topVia, cseq: request.cseq, callId: request.callId, extra: request.headers.get('X-Extra'), contact: request.headers.first('contact'), body: request.body };
+  request.headers.set('Subject', 'set by hand');
+  const subject = request.headers.get('Subject');
+  const serialized = serializeMessage(request);
+  request.releaseReads();
+  t.not(request.from, before.from, 'read again: a new object');
+  t.deepEqual({ uri: request.uri, from: request.from, to: request.to, via: request.topVia, cseq: request.cseq, callId: request.callId, extra: request.headers.get('X-Extra'), contact: request.headers.first('contact'), body: request.body }, before);
+  t.is(request.headers.get('Subject'), subject);
+  t.deepEqual(serializeMessage(request), serialized);
+});

@@ -164,6 +164,23 @@ export class HeaderList implements Iterable<readonly [name: string, value: strin
     return undefined;
   }
 
+  /**
+   * @internal lets go of what was read from the head and can be read from it again: the cut text
+   * and the typed values of the rows still as received (the next read makes equal values, new
+   * objects). For a message kept long: a held transaction's request.
+   */
+  releaseReads(): void {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      // rows set by hand or folded have no span in the head (end 0) and keep their values
+      if (row.end > 0) {
+        row.value = undefined;
+        row.parsed = undefined;
+      }
+    }
+  }
+
   /** @internal the parser's: the first typed element of row `index` (a known header's). */
   firstAt(index: number): unknown {
     const row = this.rows[index]!;

@@ -96,6 +96,15 @@ abstract class SipMessageBase {
   check(): SipParseError | undefined {
     return this.headers.check();
   }
+
+  /**
+   * @internal lets go of what was read from the received bytes and can be read from them again
+   * (see HeaderList.releaseReads); the body is cut again on its next read.
+   */
+  releaseReads(): void {
+    this.headers.releaseReads();
+    if (this.bodySource !== undefined) this.bodyBytes = undefined;
+  }
 }
 
 /**
@@ -163,6 +172,15 @@ export class SipRequest extends SipMessageBase {
     this.target = undefined;
     this.targetSource = undefined;
     this.targetOctets = undefined;
+  }
+
+  /** @internal see SipMessageBase.releaseReads: a received Request-URI is read again on next use. */
+  override releaseReads(): void {
+    super.releaseReads();
+    if (this.targetSource !== undefined) {
+      this.parsedUri = undefined;
+      this.target = undefined;
+    }
   }
 
   /** @internal the serializer's: the Request-URI as received (while it is not replaced), else formatted. */

@@ -47,6 +47,8 @@ export function holdConfirmedServer(env: TransactionEnvironment, handle: ServerT
   if (!env.held.hold(entry, timerI)) return false;
   handle.held = entry;
   handle.pid = null;
+  // the entry keeps the handle, and with it the request: what was read of it can be read again
+  handle.request.releaseReads();
   return true;
 }
 
@@ -59,6 +61,8 @@ export function holdAcceptedServer(env: TransactionEnvironment, handle: ServerTr
   if (!env.held.hold(entry, timerLLeft)) return false;
   handle.held = entry;
   handle.pid = null;
+  // the entry keeps the handle, and with it the request: what was read of it can be read again
+  handle.request.releaseReads();
   return true;
 }
 
