@@ -257,6 +257,8 @@ interface AutocannonResult {
   /** Seconds from the first request to the last response. */
   readonly duration: number;
   readonly latency: { readonly p50: number; readonly p99: number };
+  /** Answers by status code. */
+  readonly statusCodeStats?: Record<string, { readonly count: number }>;
 }
 
 /**
@@ -306,6 +308,11 @@ async function runHttpStep(target: Target, rate: number): Promise<Step> {
   const onTime = result.duration <= SECONDS + 0.5;
   const ok = failed === 0 && result['2xx'] === rate * SECONDS && onTime && result.latency.p99 < P99_LIMIT_MS;
   if (!onTime) process.stderr.write(`http ${rate}/s: ${rate * SECONDS} messages took ${result.duration} s, not ${SECONDS}: the gateway fell behind the rate\n`);
+  if (failed > 0 || result['2xx'] !== rate * SECONDS) {
+    // say what failed: which statuses, how many socket errors and timeouts
+    const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code} × ${count}`).join(', ');
+    process.stderr.write(`http ${rate}/s: ${result['2xx']} answered 2xx of ${rate * SECONDS}; statuses ${statuses || 'none'}; ${result.errors} socket errors, ${result.timeouts} timeouts\n`);
+  }
   return { ok, failed, retransmissions: 0, p50: result.latency.p50, p99: result.latency.p99, cpu };
 }
 
