@@ -424,6 +424,22 @@ test('admin routes need an admin key (403 otherwise); a key made there works at 
   t.is((await h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(key.token), payload: body })).statusCode, 401);
 });
 
+test('many requests with one key from one address while its cache entry is cold share one read and are all answered (none 429)', async (t) => {
+  const h = await harness(t, { keyCacheMs: 3000 });
+  const all = async (n: number) => (await Promise.all(Array.from({ length: n }, () => h.app.inject({ method: 'POST', url: '/v1/messages', headers: bearer(h.user), payload: body })))).map((r) => r.statusCode);
+  t.deepEqual(await all(20), Array<number>(20).fill(202), 'the first requests: the key not cached yet');
+  h.backend.clock += 3000;
+  t.deepEqual(await all(20), Array<number>(20).fill(202), 'as the cache entry ends');
+});
+
+test('made-up key ids from one address past 8 reads at once are 429 before they reach the store', async (t) => {
+  const h = await harness(t, { failedAuthBurst: 1000 });
+  const made = Array.from({ length: 12 }, (_, i) => `Bearer k_${'abcdefghijkl'[i]!.repeat(16)}.${'A'.repeat(43)}`);
+  const statuses = (await Promise.all(made.map((authorization) => h.app.inject({ method: 'GET', url: '/v1/messages', headers: { authorization } })))).map((r) => r.statusCode);
+  t.is(statuses.filter((s) => s === 401).length, 8);
+  t.is(statuses.filter((s) => s === 429).length, 4);
+});
+
 test('a key deleted behind the API keeps working until its cache entry ends', async (t) => {
   const h = await harness(t, { keyCacheMs: 3000 });
   t.is((await h.app.inject({ method: 'GET', url: '/v1/messages', headers: bearer(h.other) })).statusCode, 200);

@@ -37,10 +37,10 @@ interface CachedKey {
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="switchboard"' };
 const INVALID_TOKEN = { 'www-authenticate': 'Bearer realm="switchboard", error="invalid_token"' };
 
-/** Checks bearer tokens against the store's keys. */
-/** Store reads of uncached keys one client address may have in flight at once. */
+/** Store reads of uncached keys one client address may have started and not seen end. */
 const MAX_LOOKUPS_PER_ADDRESS = 8;
 
+/** Checks bearer tokens against the store's keys. */
 export class Authenticator {
   readonly #store: ApiStore;
   readonly #cacheMs: number;
@@ -103,13 +103,17 @@ export class Authenticator {
   }
 
   /**
-   * The key, read for a client at `address`: reads not answered from the cache are limited to
-   * MAX_LOOKUPS_PER_ADDRESS at once per address, so a flood of made-up key ids from one address
-   * (each costing a store read) is answered 429 before it reaches the store.
+   * The key, read for a client at `address`: store reads that it starts (not answered from the
+   * cache, and no read of that id under way) are limited to MAX_LOOKUPS_PER_ADDRESS at once per
+   * address, so a flood of made-up key ids from one address (each costing a store read) is answered
+   * 429 before it reaches the store. A request whose key is being read already waits for that read
+   * and counts for nothing: a client's connection pool, all its requests arriving as the key's cache
+   * entry ends, must not be refused.
    */
   async #lookupFor(address: string, id: string, now: number): Promise<ApiKey | undefined> {
     const cached = this.#cache.get(id);
     if (cached !== undefined && cached.until > now) return cached.key;
+    if (this.#lookups.has(id)) return this.#key(id, now);
     const inFlight = this.#lookupsFrom.get(address) ?? 0;
     if (inFlight >= MAX_LOOKUPS_PER_ADDRESS) throw new ApiHttpError(429, 'rate_limited', 'too many key lookups at once from this address', null, { 'retry-after': '1' });
     this.#lookupsFrom.set(address, inFlight + 1);
