@@ -125,28 +125,16 @@ async function scenario(runtime: Runtime): Promise<Scenario> {
       }),
     });
     if (kind === 'bare') return { stack, finished, start: (i, socket, port, own) => socket.send(serverRequest('OPTIONS', i, port, own), port, '127.0.0.1'), receive: (bytes) => exchangeOf(bytes.toString('latin1')) };
-    if (kind === 'accepted') {
-      // INVITE answered 200, its ACK (a transaction of its own: another branch) sent for each copy: Accepted until Timer L.
-      return {
-        stack,
-        finished,
-        start: (i, socket, port, own) => socket.send(serverRequest('INVITE', i, port, own), port, '127.0.0.1'),
-        receive: (bytes, socket, port) => {
-          const i = exchangeOf(bytes.toString('latin1'));
-          const ack = serverRequest('ACK', i, port, socket.address().port, ';tag=busy').toString('latin1').replace(`;branch=z9hG4bK${run}s${i};`, `;branch=z9hG4bK${run}a${i};`);
-          socket.send(Buffer.from(ack, 'latin1'), port, '127.0.0.1');
-          return i;
-        },
-      };
-    }
-    // INVITE answered 486, ACKed (each copy: a Timer G retransmission is ACKed again): Confirmed until Timer I.
+    // INVITE answered 486 (Confirmed until Timer I) or 200 (Accepted until Timer L), each copy ACKed (a
+    // Timer G retransmission is ACKed again); the ACK of a 2xx is a transaction of its own: another branch.
     return {
       stack,
       finished,
       start: (i, socket, port, own) => socket.send(serverRequest('INVITE', i, port, own), port, '127.0.0.1'),
       receive: (bytes, socket, port) => {
         const i = exchangeOf(bytes.toString('latin1'));
-        socket.send(serverRequest('ACK', i, port, socket.address().port, ';tag=busy'), port, '127.0.0.1');
+        const ack = serverRequest('ACK', i, port, socket.address().port, ';tag=busy');
+        socket.send(kind === 'accepted' ? Buffer.from(ack.toString('latin1').replace(`;branch=z9hG4bK${run}s${i};`, `;branch=z9hG4bK${run}a${i};`), 'latin1') : ack, port, '127.0.0.1');
         return i;
       },
     };
