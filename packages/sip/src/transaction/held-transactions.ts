@@ -111,8 +111,14 @@ export class HeldTransactions {
       log('INVITE server transaction %s: a %d in Accepted; ignored', entry.key, response.status);
       return;
     }
-    entry.transaction.toTag = paramValue(response.to?.params ?? [], 'tag') ?? undefined;
-    this.context.transports.send(entry.target, serializeMessage(response), (error) => log('INVITE server transaction %s: a 2xx in Accepted not sent: %s', entry.key, error.message));
+    // (called in the core's process: a response that cannot be sent is logged, never thrown there,
+    // as a cast to a transaction process never throws)
+    try {
+      entry.transaction.toTag = paramValue(response.to?.params ?? [], 'tag') ?? undefined;
+      this.context.transports.send(entry.target, serializeMessage(response), (error) => log('INVITE server transaction %s: a 2xx in Accepted not sent: %s', entry.key, error.message));
+    } catch (error) {
+      log('INVITE server transaction %s: a 2xx in Accepted not sent: %s', entry.key, error instanceof Error ? error.message : String(error));
+    }
   }
 
   /**
