@@ -3,9 +3,15 @@
 // into a scratch project outside the repository, and used there with plain `node` (import and
 // require), `tsc` (NodeNext, Bundler and node10 resolution) and their bins. No tsx, no custom
 // conditions, no workspace links.
+//
+// better-sqlite3's install script first looks for a prebuilt binary (prebuild-install), which it
+// downloads from GitHub; without that network, as in CI, it compiles SQLite from source, about a
+// minute. The binary the workspace's own install made for this Node is handed to it as a local
+// prebuild instead, as a user with network gets it: what is tested is our tarballs, not the
+// compiler.
 import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
@@ -110,10 +116,29 @@ test.before('pack the public packages and install the tarballs with npm outside 
     writeFileSync(join(app, `tsconfig.${name}.json`), `${JSON.stringify({ compilerOptions, files: options.files }, null, 2)}\n`);
   }
   const installed = Date.now();
+  const prebuilds = await localSqlitePrebuild();
   // the tarballs' own dependency on each other (@switchboard/actor 0.x) is met by the tarball installed beside it
-  await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', ...files.map((file) => join(tarballs, file)), '@types/node@^20.19.0'], { cwd: app, limitMs: 240_000 });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', ...files.map((file) => join(tarballs, file)), '@types/node@^20.19.0'], {
+    cwd: app,
+    env: consumerEnv({ npm_config_better_sqlite3_local_prebuilds: prebuilds }),
+    limitMs: 240_000,
+  });
   t.log(`npm install (better-sqlite3 included) in ${Date.now() - installed} ms`);
 });
+
+/**
+ * A folder holding the workspace's better-sqlite3 binary packed as prebuild-install names and
+ * packs a download (`{name}-v{version}-node-v{abi}-{platform}-{arch}.tar.gz` of build/Release).
+ */
+async function localSqlitePrebuild(): Promise<string> {
+  const manifest = createRequire(join(REPO_ROOT, 'packages', 'gateway', 'package.json')).resolve('better-sqlite3/package.json');
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+  const folder = join(work, 'prebuilds');
+  mkdirSync(folder);
+  const archive = join(folder, `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`);
+  await run('tar', ['-czf', archive, '-C', dirname(manifest), 'build/Release/better_sqlite3.node'], { cwd: work, limitMs: 30_000 });
+  return folder;
+}
 
 test.after.always('remove the scratch folder', () => {
   rmSync(work, { recursive: true, force: true });
