@@ -43,22 +43,19 @@ export interface DynamicSupervisorSpec {
   readonly extraArguments?: readonly unknown[];
 }
 
-interface DynamicChild {
-  readonly spec: ResolvedChildSpec;
-}
-
 interface State {
   readonly runtime: Runtime;
   readonly self: Pid<SupervisorProtocol>;
   readonly intensity: RestartIntensity;
   readonly maxChildren: number;
   readonly extraArguments: readonly unknown[];
-  readonly children: Map<Pid, DynamicChild>;
+  /** Each running child's spec: the caller's own object when it was complete (see resolveChildSpec). */
+  readonly children: Map<Pid, ResolvedChildSpec>;
 }
 
 /** A child to start again (its restart failed); carried in a message to the supervisor itself. */
 class RetryDynamicRestart {
-  constructor(readonly child: DynamicChild) {}
+  constructor(readonly child: ResolvedChildSpec) {}
 }
 
 const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime: Runtime; spec: DynamicSupervisorSpec }> = {
@@ -81,16 +78,16 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
   },
 
   async handleInfo(message, state) {
-    let child: DynamicChild | undefined;
+    let child: ResolvedChildSpec | undefined;
     let reason: ExitReason = 'retry';
     if (message instanceof ExitSignal) {
       child = message.from === null ? undefined : state.children.get(message.from);
       if (child === undefined) return Result.noreply(state);
       state.children.delete(message.from!);
       if (!isNormalExit(message.reason)) {
-        state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'child_terminated', childId: child.spec.id, child: message.from, reason: message.reason });
+        state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'child_terminated', childId: child.id, child: message.from, reason: message.reason });
       }
-      if (!shouldRestart(child.spec, message.reason)) return Result.noreply(state);
+      if (!shouldRestart(child, message.reason)) return Result.noreply(state);
       reason = message.reason;
     } else if (message instanceof RetryDynamicRestart) {
       child = message.child;
@@ -102,10 +99,10 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
     }
     const started = await startDynamicChild(state, child);
     if (started.ok) {
-      state.runtime.publish({ type: 'restart', supervisor: state.self, childId: child.spec.id, pid: started.value, reason });
+      state.runtime.publish({ type: 'restart', supervisor: state.self, childId: child.id, pid: started.value, reason });
     } else {
-      log('%s: restart of a %s child failed: %O', state.self, child.spec.id, started.error);
-      state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'start_error', childId: child.spec.id, child: null, reason: started.error });
+      log('%s: restart of a %s child failed: %O', state.self, child.id, started.error);
+      state.runtime.report({ kind: 'supervisor', supervisor: state.self, context: 'start_error', childId: child.id, child: null, reason: started.error });
       send(state.self, new RetryDynamicRestart(child));
     }
     return Result.noreply(state);
@@ -114,19 +111,19 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
   async terminate(_reason, state) {
     const children = [...state.children];
     state.children.clear();
-    await Promise.all(children.map(([pid, child]) => shutdownChild(pid, child.spec.shutdown, state.self, state.runtime.clock)));
+    await Promise.all(children.map(([pid, child]) => shutdownChild(pid, child.shutdown, state.self, state.runtime.clock)));
   },
 };
 
-async function startDynamicChild(state: State, child: DynamicChild): Promise<Outcome<Pid | null>> {
+async function startDynamicChild(state: State, child: ResolvedChildSpec): Promise<Outcome<Pid | null>> {
   try {
-    const pid = await child.spec.start({ runtime: state.runtime, supervisor: state.self }, ...state.extraArguments);
+    const pid = await child.start({ runtime: state.runtime, supervisor: state.self }, ...state.extraArguments);
     link(pid, state.self);
     state.children.set(pid, child);
     return { ok: true, value: pid };
   } catch (error) {
     if (error instanceof InitIgnoredError) return { ok: true, value: null };
-    return { ok: false, error: new ChildStartError(child.spec.id, error) };
+    return { ok: false, error: new ChildStartError(child.id, error) };
   }
 }
 
@@ -137,7 +134,7 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
         return { ok: false, error: new SupervisorError('ERR_MAX_CHILDREN', `at most ${state.maxChildren} children`) };
       }
       try {
-        return await startDynamicChild(state, { spec: resolveChildSpec(request.spec) });
+        return await startDynamicChild(state, resolveChildSpec(request.spec));
       } catch (error) {
         return { ok: false, error: error as Error };
       }
@@ -147,17 +144,17 @@ async function handleRequest(request: SupervisorRequest, state: State): Promise<
       const child = typeof pid === 'string' ? undefined : state.children.get(pid);
       if (child === undefined || typeof pid === 'string') return notFound(String(pid));
       state.children.delete(pid);
-      await shutdownChild(pid, child.spec.shutdown, state.self, state.runtime.clock);
+      await shutdownChild(pid, child.shutdown, state.self, state.runtime.clock);
       return { ok: true, value: undefined };
     }
     case 'whichChildren':
       return {
         ok: true,
-        value: pageOf(state.children, request.page).map(([pid, c]): ChildInfo => ({ id: c.spec.id, pid, type: c.spec.type, restart: c.spec.restart })),
+        value: pageOf(state.children, request.page).map(([pid, c]): ChildInfo => ({ id: c.id, pid, type: c.type, restart: c.restart })),
       };
     case 'countChildren': {
       let supervisors = 0;
-      for (const child of state.children.values()) if (child.spec.type === 'supervisor') supervisors++;
+      for (const child of state.children.values()) if (child.type === 'supervisor') supervisors++;
       const counts: ChildCounts = { specs: state.children.size, active: state.children.size, workers: state.children.size - supervisors, supervisors };
       return { ok: true, value: counts };
     }

@@ -8,6 +8,7 @@ import { Down, isNormalExit, type ExitReason } from './exit-reason.js';
 import { linkedProcs, withoutLink } from './link-set.js';
 import { INFO } from './mailbox.js';
 import { DEAD, EXITING, type Proc } from './process.js';
+import type { Pid } from './pid.js';
 import { settleStart } from './process-init.js';
 import { disarmOwnTimers } from './process-timers.js';
 import { isThenable } from './thenable.js';
@@ -119,15 +120,8 @@ export function finalize(proc: Proc, reason: ExitReason): void {
   rt.onExit(proc, reason);
   const waiters = proc.exitWaiters;
   proc.exitWaiters = null;
-  if (waiters !== null) {
-    for (const waiter of waiters) {
-      try {
-        waiter(reason);
-      } catch (error) {
-        log('an exit callback of %s threw: %O', pid, error);
-      }
-    }
-  }
+  if (typeof waiters === 'function') callExitWaiter(waiters, reason, pid);
+  else if (waiters !== null) for (const waiter of waiters) callExitWaiter(waiter, reason, pid);
   if (links !== null) {
     // A process that ended with reason 'kill' (not killed by the signal) sends 'kill' to its
     // links as an ordinary, trappable reason, as OTP does; one killed by the signal sends 'killed'.
@@ -144,4 +138,12 @@ export function unlinkAll(proc: Proc): void {
   const links = proc.links;
   proc.links = null;
   for (const linked of linkedProcs(links)) linked.links = withoutLink(linked.links, proc);
+}
+
+function callExitWaiter(waiter: (reason: ExitReason) => void, reason: ExitReason, pid: Pid): void {
+  try {
+    waiter(reason);
+  } catch (error) {
+    log('an exit callback of %s threw: %O', pid, error);
+  }
 }

@@ -55,8 +55,11 @@ export class Proc {
   callsHead: CallRecord | null = null;
   stopRequests: StopRequest[] | null = null;
   starter: Starter | null = null;
-  /** Resolvers of `exited(pid)` promises (out-of-band: they do not need a mailbox). */
-  exitWaiters: ((reason: ExitReason) => void)[] | null = null;
+  /**
+   * Resolvers of `exited(pid)` promises and `onExit` callbacks (out-of-band: they do not need a
+   * mailbox). One is held as it is, more in an array: most processes that have any have one.
+   */
+  exitWaiters: ((reason: ExitReason) => void) | ((reason: ExitReason) => void)[] | null = null;
   exitReason: ExitReason | undefined = undefined;
   /** The `stop` request being carried out: the one `stop` call that resolves (OTP: the others exit). */
   stopCause: StopRequest | null = null;

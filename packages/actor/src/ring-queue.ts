@@ -1,10 +1,14 @@
 // A growable FIFO ring buffer with O(1) push and shift, used for the scheduler's run queue and
 // exported for any queue a peer can grow: Array#shift is O(n) once V8 stops trimming a big array
 // in place, which turns draining a long queue into O(n²). The capacity is a power of two so
-// wrapping is a mask.
+// wrapping is a mask. A queue allocates its ring at the first push: many per-connection queues
+// (an SMPP session's waiting requests, its throttle windows) are never used.
 
 /** Rings grown past this many slots release them once empty again. */
 const RELEASE_ABOVE = 1024;
+
+/** The ring of a queue that has not had a value yet: shared, never written (push grows first). */
+const NO_SLOTS: never[] = [];
 
 /**
  * A first-in first-out queue on a power-of-two ring buffer: O(1) `push`, `shift` and `peek`.
@@ -16,16 +20,18 @@ const RELEASE_ABOVE = 1024;
  * queue.shift(); // 1
  */
 export class RingQueue<T> {
-  private slots: (T | undefined)[];
+  private slots: (T | undefined)[] = NO_SLOTS;
   private head = 0;
   private size = 0;
+  /** capacity - 1 once the ring exists; before, minus the capacity to allocate (so `size > mask`). */
   private mask: number;
 
-  /** Makes an empty queue with room for `initialCapacity` items (rounded up to a power of two); it grows as needed. */
+  /**
+   * Makes an empty queue with room for `initialCapacity` items (rounded up to a power of two),
+   * allocated at the first push; it grows as needed.
+   */
   constructor(initialCapacity = 16) {
-    const capacity = nextPowerOfTwo(initialCapacity);
-    this.slots = new Array<T | undefined>(capacity);
-    this.mask = capacity - 1;
+    this.mask = -nextPowerOfTwo(initialCapacity);
   }
 
   /** How many values the queue holds. */
@@ -71,7 +77,7 @@ export class RingQueue<T> {
 
   private grow(): void {
     const old = this.slots;
-    const capacity = old.length * 2;
+    const capacity = old === NO_SLOTS ? -this.mask : old.length * 2;
     const next = new Array<T | undefined>(capacity);
     for (let i = 0; i < this.size; i++) next[i] = old[(this.head + i) & this.mask];
     this.slots = next;
@@ -81,9 +87,9 @@ export class RingQueue<T> {
 
   /** A burst grew the ring; once it is empty again its slots go back to the collector. */
   private release(): void {
-    this.slots = new Array<T | undefined>(16);
+    this.slots = NO_SLOTS;
     this.head = 0;
-    this.mask = 15;
+    this.mask = -16;
   }
 }
 

@@ -148,11 +148,13 @@ export function onExit(pid: Pid, callback: (reason: ExitReason) => void): void {
 
 /**
  * Adds a function called with the reason as `proc` exits (what it throws is logged on
- * `switchboard:actor:process` and goes no further); the first one takes no spare slots.
+ * `switchboard:actor:process` and goes no further); the first one takes no array.
  */
 export function addExitWaiter(proc: Proc, waiter: (reason: ExitReason) => void): void {
-  if (proc.exitWaiters === null) proc.exitWaiters = [waiter];
-  else proc.exitWaiters.push(waiter);
+  const waiters = proc.exitWaiters;
+  if (waiters === null) proc.exitWaiters = waiter;
+  else if (typeof waiters === 'function') proc.exitWaiters = [waiters, waiter];
+  else waiters.push(waiter);
 }
 
 /**

@@ -31,11 +31,34 @@ test('RingQueue iterates oldest first without taking, and gives back the slots o
   const slots = (queue: RingQueue<number>): number => (queue as unknown as { slots: unknown[] }).slots.length;
   t.true(slots(q) >= 8192);
   while (q.length > 0) q.shift();
-  t.is(slots(q), 16, 'released once empty');
+  t.is(slots(q), 0, 'released once empty');
   q.push(7);
+  t.is(slots(q), 16, 'the default ring again at the next push');
   t.is(q.peek(), 7);
   q.clear();
   t.is(q.shift(), undefined);
+});
+
+test('RingQueue allocates its ring at the first push, of the asked capacity rounded up', (t) => {
+  const slots = (queue: RingQueue<string>): number => (queue as unknown as { slots: unknown[] }).slots.length;
+  const unused = new RingQueue<string>(4);
+  t.is(slots(unused), 0);
+  t.is(unused.length, 0);
+  t.is(unused.shift(), undefined);
+  t.is(unused.peek(), undefined);
+  t.deepEqual([...unused], []);
+  unused.clear();
+  t.is(slots(unused), 0, 'clear on an unused queue allocates nothing');
+  const q = new RingQueue<string>(3);
+  q.push('a');
+  t.is(slots(q), 4);
+  for (const v of ['b', 'c', 'd', 'e']) q.push(v);
+  t.is(slots(q), 8);
+  t.deepEqual([...q], ['a', 'b', 'c', 'd', 'e']);
+  const one = new RingQueue<string>(0);
+  one.push('x');
+  one.push('y');
+  t.deepEqual([one.shift(), one.shift(), one.shift()], ['x', 'y', undefined]);
 });
 
 test('Mailbox keeps (tag, message) pairs in order and reports EMPTY when drained', (t) => {

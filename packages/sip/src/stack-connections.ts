@@ -47,6 +47,7 @@ function superviseConnection(
     restart: 'temporary',
     // Not brutal_kill: terminate must run to close the socket.
     shutdown: 1000,
+    type: 'worker', // every field set: the supervisor keeps this object, not a copy of it
     start: ({ runtime, supervisor: parent }) =>
       start(
         runtime,
