@@ -76,7 +76,10 @@ export class LeaseKeeper {
     })();
   }
 
-  /** Stops ticking; the node leaves the cluster (its leases end, its heartbeat row goes). */
+  /**
+   * Stops ticking; the node leaves the cluster (its leases end, its heartbeat row goes) and its
+   * pools drop the leases they held, with their expiry timers.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
@@ -86,6 +89,7 @@ export class LeaseKeeper {
     } catch (error) {
       log('leaving the cluster failed (the leases end by themselves): %O', error);
     }
+    for (const pool of new Set(this.options.binds().map((ref) => ref.pool))) pool.dropLeases();
   }
 
   private tick(): Promise<void> {

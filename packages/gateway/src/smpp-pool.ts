@@ -130,6 +130,22 @@ export class SmppPool {
     return this.members.filter((m) => m.bound && m.client !== null && m.grant !== null).length;
   }
 
+  /**
+   * The node left the cluster: every lease is dropped at once with its expiry timer, and each
+   * bind's process is told (it unbinds if it still runs). Nothing waits for an unbind, and no timer
+   * is left to fire on a stopped gateway or to hold its process up until the lease would have ended.
+   */
+  dropLeases(): void {
+    for (const member of this.members) {
+      if (member.expiry !== undefined) this.clock.clearTimeout(member.expiry);
+      member.expiry = undefined;
+      if (member.grant === null) continue;
+      member.grant = null;
+      member.listener?.(null);
+    }
+    this.wake();
+  }
+
   /** The lease granted on bind `index`, or null. */
   grantOf(index: number): BindGrant | null {
     return this.members[index]!.grant;
