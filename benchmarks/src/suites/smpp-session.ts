@@ -100,9 +100,10 @@ async function memoryPerSession(impl: 'ours' | 'node-smpp', count: number): Prom
   await enquireLinksReach(load, 3 * count);
   mc.send('mem');
   const after = await mc.next();
+  // the MC first: sessions cut by their peer would each print a crash report
+  await mc.stop();
   await load.stop();
   await warm.stop();
-  await mc.stop();
   return { heap: (after.heapUsed! - before.heapUsed!) / count, rss: (after.rss! - before.rss!) / count };
 }
 
