@@ -98,10 +98,38 @@ test('Mailbox gives back the memory of a large backlog once it is emptied', (t) 
     mb.shift();
     t.is(mb.message, i);
   }
-  t.is(mb.allocated, 8, 'the 16384-entry chunks are released once drained');
+  t.is(mb.allocated, 0, 'the 16384-entry chunks are released once drained');
   mb.push(CAST, 'after');
   t.is(mb.shift(), CAST);
   t.is(mb.message, 'after');
+});
+
+test('An empty Mailbox holds no chunk: its first chunk serves the next mailbox that gets a message', (t) => {
+  const a = new Mailbox();
+  t.is(a.allocated, 0, 'a new mailbox allocates nothing');
+  t.is(a.shift(), EMPTY);
+  a.push(CAST, 'one');
+  t.is(a.allocated, 8);
+  t.is(a.shift(), CAST);
+  t.is(a.message, 'one');
+  t.is(a.allocated, 0, 'emptied: the chunk went back');
+  const b = new Mailbox();
+  const c = new Mailbox();
+  b.push(INFO, 'b');
+  c.push(CALL, 'c');
+  c.push(STOP, 'c2');
+  t.deepEqual([b.shift(), b.message, c.shift(), c.message, c.shift(), c.message], [INFO, 'b', CALL, 'c', STOP, 'c2']);
+  t.is(b.shift(), EMPTY);
+  // a burst past the first chunk: the larger chunk (up to 64 entries) stays with its mailbox
+  for (let i = 0; i < 20; i++) b.push(i % 2 === 0 ? CAST : INFO, i);
+  for (let i = 0; i < 20; i++) {
+    t.is(b.shift(), i % 2 === 0 ? CAST : INFO);
+    t.is(b.message, i);
+  }
+  t.is(b.allocated, 16);
+  b.push(CAST, 'again');
+  t.is(b.shift(), CAST);
+  t.is(b.message, 'again');
 });
 
 test('Mailbox backlogs reuse the full-size chunks that earlier backlogs drained, emptied of their messages', (t) => {
