@@ -45,14 +45,18 @@ export class TimerQueue {
 
   /**
    * Arms `entry` to expire `delay` ms from now, in whole milliseconds (at least 1, as Node's
-   * timers): a fraction is rounded up, never down, so a timer never fires early. Whole durations
+   * timers), at a whole millisecond of the clock: a fraction is rounded up, never down, so a timer
+   * never fires early. Whole durations
    * keep the lists few: a session re-arming after `interval - idle` on a fractional clock made a
    * list (and a heap entry) per timer.
    */
   add(entry: TimerEntry, delay: number): void {
     if (entry.list !== null) this.remove(entry);
     const duration = delay >= 1 ? Math.ceil(delay) : 1;
-    const deadline = this.clock.now() + duration;
+    // A whole number too (rounded up: never early): below 2^30 ms of the clock (12 days of a
+    // process's performance.now()) V8 keeps it in the entry as a small integer, where a fraction
+    // took a 16-byte heap number per armed timer.
+    const deadline = Math.ceil(this.clock.now() + duration);
     entry.deadline = deadline;
     let list = this.lists.get(duration);
     if (list === undefined) {

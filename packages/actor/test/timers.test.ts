@@ -66,3 +66,17 @@ test('a periodic timer re-armed from handleInfo ticks on virtual time', async (t
   await clock.advance(1000);
   t.deepEqual(ticks, [250, 500, 750, 1000]);
 });
+
+test('on a clock between milliseconds a timer fires at the first whole millisecond past its delay, never before', async (t) => {
+  const { rt, clock } = virtualRuntime();
+  const recorder = await startRecorder(rt);
+  await clock.advance(0.25);
+  const ref = sendAfter(recorder.pid, 'at 11', 10);
+  t.is(readTimer(ref), 10.75);
+  await clock.advanceTo(10.25);
+  t.deepEqual(recorder.messages, [], 'not at 10.25, its delay exactly');
+  await clock.advanceTo(10.99);
+  t.deepEqual(recorder.messages, []);
+  await clock.advanceTo(11);
+  t.deepEqual(recorder.messages, ['at 11']);
+});
