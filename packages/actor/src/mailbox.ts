@@ -40,7 +40,7 @@ const INITIAL_CHUNK = 8;
  * built with pointer compression, where such a chunk is a regular object and still works).
  */
 const MAX_CHUNK = 16384;
-/** Once the mailbox is empty, a chunk larger than this is replaced by a small one. */
+/** Once the mailbox is empty, a chunk larger than the first and up to this size stays with it; any other is given back. */
 const KEEP_CHUNK = 64;
 /**
  * Drained full-size chunks kept for reuse: 16 MB, the most V8 lets the young large-object space
