@@ -60,7 +60,7 @@ function onFrames(state: State, frames: Buffer[], from: number, frameError: Fram
 }
 
 function onFrame(state: State, frame: Buffer): MaybePromise<Step> {
-  state.lastReceived = state.clock.now();
+  state.lastReceived = Math.floor(state.clock.now()); // whole milliseconds: a small integer to V8, not a heap number
   let pdu: Pdu;
   try {
     pdu = decodePdu(frame);

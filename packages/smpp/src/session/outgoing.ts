@@ -94,7 +94,8 @@ export function transmitRequest(state: State, pdu: Pdu, from: From<RequestOutcom
   pdu.sequence_number = nextSequence(state);
   const now = state.clock.now();
   if (!write(state, pdu, from)) return undefined;
-  state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.responseTimeout, enquireLink: false, from });
+  // whole milliseconds, rounded up: V8 keeps a small integer in the entry, not a heap number
+  state.inFlight.set(pdu.sequence_number, { pdu, deadline: Math.ceil(now + state.options.responseTimeout), enquireLink: false, from });
   if (state.recentSubmits !== null && SUBMITS.has(pdu.command)) state.recentSubmits.push(now);
   if (pdu.command === 'unbind') bindEvent(state, { type: 'unbind' });
   armResponses(state);

@@ -13,6 +13,7 @@ import type { Session } from './session.js';
 
 export interface InFlight {
   readonly pdu: Pdu;
+  /** When it times out: a whole millisecond of the runtime clock (rounded up). */
   readonly deadline: number;
   /** An automatic enquire_link: its timeout closes the session. */
   readonly enquireLink: boolean;
@@ -58,6 +59,7 @@ export interface State {
   responsesAt: number | null;
   responsesTimer: TimerRef | null;
   pumpArmed: boolean;
+  /** When the last PDU came: a whole millisecond of the runtime clock (rounded down). */
   lastReceived: number;
   /** Send times of recent submits, for the throttle (null when `throttle` is off). */
   readonly recentSubmits: RingQueue<number> | null;
@@ -68,7 +70,7 @@ export interface State {
   stopping: ExitReason | undefined;
   /** An automatic enquire_link is in flight (at most one). */
   enquireLinkPending: boolean;
-  /** When the automatic enquire_link in flight times out. */
+  /** When the automatic enquire_link in flight times out (a whole millisecond, rounded up). */
   enquireLinkDeadline: number;
   /** Bytes read from the socket and still in the mailbox. */
   unread: number;

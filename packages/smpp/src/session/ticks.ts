@@ -49,9 +49,10 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
       if (idle >= interval && !state.enquireLinkPending && state.bindState !== 'CLOSED' && state.bindState !== 'UNBOUND') {
         const pdu = createPdu('enquire_link', { sequence_number: nextSequence(state) });
         if (write(state, pdu)) {
-          state.inFlight.set(pdu.sequence_number, { pdu, deadline: now + state.options.enquireLinkRespTimeout, enquireLink: true, from: undefined });
+          const deadline = Math.ceil(now + state.options.enquireLinkRespTimeout); // a whole millisecond: a small integer to V8
+          state.inFlight.set(pdu.sequence_number, { pdu, deadline, enquireLink: true, from: undefined });
           state.enquireLinkPending = true;
-          state.enquireLinkDeadline = now + state.options.enquireLinkRespTimeout;
+          state.enquireLinkDeadline = deadline;
           armResponses(state);
         }
       }

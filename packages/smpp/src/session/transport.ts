@@ -49,7 +49,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       responsesAt: null,
       responsesTimer: null,
       pumpArmed: false,
-      lastReceived: clock.now(),
+      lastReceived: Math.floor(clock.now()),
       recentSubmits: options.throttle === Infinity ? null : new RingQueue(),
       recentIncoming: options.incomingThrottle === Infinity ? null : new RingQueue(),
       autoBind: undefined,
