@@ -23,9 +23,15 @@ export interface FramerOptions {
  * const framer = new PduFramer({ maxCommandLength: 70_000 });
  * socket.on('data', (chunk) => framer.push(chunk, (frame) => handle(decodePdu(frame))));
  */
+/**
+ * The chunks of a framer that holds none (`buffered` is 0: nothing reads or adds to them): shared,
+ * and frozen, so that a push into it would throw instead of reaching every framer.
+ */
+const NO_CHUNKS = Object.freeze([]) as unknown as Buffer[];
+
 export class PduFramer {
   private readonly max: number;
-  private chunks: Buffer[] = [];
+  private chunks: Buffer[] = NO_CHUNKS;
   private buffered = 0;
   private broken: FrameError | null = null;
 
@@ -62,7 +68,7 @@ export class PduFramer {
     this.check(length, this.chunks.length === 1 ? this.chunks[0]! : null);
     if (this.buffered < length) return;
     const joined = this.join();
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.buffered = 0;
     this.consume(joined, onFrame);
   }
