@@ -2,7 +2,7 @@
 // sendsms HTTP interface arrives as submit_sm; our receipt comes back to it as a DLR; a message we
 // deliver reaches its sms-service URL.
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,11 @@ max-messages = 0
 `;
 }
 
+/** The last lines of a Kannel log, for a failure's message. */
+function logTail(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '(none)';
+}
+
 test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt returns as its DLR, our MO reaches its service', async (t) => {
   const rt = new Runtime();
   const sim = await McSimulator.start(rt, { credentials: { kannel: 'secret' }, receiptDelay: 100 });
@@ -81,7 +86,7 @@ test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt return
       answer = await fetch(sendsms).then((r) => r.text(), () => '');
       return answer !== '' && !answer.startsWith('Authorization failed');
     }, 'smsbox to take the message', 15_000).catch((error: Error) => {
-      throw new Error(`${error.message}; smsbox last said: ${answer}`);
+      throw new Error(`${error.message}; smsbox last said: ${answer}\n--- smsbox.log\n${logTail(join(dir, 'smsbox.log'))}\n--- bearerbox.log\n${logTail(join(dir, 'bearerbox.log'))}`);
     });
     t.regex(answer, /Accepted for delivery|Queued for later delivery/);
     await until(() => sim.submitted.length === 1, 'the submit_sm', 15_000);
