@@ -86,7 +86,7 @@ test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt return
       answer = await fetch(sendsms).then((r) => r.text(), () => '');
       return answer !== '' && !answer.startsWith('Authorization failed');
     }, 'smsbox to take the message', 15_000).catch((error: Error) => {
-      throw new Error(`${error.message}; smsbox last said: ${answer}\n--- smsbox.log\n${logTail(join(dir, 'smsbox.log'))}\n--- bearerbox.log\n${logTail(join(dir, 'bearerbox.log'))}`);
+      throw new Error(`${error.message}; smsbox last said: ${answer}\n--- smsbox.log\n${logTail(join(dir, 'smsbox.log'))}\n--- bearerbox.log\n${logTail(join(dir, 'bearerbox.log'))}\n--- smsbox's stderr\n${(peers[1]?.stderr.join('') ?? '').split('\n').slice(-25).join('\n')}`);
     });
     t.regex(answer, /Accepted for delivery|Queued for later delivery/);
     await until(() => sim.submitted.length === 1, 'the submit_sm', 15_000);
