@@ -15,6 +15,12 @@ export interface FramerOptions {
 }
 
 /**
+ * The chunks of a framer that holds none (`buffered` is 0: nothing reads or adds to them): shared,
+ * and frozen, so that a push into it would throw instead of reaching every framer.
+ */
+const NO_CHUNKS = Object.freeze([]) as unknown as Buffer[];
+
+/**
  * Cuts a TCP byte stream into whole PDUs by their command_length (v3.4 §3.2), without copying
  * frames that arrive in one chunk. An impossible command_length breaks the framer for good:
  * the stream cannot be resynchronised, so the session answers generic_nack and closes.
@@ -23,12 +29,6 @@ export interface FramerOptions {
  * const framer = new PduFramer({ maxCommandLength: 70_000 });
  * socket.on('data', (chunk) => framer.push(chunk, (frame) => handle(decodePdu(frame))));
  */
-/**
- * The chunks of a framer that holds none (`buffered` is 0: nothing reads or adds to them): shared,
- * and frozen, so that a push into it would throw instead of reaching every framer.
- */
-const NO_CHUNKS = Object.freeze([]) as unknown as Buffer[];
-
 export class PduFramer {
   private readonly max: number;
   private chunks: Buffer[] = NO_CHUNKS;
