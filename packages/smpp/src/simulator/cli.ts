@@ -109,7 +109,6 @@ const simulator = await McSimulator.start(runtime, {
   ...(throttle === undefined ? {} : { throttle }),
   ...(maxBinds === undefined ? {} : { maxBinds }),
 });
-process.stdout.write(`smpp-sim listening on ${values.host}:${simulator.port}${values.open ? ' (open: every bind accepted)' : ''}\n`);
 let closing = false;
 const shutdown = (): void => {
   if (closing) return;
@@ -127,3 +126,6 @@ const shutdown = (): void => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+// Said once the handlers are in place: a signal sent as soon as this line is read stops the
+// simulator cleanly (status 0) instead of killing the process.
+process.stdout.write(`smpp-sim listening on ${values.host}:${simulator.port}${values.open ? ' (open: every bind accepted)' : ''}\n`);
