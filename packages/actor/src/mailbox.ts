@@ -72,8 +72,10 @@ const SPARE_LIMIT = 4096;
 
 /** A chunk all read: a full-size one goes to the pool, a first-size one to the spares, any other to the collector. */
 function recycle(chunk: Chunk): void {
-  const list = chunk.capacity === MAX_CHUNK ? (pool.length < POOL_LIMIT ? pool : null) : chunk.capacity === INITIAL_CHUNK && spare.length < SPARE_LIMIT ? spare : null;
-  if (list === null) return;
+  let list: Chunk[];
+  if (chunk.capacity === MAX_CHUNK && pool.length < POOL_LIMIT) list = pool;
+  else if (chunk.capacity === INITIAL_CHUNK && spare.length < SPARE_LIMIT) list = spare;
+  else return;
   chunk.read = chunk.write = 0;
   chunk.next = null;
   list.push(chunk);
