@@ -49,8 +49,13 @@ interface State {
   readonly intensity: RestartIntensity;
   readonly maxChildren: number;
   readonly extraArguments: readonly unknown[];
-  /** Each running child's spec: the caller's own object when it was complete (see resolveChildSpec). */
+  /**
+   * Each running child's spec: the caller's own object when it was complete (see resolveChildSpec),
+   * or for a temporary child, what `keptSpec` keeps of it.
+   */
   readonly children: Map<Pid, ResolvedChildSpec>;
+  /** The last temporary child's kept spec, shared by the next ones that match it. */
+  lastTemporary: ResolvedChildSpec | null;
 }
 
 /** A child to start again (its restart failed); carried in a message to the supervisor itself. */
@@ -70,6 +75,7 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
       maxChildren: spec.maxChildren ?? Infinity,
       extraArguments: spec.extraArguments ?? [],
       children: new Map(),
+      lastTemporary: null,
     });
   },
 
@@ -119,12 +125,33 @@ async function startDynamicChild(state: State, child: ResolvedChildSpec): Promis
   try {
     const pid = await child.start({ runtime: state.runtime, supervisor: state.self }, ...state.extraArguments);
     link(pid, state.self);
-    state.children.set(pid, child);
+    state.children.set(pid, keptSpec(state, child));
     return { ok: true, value: pid };
   } catch (error) {
     if (error instanceof InitIgnoredError) return { ok: true, value: null };
     return { ok: false, error: new ChildStartError(child.id, error) };
   }
+}
+
+/** The start of a kept temporary spec: a temporary child is never restarted, so it is never called. */
+function notRestarted(): Promise<Pid> {
+  return Promise.reject(new TypeError('a temporary child is never restarted'));
+}
+
+/**
+ * What the supervisor keeps of a running child's spec. A temporary child is never restarted, so
+ * its start function, and all it holds (a connection's socket, its options), is let go once the
+ * child runs, as OTP's supervisors keep no start arguments for temporary children. What is left
+ * (id, shutdown, type) is one object shared by consecutive temporary children that agree on it:
+ * a DynamicSupervisor with a child per connection keeps no spec per connection.
+ */
+function keptSpec(state: State, child: ResolvedChildSpec): ResolvedChildSpec {
+  if (child.restart !== 'temporary') return child;
+  const last = state.lastTemporary;
+  if (last !== null && last.id === child.id && last.shutdown === child.shutdown && last.type === child.type) return last;
+  const kept: ResolvedChildSpec = { id: child.id, start: notRestarted, restart: 'temporary', shutdown: child.shutdown, type: child.type };
+  state.lastTemporary = kept;
+  return kept;
 }
 
 async function handleRequest(request: SupervisorRequest, state: State): Promise<Outcome<unknown>> {
