@@ -34,6 +34,7 @@ export { Pid, Ref } from './pid.js';
 export { call, cast, send, reply, stop, DEFAULT_CALL_TIMEOUT } from './messaging.js';
 export type { CallOptions, StopOptions } from './messaging.js';
 export { self, abortSignal, isAlive, link, unlink, trapExit, exit, exited, onExit, monitor, demonitor } from './signals.js';
+export type { ExitHandler } from './exit-handler.js';
 export { via } from './destination.js';
 export { adopt, detach } from './adopt.js';
 export type { Dest, NameResolver, Via } from './destination.js';

@@ -3,6 +3,7 @@
 import createDebug from 'debug';
 import type { CallRecord } from './call-record.js';
 import { enterProc, leaveProc, trackAsync } from './current.js';
+import type { ExitWaiter } from './exit-handler.js';
 import { CallbackError, ExitError, InitError, ProcessExitedError } from './errors.js';
 import { Down, isNormalExit, type ExitReason } from './exit-reason.js';
 import { linkedProcs, withoutLink } from './link-set.js';
@@ -120,8 +121,8 @@ export function finalize(proc: Proc, reason: ExitReason): void {
   rt.onExit(proc, reason);
   const waiters = proc.exitWaiters;
   proc.exitWaiters = null;
-  if (typeof waiters === 'function') callExitWaiter(waiters, reason, pid);
-  else if (waiters !== null) for (const waiter of waiters) callExitWaiter(waiter, reason, pid);
+  if (Array.isArray(waiters)) for (const waiter of waiters) callExitWaiter(waiter, reason, pid);
+  else if (waiters !== null) callExitWaiter(waiters, reason, pid);
   if (links !== null) {
     // A process that ended with reason 'kill' (not killed by the signal) sends 'kill' to its
     // links as an ordinary, trappable reason, as OTP does; one killed by the signal sends 'killed'.
@@ -140,9 +141,10 @@ export function unlinkAll(proc: Proc): void {
   for (const linked of linkedProcs(links)) linked.links = withoutLink(linked.links, proc);
 }
 
-function callExitWaiter(waiter: (reason: ExitReason) => void, reason: ExitReason, pid: Pid): void {
+function callExitWaiter(waiter: ExitWaiter, reason: ExitReason, pid: Pid): void {
   try {
-    waiter(reason);
+    if (typeof waiter === 'function') waiter(reason);
+    else waiter.processExited(reason);
   } catch (error) {
     log('an exit callback of %s threw: %O', pid, error);
   }

@@ -2,6 +2,7 @@
 // "Processes"). This module holds its record and how messages reach it; the message loop is in
 // process-loop.ts, the exit in process-exit.ts.
 import type { CallRecord } from './call-record.js';
+import type { ExitWaiter } from './exit-handler.js';
 import type { ExitReason } from './exit-reason.js';
 import type { GenServer } from './gen-server.js';
 import { Mailbox } from './mailbox.js';
@@ -56,10 +57,10 @@ export class Proc {
   stopRequests: StopRequest[] | null = null;
   starter: Starter | null = null;
   /**
-   * Resolvers of `exited(pid)` promises and `onExit` callbacks (out-of-band: they do not need a
-   * mailbox). One is held as it is, more in an array: most processes that have any have one.
+   * Resolvers of `exited(pid)` promises and `onExit` callbacks or handlers (out-of-band: they do
+   * not need a mailbox). One is held as it is, more in an array: most processes that have any have one.
    */
-  exitWaiters: ((reason: ExitReason) => void) | ((reason: ExitReason) => void)[] | null = null;
+  exitWaiters: ExitWaiter | ExitWaiter[] | null = null;
   exitReason: ExitReason | undefined = undefined;
   /** The `stop` request being carried out: the one `stop` call that resolves (OTP: the others exit). */
   stopCause: StopRequest | null = null;

@@ -4,6 +4,7 @@ import createDebug from 'debug';
 import { liveCaller, sentByTheDead } from './caller.js';
 import { currentProc } from './current.js';
 import { NoProcError, NotInProcessError, ProcessExitedError } from './errors.js';
+import type { ExitHandler, ExitWaiter } from './exit-handler.js';
 import { Down, type ExitReason } from './exit-reason.js';
 import { withLink, withoutLink } from './link-set.js';
 import { INFO } from './mailbox.js';
@@ -127,7 +128,8 @@ export function exited(pid: Pid): Promise<ExitReason> {
  * Calls `callback` with the exit reason as `pid` exits, synchronously, killed or not (at once with
  * `'noproc'` if it already has): Erlang's port that closes with its owner. For releasing what the
  * process owns (a socket) without a promise, a monitor or a process per owner: it holds one
- * closure. The process is already dead when it runs, so it cannot send or call as that process;
+ * closure, or none when `callback` is an {@link ExitHandler} (an object whose `processExited`
+ * method is called). The process is already dead when it runs, so it cannot send or call as that process;
  * an exception it throws is logged (`switchboard:actor:process`, or `switchboard:actor:signals`
  * for a pid already dead) and goes no further.
  *
@@ -136,11 +138,12 @@ export function exited(pid: Pid): Promise<ExitReason> {
  * onExit(self(), () => socket.destroy());
  * ```
  */
-export function onExit(pid: Pid, callback: (reason: ExitReason) => void): void {
+export function onExit(pid: Pid, callback: ((reason: ExitReason) => void) | ExitHandler): void {
   const proc = pid.proc;
   if (proc !== null && proc.status !== DEAD) return addExitWaiter(proc, callback);
   try {
-    callback('noproc');
+    if (typeof callback === 'function') callback('noproc');
+    else callback.processExited('noproc');
   } catch (error) {
     log('an onExit callback of %s threw: %O', pid, error);
   }
@@ -150,11 +153,11 @@ export function onExit(pid: Pid, callback: (reason: ExitReason) => void): void {
  * Adds a function called with the reason as `proc` exits (what it throws is logged on
  * `switchboard:actor:process` and goes no further); the first one takes no array.
  */
-export function addExitWaiter(proc: Proc, waiter: (reason: ExitReason) => void): void {
+export function addExitWaiter(proc: Proc, waiter: ExitWaiter): void {
   const waiters = proc.exitWaiters;
   if (waiters === null) proc.exitWaiters = waiter;
-  else if (typeof waiters === 'function') proc.exitWaiters = [waiters, waiter];
-  else waiters.push(waiter);
+  else if (Array.isArray(waiters)) waiters.push(waiter);
+  else proc.exitWaiters = [waiters, waiter];
 }
 
 /**

@@ -57,3 +57,31 @@ test('a callback that throws does not stop the others or the exit', async (t) =>
   t.is(await reason, 'normal');
   t.true(second);
 });
+
+test('an ExitHandler object is told through its processExited method, as this, alone or among callbacks', async (t) => {
+  const { rt } = virtualRuntime();
+  class Owner {
+    readonly reasons: unknown[] = [];
+    processExited(reason: unknown): void {
+      this.reasons.push(reason);
+    }
+  }
+  const alone = new Owner();
+  const among = new Owner();
+  const a = await rt.start(Idle);
+  const b = await rt.start(Idle);
+  onExit(a, alone);
+  const order: string[] = [];
+  onExit(b, () => order.push('callback'));
+  onExit(b, among);
+  onExit(b, () => order.push('after'));
+  exit(a, 'kill');
+  await exited(a);
+  await stop(b);
+  t.deepEqual(alone.reasons, ['killed']);
+  t.deepEqual(among.reasons, ['normal']);
+  t.deepEqual(order, ['callback', 'after']);
+  const late = new Owner();
+  onExit(a, late);
+  t.deepEqual(late.reasons, ['noproc']);
+});
