@@ -182,3 +182,25 @@ test('an idle link sends enquire_link, answered by the peer; an unanswered one c
   silent.close();
   await mc.close();
 });
+
+test('an enquire_link whose response timeout is longer than the interval times out at its deadline, and is not sent again meanwhile', async (t) => {
+  const clock = new VirtualClock();
+  const rt2 = new Runtime({ clock });
+  const { createServer } = await import('node:net');
+  let received = 0;
+  const silent = createServer((socket) => socket.on('data', (chunk: Buffer) => (received += chunk.length)));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const lonely = await connectEsme(rt2, { port, session: TestEsme, args: { log: [] }, options: { enquireLinkInterval: 1000, enquireLinkRespTimeout: 2500, sessionInitTime: 1e9 } });
+  let reason: unknown;
+  void exited(lonely).then((r) => (reason = r));
+  await clock.advance(1000); // the enquire_link goes out: its deadline is 3,500
+  await until(() => received === 16, 'the enquire_link');
+  await clock.advance(2499);
+  t.true(isAlive(lonely), 'alive until the deadline');
+  t.is(received, 16, 'one enquire_link while it is unanswered, though two intervals passed');
+  await clock.advance(1);
+  await until(() => reason !== undefined, 'the exit');
+  t.is(reason, 'enquire_link_timeout');
+  silent.close();
+});

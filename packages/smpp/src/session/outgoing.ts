@@ -149,15 +149,15 @@ function uncork(socket: Socket): void {
  * Arms the response timer for the earliest deadline in flight, so each request times out at its
  * deadline, not at the next periodic check (SMPPEX checks every 100 ms; a timer per deadline is
  * exact and costs less). Requests enter `inFlight` in send order with one responseTimeout, so the
- * first one that is not the automatic enquire_link holds the earliest request deadline; the
- * enquire_link (at most one, its own timeout) may come earlier. A timer already armed for an
+ * first one that is not the automatic enquire_link holds the earliest request deadline (the
+ * enquire_link's own deadline is watched by the enquire_link timer). A timer already armed for an
  * earlier or equal time is kept.
  */
 export function armResponses(state: State): void {
-  let next = state.enquireLinkPending ? state.enquireLinkDeadline : Infinity;
+  let next = Infinity;
   for (const entry of state.inFlight.values()) {
     if (entry.enquireLink) continue;
-    if (entry.deadline < next) next = entry.deadline;
+    next = entry.deadline;
     break;
   }
   if (next === Infinity) return;

@@ -1,6 +1,6 @@
 // The state of a session process, and the small facts derived from it.
 import type { Socket } from 'node:net';
-import type { Clock, EmbeddedMachine, ExitReason, From, Pid, RingQueue, TimerRef } from '@switchboard/actor';
+import type { Clock, EmbeddedMachine, ExitHandler, ExitReason, From, Pid, RingQueue, TimerRef } from '@switchboard/actor';
 import { CommandId, isResponseId } from '../pdu/command-id.js';
 import type { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
@@ -41,7 +41,8 @@ export interface TransportArgs<A> {
   readonly bindGuard?: BindGuard;
 }
 
-export interface State {
+/** A session's state; as an ExitHandler, it closes its socket when its process exits without terminate. */
+export interface State extends ExitHandler {
   readonly self: Pid;
   readonly socket: Socket;
   readonly role: 'esme' | 'mc';

@@ -23,7 +23,8 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
       const expired: Pdu[] = [];
       // Requests enter inFlight in the order they were sent, all with the same responseTimeout,
       // so their deadlines only grow: stop at the first one still running. Only the automatic
-      // enquire_link (its own timeout, at most one) is skipped over. Each tick costs O(expired).
+      // enquire_link (its own timeout, at most one, watched by the enquire_link timer) is skipped
+      // over; a late one found here ends the session as early. Each tick costs O(expired).
       if (state.enquireLinkPending && state.enquireLinkDeadline <= now) {
         state.enquireLinkPending = false;
         return 'enquire_link_timeout';
@@ -44,6 +45,12 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
       return applyResult(state, result, 'handleRespTimeout') ?? pump(state);
     }
     case 'enquire_link': {
+      // The automatic enquire_link's own deadline is checked here, on this timer: a session holds
+      // one timer for it, not a second one (88 bytes) armed for each enquire_link's response.
+      if (state.enquireLinkPending && state.enquireLinkDeadline <= now) {
+        state.enquireLinkPending = false;
+        return 'enquire_link_timeout';
+      }
       const idle = now - state.lastReceived;
       const interval = state.options.enquireLinkInterval;
       if (idle >= interval && !state.enquireLinkPending && state.bindState !== 'CLOSED' && state.bindState !== 'UNBOUND') {
@@ -53,10 +60,11 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
           state.inFlight.set(pdu.sequence_number, { pdu, deadline, enquireLink: true, from: undefined });
           state.enquireLinkPending = true;
           state.enquireLinkDeadline = deadline;
-          armResponses(state);
         }
       }
-      sendAfter(state.self, TICKS.enquire_link as never, idle >= interval ? interval : interval - idle);
+      const untilNext = idle >= interval ? interval : interval - idle;
+      const untilDeadline = state.enquireLinkPending ? state.enquireLinkDeadline - now : Infinity;
+      sendAfter(state.self, TICKS.enquire_link as never, untilNext < untilDeadline ? untilNext : untilDeadline);
       return undefined;
     }
     case 'stall':
