@@ -17,8 +17,8 @@ interface Child {
   stop(): Promise<void>;
 }
 
-function child(name: string, args: readonly (string | number)[], nodeArgs: readonly string[] = []): Child {
-  const proc = spawn(process.execPath, ['--expose-gc', ...nodeArgs, ...PEER_NODE_ARGS, peerFile(name), ...args.map(String)], {
+function child(name: string, args: readonly (string | number)[]): Child {
+  const proc = spawn(process.execPath, ['--expose-gc', ...PEER_NODE_ARGS, peerFile(name), ...args.map(String)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const queue: Record<string, number>[] = [];
@@ -73,13 +73,8 @@ async function throughput(pairs: readonly { esme: string; mc: 'ours' | 'node-smp
 /** Sessions bound and run through enquire_link before the first reading: see memoryPerSession. */
 const WARM_SESSIONS = 100;
 
-/**
- * The memory benchmark's MCs run with V8's young generation fixed at its largest default size
- * (two 16 MB semi-spaces). Left to itself, V8 grows or shrinks it by 16 MB at a time as a load's
- * allocation rate moves it: the RSS rows then measured when V8 resized (0.5 to 5.8 of node-smpp
- * between runs of the same code), not the sessions.
- */
-const FIXED_YOUNG_GENERATION = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+/** The second batch of sessions in memoryPerSession: this many times the first. */
+const NEXT_BATCH = 10;
 
 /** The load's count of enquire_link answered, once it reaches `atLeast`. */
 async function enquireLinksReach(load: Child, atLeast: number): Promise<void> {
@@ -93,26 +88,29 @@ async function enquireLinksReach(load: Child, atLeast: number): Promise<void> {
  * three enquire_link rounds, so the code compiled for a session's path (about 1 kB a session at
  * 1,000 sessions on either MC, made once per process) is not charged to the sessions measured.
  * V8 still optimises the functions that the measured sessions make hot (heap snapshots of our MC:
- * about 0.7 kB of code a session at 1,000; node-smpp's about 0.2 kB), so a further `count`
- * sessions are bound and measured the same way (`heapNext`, `rssNext`): the cost of a session
- * once the process has settled. The first RSS reading also holds the young generation's pages
- * touched for the first time (about 30 kB a session at 1,000 on either MC); the next does not.
+ * about 0.7 kB of code a session at 1,000; node-smpp's about 0.2 kB), so a further
+ * NEXT_BATCH × `count` sessions are bound and measured the same way (`heapNext`, `rssNext`): the
+ * cost of a session once the process has settled. RSS per session is read too, but at these sizes
+ * it mostly says when V8 and malloc took or gave back memory in megabyte steps (V8 resizes its
+ * young generation 16 MB at a time as the load's allocation moves it): runs of the same code have
+ * read from −5 to +38 kB a session on either MC. Both MCs hold their sockets as net.Socket, so
+ * their native memory per session is the same, and the heap rows are the ones to compare.
  */
 async function memoryPerSession(impl: 'ours' | 'node-smpp', count: number): Promise<{ heap: number; rss: number; heapNext: number; rssNext: number }> {
-  const mc = child('smpp-mc', [impl, 1000], FIXED_YOUNG_GENERATION);
+  const mc = child('smpp-mc', [impl, 1000]);
   const { port } = await mc.next();
   const warm = child('smpp-sessions', [port!, WARM_SESSIONS]);
   if ((await warm.next()).bound !== WARM_SESSIONS) throw new Error('the warm-up sessions did not all bind');
   await enquireLinksReach(warm, 3 * WARM_SESSIONS);
   const readings = [await memoryOf(mc)];
   const loads: Child[] = [];
-  for (let i = 0; i < 2; i++) {
-    const load = child('smpp-sessions', [port!, count]);
+  for (const batch of [count, NEXT_BATCH * count]) {
+    const load = child('smpp-sessions', [port!, batch]);
     loads.push(load);
     const { bound } = await load.next();
-    if (bound !== count) throw new Error(`only ${bound} of ${count} sessions bound`);
+    if (bound !== batch) throw new Error(`only ${bound} of ${batch} sessions bound`);
     // let enquire_link run a few rounds on every session
-    await enquireLinksReach(load, 3 * count);
+    await enquireLinksReach(load, 3 * batch);
     readings.push(await memoryOf(mc));
   }
   // the MC first: sessions cut by their peer would each print a crash report
@@ -123,8 +121,8 @@ async function memoryPerSession(impl: 'ours' | 'node-smpp', count: number): Prom
   return {
     heap: (after['heapUsed']! - before['heapUsed']!) / count,
     rss: (after['rss']! - before['rss']!) / count,
-    heapNext: (next['heapUsed']! - after['heapUsed']!) / count,
-    rssNext: (next['rss']! - after['rss']!) / count,
+    heapNext: (next['heapUsed']! - after['heapUsed']!) / (NEXT_BATCH * count),
+    rssNext: (next['rss']! - after['rss']!) / (NEXT_BATCH * count),
   };
 }
 
@@ -185,8 +183,8 @@ export async function smppSessionSuite(): Promise<Measurement[]> {
   const ourMemory = await memoryPerSession('ours', sessions);
   results.push({ name: `heap per bound session (MC, ${sessions} sessions, enquire_link every 1 s)`, unit: 'bytes', ours: ourMemory.heap, peer, peerValue: theirMemory.heap, higherIsBetter: false });
   results.push({ name: `RSS per bound session (MC, ${sessions} sessions)`, unit: 'bytes', ours: ourMemory.rss, peer, peerValue: theirMemory.rss, higherIsBetter: false });
-  results.push({ name: `heap per bound session, the next ${sessions} on the same MC (code compiled, the process settled)`, unit: 'bytes', ours: ourMemory.heapNext, peer, peerValue: theirMemory.heapNext, higherIsBetter: false });
-  results.push({ name: `RSS per bound session, the next ${sessions} on the same MC`, unit: 'bytes', ours: ourMemory.rssNext, peer, peerValue: theirMemory.rssNext, higherIsBetter: false });
+  results.push({ name: `heap per bound session, the next ${NEXT_BATCH * sessions} on the same MC (code compiled, the process settled)`, unit: 'bytes', ours: ourMemory.heapNext, peer, peerValue: theirMemory.heapNext, higherIsBetter: false });
+  results.push({ name: `RSS per bound session, the next ${NEXT_BATCH * sessions} on the same MC`, unit: 'bytes', ours: ourMemory.rssNext, peer, peerValue: theirMemory.rssNext, higherIsBetter: false });
 
   const total = Number(process.env['SMPP_BENCH_TOTAL'] ?? 1_000_000);
   const theirRss = await rssOver('node-smpp', total);
