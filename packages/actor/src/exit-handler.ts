@@ -8,8 +8,13 @@ import type { ExitReason } from './exit-reason.js';
  *
  * @example
  * ```ts fragment
- * const connection = { socket, processExited() { this.socket.destroy(); } };
- * onExit(self(), connection);
+ * class Connection implements ExitHandler {
+ *   constructor(readonly socket: Socket) {}
+ *   processExited(): void {
+ *     this.socket.destroy(); // one method on the prototype, shared by every connection
+ *   }
+ * }
+ * onExit(self(), new Connection(socket));
  * ```
  */
 export interface ExitHandler {
