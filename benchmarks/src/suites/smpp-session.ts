@@ -73,7 +73,10 @@ async function throughput(pairs: readonly { esme: string; mc: 'ours' | 'node-smp
 /** Sessions bound and run through enquire_link before the first reading: see memoryPerSession. */
 const WARM_SESSIONS = 100;
 
-/** The second batch of sessions in memoryPerSession: this many times the first. */
+/**
+ * The second batch of sessions in memoryPerSession: this many times the first. The MC then holds
+ * WARM_SESSIONS + 11 × SMPP_BENCH_SESSIONS sockets: keep that under the open-file limit.
+ */
 const NEXT_BATCH = 10;
 
 /** The load's count of enquire_link answered, once it reaches `atLeast`. */
@@ -98,25 +101,30 @@ async function enquireLinksReach(load: Child, atLeast: number): Promise<void> {
  */
 async function memoryPerSession(impl: 'ours' | 'node-smpp', count: number): Promise<{ heap: number; rss: number; heapNext: number; rssNext: number }> {
   const mc = child('smpp-mc', [impl, 1000]);
-  const { port } = await mc.next();
-  const warm = child('smpp-sessions', [port!, WARM_SESSIONS]);
-  if ((await warm.next()).bound !== WARM_SESSIONS) throw new Error('the warm-up sessions did not all bind');
-  await enquireLinksReach(warm, 3 * WARM_SESSIONS);
-  const readings = [await memoryOf(mc)];
   const loads: Child[] = [];
-  for (const batch of [count, NEXT_BATCH * count]) {
-    const load = child('smpp-sessions', [port!, batch]);
-    loads.push(load);
-    const { bound } = await load.next();
-    if (bound !== batch) throw new Error(`only ${bound} of ${batch} sessions bound`);
-    // let enquire_link run a few rounds on every session
-    await enquireLinksReach(load, 3 * batch);
+  const readings: Record<string, number>[] = [];
+  try {
+    const { port } = await mc.next();
+    const warm = child('smpp-sessions', [port!, WARM_SESSIONS]);
+    loads.push(warm);
+    if ((await warm.next()).bound !== WARM_SESSIONS) throw new Error('the warm-up sessions did not all bind');
+    await enquireLinksReach(warm, 3 * WARM_SESSIONS);
     readings.push(await memoryOf(mc));
+    for (const batch of [count, NEXT_BATCH * count]) {
+      const load = child('smpp-sessions', [port!, batch]);
+      loads.push(load);
+      const { bound } = await load.next();
+      if (bound !== batch) throw new Error(`only ${bound} of ${batch} sessions bound`);
+      // let enquire_link run a few rounds on every session
+      await enquireLinksReach(load, 3 * batch);
+      readings.push(await memoryOf(mc));
+    }
+  } finally {
+    // the MC first: sessions cut by their peer would each print a crash report; and no child is
+    // left running (a load's timer, the MC's sockets) to skew the suites after this one
+    await mc.stop();
+    for (const load of loads) await load.stop();
   }
-  // the MC first: sessions cut by their peer would each print a crash report
-  await mc.stop();
-  for (const load of loads) await load.stop();
-  await warm.stop();
   const [before, after, next] = readings as [Record<string, number>, Record<string, number>, Record<string, number>];
   return {
     heap: (after['heapUsed']! - before['heapUsed']!) / count,
