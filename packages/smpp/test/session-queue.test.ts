@@ -23,3 +23,22 @@ test('past maxQueued a request fails with QueueFullError; the queued ones time o
   t.is((await sessionStats(esme)).waiting, 0);
   await mc.close();
 });
+
+test('sessions that have never queued share no queue: what one queues, another never sees', async (t) => {
+  const clock = new VirtualClock();
+  const rt = new Runtime({ clock });
+  const mc = await rawMc(); // answers the bind, never a submit: the window stays full
+  const options = { window: 1, windowTimeout: 1e9, responseTimeout: 1e9, enquireLinkInterval: 1e9 };
+  const busy = await connectEsme(rt, { port: mc.port, session: TestEsme, args: { log: [] }, bind: bind(), options });
+  const idle = await connectEsme(rt, { port: mc.port, session: TestEsme, args: { log: [] }, bind: bind(), options });
+  for (const esme of [busy, idle]) await until(async () => (await sessionStats(esme)).bindState === 'BOUND_TRX', 'the binds');
+  t.is((await sessionStats(idle)).waiting, 0);
+  for (let i = 0; i < 5; i++) sendPdu(busy, createPdu('submit_sm', { destination_addr: String(i) }));
+  await until(async () => (await sessionStats(busy)).waiting === 4, 'four queued behind the one in flight');
+  t.is((await sessionStats(idle)).waiting, 0, 'the idle session queues nothing of the busy one');
+  sendPdu(idle, createPdu('submit_sm', { destination_addr: 'idle-1' }));
+  sendPdu(idle, createPdu('submit_sm', { destination_addr: 'idle-2' }));
+  await until(async () => (await sessionStats(idle)).waiting === 1, 'the idle session queues its own second submit');
+  t.is((await sessionStats(busy)).waiting, 4);
+  await mc.close();
+});

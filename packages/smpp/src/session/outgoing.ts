@@ -13,7 +13,7 @@ import { BindStateError, QueueFullError, SessionClosedError, WindowTimeoutError 
 import { updateReading } from './flow-control.js';
 import { TICKS, Written, type RequestOutcome } from './messages.js';
 import type { SessionResult } from './session.js';
-import { SUBMITS, bindEvent, countInFlight, isRequest, nextSequence, type State } from './state.js';
+import { SUBMITS, bindEvent, countInFlight, isRequest, nextSequence, queueRequest, type State } from './state.js';
 
 const log = createDebug('switchboard:smpp:session');
 
@@ -58,7 +58,7 @@ export function sendOut(state: State, pdu: Pdu, from?: From<RequestOutcome>): Ex
         notifyResult(state, pdu, new QueueFullError(pdu.command, state.options.maxQueued), from);
         return undefined;
       }
-      state.waiting.push({ pdu, since: state.clock.now(), from });
+      queueRequest(state, { pdu, since: state.clock.now(), from });
       armPump(state);
       return undefined;
     }

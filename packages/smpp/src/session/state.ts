@@ -1,6 +1,6 @@
 // The state of a session process, and the small facts derived from it.
 import type { Socket } from 'node:net';
-import type { Clock, EmbeddedMachine, ExitHandler, ExitReason, From, Pid, RingQueue, TimerRef } from '@switchboard/actor';
+import { RingQueue, type Clock, type EmbeddedMachine, type ExitHandler, type ExitReason, type From, type Pid, type TimerRef } from '@switchboard/actor';
 import { CommandId, isResponseId } from '../pdu/command-id.js';
 import type { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
@@ -54,7 +54,8 @@ export interface State extends ExitHandler {
   readonly bind: EmbeddedMachine<typeof bindStateMachine>;
   bindState: BindState;
   readonly inFlight: InFlightTable;
-  readonly waiting: RingQueue<Waiting>;
+  /** Requests waiting for a slot: NO_WAITING, shared, until the session first queues one. */
+  waiting: RingQueue<Waiting>;
   sequence: number;
   /** The response-deadline timer: when it fires (runtime clock, ms), or null when none is armed. */
   responsesAt: number | null;
@@ -82,6 +83,18 @@ export interface State extends ExitHandler {
   /** terminate has run (it closes the socket gracefully itself). */
   terminated: boolean;
   readonly bindGuard: BindGuard | undefined;
+}
+
+/**
+ * The waiting queue of every session that has not queued a request yet (most never do): shared
+ * and never pushed to (`queueRequest` gives a session its own first), 56 bytes less per session.
+ */
+export const NO_WAITING: RingQueue<Waiting> = new RingQueue<Waiting>(1);
+
+/** Puts a request in the session's waiting queue, made at its first use. */
+export function queueRequest(state: State, waiting: Waiting): void {
+  if (state.waiting === NO_WAITING) state.waiting = new RingQueue(4); // small: most queues stay short
+  state.waiting.push(waiting);
 }
 
 /** Bytes read ahead into the mailbox before reading pauses. */

@@ -16,7 +16,7 @@ import { GracefulClose, RequestPdu, SendPdu, SocketData, SocketEvent, StatsReque
 import { resolveSessionOptions } from './options.js';
 import { applyResult, closeGracefully, pump, sendOut } from './outgoing.js';
 import { SessionReturn, type ConnectionInfo, type SendResult, type Session, type SessionCallResult } from './session.js';
-import { countInFlight, isRequest, nextSequence, type State, type TransportArgs } from './state.js';
+import { NO_WAITING, countInFlight, isRequest, nextSequence, type State, type TransportArgs } from './state.js';
 import { listenTo } from './socket-listeners.js';
 import { onTick } from './ticks.js';
 
@@ -48,8 +48,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       bind,
       bindState: 'OPEN',
       inFlight: new InFlightTable(),
-      // Small to start: most sessions never queue, and each ring is allocated per connection.
-      waiting: new RingQueue(4),
+      waiting: NO_WAITING, // most sessions never queue: their own queue comes with the first
       sequence: 0,
       responsesAt: null,
       responsesTimer: null,
