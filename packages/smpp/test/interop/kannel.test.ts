@@ -95,15 +95,30 @@ test('Kannel bearerbox as ESME: sendsms arrives as submit_sm, our receipt return
     // seen twice in full-suite runs. Start smsbox once the port takes connections.
     await until(() => accepts(ports.smsbox), "bearerbox's smsbox port", 15_000);
     peers.push(runPeer('smsbox', [conf]));
+    // smsbox also panicked once at start-up in a full-suite run ("gwlib/conn.c:199: lock_out:
+    // Assertion `conn != NULL' failed"), in 1 of about 20 runs. Debian runs each box under
+    // run_kannel_box, which starts a box that exits again: this test does the same, twice at most.
+    let smsboxStarts = 1;
+    const panics: string[] = [];
+    const restartSmsbox = (): void => {
+      const box = peers[peers.length - 1]!;
+      if (box.child.exitCode === null && box.child.signalCode === null) return;
+      if (smsboxStarts === 3) throw new Error(`smsbox exited three times\n${panics.join('\n')}`);
+      panics.push(`--- smsbox start ${smsboxStarts} exited (${box.child.exitCode ?? box.child.signalCode}); smsbox.log:\n${logTail(join(dir, 'smsbox.log'))}`);
+      t.log(`smsbox exited at start-up (${box.child.exitCode ?? box.child.signalCode}); started again, as run_kannel_box would`);
+      peers.push(runPeer('smsbox', [conf]));
+      smsboxStarts++;
+    };
     const sendsms = `http://127.0.0.1:${ports.sendsms}/cgi-bin/sendsms?username=t&password=p&from=4000&to=447700900123&text=Hello+from+Kannel&dlr-mask=31&dlr-url=${encodeURIComponent(`http://127.0.0.1:${ports.http}/dlr?type=%d&id=%F`)}`;
     // Seen here once under load: a just-started smsbox answered 'Authorization failed for sendsms'
     // to the right credentials, then accepted them. Retry through its start-up.
     let answer = '';
     await until(async () => {
+      restartSmsbox();
       answer = await fetch(sendsms).then((r) => r.text(), () => '');
       return answer !== '' && !answer.startsWith('Authorization failed');
     }, 'smsbox to take the message', 15_000).catch((error: Error) => {
-      throw new Error(`${error.message}; smsbox last said: ${answer}\n--- smsbox.log\n${logTail(join(dir, 'smsbox.log'))}\n--- bearerbox.log\n${logTail(join(dir, 'bearerbox.log'))}\n--- smsbox's stderr\n${(peers[1]?.stderr.join('') ?? '').split('\n').slice(-25).join('\n')}`);
+      throw new Error(`${error.message}; smsbox last said: ${answer}\n--- smsbox.log\n${logTail(join(dir, 'smsbox.log'))}\n--- bearerbox.log\n${logTail(join(dir, 'bearerbox.log'))}\n--- smsbox's stderr\n${(peers[peers.length - 1]?.stderr.join('') ?? '').split('\n').slice(-25).join('\n')}\n${panics.join('\n')}`);
     });
     t.regex(answer, /Accepted for delivery|Queued for later delivery/);
     await until(() => sim.submitted.length === 1, 'the submit_sm', 15_000);
