@@ -150,8 +150,8 @@ export function onExit(pid: Pid, callback: ((reason: ExitReason) => void) | Exit
 }
 
 /**
- * Adds a function called with the reason as `proc` exits (what it throws is logged on
- * `switchboard:actor:process` and goes no further); the first one takes no array.
+ * Adds a function (or an ExitHandler) called with the reason as `proc` exits (what it throws is
+ * logged on `switchboard:actor:process` and goes no further); the first one takes no array.
  */
 export function addExitWaiter(proc: Proc, waiter: ExitWaiter): void {
   const waiters = proc.exitWaiters;
