@@ -88,7 +88,8 @@ export interface ResolvedChildSpec extends ChildSpec {
 
 /**
  * The spec with its defaults filled in. A spec that sets every field is returned as it is (its
- * fields are readonly): a DynamicSupervisor keeps one per child, and a copy is 64 bytes more.
+ * fields are readonly): a DynamicSupervisor keeps one per restartable child and resolves one per
+ * start (a connection, a transaction), and a copy is 64 bytes more each time.
  */
 export function resolveChildSpec(spec: ChildSpec): ResolvedChildSpec {
   const type = spec.type ?? 'worker';

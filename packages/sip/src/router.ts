@@ -137,7 +137,7 @@ export class Router implements Inbound {
       id: 'sip-server-transaction',
       restart: 'temporary',
       shutdown: 'brutal_kill',
-      type: 'worker', // every field set: the supervisor keeps this object, not a copy of it
+      type: 'worker', // every field set: resolveChildSpec takes it as it is, no copy per start
       start: ({ runtime, supervisor: parent }) => runtime.start(ServerTransactionProcess, args, { link: parent }),
     };
     startChild(supervisor, spec).catch((error: unknown) => {

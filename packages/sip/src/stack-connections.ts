@@ -47,7 +47,7 @@ function superviseConnection(
     restart: 'temporary',
     // Not brutal_kill: terminate must run to close the socket.
     shutdown: 1000,
-    type: 'worker', // every field set: the supervisor keeps this object, not a copy of it
+    type: 'worker', // every field set: resolveChildSpec takes it as it is, no copy per start
     start: ({ runtime, supervisor: parent }) =>
       start(
         runtime,

@@ -80,7 +80,7 @@ export async function listenMc<A>(runtime: Runtime, options: McOptions<A>): Prom
       id: 'smpp-session',
       restart: 'temporary',
       shutdown: 5000,
-      type: 'worker', // every field set: the supervisor keeps this object, not a copy of it
+      type: 'worker', // every field set: resolveChildSpec takes it as it is, no copy per start
       start: ({ runtime: rt, supervisor: parent }) => {
         const args: TransportArgs<A> = { socket, role: 'mc', tls: options.tls !== undefined, session: options.session, args: options.args, options: sessionOptions, clock: rt.clock, ...(bindGuard === undefined ? {} : { bindGuard }) };
         return rt.start(TransportSession, args as TransportArgs<unknown>, { link: parent, timeout: Infinity });

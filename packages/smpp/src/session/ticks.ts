@@ -24,11 +24,7 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
       // Requests enter inFlight in the order they were sent, all with the same responseTimeout,
       // so their deadlines only grow: stop at the first one still running. Only the automatic
       // enquire_link (its own timeout, at most one, watched by the enquire_link timer) is skipped
-      // over; a late one found here ends the session as early. Each tick costs O(expired).
-      if (state.enquireLinkPending && state.enquireLinkDeadline <= now) {
-        state.enquireLinkPending = false;
-        return 'enquire_link_timeout';
-      }
+      // over. Each tick costs O(expired).
       for (const [sequence, entry] of state.inFlight) {
         if (entry.enquireLink) continue;
         if (entry.deadline > now) break;
