@@ -36,7 +36,11 @@ export function tracksAsync(): boolean {
  * when a callback returns a promise (that first continuation is not tracked: it began before).
  */
 export function trackAsync(): void {
-  context ??= new AsyncLocalStorage<Proc>();
+  if (context !== null) return;
+  context = new AsyncLocalStorage<Proc>();
+  // a callback running now (trackAwaits from a behaviour's callback, a start inside a callback)
+  // carries its process into what it awaits from here on; its leaveProc restores the empty store
+  if (current !== null) context.enterWith(current);
 }
 
 /** In `saved`: this `enterProc` found the store already set to its process and changed nothing. */
@@ -87,6 +91,17 @@ export function leaveRun(entered: boolean): void {
   runStore = null;
   if (!entered || context === null) return;
   context.enterWith(saved.pop() as Proc);
+}
+
+/** Runs `fn` as code of `proc` (see `runAs`); `proc` is alive. */
+export function asProc<T>(proc: Proc, fn: () => T): T {
+  if (current === proc) return fn();
+  const previous = enterProc(proc);
+  try {
+    return fn();
+  } finally {
+    leaveProc(previous);
+  }
 }
 
 /** Runs `fn` as code of no process: neither it nor the async work it starts belongs to the caller. */

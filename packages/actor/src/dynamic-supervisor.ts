@@ -12,6 +12,7 @@ import { send } from './messaging.js';
 import type { Pid } from './pid.js';
 import { RestartIntensity } from './restart-intensity.js';
 import type { Runtime } from './runtime.js';
+import { runAs } from './caller.js';
 import { link, self, trapExit } from './signals.js';
 import { ChildStartError, SupervisorError } from './supervisor-errors.js';
 import {
@@ -65,6 +66,8 @@ class RetryDynamicRestart {
 
 const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime: Runtime; spec: DynamicSupervisorSpec }> = {
   behaviourName: 'dynamic_supervisor',
+  // as the Supervisor: its start functions and links run through runAs (see supervisor.ts)
+  tracksAwaits: false,
 
   init({ runtime, spec }) {
     trapExit(true);
@@ -123,8 +126,8 @@ const DynamicSupervisorBehaviour: GenServer<State, SupervisorProtocol, { runtime
 
 async function startDynamicChild(state: State, child: ResolvedChildSpec): Promise<Outcome<Pid | null>> {
   try {
-    const pid = await child.start({ runtime: state.runtime, supervisor: state.self }, ...state.extraArguments);
-    link(pid, state.self);
+    const pid = await runAs(state.self, () => child.start({ runtime: state.runtime, supervisor: state.self }, ...state.extraArguments));
+    runAs(state.self, () => link(pid));
     state.children.set(pid, keptSpec(state, child));
     return { ok: true, value: pid };
   } catch (error) {

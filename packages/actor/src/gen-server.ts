@@ -147,6 +147,19 @@ export interface GenServer<S, P extends Protocol = AnyProtocol, A = void> {
   /** Shown by introspection; defaults to 'gen_server'. */
   readonly behaviourName?: string;
   /**
+   * Whether this behaviour needs the runtime to carry its process into its callbacks' `await`
+   * continuations, so that `self()` works there and a dead process's code is inert (docs/actor.md,
+   * "A dead process does nothing more"). Default `true`: tracking starts, for the whole program,
+   * when such a behaviour with an `async` callback starts or one of its callbacks returns a
+   * promise, and from then on Node runs a hook on every promise.
+   *
+   * `false` is for a library's behaviour whose code after an `await` names its pids itself and
+   * runs user code only through `runAs`: the runtime's supervisors, the SMPP session and the SIP
+   * transports. It does not turn tracking on, so a program whose own callbacks are synchronous
+   * never pays for it; once something else has turned it on, this behaviour is tracked too.
+   */
+  readonly tracksAwaits?: boolean;
+  /**
    * Called once in the new process with the `args` given to `start`, before `start` resolves
    * (OTP's `init/1`). Defaults to `Result.ok(args)`.
    *

@@ -37,6 +37,7 @@ export { self, abortSignal, isAlive, link, unlink, trapExit, exit, exited, onExi
 export type { ExitHandler } from './exit-handler.js';
 export { via } from './destination.js';
 export { adopt, detach } from './adopt.js';
+export { runAs, trackAwaits } from './caller.js';
 export type { Dest, NameResolver, Via } from './destination.js';
 export { sendAfter, cancelTimer, readTimer } from './timers.js';
 export type { TimerRef } from './timers.js';

@@ -32,7 +32,7 @@ export function beginExit(proc: Proc, reason: ExitReason): void {
   }
   leaveProc(previous);
   if (!isThenable(result)) return terminated(proc, reason);
-  trackAsync();
+  if (proc.behaviour.tracksAwaits !== false) trackAsync();
   result.then(
     () => terminated(proc, reason),
     (error: unknown) => {

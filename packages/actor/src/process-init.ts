@@ -25,7 +25,7 @@ export function initProcess(proc: Proc, args: unknown, startTimeout: number): Pr
     const error = completeInit(proc, result);
     return error === null ? Promise.resolve(proc.pid) : Promise.reject(error);
   }
-  trackAsync();
+  if (proc.behaviour.tracksAwaits !== false) trackAsync();
   return new Promise<Pid>((resolve, reject) => {
     proc.starter = { resolve, reject };
     proc.suspended = true;

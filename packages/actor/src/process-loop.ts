@@ -166,7 +166,7 @@ function invoke(proc: Proc, kind: number, a: unknown, from: CallRecord | null): 
 }
 
 function awaitResult(proc: Proc, kind: number, promise: PromiseLike<unknown>, from: CallRecord | null, message: unknown): void {
-  trackAsync();
+  if (proc.behaviour.tracksAwaits !== false) trackAsync();
   proc.suspended = true;
   promise.then(
     (result) => {

@@ -133,7 +133,7 @@ export class Runtime {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!tracksAsync() && hasAsyncCallback(behaviour as GenServer<unknown, AnyProtocol, unknown>)) trackAsync();
+    if (!tracksAsync() && behaviour.tracksAwaits !== false && hasAsyncCallback(behaviour as GenServer<unknown, AnyProtocol, unknown>)) trackAsync();
     let parent: Proc | null = null;
     if (options?.link !== undefined && options.link !== false) {
       parent = options.link === true ? caller : options.link.proc;

@@ -10,6 +10,7 @@ import { call, send } from './messaging.js';
 import type { Pid } from './pid.js';
 import { RestartIntensity } from './restart-intensity.js';
 import type { Runtime } from './runtime.js';
+import { runAs } from './caller.js';
 import { link, self, trapExit } from './signals.js';
 import { ChildStartError, SupervisorError } from './supervisor-errors.js';
 
@@ -190,6 +191,9 @@ interface InitArgs {
 
 const SupervisorBehaviour: GenServer<State, SupervisorProtocol, InitArgs> = {
   behaviourName: 'supervisor',
+  // Its code after an await runs the children's start functions and links through runAs, as the
+  // supervisor (inert once it has exited): a program of synchronous callbacks pays no tracking.
+  tracksAwaits: false,
 
   async init({ runtime, spec }) {
     trapExit(true);
@@ -294,8 +298,9 @@ async function stopChildren(state: State, group: readonly Child[]): Promise<void
 
 async function startChildProcess(state: State, child: Child): Promise<Outcome<Pid | null>> {
   try {
-    const pid = await child.spec.start({ runtime: state.runtime, supervisor: state.self });
-    link(pid, state.self);
+    // as the supervisor, as in OTP, where a start function runs in the supervisor's process
+    const pid = await runAs(state.self, () => child.spec.start({ runtime: state.runtime, supervisor: state.self }));
+    runAs(state.self, () => link(pid));
     child.pid = pid;
     return { ok: true, value: pid };
   } catch (error) {
