@@ -1,7 +1,7 @@
 // The client's handling of requests from the MC (deliver_sm, data_sm…): the application's
 // onDeliver handlers run detached from the session, up to MAX_PENDING_DELIVERIES at once, and their
 // responses are written by the session that owes them as soon as it may.
-import { cast, detach, self, type Pid } from '@switchboard/actor';
+import { cast, detach, type Pid } from '@switchboard/actor';
 import createDebug from 'debug';
 import { CommandStatus } from './pdu/command-status.js';
 import { createResponse } from './pdu/build.js';
@@ -84,11 +84,10 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
  * MESSAGE to a user) is not ended by the session's exit. A synchronous answer goes out at once; an
  * asynchronous one when it settles, while the frames behind this one go on.
  */
-export function deliver(pdu: Pdu, state: ClientState): ReturnType<NonNullable<Session<ClientState, ClientState>['handlePdu']>> {
+export function deliver(pdu: Pdu, state: ClientState, session: Pid): ReturnType<NonNullable<Session<ClientState, ClientState>['handlePdu']>> {
   const answerable = pdu.command !== 'outbind' && pdu.command !== 'alert_notification';
   const answer = (status: number | void): Pdu[] => (answerable ? [createResponse(pdu as never, { command_status: status ?? CommandStatus.ESME_ROK } as never) as Pdu] : []);
   const handler = state.handler;
-  const session = self();
   if (handler === undefined) return SessionReturn.ok(state, [...state.deliveries.takeReady(session), ...answer(CommandStatus.ESME_ROK)]);
   let handled: number | void | PromiseLike<number | void>;
   try {

@@ -10,8 +10,10 @@ export const ClientSession: Session<ClientState, ClientState> = {
   handlePdu(pdu, state) {
     // At the cap, reading waits (the session awaits this) until a running handler ends; the
     // responses of those that end meanwhile go out as soon as it goes on.
-    if (state.handler !== undefined && state.deliveries.pending >= MAX_PENDING_DELIVERIES) return state.deliveries.slot().then(() => deliver(pdu, state));
-    return deliver(pdu, state);
+    // (the session's pid is taken now: its code after an await is not tracked, see transport.ts)
+    const session = self();
+    if (state.handler !== undefined && state.deliveries.pending >= MAX_PENDING_DELIVERIES) return state.deliveries.slot().then(() => deliver(pdu, state, session));
+    return deliver(pdu, state, session);
   },
   handleCast(message, state) {
     if (message === FLUSH_READY) return SessionReturn.ok(state, state.deliveries.takeReady(self()));

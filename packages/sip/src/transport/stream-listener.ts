@@ -31,6 +31,9 @@ interface State {
 
 export const StreamListener: GenServer<State, { call: never; reply: never; cast: never; info: never }, StreamListenerArgs> = {
   behaviourName: 'sip_stream_listener',
+  // its code after the await (listening) names no process: a program of synchronous callbacks
+  // pays no tracking of awaits (GenServer.tracksAwaits)
+  tracksAwaits: false,
 
   async init(args) {
     trapExit(true); // so that terminate runs when the stack's supervisor shuts down

@@ -47,6 +47,9 @@ interface State {
 
 export const UdpTransport: GenServer<State, { call: never; reply: never; cast: never; info: Datagram }, UdpArgs> = {
   behaviourName: 'sip_udp',
+  // its code after the await (listening) names no process: a program of synchronous callbacks
+  // pays no tracking of awaits (GenServer.tracksAwaits)
+  tracksAwaits: false,
 
   async init(args) {
     trapExit(true); // so that terminate runs when the stack's supervisor shuts down

@@ -66,6 +66,9 @@ function refuse(socket: Socket, status: number, reason: string, detail: string):
 /** The listener's process: one per `ws` or `wss` entry of the stack's `listen`. */
 export const WsListener: GenServer<State, { call: never; reply: never; cast: never; info: never }, WsListenerArgs> = {
   behaviourName: 'sip_ws_listener',
+  // its code after the await (listening) names no process: a program of synchronous callbacks
+  // pays no tracking of awaits (GenServer.tracksAwaits)
+  tracksAwaits: false,
 
   async init(args) {
     trapExit(true); // so that terminate runs when the stack's supervisor shuts down

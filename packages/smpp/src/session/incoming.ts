@@ -1,7 +1,7 @@
 // Receiving: bytes are framed and decoded; requests are checked against the bind state and
 // answered or handed to handlePdu; responses are matched to their requests.
 import createDebug from 'debug';
-import { reply, type ExitReason } from '@switchboard/actor';
+import { reply, runAs } from '@switchboard/actor';
 import { CommandStatus } from '../pdu/command-status.js';
 import { createGenericNack, createPdu, createResponse } from '../pdu/build.js';
 import { commandName, isResponseId, responseNameOf } from '../pdu/command-id.js';
@@ -15,21 +15,9 @@ import { applyResult, pump, refusal, sendOut, write } from './outgoing.js';
 import { SessionReturn } from './session.js';
 import { SUBMITS, bindEvent, isRequest, type State } from './state.js';
 import { updateReading } from './flow-control.js';
+import { andThen, isThenable, type MaybePromise, type Step } from './maybe-promise.js';
 
 const log = createDebug('switchboard:smpp:session');
-
-/** A step's outcome: a stop reason or nothing, now — or later, when a callback returned a promise. */
-export type Step = ExitReason | undefined;
-export type MaybePromise<T> = T | PromiseLike<T>;
-
-export function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** Runs `next` on the outcome of `value`, synchronously when it is not a promise. */
-function then<T>(value: MaybePromise<T>, next: (value: T) => MaybePromise<Step>): MaybePromise<Step> {
-  return isThenable(value) ? value.then(next) : next(value);
-}
 
 export function onData(state: State, chunk: Buffer): MaybePromise<Step> {
   state.unread -= chunk.length;
@@ -47,7 +35,8 @@ export function onData(state: State, chunk: Buffer): MaybePromise<Step> {
 function onFrames(state: State, frames: Buffer[], from: number, frameError: FrameError | undefined): MaybePromise<Step> {
   for (let i = from; i < frames.length; i++) {
     const stop = onFrame(state, frames[i]!);
-    if (isThenable(stop)) return stop.then((reason) => reason ?? onFrames(state, frames, i + 1, frameError));
+    // the next frames' callbacks run as the session (its awaits are not tracked: see transport.ts)
+    if (isThenable(stop)) return stop.then((reason) => reason ?? runAs(state.self, () => onFrames(state, frames, i + 1, frameError)));
     if (stop !== undefined) return stop;
   }
   if (frameError !== undefined) {
@@ -76,7 +65,7 @@ function onFrame(state: State, frame: Buffer): MaybePromise<Step> {
       return undefined;
     }
     if (state.session.handleUnparsedPdu) {
-      return then(state.session.handleUnparsedPdu(Buffer.from(frame), error, state.user), (result) => applyResult(state, result, 'handleUnparsedPdu'));
+      return andThen(state.session.handleUnparsedPdu(Buffer.from(frame), error, state.user), (result) => applyResult(state, result, 'handleUnparsedPdu'));
     }
     const name = commandName(error.commandId);
     const responseName = name !== undefined && !isResponseId(error.commandId) ? responseNameOf(name) : undefined;
@@ -117,7 +106,7 @@ function onResponse(state: State, resp: Pdu): MaybePromise<Step> {
     return resp.command === 'unbind_resp' ? 'normal' : pump(state);
   }
   const result = state.session.handleResp ? state.session.handleResp(resp, entry.pdu, state.user) : SessionReturn.ok(state.user);
-  return then(result, (value) => {
+  return andThen(result, (value) => {
     const stop = applyResult(state, value, 'handleResp');
     if (stop !== undefined) return stop;
     if (resp.command === 'unbind_resp') return 'normal';
@@ -164,7 +153,7 @@ function onRequest(state: State, pdu: Pdu): MaybePromise<Step> {
     if (answer !== undefined) sendOut(state, answer);
     return undefined;
   }
-  return then(state.session.handlePdu(pdu, state.user), (result) => applyResult(state, result, 'handlePdu'));
+  return andThen(state.session.handlePdu(pdu, state.user), (result) => applyResult(state, result, 'handlePdu'));
 }
 
 type BindRequest = PduOf<'bind_transmitter'> | PduOf<'bind_receiver'> | PduOf<'bind_transceiver'>;
@@ -195,7 +184,7 @@ function guardedBind(state: State, pdu: BindRequest, guard: BindGuard): MaybePro
     });
   }
   const handled = state.session.handlePdu === undefined ? SessionReturn.ok(state.user, [createResponse(pdu)]) : state.session.handlePdu(pdu, state.user);
-  return then(handled, (result) => {
+  return andThen(handled, (result) => {
     const answer = Array.isArray(result?.pdus) ? result.pdus.find((p) => p.command === `${pdu.command}_resp` && p.sequence_number === pdu.sequence_number) : undefined;
     if (answer === undefined || answer.command_status === CommandStatus.ESME_ROK) {
       if (answer !== undefined) guard.succeeded(pdu.system_id);

@@ -1,17 +1,18 @@
 // The session's periodic work: response deadlines, enquire_link, inactivity, the window pump.
 import createDebug from 'debug';
-import { reply, sendAfter, type ExitReason } from '@switchboard/actor';
+import { reply, sendAfter } from '@switchboard/actor';
 import { createPdu } from '../pdu/build.js';
 import type { Pdu } from '../pdu/types.js';
 import { ResponseTimeoutError } from './errors.js';
 import { Tick, TICKS } from './messages.js';
 import { applyResult, armResponses, pump, write } from './outgoing.js';
-import { SessionReturn } from './session.js';
+import { andThen, type MaybePromise, type Step } from './maybe-promise.js';
 import { nextSequence, type State } from './state.js';
 
 const log = createDebug('switchboard:smpp:session');
 
-export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReason | undefined> {
+/** A timer's work; a promise only when handleRespTimeout returns one. */
+export function onTick(state: State, kind: Tick['kind']): MaybePromise<Step> {
   const now = state.clock.now();
   switch (kind) {
     case 'pump':
@@ -37,8 +38,8 @@ export async function onTick(state: State, kind: Tick['kind']): Promise<ExitReas
       if (state.inFlight.size > 0) armResponses(state);
       if (expired.length === 0) return pump(state);
       log('%s: %d request(s) timed out', state.self, expired.length);
-      const result = state.session.handleRespTimeout ? await state.session.handleRespTimeout(expired, state.user) : SessionReturn.ok(state.user);
-      return applyResult(state, result, 'handleRespTimeout') ?? pump(state);
+      if (state.session.handleRespTimeout === undefined) return pump(state);
+      return andThen(state.session.handleRespTimeout(expired, state.user), (result) => applyResult(state, result, 'handleRespTimeout') ?? pump(state));
     }
     case 'enquire_link': {
       // The automatic enquire_link's own deadline is checked here, on this timer: a session holds

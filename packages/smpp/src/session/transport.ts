@@ -3,19 +3,20 @@
 // receiving is in incoming.ts, sending and the window in outgoing.ts, timers in ticks.ts. The
 // user's Session callbacks only ever return PDUs to send.
 import createDebug from 'debug';
-import { EmbeddedMachine, MachineTimeout, Result, RingQueue, onExit, reply, self, sendAfter, type ExitReason, type From, type GenServer } from '@switchboard/actor';
+import { EmbeddedMachine, MachineTimeout, Result, RingQueue, onExit, reply, runAs, self, sendAfter, trackAwaits, type ExitReason, type From, type GenServer } from '@switchboard/actor';
 import { encodePdu } from '../pdu/encode.js';
 import { PduFramer } from '../pdu/framer.js';
 import type { Pdu } from '../pdu/types.js';
 import { bindStateMachine, type BindState } from './bind-state.js';
 import { PeerStalledError, SessionClosedError } from './errors.js';
 import { InFlightTable } from './in-flight.js';
-import { onData, isThenable } from './incoming.js';
+import { onData } from './incoming.js';
+import { andThen, isThenable, type MaybePromise } from './maybe-promise.js';
 import { stalledTooLong } from './flow-control.js';
 import { GracefulClose, RequestPdu, SendPdu, SocketData, SocketEvent, StatsRequest, Tick, TICKS, Written, type RequestOutcome, type SessionStats } from './messages.js';
 import { resolveSessionOptions } from './options.js';
 import { applyResult, closeGracefully, pump, sendOut } from './outgoing.js';
-import { SessionReturn, type ConnectionInfo, type SendResult, type Session, type SessionCallResult } from './session.js';
+import { SessionReturn, type ConnectionInfo, type SendResult, type Session, type SessionCallResult, type SessionInitResult } from './session.js';
 import { NO_WAITING, countInFlight, isRequest, nextSequence, type State, type TransportArgs } from './state.js';
 import { listenTo } from './socket-listeners.js';
 import { onTick } from './ticks.js';
@@ -30,7 +31,12 @@ function closeSocketOnExit(this: State): void {
 export const TransportSession: GenServer<State, { call: unknown; reply: unknown; cast: unknown; info: unknown }, TransportArgs<unknown>> = {
   behaviourName: 'smpp_session',
 
-  async init(args) {
+  // No await of its own needs tracking (GenServer.tracksAwaits): what it does after a user
+  // callback's promise names its pid, and the next frames' callbacks run through runAs. The user's
+  // own async callbacks do need it: init turns it on when the Session has one.
+  tracksAwaits: false,
+
+  init(args) {
     const me = self();
     const options = resolveSessionOptions(args.options);
     const clock = args.clock;
@@ -78,33 +84,24 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
     // through a closure: the state is the handler, with one shared method, ~100 bytes less.)
     onExit(me, state);
     listenTo(socket, state);
+    if (hasAsyncCallback(state.session)) trackAwaits();
 
     const connection: ConnectionInfo = { role: args.role, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, tls: args.tls };
-    const init = state.session.init ? await state.session.init(args.args, connection) : SessionReturn.init(args.args);
-    if (init.type === 'stop') {
-      socket.destroy();
-      bind.stop();
-      return Result.stop(init.reason, state);
-    }
-    state.user = init.state;
-    if (options.enquireLinkInterval !== Infinity) sendAfter(me, TICKS.enquire_link as never, options.enquireLinkInterval);
-    if (options.inactivityTimeout !== Infinity) sendAfter(me, TICKS.inactivity as never, options.inactivityTimeout);
-    if (args.bind !== undefined) {
-      const bindPdu = { ...args.bind }; // a restarted session reuses the spec's PDU: number a copy
-      sendOut(state, bindPdu);
-      state.autoBind = bindPdu.sequence_number;
-    }
-    return Result.ok(state);
+    if (state.session.init === undefined) return started(state, SessionReturn.init(args.args), args);
+    const init = state.session.init(args.args, connection);
+    return isThenable(init) ? init.then((value) => runAs(me, () => started(state, value, args))) : started(state, init, args);
   },
 
-  async handleCast(message, state) {
+  // handleCast, handleCall and handleInfo return a promise only when the user's callback does:
+  // sends, requests and timer ticks are answered in the same turn (see maybe-promise.ts).
+  handleCast(message, state) {
     if (message instanceof SendPdu) return finish(state, sendOut(state, message.pdu));
     if (message instanceof GracefulClose) return finish(state, closeGracefully(state));
     if (state.session.handleCast === undefined) return Result.noreply(state);
-    return finish(state, applyResult(state, await state.session.handleCast(message, state.user), 'handleCast'));
+    return andThen(state.session.handleCast(message, state.user), (result) => finish(state, applyResult(state, result, 'handleCast')));
   },
 
-  async handleCall(request, from, state) {
+  handleCall(request, from, state) {
     if (request instanceof StatsRequest) {
       const stats: SessionStats = {
         bindState: state.bindState,
@@ -122,12 +119,13 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
       return finish(state, sendOut(state, request.pdu, from as From<RequestOutcome>));
     }
     if (state.session.handleCall === undefined) throw new TypeError('this session has no handleCall');
-    const result = (await state.session.handleCall(request, from as From<unknown>, state.user)) as SessionCallResult<unknown, unknown>;
-    if (result.type === 'reply') {
-      const stop = applyResult(state, SessionReturn.ok(result.state, result.pdus), 'handleCall');
-      return stop === undefined ? Result.reply(result.reply, state) : Result.stopReply(stop, result.reply, state);
-    }
-    return finish(state, applyResult(state, result, 'handleCall'));
+    return andThen(state.session.handleCall(request, from as From<unknown>, state.user) as MaybePromise<SessionCallResult<unknown, unknown>>, (result) => {
+      if (result.type === 'reply') {
+        const stop = applyResult(state, SessionReturn.ok(result.state, result.pdus), 'handleCall');
+        return stop === undefined ? Result.reply(result.reply, state) : Result.stopReply(stop, result.reply, state);
+      }
+      return finish(state, applyResult(state, result, 'handleCall'));
+    });
   },
 
   handleInfo(message, state) {
@@ -176,7 +174,7 @@ export const TransportSession: GenServer<State, { call: unknown; reply: unknown;
 };
 
 /** Every info message but socket data: writes done, timers, socket events, the user's own. */
-async function handleOtherInfo(message: unknown, state: State): Promise<InfoResult> {
+function handleOtherInfo(message: unknown, state: State): MaybePromise<InfoResult> {
   if (message instanceof Written) {
     if (state.session.handleSendPduResult) {
       const result: SendResult = message.error ? { ok: false, error: message.error } : { ok: true };
@@ -196,7 +194,7 @@ async function handleOtherInfo(message: unknown, state: State): Promise<InfoResu
       log('%s: %s', state.self, error.message);
       return Result.stop(error, state);
     }
-    return finish(state, await onTick(state, message.kind));
+    return andThen(onTick(state, message.kind), (stop) => finish(state, stop));
   }
   if (message instanceof SocketEvent) {
     if (message.kind === 'drain') {
@@ -211,7 +209,35 @@ async function handleOtherInfo(message: unknown, state: State): Promise<InfoResu
     return Result.stop(reason, state);
   }
   if (state.session.handleInfo === undefined) return Result.noreply(state);
-  return finish(state, applyResult(state, await state.session.handleInfo(message, state.user), 'handleInfo'));
+  return andThen(state.session.handleInfo(message, state.user), (result) => finish(state, applyResult(state, result, 'handleInfo')));
+}
+
+/** The user's init has answered: the session runs (timers armed, an ESME's bind sent) or stops. */
+function started(state: State, init: SessionInitResult<unknown>, args: TransportArgs<unknown>): ReturnType<typeof Result.ok<State>> | ReturnType<typeof Result.stop<State>> {
+  if (init.type === 'stop') {
+    state.socket.destroy();
+    state.bind.stop();
+    return Result.stop(init.reason, state);
+  }
+  state.user = init.state;
+  const options = state.options;
+  if (options.enquireLinkInterval !== Infinity) sendAfter(state.self, TICKS.enquire_link as never, options.enquireLinkInterval);
+  if (options.inactivityTimeout !== Infinity) sendAfter(state.self, TICKS.inactivity as never, options.inactivityTimeout);
+  if (args.bind !== undefined) {
+    const bindPdu = { ...args.bind }; // a restarted session reuses the spec's PDU: number a copy
+    sendOut(state, bindPdu);
+    state.autoBind = bindPdu.sequence_number;
+  }
+  return Result.ok(state);
+}
+
+const AsyncFunction = (async () => {}).constructor;
+/** The Session callbacks that may return a promise. */
+const AWAITABLE = ['init', 'handlePdu', 'handleResp', 'handleRespTimeout', 'handleUnparsedPdu', 'handleCall', 'handleCast', 'handleInfo'] as const;
+
+/** Whether a Session callback is an `async` function: its awaits need tracking for `self()` to work after them. */
+function hasAsyncCallback(session: Session<unknown, unknown>): boolean {
+  return AWAITABLE.some((name) => session[name] instanceof AsyncFunction);
 }
 
 /** Turns an optional stop reason into the callback result. */
