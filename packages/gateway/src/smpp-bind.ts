@@ -2,7 +2,7 @@
 // bind's lease, rebinds when the lease comes back with a new token, and unbinds when it is lost,
 // given up or the process stops. Its SmppClient reconnects and rebinds by itself meanwhile.
 import createDebug from 'debug';
-import { Result, self, send, trapExit, type GenServer, type Runtime } from '@switchboard/actor';
+import { Result, runAs, self, send, trapExit, type GenServer, type Runtime } from '@switchboard/actor';
 import { SmppClient, type BindMode } from '@switchboard/smpp';
 import type { BindGrant, SmppPool } from './smpp-pool.js';
 
@@ -97,6 +97,8 @@ async function close(session: Session): Promise<void> {
  */
 export const SmppBind: GenServer<State, BindProtocol, BindArgs> = {
   behaviourName: 'smpp_bind',
+  // what it does after an await acts for its pid through runAs (GenServer.tracksAwaits)
+  tracksAwaits: false,
 
   init(args) {
     trapExit(true);
@@ -113,6 +115,7 @@ export const SmppBind: GenServer<State, BindProtocol, BindArgs> = {
     const { pool, index } = state.args;
     const old = state.session;
     if (grant !== null && old?.token === grant.token) return Result.noreply(state);
+    const me = self();
     if (old !== null) {
       state.session = null;
       // nothing more goes to the old session; the pool hears it is gone once it has unbound
@@ -123,7 +126,8 @@ export const SmppBind: GenServer<State, BindProtocol, BindArgs> = {
     }
     // a later message may have changed the lease again meanwhile: the pool's is the current one
     const now = pool.grantOf(index);
-    if (now !== null) state.session = open(state, now.token);
+    // as this process: killed while it closed the old session, it opens none (runAs throws)
+    if (now !== null) state.session = runAs(me, () => open(state, now.token));
     return Result.noreply(state);
   },
 

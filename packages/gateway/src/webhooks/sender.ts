@@ -105,6 +105,8 @@ interface SenderState {
  */
 export const WebhookSenderServer: GenServer<SenderState, WebhookSenderProtocol, WebhookSenderArgs> = {
   behaviourName: 'webhook_sender',
+  // its one await (terminate's) is its last act: nothing after it to track (GenServer.tracksAwaits)
+  tracksAwaits: false,
   init({ sender, runtime }) {
     trapExit(true);
     const options = sender.options;
